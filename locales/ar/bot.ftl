@@ -1,0 +1,63 @@
+# DRAFT translation (Arabic), awaiting review by a native medical translator.
+# Source of truth: locales/en/bot.ftl. Keep message ids, variables and HTML tags unchanged.
+# Arabic: Modern Standard Arabic, polite plural form of address; Telegram shows it right to left (no direction marks added).
+# Interface texts of the bot: welcome, menus, commands, errors.
+# Text is Telegram HTML: only <b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>.
+# Write &amp; for "&" and &lt; for "<".
+
+welcome =
+    مرحبًا، { $name }! أنا مرشد المرضى في CancerFax.
+    يمكنني أن أشرح لكم كيف تنشأ المقاومة للعلاج الموجّه للسرطان وما الذي يمكن فعله بعد ذلك، وأن أصلكم بمنسّقي الرعاية لدينا.
+welcome-anonymous =
+    مرحبًا! أنا مرشد المرضى في CancerFax.
+    يمكنني أن أشرح لكم كيف تنشأ المقاومة للعلاج الموجّه للسرطان وما الذي يمكن فعله بعد ذلك، وأن أصلكم بمنسّقي الرعاية لدينا.
+not-medical-advice = <i>هذه معلومات فقط، وليست استشارة طبية. يُرجى دائمًا استشارة طبيب أورام مؤهَّل قبل اتخاذ قرارات العلاج.</i>
+
+home-text =
+    <b>القائمة الرئيسية</b>
+    ماذا تودّون أن تفعلوا؟
+
+help-text =
+    <b>طريقة استخدام هذا البوت</b>
+    اضغطوا على الأزرار الموجودة أسفل رسائلي للتنقّل. ويمكنكم أيضًا كتابة:
+    القائمة الرئيسية: /menu
+    تغيير اللغة: /language
+    هذه المساعدة: /help
+    إيقاف ما تقومون به والعودة إلى القائمة: /cancel
+
+    إذا شعرتم بتوعّك شديد، فتواصلوا الآن مع طبيبكم أو اتصلوا برقم الطوارئ المحلي. هذه المحادثة ليست خدمة طوارئ.
+
+cancel-done = تم الإيقاف. إليكم القائمة الرئيسية.
+
+free-text-hint =
+    أتعامل هنا مع الأزرار لا مع الرسائل المكتوبة. يُرجى الضغط على أحد الأزرار أدناه.
+    للتحدث إلى شخص، اضغطوا على «التحدث إلى شخص».
+unsupported-input = لا يمكنني قراءة هذا النوع من الرسائل هنا. يُرجى الضغط على أحد الأزرار أدناه.
+edited-message = لاحظتُ أنكم عدّلتم رسالة. لا أقرأ التعديلات: يُرجى إرسال رسالة جديدة أو الضغط على أحد الأزرار أدناه.
+stale-button = هذا الزر لم يعد صالحًا. إليكم القائمة الحالية.
+unknown-command = لا أعرف هذا الأمر. إليكم القائمة الرئيسية.
+
+language-prompt = يُرجى اختيار اللغة:
+language-changed = تم ضبط اللغة على العربية.
+# The name of this language, written in this language (shown in the language picker).
+language-name = العربية
+
+person-unavailable =
+    <b>التحدث إلى شخص</b>
+    لا تتوفّر بعدُ إمكانية توصيلكم بمنسّق رعاية عبر هذه المحادثة. نحن نعمل على ذلك.
+    في الوقت الحالي، يُرجى قراءة المعلومات الواردة في هذا البوت ومناقشتها مع طبيب الأورام المعالج لكم.
+
+## Buttons. Keep them short: they are shown on a phone.
+
+nav-back = ◀ رجوع
+nav-home = 🏠 القائمة الرئيسية
+nav-person = 💬 التحدث إلى شخص
+menu-language = 🌐 اللغة
+
+## Commands shown in Telegram's command menu (short descriptions, no HTML).
+
+command-start = بدء مرشد المرضى
+command-menu = القائمة الرئيسية
+command-language = تغيير اللغة
+command-help = طريقة استخدام هذا البوت
+command-cancel = الإيقاف والعودة إلى القائمة

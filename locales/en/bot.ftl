@@ -1,0 +1,61 @@
+# Interface texts of the bot: welcome, menus, commands, errors.
+# English is the reference locale: every other locale translates these ids.
+# Text is Telegram HTML: only <b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>.
+# Write &amp; for "&" and &lt; for "<".
+
+welcome =
+    Hello, { $name }! I am the CancerFax patient navigator.
+    I can explain how resistance to targeted cancer therapy develops and what can be done next, and put you in touch with our care coordinators.
+welcome-anonymous =
+    Hello! I am the CancerFax patient navigator.
+    I can explain how resistance to targeted cancer therapy develops and what can be done next, and put you in touch with our care coordinators.
+not-medical-advice = <i>This is information only, not medical advice. Always consult a qualified oncologist before making treatment decisions.</i>
+
+home-text =
+    <b>Main menu</b>
+    What would you like to do?
+
+help-text =
+    <b>How to use this bot</b>
+    Tap the buttons under my messages to move around. You can also type:
+    /menu – the main menu
+    /language – change the language
+    /help – this help
+    /cancel – stop what you are doing and go back to the menu
+
+    If you feel very unwell, contact your doctor or your local emergency number now. This chat is not an emergency service.
+
+cancel-done = Stopped. Here is the main menu.
+
+free-text-hint =
+    I read buttons rather than typed messages here. Please tap one of the buttons below.
+    To talk to a person, tap “Talk to a person”.
+unsupported-input = I can’t read this kind of message here. Please tap one of the buttons below.
+edited-message = I noticed you edited a message. I don’t read edits: please send a new message or tap a button below.
+stale-button = This button is out of date. Here is the current menu.
+unknown-command = I don’t know that command. Here is the main menu.
+
+language-prompt = Choose your language:
+language-changed = Language set to English.
+# The name of this language, written in this language (shown in the language picker).
+language-name = English
+
+person-unavailable =
+    <b>Talk to a person</b>
+    Connecting you with a care coordinator through this chat is not available yet. We are working on it.
+    For now, please read the information in this bot and discuss it with your oncologist.
+
+## Buttons. Keep them short: they are shown on a phone.
+
+nav-back = ◀ Back
+nav-home = 🏠 Main menu
+nav-person = 💬 Talk to a person
+menu-language = 🌐 Language
+
+## Commands shown in Telegram's command menu (short descriptions, no HTML).
+
+command-start = Start the navigator
+command-menu = Main menu
+command-language = Change language
+command-help = How to use this bot
+command-cancel = Stop and return to the menu

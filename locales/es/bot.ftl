@@ -1,0 +1,63 @@
+# DRAFT translation (Spanish), awaiting review by a native medical translator.
+# Source of truth: locales/en/bot.ftl. Keep message ids, variables and HTML tags unchanged.
+# Borrador en español neutro (España y Latinoamérica), trato de «usted».
+# Textos de la interfaz del bot: bienvenida, menús, comandos, errores.
+# El texto es HTML de Telegram: solo <b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>.
+# Escriba &amp; para "&" y &lt; para "<".
+
+welcome =
+    ¡Hola, { $name }! Soy el asistente de orientación para pacientes de CancerFax.
+    Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y qué se puede hacer a continuación, y facilitarle el contacto con nuestros coordinadores de atención.
+welcome-anonymous =
+    ¡Hola! Soy el asistente de orientación para pacientes de CancerFax.
+    Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y qué se puede hacer a continuación, y facilitarle el contacto con nuestros coordinadores de atención.
+not-medical-advice = <i>Esto es solo información, no asesoramiento médico. Consulte siempre a un oncólogo cualificado antes de tomar decisiones sobre el tratamiento.</i>
+
+home-text =
+    <b>Menú principal</b>
+    ¿Qué desea hacer?
+
+help-text =
+    <b>Cómo usar este bot</b>
+    Toque los botones que aparecen debajo de mis mensajes para desplazarse. También puede escribir:
+    /menu – el menú principal
+    /language – cambiar el idioma
+    /help – esta ayuda
+    /cancel – detener lo que está haciendo y volver al menú
+
+    Si se siente muy mal, póngase en contacto ahora con su médico o con el número de emergencias de su zona. Este chat no es un servicio de emergencias.
+
+cancel-done = Detenido. Aquí tiene el menú principal.
+
+free-text-hint =
+    Aquí funciono con botones, no con mensajes escritos. Por favor, toque uno de los botones de abajo.
+    Para hablar con una persona, toque «Hablar con una persona».
+unsupported-input = Aquí no puedo leer este tipo de mensaje. Por favor, toque uno de los botones de abajo.
+edited-message = He notado que ha editado un mensaje. No leo los mensajes editados: envíe un mensaje nuevo o toque uno de los botones de abajo.
+stale-button = Este botón está desactualizado. Aquí tiene el menú actual.
+unknown-command = No conozco ese comando. Aquí tiene el menú principal.
+
+language-prompt = Elija su idioma:
+language-changed = Idioma cambiado a español.
+# The name of this language, written in this language (shown in the language picker).
+language-name = Español
+
+person-unavailable =
+    <b>Hablar con una persona</b>
+    Todavía no está disponible el contacto con un coordinador de atención a través de este chat. Estamos trabajando en ello.
+    Por ahora, lea la información de este bot y coméntela con su oncólogo.
+
+## Botones. Deben ser breves: se muestran en un teléfono.
+
+nav-back = ◀ Atrás
+nav-home = 🏠 Menú principal
+nav-person = 💬 Hablar con una persona
+menu-language = 🌐 Idioma
+
+## Comandos del menú de comandos de Telegram (descripciones breves, sin HTML).
+
+command-start = Iniciar el asistente
+command-menu = Menú principal
+command-language = Cambiar el idioma
+command-help = Cómo usar este bot
+command-cancel = Detener y volver al menú

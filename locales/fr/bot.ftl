@@ -1,0 +1,63 @@
+# DRAFT translation (French), awaiting review by a native medical translator.
+# Source of truth: locales/en/bot.ftl. Keep message ids, variables and HTML tags unchanged.
+# Traduction provisoire (français), en attente de relecture par un traducteur médical natif.
+# Textes de l’interface du bot : accueil, menus, commandes, erreurs.
+# Le texte est en HTML Telegram : uniquement <b>, <i>, <u>, <s>, <a href>, <code>, <pre>, <blockquote>.
+# Écrire &amp; pour « & » et &lt; pour « < ».
+
+welcome =
+    Bonjour { $name } ! Je suis l’assistant d’accompagnement des patients de CancerFax.
+    Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et ce qui peut être fait ensuite, et vous mettre en relation avec nos coordinateurs de soins.
+welcome-anonymous =
+    Bonjour ! Je suis l’assistant d’accompagnement des patients de CancerFax.
+    Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et ce qui peut être fait ensuite, et vous mettre en relation avec nos coordinateurs de soins.
+not-medical-advice = <i>Il s’agit uniquement d’informations, et non d’un avis médical. Consultez toujours un oncologue qualifié avant de prendre une décision de traitement.</i>
+
+home-text =
+    <b>Menu principal</b>
+    Que souhaitez-vous faire ?
+
+help-text =
+    <b>Comment utiliser ce bot</b>
+    Appuyez sur les boutons sous mes messages pour naviguer. Vous pouvez aussi taper :
+    /menu – le menu principal
+    /language – changer de langue
+    /help – cette aide
+    /cancel – arrêter ce que vous faites et revenir au menu
+
+    Si vous vous sentez très mal, contactez dès maintenant votre médecin ou le numéro d’urgence local. Cette conversation n’est pas un service d’urgence.
+
+cancel-done = C’est arrêté. Voici le menu principal.
+
+free-text-hint =
+    Ici, je fonctionne avec les boutons plutôt qu’avec les messages écrits. Veuillez appuyer sur l’un des boutons ci-dessous.
+    Pour parler à une personne, appuyez sur « Parler à une personne ».
+unsupported-input = Je ne peux pas lire ce type de message ici. Veuillez appuyer sur l’un des boutons ci-dessous.
+edited-message = J’ai remarqué que vous avez modifié un message. Je ne lis pas les modifications : veuillez envoyer un nouveau message ou appuyer sur un bouton ci-dessous.
+stale-button = Ce bouton n’est plus à jour. Voici le menu actuel.
+unknown-command = Je ne connais pas cette commande. Voici le menu principal.
+
+language-prompt = Choisissez votre langue :
+language-changed = La langue est maintenant le français.
+# The name of this language, written in this language (shown in the language picker).
+language-name = Français
+
+person-unavailable =
+    <b>Parler à une personne</b>
+    La mise en relation avec un coordinateur de soins via cette conversation n’est pas encore disponible. Nous y travaillons.
+    En attendant, nous vous invitons à lire les informations de ce bot et à en discuter avec votre oncologue.
+
+## Boutons. Ils doivent rester courts : ils s’affichent sur un téléphone.
+
+nav-back = ◀ Retour
+nav-home = 🏠 Menu principal
+nav-person = 💬 Parler à une personne
+menu-language = 🌐 Langue
+
+## Commandes affichées dans le menu des commandes de Telegram (descriptions courtes, sans HTML).
+
+command-start = Démarrer l’assistant
+command-menu = Menu principal
+command-language = Changer de langue
+command-help = Comment utiliser ce bot
+command-cancel = Arrêter et revenir au menu

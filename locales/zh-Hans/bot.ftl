@@ -1,0 +1,60 @@
+# DRAFT translation (Simplified Chinese (as used in mainland China)), awaiting review by a native medical translator.
+# Source of truth: locales/en/bot.ftl. Keep message ids, variables and HTML tags unchanged.
+# 译文草稿（简体中文），有待母语医学译者审校。以 locales/en/bot.ftl 为准。
+
+welcome =
+    您好，{ $name }！我是 CancerFax 患者导航助手。
+    我可以为您讲解靶向抗癌治疗的耐药是如何产生的、接下来可以怎么做，并帮您联系我们的医疗协调员。
+welcome-anonymous =
+    您好！我是 CancerFax 患者导航助手。
+    我可以为您讲解靶向抗癌治疗的耐药是如何产生的、接下来可以怎么做，并帮您联系我们的医疗协调员。
+not-medical-advice = <i>本内容仅供参考，不构成医疗建议。在做出治疗决定前，请务必咨询有资质的肿瘤科医生。</i>
+
+home-text =
+    <b>主菜单</b>
+    请问您想做什么？
+
+help-text =
+    <b>如何使用本机器人</b>
+    点击我消息下方的按钮即可浏览各项内容。您也可以输入：
+    /menu – 主菜单
+    /language – 切换语言
+    /help – 本帮助
+    /cancel – 停止当前操作并返回菜单
+
+    如果您感到非常不适，请立即联系您的医生或拨打当地急救电话。本聊天不是急救服务。
+
+cancel-done = 已停止。以下是主菜单。
+
+free-text-hint =
+    在这里，我只能识别按钮操作，无法读取您输入的文字。请点击下方的任一按钮。
+    如需与工作人员交谈，请点击“人工咨询”。
+unsupported-input = 在这里我无法读取这类消息。请点击下方的任一按钮。
+edited-message = 我注意到您编辑了一条消息。我不会读取编辑后的内容：请发送一条新消息，或点击下方的按钮。
+stale-button = 此按钮已过期。以下是当前菜单。
+unknown-command = 我无法识别该命令。以下是主菜单。
+
+language-prompt = 请选择语言：
+language-changed = 语言已设置为简体中文。
+# The name of this language, written in this language (shown in the language picker).
+language-name = 简体中文
+
+person-unavailable =
+    <b>人工咨询</b>
+    目前暂不支持通过本聊天为您联系医疗协调员，我们正在努力完善这项功能。
+    现阶段，请先阅读本机器人提供的信息，并与您的肿瘤科医生进行讨论。
+
+## 按钮。请保持简短：它们显示在手机上。
+
+nav-back = ◀ 返回
+nav-home = 🏠 主菜单
+nav-person = 💬 人工咨询
+menu-language = 🌐 语言
+
+## Telegram 命令菜单中显示的命令（简短说明，不含 HTML）。
+
+command-start = 启动患者导航助手
+command-menu = 打开主菜单
+command-language = 切换语言
+command-help = 如何使用本机器人
+command-cancel = 停止并返回菜单

@@ -1,0 +1,96 @@
+//! The compact callback data carried by inline buttons (Telegram allows 64
+//! bytes). One letter says what the button does, the rest says where:
+//! `g:<node>` go to a node, `a:<action>` run an action, `l:<locale>` pick a
+//! language. Anything else is a stale or foreign button.
+
+use serde::Deserialize;
+
+use crate::text::CALLBACK_DATA_LIMIT;
+
+/// What a button may do besides opening a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Talk to a person (intake and the coordinator queue).
+    Person,
+    /// Open the language picker.
+    Language,
+    /// Back to the main menu.
+    Home,
+}
+
+impl Action {
+    const ALL: [Action; 3] = [Action::Person, Action::Language, Action::Home];
+
+    fn code(self) -> &'static str {
+        match self {
+            Action::Person => "person",
+            Action::Language => "language",
+            Action::Home => "home",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackData {
+    Goto(String),
+    Action(Action),
+    SetLocale(String),
+}
+
+impl CallbackData {
+    pub fn encode(&self) -> String {
+        let data = match self {
+            CallbackData::Goto(node) => format!("g:{node}"),
+            CallbackData::Action(action) => format!("a:{}", action.code()),
+            CallbackData::SetLocale(tag) => format!("l:{tag}"),
+        };
+        debug_assert!(
+            data.len() <= CALLBACK_DATA_LIMIT,
+            "callback data too long: {data}"
+        );
+        data
+    }
+
+    /// `None` for data this version of the bot did not produce.
+    pub fn decode(data: &str) -> Option<CallbackData> {
+        let (kind, value) = data.split_once(':')?;
+        if value.is_empty() {
+            return None;
+        }
+        match kind {
+            "g" => Some(CallbackData::Goto(value.to_owned())),
+            "a" => Action::ALL
+                .into_iter()
+                .find(|action| action.code() == value)
+                .map(CallbackData::Action),
+            "l" => Some(CallbackData::SetLocale(value.to_owned())),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_every_kind() {
+        for data in [
+            CallbackData::Goto("faq-t790m".into()),
+            CallbackData::Action(Action::Person),
+            CallbackData::Action(Action::Language),
+            CallbackData::Action(Action::Home),
+            CallbackData::SetLocale("zh-Hans".into()),
+        ] {
+            assert_eq!(CallbackData::decode(&data.encode()), Some(data));
+        }
+    }
+
+    #[test]
+    fn rejects_foreign_data() {
+        for data in ["", "g:", "x:home", "a:nuke", "no-colon", "🙂:🙂"] {
+            assert_eq!(CallbackData::decode(data), None, "{data}");
+        }
+    }
+}

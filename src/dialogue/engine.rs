@@ -1,0 +1,684 @@
+//! The dialogue engine: (session, input) -> (new session, replies).
+
+use crate::content::Content;
+use crate::i18n::{Arg, Locale};
+
+use super::callback::{Action, CallbackData};
+use super::tree::{Node, Target};
+
+/// What the bot remembers about one private chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Locale tag the patient reads in.
+    pub locale: String,
+    /// True once the patient picked a language themselves; until then the
+    /// locale follows their Telegram app language.
+    pub locale_chosen: bool,
+    /// The node the patient is on.
+    pub node: String,
+}
+
+/// What Telegram tells us about the sender with each update.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Patient<'a> {
+    pub first_name: Option<&'a str>,
+    pub language_code: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `/name payload`, already stripped of any `@botname`.
+    Command {
+        name: String,
+        payload: Option<String>,
+    },
+    Text(String),
+    /// A press on an inline button of message `message_id`.
+    Callback {
+        data: String,
+        message_id: i32,
+    },
+    /// A sticker, photo, voice... where the bot expects buttons or text.
+    Unsupported,
+    /// The patient edited an earlier message.
+    Edited,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+}
+
+/// Whether a reply is a new message or replaces the one that was pressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    New,
+    Replace(i32),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub html: String,
+    pub keyboard: Vec<Vec<Button>>,
+    pub placement: Placement,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub session: Session,
+    pub replies: Vec<Reply>,
+    /// Short plain-text notice for the pressed button's spinner, if any.
+    pub callback_notice: Option<String>,
+    /// Set when the patient picked a language: the shell shows them the
+    /// command menu in it.
+    pub commands_locale: Option<Locale>,
+}
+
+/// The engine's one entry point.
+pub fn handle(
+    content: &Content,
+    session: Option<Session>,
+    patient: Patient,
+    input: Input,
+) -> Outcome {
+    let mut turn = Turn::start(content, session, patient);
+    match input {
+        Input::Command { name, payload } => turn.command(&name, payload.as_deref()),
+        Input::Text(_) => turn.hint("free-text-hint"),
+        Input::Unsupported => turn.hint("unsupported-input"),
+        Input::Edited => turn.hint("edited-message"),
+        Input::Callback { data, message_id } => turn.callback(&data, message_id),
+    }
+    turn.finish()
+}
+
+/// The commands shown in Telegram's menu, in a locale.
+pub fn command_menu(content: &Content, locale: &Locale) -> Vec<(String, String)> {
+    ["start", "menu", "language", "help", "cancel"]
+        .into_iter()
+        .map(|command| {
+            let description = content
+                .catalog
+                .format(locale, &format!("command-{command}"), &[]);
+            (command.to_owned(), description)
+        })
+        .collect()
+}
+
+/// One update being answered.
+struct Turn<'a> {
+    content: &'a Content,
+    patient: Patient<'a>,
+    session: Session,
+    locale: Locale,
+    replies: Vec<Reply>,
+    callback_notice: Option<String>,
+    commands_locale: Option<Locale>,
+}
+
+impl<'a> Turn<'a> {
+    fn start(content: &'a Content, session: Option<Session>, patient: Patient<'a>) -> Self {
+        let catalog = &content.catalog;
+        let mut session = session.unwrap_or_else(|| Session {
+            locale: String::new(),
+            locale_chosen: false,
+            node: content.trees.root().id.clone(),
+        });
+        let chosen = session
+            .locale_chosen
+            .then(|| catalog.find(&session.locale).cloned())
+            .flatten();
+        let locale = chosen.unwrap_or_else(|| catalog.negotiate(patient.language_code));
+        session.locale = locale.tag();
+        if content.trees.get(&session.node).is_none() {
+            // The node was removed by a content update: back to the menu.
+            session.node = content.trees.root().id.clone();
+        }
+        Turn {
+            content,
+            patient,
+            session,
+            locale,
+            replies: Vec::new(),
+            callback_notice: None,
+            commands_locale: None,
+        }
+    }
+
+    fn finish(self) -> Outcome {
+        Outcome {
+            session: self.session,
+            replies: self.replies,
+            callback_notice: self.callback_notice,
+            commands_locale: self.commands_locale,
+        }
+    }
+
+    fn text(&self, id: &str) -> String {
+        self.content.catalog.format(&self.locale, id, &[])
+    }
+
+    fn current_node(&self) -> &'a Node {
+        let trees = &self.content.trees;
+        trees
+            .get(&self.session.node)
+            .unwrap_or_else(|| trees.root())
+    }
+
+    fn command(&mut self, name: &str, payload: Option<&str>) {
+        match name {
+            "start" => self.start_command(payload),
+            "menu" => self.show_home(None, Placement::New),
+            "help" => self.show_home(Some(self.text("help-text")), Placement::New),
+            "cancel" => self.show_home(Some(self.text("cancel-done")), Placement::New),
+            "language" => self.show_language_picker(Placement::New),
+            _ => self.show_home(Some(self.text("unknown-command")), Placement::New),
+        }
+    }
+
+    /// `/start`, or a deep link `/start <locale>` / `/start intake`.
+    fn start_command(&mut self, payload: Option<&str>) {
+        if let Some(locale) = payload.and_then(|tag| self.content.catalog.find(tag)) {
+            self.choose_locale(locale.clone());
+        }
+        let welcome = match self
+            .patient
+            .first_name
+            .filter(|name| !name.trim().is_empty())
+        {
+            Some(name) => {
+                self.content
+                    .catalog
+                    .format(&self.locale, "welcome", &[("name", Arg::Text(name))])
+            }
+            None => self.text("welcome-anonymous"),
+        };
+        let intro = format!("{welcome}\n\n{}", self.text("not-medical-advice"));
+        self.show_home(Some(intro), Placement::New);
+        if payload == Some("intake") {
+            self.show_person(Placement::New);
+        }
+    }
+
+    fn callback(&mut self, data: &str, message_id: i32) {
+        let here = Placement::Replace(message_id);
+        match CallbackData::decode(data) {
+            Some(CallbackData::Goto(id)) => match self.content.trees.get(&id) {
+                Some(node) => self.show_node(node, here),
+                None => self.stale(),
+            },
+            Some(CallbackData::Action(Action::Home)) => self.show_home(None, here),
+            Some(CallbackData::Action(Action::Language)) => self.show_language_picker(here),
+            Some(CallbackData::Action(Action::Person)) => self.show_person(here),
+            Some(CallbackData::SetLocale(tag)) => match self.content.catalog.find(&tag) {
+                Some(locale) => {
+                    self.choose_locale(locale.clone());
+                    self.show_home(Some(self.text("language-changed")), here);
+                }
+                None => self.stale(),
+            },
+            None => self.stale(),
+        }
+    }
+
+    fn choose_locale(&mut self, locale: Locale) {
+        self.session.locale = locale.tag();
+        self.session.locale_chosen = true;
+        self.commands_locale = Some(locale.clone());
+        self.locale = locale;
+    }
+
+    /// A button this version does not know: say so, show where they are.
+    fn stale(&mut self) {
+        self.callback_notice = Some(
+            self.content
+                .catalog
+                .format(&self.locale, "stale-button", &[]),
+        );
+        let node = self.current_node();
+        self.show_node(node, Placement::New);
+    }
+
+    /// A short note, then the buttons of the screen the patient is on.
+    fn hint(&mut self, id: &str) {
+        let html = self.text(id);
+        let keyboard = self.node_keyboard(self.current_node());
+        self.push(html, keyboard, Placement::New);
+    }
+
+    /// The main menu, optionally under a preface (HTML).
+    fn show_home(&mut self, preface: Option<String>, placement: Placement) {
+        let root = self.content.trees.root();
+        let body = root.body_html(&self.content.catalog, &self.locale);
+        let html = match preface {
+            Some(preface) => format!("{preface}\n\n{body}"),
+            None => body,
+        };
+        self.session.node = root.id.clone();
+        let keyboard = self.node_keyboard(root);
+        self.push(html, keyboard, placement);
+    }
+
+    fn show_node(&mut self, node: &Node, placement: Placement) {
+        if node.id == self.content.trees.root().id {
+            return self.show_home(None, placement);
+        }
+        let html = node.body_html(&self.content.catalog, &self.locale);
+        self.session.node = node.id.clone();
+        let keyboard = self.node_keyboard(node);
+        self.push(html, keyboard, placement);
+    }
+
+    fn show_language_picker(&mut self, placement: Placement) {
+        let catalog = &self.content.catalog;
+        let mut keyboard: Vec<Vec<Button>> = catalog
+            .locales()
+            .iter()
+            .map(|locale| {
+                vec![Button {
+                    label: catalog.format(locale, "language-name", &[]),
+                    data: CallbackData::SetLocale(locale.tag()).encode(),
+                }]
+            })
+            .collect();
+        keyboard.push(self.back_home_row(&self.session.node.clone()));
+        let html = self.text("language-prompt");
+        self.push(html, keyboard, placement);
+    }
+
+    /// Talking to a person arrives with intake and the coordinator queue;
+    /// until then the patient is told so plainly.
+    fn show_person(&mut self, placement: Placement) {
+        let html = self.text("person-unavailable");
+        let keyboard = vec![self.back_home_row(&self.session.node.clone())];
+        self.push(html, keyboard, placement);
+    }
+
+    fn node_keyboard(&self, node: &Node) -> Vec<Vec<Button>> {
+        let mut keyboard: Vec<Vec<Button>> = node
+            .buttons
+            .iter()
+            .map(|button| {
+                vec![Button {
+                    label: self.text(&button.label),
+                    data: button.target.callback().encode(),
+                }]
+            })
+            .collect();
+        if node.nav {
+            let back_to = node
+                .parent
+                .as_deref()
+                .unwrap_or(&self.content.trees.root().id);
+            keyboard.push(self.back_home_row(back_to));
+            keyboard.push(vec![Button {
+                label: self.text("nav-person"),
+                data: Target::Action(Action::Person).callback().encode(),
+            }]);
+        }
+        keyboard
+    }
+
+    fn back_home_row(&self, back_to: &str) -> Vec<Button> {
+        let mut row = vec![Button {
+            label: self.text("nav-back"),
+            data: CallbackData::Goto(back_to.to_owned()).encode(),
+        }];
+        if back_to != self.content.trees.root().id {
+            row.push(Button {
+                label: self.text("nav-home"),
+                data: CallbackData::Action(Action::Home).encode(),
+            });
+        }
+        row
+    }
+
+    fn push(&mut self, html: String, keyboard: Vec<Vec<Button>>, placement: Placement) {
+        self.replies.push(Reply {
+            html,
+            keyboard,
+            placement,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::OnceLock;
+
+    use super::*;
+    use crate::text::{BIDI_ISOLATES, MESSAGE_LIMIT, telegram_len};
+
+    fn content() -> &'static Content {
+        static CONTENT: OnceLock<Content> = OnceLock::new();
+        CONTENT.get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            Content::load(&root.join("locales"), &root.join("dialogues")).unwrap()
+        })
+    }
+
+    fn patient(language_code: Option<&'static str>) -> Patient<'static> {
+        Patient {
+            first_name: Some("Ana"),
+            language_code,
+        }
+    }
+
+    fn command(name: &str, payload: Option<&str>) -> Input {
+        Input::Command {
+            name: name.into(),
+            payload: payload.map(Into::into),
+        }
+    }
+
+    fn press(data: &str) -> Input {
+        Input::Callback {
+            data: data.into(),
+            message_id: 7,
+        }
+    }
+
+    fn labels(reply: &Reply) -> Vec<&str> {
+        reply
+            .keyboard
+            .iter()
+            .flatten()
+            .map(|b| b.label.as_str())
+            .collect()
+    }
+
+    fn data_of<'r>(reply: &'r Reply, label: &str) -> &'r str {
+        let button = reply.keyboard.iter().flatten().find(|b| b.label == label);
+        &button
+            .unwrap_or_else(|| panic!("no button {label:?} in {:?}", labels(reply)))
+            .data
+    }
+
+    #[test]
+    fn start_welcomes_in_the_telegram_language_with_the_menu() {
+        let outcome = handle(
+            content(),
+            None,
+            patient(Some("es-MX")),
+            command("start", None),
+        );
+        assert_eq!(outcome.session.locale, "es");
+        assert!(!outcome.session.locale_chosen);
+        assert_eq!(outcome.session.node, "home");
+        let [reply] = outcome.replies.as_slice() else {
+            panic!("one welcome message expected: {:?}", outcome.replies)
+        };
+        assert_eq!(reply.placement, Placement::New);
+        assert!(reply.html.contains("Ana"), "{}", reply.html);
+        let es = content().catalog.find("es").unwrap();
+        assert!(
+            reply
+                .html
+                .contains(&content().catalog.format(es, "not-medical-advice", &[]))
+        );
+        assert!(labels(reply).contains(&content().catalog.format(es, "nav-person", &[]).as_str()));
+    }
+
+    #[test]
+    fn names_are_escaped_as_html() {
+        let patient = Patient {
+            first_name: Some("<b>Bob</b> & co"),
+            language_code: Some("en"),
+        };
+        let outcome = handle(content(), None, patient, command("start", None));
+        assert!(
+            outcome.replies[0]
+                .html
+                .contains("&lt;b&gt;Bob&lt;/b&gt; &amp; co")
+        );
+    }
+
+    #[test]
+    fn deep_link_sets_the_language_for_good() {
+        let outcome = handle(
+            content(),
+            None,
+            patient(Some("en")),
+            command("start", Some("ar")),
+        );
+        assert_eq!(outcome.session.locale, "ar");
+        assert!(outcome.session.locale_chosen);
+        assert_eq!(
+            outcome.commands_locale.map(|l| l.tag()).as_deref(),
+            Some("ar")
+        );
+        // A later update from an English Telegram app keeps Arabic.
+        let next = handle(
+            content(),
+            Some(outcome.session),
+            patient(Some("en")),
+            command("menu", None),
+        );
+        assert_eq!(next.session.locale, "ar");
+    }
+
+    #[test]
+    fn deep_link_to_intake_says_honestly_it_is_not_ready() {
+        let outcome = handle(
+            content(),
+            None,
+            patient(None),
+            command("start", Some("intake")),
+        );
+        assert_eq!(outcome.replies.len(), 2);
+        let en = content().catalog.reference();
+        assert_eq!(
+            outcome.replies[1].html,
+            content().catalog.format(en, "person-unavailable", &[])
+        );
+    }
+
+    #[test]
+    fn every_node_is_reachable_by_pressing_buttons_and_back_returns_to_the_parent() {
+        let catalog = &content().catalog;
+        let en = catalog.reference();
+        let back = catalog.format(en, "nav-back", &[]);
+        let start = handle(content(), None, patient(None), command("start", None));
+        let mut seen = std::collections::HashSet::from([start.session.node.clone()]);
+        let mut frontier = vec![(start.session.clone(), start.replies[0].clone())];
+        while let Some((session, reply)) = frontier.pop() {
+            for button in reply.keyboard.iter().flatten() {
+                let Some(CallbackData::Goto(target)) = CallbackData::decode(&button.data) else {
+                    continue;
+                };
+                if button.label == back || !seen.insert(target.clone()) {
+                    continue;
+                }
+                let outcome = handle(
+                    content(),
+                    Some(session.clone()),
+                    patient(None),
+                    press(&button.data),
+                );
+                assert_eq!(outcome.session.node, target);
+                let shown = &outcome.replies[0];
+                assert_eq!(shown.placement, Placement::Replace(7));
+                let node = content().trees.get(&target).unwrap();
+                if node.nav {
+                    let parent = node.parent.clone().unwrap();
+                    assert_eq!(data_of(shown, &back), format!("g:{parent}"));
+                    let up = handle(
+                        content(),
+                        Some(outcome.session.clone()),
+                        patient(None),
+                        press(data_of(shown, &back)),
+                    );
+                    assert_eq!(up.session.node, parent);
+                }
+                frontier.push((outcome.session, shown.clone()));
+            }
+        }
+        let all: std::collections::HashSet<String> =
+            content().trees.nodes().map(|n| n.id.clone()).collect();
+        assert_eq!(seen, all);
+    }
+
+    #[test]
+    fn content_screens_offer_back_home_and_a_person() {
+        let catalog = &content().catalog;
+        let en = catalog.reference();
+        let session = Session {
+            locale: "en".into(),
+            locale_chosen: false,
+            node: "home".into(),
+        };
+        let outcome = handle(
+            content(),
+            Some(session),
+            patient(None),
+            press("g:faq-t790m"),
+        );
+        let shown = labels(&outcome.replies[0]);
+        for id in ["nav-back", "nav-home", "nav-person"] {
+            assert!(
+                shown.contains(&catalog.format(en, id, &[]).as_str()),
+                "{id} in {shown:?}"
+            );
+        }
+        assert!(
+            outcome.replies[0]
+                .html
+                .contains("Last reviewed: 2026-04-16")
+        );
+    }
+
+    #[test]
+    fn free_text_stickers_and_edits_get_a_hint_and_keep_the_place() {
+        let session = Session {
+            locale: "fr".into(),
+            locale_chosen: true,
+            node: "testing".into(),
+        };
+        let fr = content().catalog.find("fr").unwrap();
+        for (input, hint) in [
+            (Input::Text("bonjour".into()), "free-text-hint"),
+            (Input::Unsupported, "unsupported-input"),
+            (Input::Edited, "edited-message"),
+        ] {
+            let outcome = handle(content(), Some(session.clone()), patient(Some("en")), input);
+            assert_eq!(outcome.session, session);
+            let [reply] = outcome.replies.as_slice() else {
+                panic!()
+            };
+            assert_eq!(reply.html, content().catalog.format(fr, hint, &[]));
+            assert!(!reply.keyboard.is_empty(), "the menu comes with the hint");
+        }
+    }
+
+    #[test]
+    fn stale_and_foreign_buttons_are_answered_with_the_current_screen() {
+        let session = Session {
+            locale: "en".into(),
+            locale_chosen: false,
+            node: "glance".into(),
+        };
+        for data in ["g:a-node-that-was-removed", "l:klingon", "zz:1", ""] {
+            let outcome = handle(content(), Some(session.clone()), patient(None), press(data));
+            assert!(outcome.callback_notice.is_some(), "{data}");
+            assert_eq!(outcome.session.node, "glance");
+            assert_eq!(outcome.replies[0].placement, Placement::New);
+        }
+    }
+
+    #[test]
+    fn a_session_on_a_removed_node_returns_to_the_menu() {
+        let session = Session {
+            locale: "en".into(),
+            locale_chosen: false,
+            node: "gone".into(),
+        };
+        let outcome = handle(
+            content(),
+            Some(session),
+            patient(None),
+            Input::Text("hi".into()),
+        );
+        assert_eq!(outcome.session.node, "home");
+    }
+
+    #[test]
+    fn picking_a_language_redraws_the_menu_in_it() {
+        let picker = handle(
+            content(),
+            None,
+            patient(Some("en")),
+            command("language", None),
+        );
+        let names = labels(&picker.replies[0]);
+        for name in [
+            "English",
+            "Español",
+            "Français",
+            "Русский",
+            "简体中文",
+            "العربية",
+        ] {
+            assert!(names.contains(&name), "{name} in {names:?}");
+        }
+        let data = data_of(&picker.replies[0], "Русский").to_owned();
+        let chosen = handle(
+            content(),
+            Some(picker.session),
+            patient(Some("en")),
+            press(&data),
+        );
+        assert_eq!(chosen.session.locale, "ru");
+        assert!(chosen.session.locale_chosen);
+        let ru = content().catalog.find("ru").unwrap();
+        assert!(
+            chosen.replies[0]
+                .html
+                .starts_with(&content().catalog.format(ru, "language-changed", &[]))
+        );
+        assert_eq!(chosen.replies[0].placement, Placement::Replace(7));
+    }
+
+    #[test]
+    fn every_screen_in_every_locale_is_clean_and_within_limits() {
+        for locale in content().catalog.locales() {
+            for node in content().trees.nodes() {
+                let session = Session {
+                    locale: locale.tag(),
+                    locale_chosen: true,
+                    node: "home".into(),
+                };
+                let outcome = handle(
+                    content(),
+                    Some(session),
+                    patient(None),
+                    press(&format!("g:{}", node.id)),
+                );
+                let reply = &outcome.replies[0];
+                assert!(telegram_len(&reply.html) <= MESSAGE_LIMIT);
+                assert!(!reply.html.contains(BIDI_ISOLATES));
+                assert!(
+                    !reply.html.contains('{'),
+                    "{locale} {}: {}",
+                    node.id,
+                    reply.html
+                );
+                for button in reply.keyboard.iter().flatten() {
+                    assert!(button.data.len() <= crate::text::CALLBACK_DATA_LIMIT);
+                    assert!(!button.label.trim().is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn command_menu_is_translated() {
+        let ru = content().catalog.find("ru").unwrap();
+        let menu = command_menu(content(), ru);
+        let names: Vec<&str> = menu.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["start", "menu", "language", "help", "cancel"]);
+        let english = command_menu(content(), content().catalog.reference());
+        assert_ne!(menu[1].1, english[1].1);
+    }
+}

@@ -1,0 +1,10 @@
+//! patient-navigator: a Telegram bot for cancer patient navigation.
+//! See ARCHITECTURE.md for the map of modules and the path of one update.
+
+pub mod content;
+pub mod dialogue;
+pub mod i18n;
+pub mod startup;
+pub mod storage;
+pub mod telegram;
+pub mod text;

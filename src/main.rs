@@ -1,0 +1,139 @@
+//! The `navigator` command line: `run` the bot, `check` the content files.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use patient_navigator::content::Content;
+use patient_navigator::startup::{self, Settings};
+use patient_navigator::storage::DEFAULT_DATABASE_URL;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "navigator",
+    version,
+    about = "CancerFax patient-navigation Telegram bot"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct ContentDirs {
+    /// Folder of Fluent locales, one subfolder per language.
+    #[arg(long, env = "LOCALES_DIR", default_value = "locales")]
+    locales_dir: PathBuf,
+    /// Folder of dialogue trees and the intake form.
+    #[arg(long, env = "DIALOGUES_DIR", default_value = "dialogues")]
+    dialogues_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the bot with long polling.
+    Run {
+        /// Bot token from @BotFather.
+        #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
+        token: Option<String>,
+        /// Bot API server; Telegram's by default.
+        #[arg(long, env = "TELOXIDE_API_URL")]
+        api_url: Option<url::Url>,
+        /// sqlite://FILE (default) or postgres://USER@HOST/DB.
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+        /// The coordinators' supergroup (used by the coordinator queue).
+        #[arg(long, env = "COORDINATOR_CHAT_ID", allow_hyphen_values = true)]
+        coordinator_chat_id: Option<i64>,
+        /// Print logs as JSON lines.
+        #[arg(long, env = "LOG_JSON")]
+        log_json: bool,
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
+    /// Check the locale and dialogue files; exits non-zero on problems.
+    Check {
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Check { dirs } => check(&dirs),
+        Command::Run {
+            token,
+            api_url,
+            database_url,
+            coordinator_chat_id,
+            log_json,
+            dirs,
+        } => {
+            init_logging(log_json);
+            let Some(token) = token.filter(|token| !token.trim().is_empty()) else {
+                eprintln!(
+                    "error: TELOXIDE_TOKEN is not set.\n\
+                     Get a token from @BotFather in Telegram, then run:\n  \
+                     TELOXIDE_TOKEN=123456:ABC... navigator run"
+                );
+                return ExitCode::from(2);
+            };
+            let settings = Settings {
+                token,
+                api_url,
+                database_url,
+                coordinator_chat_id,
+                locales_dir: dirs.locales_dir,
+                dialogues_dir: dirs.dialogues_dir,
+            };
+            run(settings)
+        }
+    }
+}
+
+fn run(settings: Settings) -> ExitCode {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(startup::run(settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(dirs: &ContentDirs) -> ExitCode {
+    match Content::load(&dirs.locales_dir, &dirs.dialogues_dir) {
+        Ok(content) => {
+            println!(
+                "ok: {} locales, {} nodes",
+                content.catalog.locales().len(),
+                content.trees.nodes().count()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            eprint!("{problems}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(json: bool) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,teloxide=warn,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}

@@ -1,0 +1,227 @@
+//! Storage: the database behind the bot, through sqlx's `Any` driver so that
+//! one set of queries and migrations (`migrations/`) serves SQLite (the
+//! embedded default) and PostgreSQL (production).
+//!
+//! Owns SQL and connection set-up. Must not know about Telegram or Fluent;
+//! it stores the core's plain data types.
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+
+use crate::dialogue::Session;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The default database: a file next to where the bot runs.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://navigator.db";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Storage {
+    /// Connects (creating a SQLite file on first run) and applies migrations.
+    pub async fn connect(database_url: &str) -> anyhow::Result<Storage> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(database_url)?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url_creating_file(database_url),
+            Backend::Postgres => database_url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .with_context(|| format!("invalid DATABASE_URL ({})", redact(database_url)))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                // One writer at a time in SQLite; a few readers help little here.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(database_url)))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .context("cannot apply database migrations")?;
+        Ok(Storage { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
+        let row =
+            sqlx::query("SELECT locale, locale_chosen, node FROM sessions WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(&self.pool)
+                .await
+                .context("cannot load the session")?;
+        row.map(|row| {
+            Ok(Session {
+                locale: row.try_get("locale")?,
+                locale_chosen: row.try_get("locale_chosen")?,
+                node: row.try_get("node")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn save_session(&self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
+        let now = unix_now();
+        sqlx::query(
+            "INSERT INTO sessions (chat_id, locale, locale_chosen, node, blocked, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, FALSE, $5, $5)
+             ON CONFLICT (chat_id) DO UPDATE SET
+                 locale = excluded.locale,
+                 locale_chosen = excluded.locale_chosen,
+                 node = excluded.node,
+                 blocked = FALSE,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(chat_id)
+        .bind(&session.locale)
+        .bind(session.locale_chosen)
+        .bind(&session.node)
+        .bind(now)
+        .execute(&self.pool)
+        .await
+        .context("cannot save the session")?;
+        Ok(())
+    }
+
+    /// Records that the patient blocked (or unblocked) the bot.
+    pub async fn set_blocked(&self, chat_id: i64, blocked: bool) -> anyhow::Result<()> {
+        sqlx::query("UPDATE sessions SET blocked = $1, updated_at = $2 WHERE chat_id = $3")
+            .bind(blocked)
+            .bind(unix_now())
+            .bind(chat_id)
+            .execute(&self.pool)
+            .await
+            .context("cannot record the blocked state")?;
+        Ok(())
+    }
+
+    pub async fn is_blocked(&self, chat_id: i64) -> anyhow::Result<bool> {
+        let blocked = sqlx::query("SELECT blocked FROM sessions WHERE chat_id = $1")
+            .bind(chat_id)
+            .fetch_optional(&self.pool)
+            .await
+            .context("cannot read the blocked state")?
+            .map(|row| row.try_get::<bool, _>("blocked"))
+            .transpose()?;
+        Ok(blocked.unwrap_or(false))
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn backend_of(database_url: &str) -> anyhow::Result<Backend> {
+    if database_url.starts_with("sqlite:") {
+        Ok(Backend::Sqlite)
+    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        Ok(Backend::Postgres)
+    } else {
+        anyhow::bail!(
+            "DATABASE_URL must start with sqlite: or postgres: (got {})",
+            redact(database_url)
+        )
+    }
+}
+
+/// SQLite refuses to open a missing file unless asked to create it.
+fn sqlite_url_creating_file(database_url: &str) -> String {
+    if database_url.contains("mode=") || database_url.contains(":memory:") {
+        database_url.to_owned()
+    } else if database_url.contains('?') {
+        format!("{database_url}&mode=rwc")
+    } else {
+        format!("{database_url}?mode=rwc")
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(database_url: &str) -> String {
+    match url::Url::parse(database_url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => database_url.to_owned(),
+    }
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://bot:s3cret@db:5432/nav"),
+            "postgres://bot:***@db:5432/nav"
+        );
+        assert_eq!(redact("sqlite://navigator.db"), "sqlite://navigator.db");
+    }
+
+    #[test]
+    fn sqlite_files_are_created_on_first_run() {
+        assert_eq!(
+            sqlite_url_creating_file("sqlite://a.db"),
+            "sqlite://a.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating_file("sqlite://a.db?x=1"),
+            "sqlite://a.db?x=1&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_url_creating_file("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
+    }
+
+    #[test]
+    fn unknown_schemes_are_refused_clearly() {
+        let err = backend_of("mysql://x").unwrap_err().to_string();
+        assert!(
+            err.contains("must start with sqlite: or postgres:"),
+            "{err}"
+        );
+    }
+}
