@@ -48,7 +48,7 @@ impl Storage {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 10,
             })
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -88,7 +88,7 @@ impl Storage {
         row.map(|row| {
             Ok(Session {
                 locale: row.try_get("locale")?,
-                locale_chosen: row.try_get("locale_chosen")?,
+                locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
                 node: row.try_get("node")?,
             })
         })
@@ -99,17 +99,17 @@ impl Storage {
         let now = unix_now();
         sqlx::query(
             "INSERT INTO sessions (chat_id, locale, locale_chosen, node, blocked, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, FALSE, $5, $5)
+             VALUES ($1, $2, $3, $4, 0, $5, $5)
              ON CONFLICT (chat_id) DO UPDATE SET
                  locale = excluded.locale,
                  locale_chosen = excluded.locale_chosen,
                  node = excluded.node,
-                 blocked = FALSE,
+                 blocked = 0,
                  updated_at = excluded.updated_at",
         )
         .bind(chat_id)
         .bind(&session.locale)
-        .bind(session.locale_chosen)
+        .bind(i64::from(session.locale_chosen))
         .bind(&session.node)
         .bind(now)
         .execute(&self.pool)
@@ -121,7 +121,7 @@ impl Storage {
     /// Records that the patient blocked (or unblocked) the bot.
     pub async fn set_blocked(&self, chat_id: i64, blocked: bool) -> anyhow::Result<()> {
         sqlx::query("UPDATE sessions SET blocked = $1, updated_at = $2 WHERE chat_id = $3")
-            .bind(blocked)
+            .bind(i64::from(blocked))
             .bind(unix_now())
             .bind(chat_id)
             .execute(&self.pool)
@@ -136,9 +136,9 @@ impl Storage {
             .fetch_optional(&self.pool)
             .await
             .context("cannot read the blocked state")?
-            .map(|row| row.try_get::<bool, _>("blocked"))
+            .map(|row| row.try_get::<i64, _>("blocked"))
             .transpose()?;
-        Ok(blocked.unwrap_or(false))
+        Ok(blocked.unwrap_or(0) != 0)
     }
 
     pub async fn close(&self) {

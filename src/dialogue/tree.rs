@@ -494,3 +494,161 @@ fn line_of(source: &str, needle: &str) -> usize {
 
 // Keep the codec and the id rule in step: the longest id must fit.
 const _: () = assert!(2 + MAX_NODE_ID_LEN <= crate::text::CALLBACK_DATA_LIMIT);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(files: &[(&str, &str)]) -> Result<Trees, Vec<String>> {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, source) in files {
+            fs::write(dir.path().join(name), source).unwrap();
+        }
+        Trees::load(dir.path())
+            .map_err(|Problems(problems)| problems.iter().map(ToString::to_string).collect())
+    }
+
+    const HOME: &str = "tree: main\nroot: home\nnodes:\n  - id: home\n    text: t\n    nav: false\n    buttons:\n      - { label: l, goto: a }\n";
+
+    fn problems(files: &[(&str, &str)]) -> Vec<String> {
+        load(files).expect_err("these files must be refused")
+    }
+
+    #[test]
+    fn a_valid_tree_loads_with_parents_for_back_buttons() {
+        let trees = load(&[
+            ("main.yaml", HOME),
+            ("a.yaml", "tree: a\nnodes:\n  - id: a\n    text: t\n    buttons:\n      - { label: l, goto: b }\n      - { label: l, action: person }\n  - id: b\n    text: t\n    buttons:\n      - { label: l, goto: a }\n"),
+            ("intake.yaml", "not: a tree"),
+        ])
+        .unwrap();
+        assert_eq!(trees.root().id, "home");
+        assert_eq!(trees.get("a").unwrap().parent.as_deref(), Some("home"));
+        assert_eq!(trees.get("b").unwrap().parent.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn a_dangling_reference_names_file_line_and_node() {
+        let found = problems(&[("main.yaml", HOME)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].ends_with(
+                "main.yaml:4:1: node “home”: button “l” leads to “a”, which does not exist"
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn unreachable_and_duplicate_nodes_are_refused() {
+        let found = problems(&[
+            ("main.yaml", HOME),
+            (
+                "a.yaml",
+                "tree: a\nnodes:\n  - id: a\n    text: t\n  - id: lonely\n    text: t\n  - id: a\n    text: t\n",
+            ),
+        ]);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("a.yaml:3:1: node “a” is defined twice")),
+            "{found:?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("a.yaml:5:1: node “lonely” cannot be reached")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn yaml_mistakes_point_at_the_line() {
+        let found = problems(&[(
+            "main.yaml",
+            "tree: main\nroot: home\nnodes:\n  - id: home\n    txet: t\n",
+        )]);
+        assert!(found[0].contains("main.yaml:5:"), "{found:?}");
+        assert!(found[0].contains("unknown field `txet`"), "{found:?}");
+    }
+
+    #[test]
+    fn buttons_need_exactly_one_target_and_ids_fit_callback_data() {
+        let both = "tree: main\nroot: home\nnodes:\n  - id: home\n    text: t\n    buttons:\n      - { label: l, goto: home, action: home }\n";
+        assert!(
+            problems(&[("main.yaml", both)])[0]
+                .contains("needs exactly one of `goto:` or `action:`")
+        );
+        let long_id = format!(
+            "tree: main\nroot: home\nnodes:\n  - id: home\n    text: t\n    buttons:\n      - {{ label: l, goto: {0} }}\n  - id: {0}\n    text: t\n",
+            "x".repeat(41)
+        );
+        let found = problems(&[("main.yaml", &long_id)]);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("must be 1-40 lowercase letters")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn exactly_one_root() {
+        let no_root = "tree: main\nnodes:\n  - id: home\n    text: t\n";
+        assert!(problems(&[("main.yaml", no_root)])[0].contains("no tree declares `root:`"));
+        let found = problems(&[
+            ("main.yaml", HOME),
+            (
+                "other.yaml",
+                "tree: b\nroot: a\nnodes:\n  - id: a\n    text: t\n",
+            ),
+        ]);
+        assert!(
+            found[0].contains("only one file may declare `root:`"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn messages_must_exist_in_english_and_labels_fit_a_phone() {
+        let dir = tempfile::tempdir().unwrap();
+        let locales = dir.path().join("locales");
+        fs::create_dir_all(locales.join("en")).unwrap();
+        fs::write(
+            locales.join("en/a.ftl"),
+            format!("t = Text\nl = {}\n", "L".repeat(70)),
+        )
+        .unwrap();
+        let catalog = Catalog::load(&locales).unwrap();
+        let dialogues = dir.path().join("dialogues");
+        fs::create_dir_all(&dialogues).unwrap();
+        fs::write(
+            dialogues.join("main.yaml"),
+            "tree: main\nroot: home\nnodes:\n  - id: home\n    text: t\n    footer: [missing-footer]\n",
+        )
+        .unwrap();
+        let trees = Trees::load(&dialogues).unwrap();
+        let found: Vec<String> = trees
+            .check_against(&catalog)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(found[0].ends_with("main.yaml:4:1: node “home” uses message “missing-footer”, which is missing in English"), "{found:?}");
+
+        fs::write(
+            dialogues.join("main.yaml"),
+            "tree: main\nroot: home\nnodes:\n  - id: home\n    text: t\n    buttons:\n      - { label: l, goto: home }\n",
+        )
+        .unwrap();
+        let trees = Trees::load(&dialogues).unwrap();
+        let found: Vec<String> = trees
+            .check_against(&catalog)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            found[0].contains("label is 70 characters; keep it under 64"),
+            "{found:?}"
+        );
+    }
+}
