@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::dialogue::Trees;
 use crate::i18n::Catalog;
+use crate::intake::Form;
 
 /// One thing wrong in a content file, phrased for the person who edits it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,29 +68,33 @@ impl fmt::Display for Problems {
 pub struct Content {
     pub catalog: Catalog,
     pub trees: Trees,
+    pub form: Form,
 }
 
 impl Content {
     pub fn load(locales_dir: &Path, dialogues_dir: &Path) -> Result<Content, Problems> {
         let catalog = Catalog::load(locales_dir);
         let trees = Trees::load(dialogues_dir);
-        let (catalog, trees) = match (catalog, trees) {
-            (Ok(catalog), Ok(trees)) => (catalog, trees),
-            (catalog, trees) => {
+        let form = Form::load(dialogues_dir);
+        let (catalog, trees, form) = match (catalog, trees, form) {
+            (Ok(catalog), Ok(trees), Ok(form)) => (catalog, trees, form),
+            (catalog, trees, form) => {
                 let mut problems = Vec::new();
-                if let Err(Problems(found)) = catalog {
-                    problems.extend(found);
-                }
-                if let Err(Problems(found)) = trees {
-                    problems.extend(found);
-                }
+                problems.extend(catalog.err().into_iter().flat_map(|Problems(p)| p));
+                problems.extend(trees.err().into_iter().flat_map(|Problems(p)| p));
+                problems.extend(form.err().into_iter().flat_map(|Problems(p)| p));
                 return Err(Problems(problems));
             }
         };
         let mut problems = catalog.check_required_messages(locales_dir);
         problems.extend(trees.check_against(&catalog));
+        problems.extend(form.check_against(&catalog));
         if problems.is_empty() {
-            Ok(Content { catalog, trees })
+            Ok(Content {
+                catalog,
+                trees,
+                form,
+            })
         } else {
             Err(Problems(problems))
         }

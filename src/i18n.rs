@@ -38,7 +38,14 @@ pub const CODE_MESSAGES: &[&str] = &[
     "language-prompt",
     "language-changed",
     "language-name",
-    "person-unavailable",
+    "delete-confirm",
+    "delete-yes",
+    "delete-no",
+    "delete-done",
+    "delete-kept",
+    "command-delete",
+    "intake-paused",
+    "menu-intake-continue",
     "nav-back",
     "nav-home",
     "nav-person",
@@ -52,13 +59,20 @@ pub const CODE_MESSAGES: &[&str] = &[
 
 /// Arguments used to render every message at load time: long, hostile values,
 /// so a length or markup problem shows up before a patient sees it.
-const SAMPLE_ARGS: &[(&str, &str)] = &[
-    ("name", "Maximiliana-Alexandrina <Ŝpëçïål & Long Name> 😂😂"),
+const SAMPLE_ARGS: &[(&str, Arg<'static>)] = &[
+    (
+        "name",
+        Arg::Text("Maximiliana-Alexandrina <Ŝpëçïål & Long Name> 😂😂"),
+    ),
     (
         "reviewer",
-        "CancerFax Medical Team, Oncology & Haematology Specialists",
+        Arg::Text("CancerFax Medical Team, Oncology & Haematology Specialists"),
     ),
-    ("date", "2026-04-16"),
+    ("date", Arg::Text("2026-04-16")),
+    ("reference", Arg::Text("CF-000123")),
+    ("count", Arg::Number(12)),
+    ("min", Arg::Number(10)),
+    ("max", Arg::Number(4000)),
 ];
 
 /// A locale the catalog has, e.g. `en`, `zh-Hans`, `ar`.
@@ -98,12 +112,25 @@ pub enum Arg<'a> {
 
 type Bundle = FluentBundle<FluentResource>;
 
+/// Where a message is defined.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: PathBuf,
+    line: usize,
+}
+
+impl Origin {
+    fn problem(&self, message: String) -> Problem {
+        Problem::in_file(&self.file, message).at(self.line, 1)
+    }
+}
+
 pub struct Catalog {
     reference: Locale,
     locales: Vec<Locale>,
     bundles: HashMap<Locale, Bundle>,
     /// Which file defines each message, to point editors at it.
-    origins: HashMap<(Locale, String), PathBuf>,
+    origins: HashMap<(Locale, String), Origin>,
 }
 
 impl Catalog {
@@ -197,22 +224,27 @@ impl Catalog {
                 return;
             }
         };
+        let mut search_from = 0;
         for id in message_ids(&resource) {
+            let offset = definition_offset(&source, &id, search_from);
+            search_from = offset + 1;
+            let origin = Origin {
+                file: file.to_path_buf(),
+                line: line_column(&source, offset).0,
+            };
             let key = (locale.clone(), id.clone());
             if let Some(first) = self.origins.get(&key) {
-                problems.push(Problem::in_file(
-                    file,
-                    format!(
-                        "message “{id}” is defined twice (also in {})",
-                        first.display()
-                    ),
-                ));
+                problems.push(origin.problem(format!(
+                    "message “{id}” is defined twice (first at {}:{})",
+                    first.file.display(),
+                    first.line
+                )));
             } else {
-                self.origins.insert(key, file.to_path_buf());
+                self.origins.insert(key, origin);
             }
         }
-        // Duplicates were reported above; keep the first definition.
-        bundle.add_resource_overriding(resource);
+        // Duplicates were reported above; `add_resource` keeps the first.
+        let _ = bundle.add_resource(resource);
     }
 
     pub fn reference(&self) -> &Locale {
@@ -283,6 +315,28 @@ impl Catalog {
         "…".to_owned()
     }
 
+    /// Formats a message attribute (`id.attribute`), with the same fallback.
+    pub fn format_attribute(&self, locale: &Locale, id: &str, attribute: &str) -> String {
+        let found = [locale, &self.reference].into_iter().find_map(|locale| {
+            let bundle = self.bundles.get(locale)?;
+            let pattern = bundle.get_message(id)?.get_attribute(attribute)?.value();
+            let mut errors = Vec::new();
+            let text = bundle.format_pattern(pattern, None, &mut errors);
+            errors.is_empty().then(|| text.into_owned())
+        });
+        found.unwrap_or_else(|| {
+            tracing::error!(%locale, message = id, attribute, "attribute cannot be formatted");
+            "…".to_owned()
+        })
+    }
+
+    pub fn has_attribute(&self, locale: &Locale, id: &str, attribute: &str) -> bool {
+        self.bundles
+            .get(locale)
+            .and_then(|bundle| bundle.get_message(id))
+            .is_some_and(|message| message.get_attribute(attribute).is_some())
+    }
+
     fn try_format(&self, locale: &Locale, id: &str, args: &FluentArgs) -> Option<String> {
         let bundle = self.bundles.get(locale)?;
         let pattern = bundle.get_message(id)?.value()?;
@@ -304,17 +358,13 @@ impl Catalog {
                 ));
             }
         }
-        let samples: Vec<(&str, Arg)> = SAMPLE_ARGS
-            .iter()
-            .map(|(name, value)| (*name, Arg::Text(value)))
-            .collect();
-        let fluent_args = to_fluent_args(&samples);
-        for ((locale, id), file) in &self.origins {
+        let fluent_args = to_fluent_args(SAMPLE_ARGS);
+        for ((locale, id), origin) in &self.origins {
             if let Some(problem) = self.render_problem(locale, id, &fluent_args) {
-                problems.push(Problem::in_file(file, format!("message “{id}”: {problem}")));
+                problems.push(origin.problem(format!("message “{id}”: {problem}")));
             }
         }
-        problems.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
+        problems.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         problems
     }
 
@@ -369,6 +419,21 @@ fn message_ids(resource: &FluentResource) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// Byte offset of `id =` at the start of a line, at or after `from`.
+fn definition_offset(source: &str, id: &str, from: usize) -> usize {
+    let mut at = from.min(source.len());
+    while let Some(found) = source.get(at..).and_then(|rest| rest.find(id)) {
+        let start = at + found;
+        let line_start = start == 0 || source.as_bytes()[start - 1] == b'\n';
+        let after = source[start + id.len()..].trim_start_matches([' ', '\t']);
+        if line_start && after.starts_with('=') {
+            return start;
+        }
+        at = start + id.len();
+    }
+    from
 }
 
 /// 1-based line and column of a byte offset, columns counted in characters.

@@ -4,6 +4,8 @@
 pub mod content;
 pub mod dialogue;
 pub mod i18n;
+pub mod intake;
+pub mod reply;
 pub mod startup;
 pub mod storage;
 pub mod telegram;

@@ -12,7 +12,10 @@ use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
 
+use std::collections::BTreeMap;
+
 use crate::dialogue::Session;
+use crate::intake::{Answer, CaseRef, Draft, Submission};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -79,42 +82,147 @@ impl Storage {
     }
 
     pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        let row =
-            sqlx::query("SELECT locale, locale_chosen, node FROM sessions WHERE chat_id = $1")
-                .bind(chat_id)
-                .fetch_optional(&self.pool)
-                .await
-                .context("cannot load the session")?;
+        let row = sqlx::query(
+            "SELECT s.locale, s.locale_chosen, s.node, s.filling, d.draft
+             FROM sessions s LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+             WHERE s.chat_id = $1",
+        )
+        .bind(chat_id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("cannot load the session")?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let draft: Option<String> = row.try_get("draft")?;
+        let intake = draft
+            .map(|json| serde_json::from_str::<Draft>(&json))
+            .transpose()
+            // A draft this version cannot read is dropped, not a crash loop.
+            .unwrap_or_else(|err| {
+                tracing::error!(chat_id, error = %err, "unreadable intake draft dropped");
+                None
+            });
+        Ok(Some(Session {
+            locale: row.try_get("locale")?,
+            locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
+            node: row.try_get("node")?,
+            filling: row.try_get::<i64, _>("filling")? != 0 && intake.is_some(),
+            intake,
+        }))
+    }
+
+    pub async fn save_session(&self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        save_session_in(&mut tx, chat_id, session).await?;
+        tx.commit().await.context("cannot save the session")?;
+        Ok(())
+    }
+
+    /// Creates a case from a submitted form and saves the session that
+    /// ended the form, atomically: a crash leaves either both or neither.
+    pub async fn submit_case(
+        &self,
+        chat_id: i64,
+        session: &Session,
+        submission: &Submission,
+    ) -> anyhow::Result<CaseRef> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        let number: i64 = sqlx::query(
+            "UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .context("cannot number the case")?
+        .try_get("value")?;
+        let now = unix_now();
+        sqlx::query(
+            "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at, updated_at)
+             VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(number)
+        .bind(chat_id)
+        .bind(&session.locale)
+        .bind(serde_json::to_string(&submission.answers)?)
+        .bind(&submission.summary)
+        .bind(&submission.consent_version)
+        .bind(submission.consent_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .context("cannot store the case")?;
+        save_session_in(&mut tx, chat_id, session).await?;
+        tx.commit().await.context("cannot store the case")?;
+        Ok(CaseRef(number))
+    }
+
+    pub async fn case(&self, reference: CaseRef) -> anyhow::Result<Option<StoredCase>> {
+        let row = sqlx::query(
+            "SELECT id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at
+             FROM cases WHERE id = $1",
+        )
+        .bind(reference.0)
+        .fetch_optional(&self.pool)
+        .await
+        .context("cannot load the case")?;
         row.map(|row| {
-            Ok(Session {
+            let answers: String = row.try_get("answers")?;
+            Ok(StoredCase {
+                reference: CaseRef(row.try_get("id")?),
+                chat_id: row.try_get("chat_id")?,
                 locale: row.try_get("locale")?,
-                locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
-                node: row.try_get("node")?,
+                status: row.try_get("status")?,
+                answers: serde_json::from_str(&answers).context("unreadable case answers")?,
+                summary: row.try_get("summary")?,
+                consent_version: row.try_get("consent_version")?,
+                consent_at: row.try_get("consent_at")?,
+                created_at: row.try_get("created_at")?,
             })
         })
         .transpose()
     }
 
-    pub async fn save_session(&self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
-        let now = unix_now();
-        sqlx::query(
-            "INSERT INTO sessions (chat_id, locale, locale_chosen, node, blocked, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 0, $5, $5)
-             ON CONFLICT (chat_id) DO UPDATE SET
-                 locale = excluded.locale,
-                 locale_chosen = excluded.locale_chosen,
-                 node = excluded.node,
-                 blocked = 0,
-                 updated_at = excluded.updated_at",
-        )
-        .bind(chat_id)
-        .bind(&session.locale)
-        .bind(i64::from(session.locale_chosen))
-        .bind(&session.node)
-        .bind(now)
-        .execute(&self.pool)
-        .await
-        .context("cannot save the session")?;
+    pub async fn cases_of(&self, chat_id: i64) -> anyhow::Result<Vec<CaseRef>> {
+        let rows = sqlx::query("SELECT id FROM cases WHERE chat_id = $1 ORDER BY id")
+            .bind(chat_id)
+            .fetch_all(&self.pool)
+            .await
+            .context("cannot list cases")?;
+        rows.iter()
+            .map(|row| Ok(CaseRef(row.try_get("id")?)))
+            .collect()
+    }
+
+    /// Erases what the patient gave us: drafts and case content. The session
+    /// row (language, place in the menu) stays so the bot can still answer.
+    pub async fn erase_patient_data(&self, chat_id: i64) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        for statement in [
+            "DELETE FROM intake_drafts WHERE chat_id = $1",
+            "DELETE FROM cases WHERE chat_id = $1",
+            "UPDATE sessions SET filling = 0 WHERE chat_id = $1",
+        ] {
+            sqlx::query(statement)
+                .bind(chat_id)
+                .execute(&mut *tx)
+                .await
+                .context("cannot erase the patient's data")?;
+        }
+        tx.commit()
+            .await
+            .context("cannot erase the patient's data")?;
         Ok(())
     }
 
@@ -179,6 +287,70 @@ pub fn redact(database_url: &str) -> String {
         }
         _ => database_url.to_owned(),
     }
+}
+
+/// A submitted case as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCase {
+    pub reference: CaseRef,
+    pub chat_id: i64,
+    pub locale: String,
+    pub status: String,
+    pub answers: BTreeMap<String, Answer>,
+    pub summary: String,
+    pub consent_version: String,
+    pub consent_at: i64,
+    pub created_at: i64,
+}
+
+async fn save_session_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    chat_id: i64,
+    session: &Session,
+) -> anyhow::Result<()> {
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 0, $6, $6)
+         ON CONFLICT (chat_id) DO UPDATE SET
+             locale = excluded.locale,
+             locale_chosen = excluded.locale_chosen,
+             node = excluded.node,
+             filling = excluded.filling,
+             blocked = 0,
+             updated_at = excluded.updated_at",
+    )
+    .bind(chat_id)
+    .bind(&session.locale)
+    .bind(i64::from(session.locale_chosen))
+    .bind(&session.node)
+    .bind(i64::from(session.filling))
+    .bind(now)
+    .execute(&mut **tx)
+    .await
+    .context("cannot save the session")?;
+    match &session.intake {
+        Some(draft) => {
+            sqlx::query(
+                "INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
+            )
+            .bind(chat_id)
+            .bind(serde_json::to_string(draft)?)
+            .bind(now)
+            .execute(&mut **tx)
+            .await
+            .context("cannot save the intake draft")?;
+        }
+        None => {
+            sqlx::query("DELETE FROM intake_drafts WHERE chat_id = $1")
+                .bind(chat_id)
+                .execute(&mut **tx)
+                .await
+                .context("cannot clear the intake draft")?;
+        }
+    }
+    Ok(())
 }
 
 pub fn unix_now() -> i64 {

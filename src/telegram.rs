@@ -13,14 +13,18 @@ use teloxide::dispatching::{DefaultKey, UpdateFilterExt};
 use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters, SetMyCommandsSetters};
 use teloxide::prelude::*;
 use teloxide::types::{
-    BotCommand, BotCommandScope, ChatMemberUpdated, InlineKeyboardButton, InlineKeyboardMarkup,
-    LinkPreviewOptions, MessageId, ParseMode, Recipient,
+    BotCommand, BotCommandScope, ButtonRequest, ChatMemberUpdated, InlineKeyboardButton,
+    InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, KeyboardRemove, LinkPreviewOptions,
+    MessageId, ParseMode, Recipient,
 };
 use teloxide::{ApiError, RequestError};
 
 use crate::content::Content;
-use crate::dialogue::{self, Input, Outcome, Patient, Placement, Reply};
+use crate::dialogue::engine::Effect;
+use crate::dialogue::{self, Input, Outcome, Patient};
 use crate::i18n::Locale;
+use crate::intake::{Document, DocumentKind};
+use crate::reply::{Keyboard, Placement, Reply};
 use crate::storage::Storage;
 
 /// How many times a send is tried before it is given up.
@@ -127,27 +131,58 @@ async fn converse(
     input: Input,
     query: Option<&CallbackQuery>,
 ) -> HandlerResult {
-    let session = shell
-        .storage
+    let storage = &shell.storage;
+    let session = storage
         .load_session(chat_id.0)
         .await
         .with_context(|| format!("chat {chat_id}"))?;
-    let outcome: Outcome = dialogue::handle(&shell.content, session, patient, input);
-    shell
-        .storage
-        .save_session(chat_id.0, &outcome.session)
-        .await
-        .with_context(|| format!("chat {chat_id}"))?;
-    tracing::debug!(chat_id = chat_id.0, node = %outcome.session.node, "answered");
-    let delivered = deliver_all(bot, chat_id, &outcome.replies).await;
-    if let Some(query) = query {
-        answer_callback(bot, query, outcome.callback_notice.as_deref()).await;
+    let Outcome {
+        session,
+        mut replies,
+        callback_notice,
+        effects,
+    } = dialogue::handle(&shell.content, session, patient, input);
+    let mut saved = false;
+    for effect in &effects {
+        match effect {
+            Effect::SubmitCase(submission) => {
+                let reference = storage
+                    .submit_case(chat_id.0, &session, submission)
+                    .await
+                    .with_context(|| format!("chat {chat_id}"))?;
+                tracing::info!(chat_id = chat_id.0, case = %reference, "case submitted");
+                replies.push(dialogue::engine::confirm_submission(
+                    &shell.content,
+                    &session,
+                    &reference.to_string(),
+                ));
+                saved = true;
+            }
+            Effect::EraseData => {
+                storage.erase_patient_data(chat_id.0).await?;
+                tracing::info!(chat_id = chat_id.0, "patient data erased on request");
+            }
+            Effect::SetChatCommands(_) => {}
+        }
     }
-    if let Some(locale) = &outcome.commands_locale {
-        set_chat_commands(bot, &shell.content, chat_id, locale).await;
+    if !saved {
+        storage
+            .save_session(chat_id.0, &session)
+            .await
+            .with_context(|| format!("chat {chat_id}"))?;
+    }
+    tracing::debug!(chat_id = chat_id.0, node = %session.node, filling = session.filling, "answered");
+    let delivered = deliver_all(bot, chat_id, &replies).await;
+    if let Some(query) = query {
+        answer_callback(bot, query, callback_notice.as_deref()).await;
+    }
+    for effect in &effects {
+        if let Effect::SetChatCommands(locale) = effect {
+            set_chat_commands(bot, &shell.content, chat_id, locale).await;
+        }
     }
     match delivered {
-        Err(DeliveryError::Blocked) => shell.storage.set_blocked(chat_id.0, true).await?,
+        Err(DeliveryError::Blocked) => storage.set_blocked(chat_id.0, true).await?,
         Err(DeliveryError::GaveUp(err)) => {
             tracing::error!(chat_id = chat_id.0, error = %err, "a reply could not be delivered");
         }
@@ -160,10 +195,42 @@ fn message_input(msg: &Message) -> Option<Input> {
     if !matches!(msg.kind, teloxide::types::MessageKind::Common(_)) {
         return None; // service messages are not patient input
     }
-    Some(match msg.text() {
-        Some(text) => parse_command(text).unwrap_or_else(|| Input::Text(text.to_owned())),
-        None => Input::Unsupported,
-    })
+    if let Some(text) = msg.text() {
+        return Some(parse_command(text).unwrap_or_else(|| Input::Text(text.to_owned())));
+    }
+    if let Some(sizes) = msg.photo() {
+        // Telegram sends several sizes; the largest is the readable one.
+        let largest = sizes.iter().max_by_key(|size| size.width * size.height)?;
+        return Some(Input::File(Document {
+            file_id: largest.file.id.to_string(),
+            kind: DocumentKind::Photo,
+            name: None,
+            size: Some(u64::from(largest.file.size)),
+        }));
+    }
+    if let Some(document) = msg.document() {
+        let mime = document
+            .mime_type
+            .as_ref()
+            .map(|mime| mime.essence_str().to_owned());
+        let kind = match mime.as_deref() {
+            Some("application/pdf") => DocumentKind::Pdf,
+            Some(mime) if mime.starts_with("image/") => DocumentKind::Image,
+            _ => return Some(Input::UnacceptedFile),
+        };
+        return Some(Input::File(Document {
+            file_id: document.file.id.to_string(),
+            kind,
+            name: document.file_name.clone(),
+            size: Some(u64::from(document.file.size)),
+        }));
+    }
+    if let Some(contact) = msg.contact() {
+        return Some(Input::Contact {
+            phone: contact.phone_number.clone(),
+        });
+    }
+    Some(Input::Unsupported)
 }
 
 /// `/start@navigator_bot es` -> Command { "start", Some("es") }.
@@ -187,6 +254,7 @@ fn patient_of(user: Option<&teloxide::types::User>) -> Patient<'_> {
     Patient {
         first_name: user.map(|user| user.first_name.as_str()),
         language_code: user.and_then(|user| user.language_code.as_deref()),
+        now: crate::storage::unix_now(),
     }
 }
 
@@ -205,7 +273,8 @@ async fn deliver_all(bot: &Bot, chat_id: ChatId, replies: &[Reply]) -> Result<()
 }
 
 async fn deliver(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
-    if let Placement::Replace(message_id) = reply.placement {
+    let editable = matches!(reply.keyboard, Keyboard::None | Keyboard::Inline(_));
+    if let (Placement::Replace(message_id), true) = (reply.placement, editable) {
         match with_retries(|| edit(bot, chat_id, message_id, reply)).await {
             Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
             Err(err) if is_permanent_refusal(&err) => return Err(DeliveryError::Blocked),
@@ -227,12 +296,31 @@ async fn send(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), RequestEr
         .send_message(chat_id, &reply.html)
         .parse_mode(ParseMode::Html)
         .link_preview_options(no_link_preview());
-    if let Some(markup) = keyboard_markup(reply) {
-        request = request.reply_markup(markup);
-    }
+    request = match &reply.keyboard {
+        Keyboard::None => request,
+        Keyboard::Inline(_) => request.reply_markup(inline_markup(reply)),
+        Keyboard::RequestContact { label, back_label } => {
+            let mut rows = vec![vec![
+                KeyboardButton::new(label).request(ButtonRequest::Contact),
+            ]];
+            rows.extend(
+                back_label
+                    .iter()
+                    .map(|back| vec![KeyboardButton::new(back)]),
+            );
+            request.reply_markup(
+                KeyboardMarkup::new(rows)
+                    .resize_keyboard()
+                    .one_time_keyboard(),
+            )
+        }
+        Keyboard::Remove => request.reply_markup(KeyboardRemove::new()),
+    };
     request.await.map(drop)
 }
 
+/// Edits text and inline buttons; other keyboards cannot be edited in, so
+/// a reply carrying one is always sent anew (see `deliver`).
 async fn edit(
     bot: &Bot,
     chat_id: ChatId,
@@ -243,8 +331,8 @@ async fn edit(
         .edit_message_text(chat_id, MessageId(message_id), &reply.html)
         .parse_mode(ParseMode::Html)
         .link_preview_options(no_link_preview());
-    if let Some(markup) = keyboard_markup(reply) {
-        request = request.reply_markup(markup);
+    if let Keyboard::Inline(_) = reply.keyboard {
+        request = request.reply_markup(inline_markup(reply));
     }
     request.await.map(drop)
 }
@@ -259,14 +347,16 @@ fn no_link_preview() -> LinkPreviewOptions {
     }
 }
 
-fn keyboard_markup(reply: &Reply) -> Option<InlineKeyboardMarkup> {
-    (!reply.keyboard.is_empty()).then(|| {
-        InlineKeyboardMarkup::new(reply.keyboard.iter().map(|row| {
-            row.iter()
-                .map(|button| InlineKeyboardButton::callback(&button.label, &button.data))
-                .collect::<Vec<_>>()
-        }))
-    })
+fn inline_markup(reply: &Reply) -> InlineKeyboardMarkup {
+    let rows: &[Vec<crate::reply::Button>] = match &reply.keyboard {
+        Keyboard::Inline(rows) => rows,
+        _ => &[],
+    };
+    InlineKeyboardMarkup::new(rows.iter().map(|row| {
+        row.iter()
+            .map(|button| InlineKeyboardButton::callback(&button.label, &button.data))
+            .collect::<Vec<_>>()
+    }))
 }
 
 /// Retries what Telegram asks us to retry (429) and transient failures.

@@ -11,6 +11,8 @@ fn session(node: &str, locale: &str, chosen: bool) -> Session {
         locale: locale.into(),
         locale_chosen: chosen,
         node: node.into(),
+        intake: None,
+        filling: false,
     }
 }
 
@@ -111,4 +113,102 @@ async fn a_bad_database_url_is_a_clear_error() {
         text.contains("cannot open the database") && !text.contains(":pw@"),
         "{text}"
     );
+}
+
+fn submission() -> patient_navigator::intake::Submission {
+    use patient_navigator::intake::Answer;
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert(
+        "consent".to_owned(),
+        Answer::Consent {
+            version: "v1".into(),
+            at: 1,
+        },
+    );
+    answers.insert(
+        "first_name".to_owned(),
+        Answer::Text("Ana 'O\"Brien".into()),
+    );
+    answers.insert("age".to_owned(), Answer::Integer(56));
+    patient_navigator::intake::Submission {
+        answers,
+        consent_version: "v1".into(),
+        consent_at: 1,
+        summary: "<b>First name:</b> Ana".into(),
+    }
+}
+
+#[tokio::test]
+async fn cases_get_sequential_references_and_erasure_removes_them() {
+    for db in TestDb::all().await {
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let mut with_draft = session("home", "es", true);
+        with_draft.intake = Some(patient_navigator::intake::Draft {
+            answers: Default::default(),
+            position: patient_navigator::intake::engine::Position::Review,
+            history: vec![],
+            selection: vec![],
+            files: vec![],
+        });
+        with_draft.filling = true;
+        storage.save_session(5, &with_draft).await.unwrap();
+        assert_eq!(
+            storage.load_session(5).await.unwrap(),
+            Some(with_draft.clone()),
+            "{}",
+            db.label
+        );
+
+        let first = storage
+            .submit_case(5, &session("home", "es", true), &submission())
+            .await
+            .unwrap();
+        let second = storage
+            .submit_case(6, &session("home", "ar", false), &submission())
+            .await
+            .unwrap();
+        assert_eq!(second.0, first.0 + 1, "{}", db.label);
+        assert_eq!(first.to_string(), "CF-000001");
+        let loaded = storage.load_session(5).await.unwrap().unwrap();
+        assert_eq!(loaded.intake, None, "the draft ends with the submission");
+        let case = storage.case(first).await.unwrap().unwrap();
+        assert_eq!(case.answers, submission().answers);
+        assert_eq!(
+            (case.chat_id, case.locale.as_str(), case.status.as_str()),
+            (5, "es", "new")
+        );
+
+        storage.erase_patient_data(5).await.unwrap();
+        assert_eq!(storage.case(first).await.unwrap(), None, "{}", db.label);
+        assert!(
+            storage.case(second).await.unwrap().is_some(),
+            "other patients keep theirs"
+        );
+        storage.close().await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_submissions_never_share_a_reference() {
+    for db in TestDb::all().await {
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let tasks: Vec<_> = (0..8)
+            .map(|chat| {
+                let storage = storage.clone();
+                tokio::spawn(async move {
+                    storage
+                        .submit_case(chat, &session("home", "en", false), &submission())
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut references: Vec<i64> = Vec::new();
+        for task in tasks {
+            references.push(task.await.unwrap().0);
+        }
+        references.sort();
+        assert_eq!(references, (1..=8).collect::<Vec<_>>(), "{}", db.label);
+        storage.close().await;
+    }
 }

@@ -42,10 +42,6 @@ language-changed = تم ضبط اللغة على العربية.
 # The name of this language, written in this language (shown in the language picker).
 language-name = العربية
 
-person-unavailable =
-    <b>التحدث إلى شخص</b>
-    لا تتوفّر بعدُ إمكانية توصيلكم بمنسّق رعاية عبر هذه المحادثة. نحن نعمل على ذلك.
-    في الوقت الحالي، يُرجى قراءة المعلومات الواردة في هذا البوت ومناقشتها مع طبيب الأورام المعالج لكم.
 
 ## Buttons. Keep them short: they are shown on a phone.
 
@@ -60,4 +56,15 @@ command-start = بدء مرشد المرضى
 command-menu = القائمة الرئيسية
 command-language = تغيير اللغة
 command-help = طريقة استخدام هذا البوت
+command-delete = حذف بياناتي
 command-cancel = الإيقاف والعودة إلى القائمة
+
+## Erasing a patient's data (/delete)
+
+delete-confirm =
+    <b>هل تريدون حذف بياناتكم؟</b>
+    سيؤدي ذلك إلى حذف تفاصيل حالتكم والإجابات التي يحفظها هذا البوت، ولا يمكن التراجع عن ذلك.
+delete-yes = 🗑 نعم، احذفوا بياناتي
+delete-no = لا، احتفظوا ببياناتي
+delete-done = تم حذف بياناتكم.
+delete-kept = لم يُحذف أي شيء.

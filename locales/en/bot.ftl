@@ -40,10 +40,6 @@ language-changed = Language set to English.
 # The name of this language, written in this language (shown in the language picker).
 language-name = English
 
-person-unavailable =
-    <b>Talk to a person</b>
-    Connecting you with a care coordinator through this chat is not available yet. We are working on it.
-    For now, please read the information in this bot and discuss it with your oncologist.
 
 ## Buttons. Keep them short: they are shown on a phone.
 
@@ -58,4 +54,15 @@ command-start = Start the navigator
 command-menu = Main menu
 command-language = Change language
 command-help = How to use this bot
+command-delete = Delete my data
 command-cancel = Stop and return to the menu
+
+## Erasing a patient's data (/delete)
+
+delete-confirm =
+    <b>Delete your data?</b>
+    This erases your case details and answers stored by this bot. It cannot be undone.
+delete-yes = 🗑 Yes, delete
+delete-no = No, keep my data
+delete-done = Your data has been deleted.
+delete-kept = Nothing was deleted.

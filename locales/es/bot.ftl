@@ -42,10 +42,6 @@ language-changed = Idioma cambiado a español.
 # The name of this language, written in this language (shown in the language picker).
 language-name = Español
 
-person-unavailable =
-    <b>Hablar con una persona</b>
-    Todavía no está disponible el contacto con un coordinador de atención a través de este chat. Estamos trabajando en ello.
-    Por ahora, lea la información de este bot y coméntela con su oncólogo.
 
 ## Botones. Deben ser breves: se muestran en un teléfono.
 
@@ -60,4 +56,15 @@ command-start = Iniciar el asistente
 command-menu = Menú principal
 command-language = Cambiar el idioma
 command-help = Cómo usar este bot
+command-delete = Eliminar mis datos
 command-cancel = Detener y volver al menú
+
+## Erasing a patient's data (/delete)
+
+delete-confirm =
+    <b>¿Eliminar sus datos?</b>
+    Se borrarán los datos de su caso y las respuestas guardadas por este bot. No se puede deshacer.
+delete-yes = 🗑 Sí, eliminar
+delete-no = No, conservar mis datos
+delete-done = Sus datos han sido eliminados.
+delete-kept = No se ha eliminado nada.

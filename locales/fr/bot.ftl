@@ -42,10 +42,6 @@ language-changed = La langue est maintenant le français.
 # The name of this language, written in this language (shown in the language picker).
 language-name = Français
 
-person-unavailable =
-    <b>Parler à une personne</b>
-    La mise en relation avec un coordinateur de soins via cette conversation n’est pas encore disponible. Nous y travaillons.
-    En attendant, nous vous invitons à lire les informations de ce bot et à en discuter avec votre oncologue.
 
 ## Boutons. Ils doivent rester courts : ils s’affichent sur un téléphone.
 
@@ -60,4 +56,15 @@ command-start = Démarrer l’assistant
 command-menu = Menu principal
 command-language = Changer de langue
 command-help = Comment utiliser ce bot
+command-delete = Supprimer mes données
 command-cancel = Arrêter et revenir au menu
+
+## Erasing a patient's data (/delete)
+
+delete-confirm =
+    <b>Supprimer vos données ?</b>
+    Cela efface les informations de votre dossier et les réponses enregistrées par ce bot. Cette action est définitive.
+delete-yes = 🗑 Oui, supprimer
+delete-no = Non, garder mes données
+delete-done = Vos données ont été supprimées.
+delete-kept = Rien n’a été supprimé.

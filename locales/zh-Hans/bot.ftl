@@ -39,10 +39,6 @@ language-changed = 语言已设置为简体中文。
 # The name of this language, written in this language (shown in the language picker).
 language-name = 简体中文
 
-person-unavailable =
-    <b>人工咨询</b>
-    目前暂不支持通过本聊天为您联系医疗协调员，我们正在努力完善这项功能。
-    现阶段，请先阅读本机器人提供的信息，并与您的肿瘤科医生进行讨论。
 
 ## 按钮。请保持简短：它们显示在手机上。
 
@@ -57,4 +53,15 @@ command-start = 启动患者导航助手
 command-menu = 打开主菜单
 command-language = 切换语言
 command-help = 如何使用本机器人
+command-delete = 删除我的数据
 command-cancel = 停止并返回菜单
+
+## Erasing a patient's data (/delete)
+
+delete-confirm =
+    <b>要删除您的数据吗？</b>
+    这将删除本机器人保存的您的病例信息和回答，且无法恢复。
+delete-yes = 🗑 是的，删除
+delete-no = 不，保留我的数据
+delete-done = 您的数据已删除。
+delete-kept = 未删除任何内容。

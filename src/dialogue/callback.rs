@@ -1,7 +1,8 @@
 //! The compact callback data carried by inline buttons (Telegram allows 64
 //! bytes). One letter says what the button does, the rest says where:
 //! `g:<node>` go to a node, `a:<action>` run an action, `l:<locale>` pick a
-//! language. Anything else is a stale or foreign button.
+//! language, `x:erase`/`x:keep` answer the erase question; `i:...` belongs
+//! to the intake form (see `intake::engine`). Anything else is a stale or foreign button.
 
 use serde::Deserialize;
 
@@ -17,16 +18,24 @@ pub enum Action {
     Language,
     /// Back to the main menu.
     Home,
+    /// Start or continue the case details (intake).
+    Intake,
 }
 
 impl Action {
-    const ALL: [Action; 3] = [Action::Person, Action::Language, Action::Home];
+    const ALL: [Action; 4] = [
+        Action::Person,
+        Action::Language,
+        Action::Home,
+        Action::Intake,
+    ];
 
     fn code(self) -> &'static str {
         match self {
             Action::Person => "person",
             Action::Language => "language",
             Action::Home => "home",
+            Action::Intake => "intake",
         }
     }
 }
@@ -36,6 +45,10 @@ pub enum CallbackData {
     Goto(String),
     Action(Action),
     SetLocale(String),
+    /// The answer to "erase my data?".
+    Erase {
+        confirmed: bool,
+    },
 }
 
 impl CallbackData {
@@ -44,6 +57,8 @@ impl CallbackData {
             CallbackData::Goto(node) => format!("g:{node}"),
             CallbackData::Action(action) => format!("a:{}", action.code()),
             CallbackData::SetLocale(tag) => format!("l:{tag}"),
+            CallbackData::Erase { confirmed: true } => "x:erase".to_owned(),
+            CallbackData::Erase { confirmed: false } => "x:keep".to_owned(),
         };
         debug_assert!(
             data.len() <= CALLBACK_DATA_LIMIT,
@@ -65,6 +80,8 @@ impl CallbackData {
                 .find(|action| action.code() == value)
                 .map(CallbackData::Action),
             "l" => Some(CallbackData::SetLocale(value.to_owned())),
+            "x" if value == "erase" => Some(CallbackData::Erase { confirmed: true }),
+            "x" if value == "keep" => Some(CallbackData::Erase { confirmed: false }),
             _ => None,
         }
     }
@@ -82,6 +99,9 @@ mod tests {
             CallbackData::Action(Action::Language),
             CallbackData::Action(Action::Home),
             CallbackData::SetLocale("zh-Hans".into()),
+            CallbackData::Action(Action::Intake),
+            CallbackData::Erase { confirmed: true },
+            CallbackData::Erase { confirmed: false },
         ] {
             assert_eq!(CallbackData::decode(&data.encode()), Some(data));
         }

@@ -1,7 +1,13 @@
-//! The dialogue engine: (session, input) -> (new session, replies).
+//! The conversation engine: (session, input) -> (new session, replies,
+//! effects). Routes each input to the trees or to the intake form.
+
+use chrono::{Datelike, TimeZone, Utc};
 
 use crate::content::Content;
 use crate::i18n::{Arg, Locale};
+use crate::intake::values::MonthYear;
+use crate::intake::{self, Draft, Event, IntakeContext, IntakeInput, Submission};
+use crate::reply::{Button, Keyboard, Placement, Reply};
 
 use super::callback::{Action, CallbackData};
 use super::tree::{Node, Target};
@@ -16,13 +22,19 @@ pub struct Session {
     pub locale_chosen: bool,
     /// The node the patient is on.
     pub node: String,
+    /// Case details in progress, kept across pauses, restarts and updates.
+    pub intake: Option<Draft>,
+    /// Whether typed messages go to the intake form right now.
+    pub filling: bool,
 }
 
-/// What Telegram tells us about the sender with each update.
+/// What Telegram tells us about the sender with each update, and the time.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Patient<'a> {
     pub first_name: Option<&'a str>,
     pub language_code: Option<&'a str>,
+    /// Unix seconds when the update is handled.
+    pub now: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,30 +50,29 @@ pub enum Input {
         data: String,
         message_id: i32,
     },
-    /// A sticker, photo, voice... where the bot expects buttons or text.
+    /// A photo or a document of a kind the form accepts.
+    File(intake::Document),
+    /// A document of a kind the form does not accept.
+    UnacceptedFile,
+    /// A phone number shared with Telegram's contact button.
+    Contact {
+        phone: String,
+    },
+    /// A sticker, voice, location... where the bot expects buttons or text.
     Unsupported,
     /// The patient edited an earlier message.
     Edited,
 }
 
+/// Side effects the shell carries out after saving the new session.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Button {
-    pub label: String,
-    pub data: String,
-}
-
-/// Whether a reply is a new message or replaces the one that was pressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
-    New,
-    Replace(i32),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    pub html: String,
-    pub keyboard: Vec<Vec<Button>>,
-    pub placement: Placement,
+pub enum Effect {
+    /// Show this patient the command menu in the language they picked.
+    SetChatCommands(Locale),
+    /// Create a case from a submitted form, then send `confirm_submission`.
+    SubmitCase(Submission),
+    /// Erase everything stored about this patient.
+    EraseData,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,9 +81,7 @@ pub struct Outcome {
     pub replies: Vec<Reply>,
     /// Short plain-text notice for the pressed button's spinner, if any.
     pub callback_notice: Option<String>,
-    /// Set when the patient picked a language: the shell shows them the
-    /// command menu in it.
-    pub commands_locale: Option<Locale>,
+    pub effects: Vec<Effect>,
 }
 
 /// The engine's one entry point.
@@ -85,17 +94,48 @@ pub fn handle(
     let mut turn = Turn::start(content, session, patient);
     match input {
         Input::Command { name, payload } => turn.command(&name, payload.as_deref()),
-        Input::Text(_) => turn.hint("free-text-hint"),
-        Input::Unsupported => turn.hint("unsupported-input"),
-        Input::Edited => turn.hint("edited-message"),
         Input::Callback { data, message_id } => turn.callback(&data, message_id),
+        Input::Text(text) if turn.session.filling => turn.intake(IntakeInput::Text(text)),
+        Input::File(document) if turn.session.filling => turn.intake(IntakeInput::File(document)),
+        Input::UnacceptedFile if turn.session.filling => turn.intake(IntakeInput::UnacceptedFile),
+        Input::Contact { phone } if turn.session.filling => {
+            turn.intake(IntakeInput::Contact { phone })
+        }
+        Input::Unsupported | Input::Edited if turn.session.filling => {
+            let hint = if input == Input::Edited {
+                "edited-message"
+            } else {
+                "unsupported-input"
+            };
+            turn.intake_with_hint(hint)
+        }
+        Input::Text(_) => turn.hint("free-text-hint"),
+        Input::Edited => turn.hint("edited-message"),
+        Input::File(_) | Input::UnacceptedFile | Input::Contact { .. } | Input::Unsupported => {
+            turn.hint("unsupported-input")
+        }
     }
     turn.finish()
 }
 
+/// The reply after the shell created the case with `reference`: the
+/// confirmation, with the main menu under it.
+pub fn confirm_submission(content: &Content, session: &Session, reference: &str) -> Reply {
+    let locale = content
+        .catalog
+        .find(&session.locale)
+        .cloned()
+        .unwrap_or_else(|| content.catalog.reference().clone());
+    let submitted = intake::engine::submitted_reply(&content.catalog, &locale, reference);
+    let mut turn = Turn::start(content, Some(session.clone()), Patient::default());
+    turn.locale = locale;
+    turn.show_home(Some(submitted.html), Placement::New);
+    turn.replies.pop().expect("the menu was just rendered")
+}
+
 /// The commands shown in Telegram's menu, in a locale.
 pub fn command_menu(content: &Content, locale: &Locale) -> Vec<(String, String)> {
-    ["start", "menu", "language", "help", "cancel"]
+    ["start", "menu", "language", "help", "cancel", "delete"]
         .into_iter()
         .map(|command| {
             let description = content
@@ -106,6 +146,15 @@ pub fn command_menu(content: &Content, locale: &Locale) -> Vec<(String, String)>
         .collect()
 }
 
+/// The calendar month of a Unix time, in UTC.
+fn month_of(unix: i64) -> MonthYear {
+    let date = Utc.timestamp_opt(unix, 0).single().unwrap_or_default();
+    MonthYear {
+        year: date.year(),
+        month: date.month(),
+    }
+}
+
 /// One update being answered.
 struct Turn<'a> {
     content: &'a Content,
@@ -114,7 +163,7 @@ struct Turn<'a> {
     locale: Locale,
     replies: Vec<Reply>,
     callback_notice: Option<String>,
-    commands_locale: Option<Locale>,
+    effects: Vec<Effect>,
 }
 
 impl<'a> Turn<'a> {
@@ -124,6 +173,8 @@ impl<'a> Turn<'a> {
             locale: String::new(),
             locale_chosen: false,
             node: content.trees.root().id.clone(),
+            intake: None,
+            filling: false,
         });
         let chosen = session
             .locale_chosen
@@ -142,7 +193,7 @@ impl<'a> Turn<'a> {
             locale,
             replies: Vec::new(),
             callback_notice: None,
-            commands_locale: None,
+            effects: Vec::new(),
         }
     }
 
@@ -151,7 +202,7 @@ impl<'a> Turn<'a> {
             session: self.session,
             replies: self.replies,
             callback_notice: self.callback_notice,
-            commands_locale: self.commands_locale,
+            effects: self.effects,
         }
     }
 
@@ -167,12 +218,18 @@ impl<'a> Turn<'a> {
     }
 
     fn command(&mut self, name: &str, payload: Option<&str>) {
+        // Any command leaves the form; its answers stay for later.
+        self.session.filling = false;
         match name {
             "start" => self.start_command(payload),
             "menu" => self.show_home(None, Placement::New),
             "help" => self.show_home(Some(self.text("help-text")), Placement::New),
+            "cancel" if self.session.intake.is_some() => {
+                self.show_home(Some(self.text("intake-paused")), Placement::New)
+            }
             "cancel" => self.show_home(Some(self.text("cancel-done")), Placement::New),
             "language" => self.show_language_picker(Placement::New),
+            "delete" => self.confirm_erase(),
             _ => self.show_home(Some(self.text("unknown-command")), Placement::New),
         }
     }
@@ -197,20 +254,39 @@ impl<'a> Turn<'a> {
         let intro = format!("{welcome}\n\n{}", self.text("not-medical-advice"));
         self.show_home(Some(intro), Placement::New);
         if payload == Some("intake") {
-            self.show_person(Placement::New);
+            self.intake(IntakeInput::Open);
         }
     }
 
     fn callback(&mut self, data: &str, message_id: i32) {
+        if data.starts_with(intake::engine::CALLBACK_PREFIX) {
+            if self.session.intake.is_none() {
+                // A form button after the form ended (a double tap on Submit).
+                return self.stale();
+            }
+            return self.intake(IntakeInput::Press {
+                data: data.to_owned(),
+                message_id,
+            });
+        }
         let here = Placement::Replace(message_id);
         match CallbackData::decode(data) {
             Some(CallbackData::Goto(id)) => match self.content.trees.get(&id) {
-                Some(node) => self.show_node(node, here),
+                Some(node) => {
+                    self.session.filling = false;
+                    self.show_node(node, here)
+                }
                 None => self.stale(),
             },
-            Some(CallbackData::Action(Action::Home)) => self.show_home(None, here),
+            Some(CallbackData::Action(Action::Home)) => {
+                self.session.filling = false;
+                self.show_home(None, here)
+            }
             Some(CallbackData::Action(Action::Language)) => self.show_language_picker(here),
-            Some(CallbackData::Action(Action::Person)) => self.show_person(here),
+            // Talking to a person starts with the case details.
+            Some(CallbackData::Action(Action::Person | Action::Intake)) => {
+                self.intake(IntakeInput::Open)
+            }
             Some(CallbackData::SetLocale(tag)) => match self.content.catalog.find(&tag) {
                 Some(locale) => {
                     self.choose_locale(locale.clone());
@@ -218,6 +294,15 @@ impl<'a> Turn<'a> {
                 }
                 None => self.stale(),
             },
+            Some(CallbackData::Erase { confirmed: true }) => {
+                self.effects.push(Effect::EraseData);
+                self.session.intake = None;
+                self.session.filling = false;
+                self.show_home(Some(self.text("delete-done")), here);
+            }
+            Some(CallbackData::Erase { confirmed: false }) => {
+                self.show_home(Some(self.text("delete-kept")), here)
+            }
             None => self.stale(),
         }
     }
@@ -225,17 +310,83 @@ impl<'a> Turn<'a> {
     fn choose_locale(&mut self, locale: Locale) {
         self.session.locale = locale.tag();
         self.session.locale_chosen = true;
-        self.commands_locale = Some(locale.clone());
+        self.effects.push(Effect::SetChatCommands(locale.clone()));
         self.locale = locale;
+    }
+
+    /// Runs the intake form on one input and takes in what it decided.
+    fn intake(&mut self, input: IntakeInput) {
+        let outcome = self.step_intake(input);
+        self.session.intake = outcome.draft;
+        self.session.filling = !outcome.leave && self.session.intake.is_some();
+        if outcome.notice.is_some() {
+            self.callback_notice = outcome.notice;
+        }
+        match outcome.event {
+            Some(Event::LanguageChosen(tag)) => {
+                // Close the question, then go on in the chosen language.
+                let closed = outcome
+                    .replies
+                    .into_iter()
+                    .filter(|r| r.placement != Placement::New);
+                self.replies.extend(closed);
+                if let Some(locale) = self.content.catalog.find(&tag).cloned() {
+                    self.choose_locale(locale);
+                }
+                let next = self.step_intake(IntakeInput::Open);
+                self.session.intake = next.draft;
+                self.replies.extend(next.replies);
+            }
+            Some(Event::Submitted(submission)) => {
+                self.replies.extend(outcome.replies);
+                self.effects.push(Effect::SubmitCase(submission));
+            }
+            Some(Event::Declined | Event::Stopped) | None => {
+                self.replies.extend(outcome.replies);
+                if outcome.leave {
+                    self.show_home(None, Placement::New);
+                }
+            }
+        }
+    }
+
+    fn step_intake(&self, input: IntakeInput) -> intake::IntakeOutcome {
+        let ctx = IntakeContext {
+            form: &self.content.form,
+            catalog: &self.content.catalog,
+            locale: &self.locale,
+            now: self.patient.now,
+            today: month_of(self.patient.now),
+        };
+        intake::step(&ctx, self.session.intake.clone(), input)
+    }
+
+    /// A note, then the current question again.
+    fn intake_with_hint(&mut self, hint: &str) {
+        let note = self.text(hint);
+        self.replies
+            .push(Reply::new(note, Keyboard::None, Placement::New));
+        self.intake(IntakeInput::Open);
+    }
+
+    fn confirm_erase(&mut self) {
+        let keyboard = vec![
+            vec![Button::new(
+                self.text("delete-yes"),
+                CallbackData::Erase { confirmed: true }.encode(),
+            )],
+            vec![Button::new(
+                self.text("delete-no"),
+                CallbackData::Erase { confirmed: false }.encode(),
+            )],
+        ];
+        let html = self.text("delete-confirm");
+        self.push(html, keyboard, Placement::New);
     }
 
     /// A button this version does not know: say so, show where they are.
     fn stale(&mut self) {
-        self.callback_notice = Some(
-            self.content
-                .catalog
-                .format(&self.locale, "stale-button", &[]),
-        );
+        self.callback_notice = Some(self.text("stale-button"));
         let node = self.current_node();
         self.show_node(node, Placement::New);
     }
@@ -276,22 +427,14 @@ impl<'a> Turn<'a> {
             .locales()
             .iter()
             .map(|locale| {
-                vec![Button {
-                    label: catalog.format(locale, "language-name", &[]),
-                    data: CallbackData::SetLocale(locale.tag()).encode(),
-                }]
+                vec![Button::new(
+                    catalog.format(locale, "language-name", &[]),
+                    CallbackData::SetLocale(locale.tag()).encode(),
+                )]
             })
             .collect();
         keyboard.push(self.back_home_row(&self.session.node.clone()));
         let html = self.text("language-prompt");
-        self.push(html, keyboard, placement);
-    }
-
-    /// Talking to a person arrives with intake and the coordinator queue;
-    /// until then the patient is told so plainly.
-    fn show_person(&mut self, placement: Placement) {
-        let html = self.text("person-unavailable");
-        let keyboard = vec![self.back_home_row(&self.session.node.clone())];
         self.push(html, keyboard, placement);
     }
 
@@ -300,10 +443,16 @@ impl<'a> Turn<'a> {
             .buttons
             .iter()
             .map(|button| {
-                vec![Button {
-                    label: self.text(&button.label),
-                    data: button.target.callback().encode(),
-                }]
+                let label = match button.target {
+                    Target::Action(Action::Intake) if self.session.intake.is_some() => {
+                        "menu-intake-continue"
+                    }
+                    _ => button.label.as_str(),
+                };
+                vec![Button::new(
+                    self.text(label),
+                    button.target.callback().encode(),
+                )]
             })
             .collect();
         if node.nav {
@@ -312,34 +461,35 @@ impl<'a> Turn<'a> {
                 .as_deref()
                 .unwrap_or(&self.content.trees.root().id);
             keyboard.push(self.back_home_row(back_to));
-            keyboard.push(vec![Button {
-                label: self.text("nav-person"),
-                data: Target::Action(Action::Person).callback().encode(),
-            }]);
+            keyboard.push(vec![Button::new(
+                self.text("nav-person"),
+                Target::Action(Action::Person).callback().encode(),
+            )]);
         }
         keyboard
     }
 
     fn back_home_row(&self, back_to: &str) -> Vec<Button> {
-        let mut row = vec![Button {
-            label: self.text("nav-back"),
-            data: CallbackData::Goto(back_to.to_owned()).encode(),
-        }];
+        let mut row = vec![Button::new(
+            self.text("nav-back"),
+            CallbackData::Goto(back_to.to_owned()).encode(),
+        )];
         if back_to != self.content.trees.root().id {
-            row.push(Button {
-                label: self.text("nav-home"),
-                data: CallbackData::Action(Action::Home).encode(),
-            });
+            row.push(Button::new(
+                self.text("nav-home"),
+                CallbackData::Action(Action::Home).encode(),
+            ));
         }
         row
     }
 
     fn push(&mut self, html: String, keyboard: Vec<Vec<Button>>, placement: Placement) {
-        self.replies.push(Reply {
-            html,
-            keyboard,
-            placement,
-        });
+        let keyboard = if keyboard.is_empty() {
+            Keyboard::None
+        } else {
+            Keyboard::Inline(keyboard)
+        };
+        self.replies.push(Reply::new(html, keyboard, placement));
     }
 }
 
@@ -363,6 +513,7 @@ mod tests {
         Patient {
             first_name: Some("Ana"),
             language_code,
+            now: 1_795_000_000,
         }
     }
 
@@ -381,16 +532,11 @@ mod tests {
     }
 
     fn labels(reply: &Reply) -> Vec<&str> {
-        reply
-            .keyboard
-            .iter()
-            .flatten()
-            .map(|b| b.label.as_str())
-            .collect()
+        reply.buttons().map(|b| b.label.as_str()).collect()
     }
 
     fn data_of<'r>(reply: &'r Reply, label: &str) -> &'r str {
-        let button = reply.keyboard.iter().flatten().find(|b| b.label == label);
+        let button = reply.buttons().find(|b| b.label == label);
         &button
             .unwrap_or_else(|| panic!("no button {label:?} in {:?}", labels(reply)))
             .data
@@ -426,6 +572,7 @@ mod tests {
         let patient = Patient {
             first_name: Some("<b>Bob</b> & co"),
             language_code: Some("en"),
+            now: 0,
         };
         let outcome = handle(content(), None, patient, command("start", None));
         assert!(
@@ -445,10 +592,8 @@ mod tests {
         );
         assert_eq!(outcome.session.locale, "ar");
         assert!(outcome.session.locale_chosen);
-        assert_eq!(
-            outcome.commands_locale.map(|l| l.tag()).as_deref(),
-            Some("ar")
-        );
+        let ar = content().catalog.find("ar").unwrap().clone();
+        assert_eq!(outcome.effects, vec![Effect::SetChatCommands(ar)]);
         // A later update from an English Telegram app keeps Arabic.
         let next = handle(
             content(),
@@ -460,7 +605,7 @@ mod tests {
     }
 
     #[test]
-    fn deep_link_to_intake_says_honestly_it_is_not_ready() {
+    fn deep_link_to_intake_opens_the_form_at_the_consent() {
         let outcome = handle(
             content(),
             None,
@@ -469,10 +614,111 @@ mod tests {
         );
         assert_eq!(outcome.replies.len(), 2);
         let en = content().catalog.reference();
-        assert_eq!(
-            outcome.replies[1].html,
-            content().catalog.format(en, "person-unavailable", &[])
+        assert!(
+            outcome.replies[1]
+                .html
+                .starts_with(&content().catalog.format(en, "intake-consent", &[]))
         );
+        assert!(outcome.session.filling);
+        assert!(
+            outcome.session.intake.as_ref().unwrap().answers.is_empty(),
+            "nothing stored before consent"
+        );
+    }
+
+    #[test]
+    fn commands_pause_the_form_and_the_menu_offers_to_continue() {
+        let catalog = &content().catalog;
+        let en = catalog.reference();
+        let opened = handle(content(), None, patient(None), press("a:intake"));
+        let consent = opened.replies[0].buttons().next().unwrap().data.clone();
+        let agreed = handle(
+            content(),
+            Some(opened.session),
+            patient(None),
+            press(&consent),
+        );
+        assert!(agreed.session.filling);
+        let paused = handle(
+            content(),
+            Some(agreed.session),
+            patient(None),
+            command("cancel", None),
+        );
+        assert!(!paused.session.filling);
+        assert!(
+            paused.session.intake.is_some(),
+            "answers are kept for later"
+        );
+        assert!(
+            paused.replies[0]
+                .html
+                .starts_with(&catalog.format(en, "intake-paused", &[]))
+        );
+        let continue_label = catalog.format(en, "menu-intake-continue", &[]);
+        assert_eq!(data_of(&paused.replies[0], &continue_label), "a:intake");
+        // Typed text while paused is not taken as an answer.
+        let typed = handle(
+            content(),
+            Some(paused.session.clone()),
+            patient(None),
+            Input::Text("hi".into()),
+        );
+        assert_eq!(typed.session.intake, paused.session.intake);
+        let resumed = handle(
+            content(),
+            Some(paused.session),
+            patient(None),
+            press("a:intake"),
+        );
+        assert!(resumed.session.filling);
+        assert!(
+            resumed.replies[0]
+                .html
+                .starts_with(&catalog.format(en, "intake-emergency", &[]))
+        );
+    }
+
+    #[test]
+    fn a_form_button_after_the_form_ended_is_stale() {
+        let outcome = handle(content(), None, patient(None), press("i:submit"));
+        assert!(outcome.callback_notice.is_some());
+        assert_eq!(outcome.session.intake, None);
+        assert!(!outcome.session.filling);
+    }
+
+    #[test]
+    fn delete_asks_first_then_erases() {
+        let opened = handle(content(), None, patient(None), press("a:intake"));
+        let asked = handle(
+            content(),
+            Some(opened.session),
+            patient(None),
+            command("delete", None),
+        );
+        assert!(asked.effects.is_empty());
+        assert_eq!(
+            asked.replies[0]
+                .buttons()
+                .map(|b| b.data.as_str())
+                .collect::<Vec<_>>(),
+            ["x:erase", "x:keep"]
+        );
+        let kept = handle(
+            content(),
+            Some(asked.session.clone()),
+            patient(None),
+            press("x:keep"),
+        );
+        assert!(kept.effects.is_empty() && kept.session.intake.is_some());
+        let erased = handle(
+            content(),
+            Some(asked.session),
+            patient(None),
+            press("x:erase"),
+        );
+        assert_eq!(erased.effects, vec![Effect::EraseData]);
+        assert_eq!(erased.session.intake, None);
     }
 
     #[test]
@@ -484,7 +730,7 @@ mod tests {
         let mut seen = std::collections::HashSet::from([start.session.node.clone()]);
         let mut frontier = vec![(start.session.clone(), start.replies[0].clone())];
         while let Some((session, reply)) = frontier.pop() {
-            for button in reply.keyboard.iter().flatten() {
+            for button in reply.buttons() {
                 let Some(CallbackData::Goto(target)) = CallbackData::decode(&button.data) else {
                     continue;
                 };
@@ -528,6 +774,8 @@ mod tests {
             locale: "en".into(),
             locale_chosen: false,
             node: "home".into(),
+            intake: None,
+            filling: false,
         };
         let outcome = handle(
             content(),
@@ -555,6 +803,8 @@ mod tests {
             locale: "fr".into(),
             locale_chosen: true,
             node: "testing".into(),
+            intake: None,
+            filling: false,
         };
         let fr = content().catalog.find("fr").unwrap();
         for (input, hint) in [
@@ -568,7 +818,10 @@ mod tests {
                 panic!()
             };
             assert_eq!(reply.html, content().catalog.format(fr, hint, &[]));
-            assert!(!reply.keyboard.is_empty(), "the menu comes with the hint");
+            assert!(
+                reply.buttons().next().is_some(),
+                "the menu comes with the hint"
+            );
         }
     }
 
@@ -578,6 +831,8 @@ mod tests {
             locale: "en".into(),
             locale_chosen: false,
             node: "glance".into(),
+            intake: None,
+            filling: false,
         };
         for data in ["g:a-node-that-was-removed", "l:klingon", "zz:1", ""] {
             let outcome = handle(content(), Some(session.clone()), patient(None), press(data));
@@ -593,6 +848,8 @@ mod tests {
             locale: "en".into(),
             locale_chosen: false,
             node: "gone".into(),
+            intake: None,
+            filling: false,
         };
         let outcome = handle(
             content(),
@@ -648,6 +905,8 @@ mod tests {
                     locale: locale.tag(),
                     locale_chosen: true,
                     node: "home".into(),
+                    intake: None,
+                    filling: false,
                 };
                 let outcome = handle(
                     content(),
@@ -664,7 +923,7 @@ mod tests {
                     node.id,
                     reply.html
                 );
-                for button in reply.keyboard.iter().flatten() {
+                for button in reply.buttons() {
                     assert!(button.data.len() <= crate::text::CALLBACK_DATA_LIMIT);
                     assert!(!button.label.trim().is_empty());
                 }
@@ -677,7 +936,10 @@ mod tests {
         let ru = content().catalog.find("ru").unwrap();
         let menu = command_menu(content(), ru);
         let names: Vec<&str> = menu.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(names, ["start", "menu", "language", "help", "cancel"]);
+        assert_eq!(
+            names,
+            ["start", "menu", "language", "help", "cancel", "delete"]
+        );
         let english = command_menu(content(), content().catalog.reference());
         assert_ne!(menu[1].1, english[1].1);
     }

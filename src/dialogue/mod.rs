@@ -9,5 +9,5 @@ pub mod engine;
 pub mod tree;
 
 pub use callback::{Action, CallbackData};
-pub use engine::{Button, Input, Outcome, Patient, Placement, Reply, Session, handle};
+pub use engine::{Input, Outcome, Patient, Session, handle};
 pub use tree::{Node, Target, Trees};

@@ -1,0 +1,19 @@
+//! Intake: the initial case details, asked as a form declared in
+//! `dialogues/intake.yaml` and answered in the patient's language.
+//!
+//! A functional core like the dialogue engine: `engine::step` maps (draft,
+//! input) to (new draft, replies, event). It may use `i18n`, `text` and
+//! `reply`; it must not touch Telegram, storage or the network. Nothing
+//! health-related enters a draft before the consent question is agreed to.
+
+pub mod countries;
+pub mod engine;
+pub mod form;
+pub mod values;
+
+pub use engine::{
+    Answer, Document, DocumentKind, Draft, Event, IntakeContext, IntakeInput, IntakeOutcome,
+    Submission, step,
+};
+pub use form::Form;
+pub use values::CaseRef;
