@@ -3,6 +3,8 @@
 
 pub mod content;
 pub mod dialogue;
+pub mod emulator;
+pub mod export;
 pub mod i18n;
 pub mod intake;
 pub mod reply;

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use patient_navigator::content::Content;
+use patient_navigator::export;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::DEFAULT_DATABASE_URL;
 use tracing_subscriber::EnvFilter;
@@ -57,12 +58,64 @@ enum Command {
         #[command(flatten)]
         dirs: ContentDirs,
     },
+    /// Export a case's answers (FHIR QuestionnaireResponse or plain JSON),
+    /// or the intake form as a FHIR Questionnaire.
+    Export {
+        /// The case reference, e.g. CF-000123.
+        #[arg(long, required_unless_present = "questionnaire")]
+        case: Option<String>,
+        /// Write the FHIR Questionnaire generated from the form instead.
+        #[arg(long, conflicts_with = "case")]
+        questionnaire: bool,
+        #[arg(long, value_enum, default_value = "fhir")]
+        format: ExportFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    Fhir,
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { dirs } => check(&dirs),
+        Command::Export {
+            case,
+            questionnaire,
+            format,
+            output,
+            database_url,
+            dirs,
+        } => {
+            let request = export::Request {
+                case: if questionnaire { None } else { case },
+                fhir: matches!(format, ExportFormat::Fhir),
+                output,
+                database_url,
+                locales_dir: dirs.locales_dir,
+                dialogues_dir: dirs.dialogues_dir,
+            };
+            match tokio::runtime::Runtime::new()
+                .map_err(anyhow::Error::from)
+                .and_then(|rt| rt.block_on(export::run(request)))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Run {
             token,
             api_url,

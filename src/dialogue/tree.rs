@@ -89,6 +89,8 @@ impl Target {
 pub struct TreeButton {
     pub label: String,
     pub target: Target,
+    /// Line of the button in its file, for problems.
+    pub line: usize,
 }
 
 /// One screen of a tree.
@@ -131,8 +133,9 @@ impl Trees {
                 roots.push((root.clone(), file.clone()));
             }
             for node_spec in spec.nodes {
-                let line = line_of(&source, &format!("id: {}", node_spec.id));
-                let node = build_node(node_spec, &spec.tree, &spec.reviewed, &file, line);
+                let line = line_of(&source, &format!("id: {}", node_spec.id), 0);
+                let node = build_node(node_spec, &spec.tree, &spec.reviewed, &file, line)
+                    .map(|node| with_button_lines(node, &source));
                 let node = match node {
                     Ok(node) => node,
                     Err(problem) => {
@@ -210,13 +213,16 @@ impl Trees {
                 if let Target::Node(target) = &button.target
                     && !self.nodes.contains_key(target)
                 {
-                    problems.push(node_problem(
-                        node,
-                        format!(
-                            "node “{}”: button “{}” leads to “{target}”, which does not exist",
-                            node.id, button.label
-                        ),
-                    ));
+                    problems.push(
+                        Problem::in_file(
+                            &node.file,
+                            format!(
+                                "node “{}”: button “{}” leads to “{target}”, which does not exist",
+                                node.id, button.label
+                            ),
+                        )
+                        .at(button.line, 1),
+                    );
                 }
             }
         }
@@ -408,6 +414,7 @@ fn build_node(
         buttons.push(TreeButton {
             label: button.label,
             target,
+            line,
         });
     }
     Ok(Node {
@@ -484,12 +491,25 @@ fn read_tree_file(file: &Path, problems: &mut Vec<Problem>) -> Option<(String, T
     }
 }
 
-/// 1-based line of the first line containing `needle` (1 when absent).
-fn line_of(source: &str, needle: &str) -> usize {
+/// 1-based line of the first line after line `after` containing `needle`
+/// (`after + 1`, or 1, when absent).
+fn line_of(source: &str, needle: &str, after: usize) -> usize {
     source
         .lines()
-        .position(|line| line.contains(needle))
-        .map_or(1, |index| index + 1)
+        .enumerate()
+        .skip(after)
+        .find(|(_, line)| line.contains(needle))
+        .map_or(after.max(1), |(index, _)| index + 1)
+}
+
+/// Points each button at its own line (the line of its label after the node's).
+fn with_button_lines(mut node: Node, source: &str) -> Node {
+    let mut after = node.line;
+    for button in &mut node.buttons {
+        button.line = line_of(source, &format!("label: {}", button.label), after);
+        after = button.line;
+    }
+    node
 }
 
 // Keep the codec and the id rule in step: the longest id must fit.
@@ -533,7 +553,7 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
             found[0].ends_with(
-                "main.yaml:4:1: node “home”: button “l” leads to “a”, which does not exist"
+                "main.yaml:8:1: node “home”: button “l” leads to “a”, which does not exist"
             ),
             "{found:?}"
         );

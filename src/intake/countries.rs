@@ -67,7 +67,7 @@ pub fn search(catalog: &Catalog, locale: &Locale, typed: &str) -> Search {
             .iter()
             .map(|l| normalize(&name(catalog, l, code)))
             .collect();
-        if names.iter().any(|name| *name == query) {
+        if names.contains(&query) {
             return Search::Exact((*code).to_owned());
         }
         if names.iter().any(|name| {

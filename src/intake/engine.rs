@@ -451,7 +451,10 @@ impl Turn<'_> {
             }
             _ => return self.stale(),
         };
-        let shown = display_answer(self.ctx.catalog, self.ctx.locale, field, &answer);
+        let shown = match answer {
+            Answer::Consent { .. } => self.text("intake-consent-agree"),
+            _ => display_answer(self.ctx.catalog, self.ctx.locale, field, &answer),
+        };
         self.close_question(message_id, &shown);
         if let Some(stop) = &field.stop_when
             && let Answer::Choice(value) = &answer
@@ -733,7 +736,7 @@ impl Turn<'_> {
         };
         if !matches!(field.kind, Kind::Consent) {
             let mut last = self.back_row(field);
-            if !field.required && !matches!(field.kind, Kind::Files { .. }) {
+            if !field.required {
                 last.push(Button::new(
                     self.text("intake-skip"),
                     data::encode('s', &field.id, None),

@@ -8,6 +8,7 @@
 
 pub mod countries;
 pub mod engine;
+pub mod fhir;
 pub mod form;
 pub mod values;
 

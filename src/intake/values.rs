@@ -95,7 +95,7 @@ impl MonthYear {
     pub fn parse(raw: &str, today: MonthYear, not_future: bool) -> Result<MonthYear, ValueError> {
         let text: String = raw.trim().chars().map(to_ascii_digit).collect();
         let parts: Vec<&str> = text
-            .split(|ch: char| matches!(ch, '/' | '.' | '-' | ' ' | '\\'))
+            .split(['/', '.', '-', ' ', '\\'])
             .filter(|part| !part.is_empty())
             .collect();
         let [first, second] = parts.as_slice() else {

@@ -1,0 +1,74 @@
+//! `navigator export`: a case's answers as FHIR or plain JSON, or the form
+//! as a FHIR Questionnaire. Reads the database; writes a file or stdout.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use serde_json::{Value, json};
+
+use crate::content::Content;
+use crate::intake::CaseRef;
+use crate::intake::fhir;
+use crate::storage::{Storage, StoredCase};
+
+pub struct Request {
+    /// `None` exports the Questionnaire.
+    pub case: Option<String>,
+    pub fhir: bool,
+    pub output: Option<PathBuf>,
+    pub database_url: String,
+    pub locales_dir: PathBuf,
+    pub dialogues_dir: PathBuf,
+}
+
+pub async fn run(request: Request) -> anyhow::Result<()> {
+    let content = Content::load(&request.locales_dir, &request.dialogues_dir)
+        .map_err(|problems| anyhow::anyhow!("{problems}"))?;
+    let document = match &request.case {
+        None => fhir::questionnaire(&content.form, &content.catalog),
+        Some(reference) => {
+            let reference = CaseRef::parse(reference).with_context(|| {
+                format!("“{reference}” is not a case reference (expected e.g. CF-000123)")
+            })?;
+            let storage = Storage::connect(&request.database_url).await?;
+            let case = storage
+                .case(reference)
+                .await?
+                .with_context(|| format!("no case {reference} in this database"))?;
+            storage.close().await;
+            tracing::info!(case = %reference, "case exported");
+            if request.fhir {
+                fhir::questionnaire_response(
+                    &content.form,
+                    &content.catalog,
+                    &reference.to_string(),
+                    case.created_at,
+                    &case.answers,
+                )
+            } else {
+                plain_json(&case)
+            }
+        }
+    };
+    let text = serde_json::to_string_pretty(&document)? + "\n";
+    match &request.output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout"),
+    }
+}
+
+pub fn plain_json(case: &StoredCase) -> Value {
+    json!({
+        "reference": case.reference.to_string(),
+        "status": case.status,
+        "locale": case.locale,
+        "created_at": case.created_at,
+        "consent": {"version": case.consent_version, "at": case.consent_at},
+        "answers": case.answers,
+    })
+}

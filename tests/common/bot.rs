@@ -1,0 +1,92 @@
+//! `spawn_bot()`: the emulator on a free port, a fresh database, and the real
+//! dispatcher polling it — the whole bot, as in production, minus Telegram.
+
+use std::path::Path;
+use std::time::Duration;
+
+use patient_navigator::emulator::{Emulator, EmulatorOptions, UserHandle, UserSpec};
+use patient_navigator::startup::{self, RunningBot, Settings};
+
+use super::db::TestDb;
+
+pub struct TestBot {
+    pub emulator: Emulator,
+    pub db: TestDb,
+    pub settings: Settings,
+    running: Option<RunningBot>,
+}
+
+/// A bot on SQLite.
+pub async fn spawn_bot() -> TestBot {
+    spawn_bot_on(TestDb::sqlite()).await
+}
+
+/// A bot on the given database.
+pub async fn spawn_bot_on(db: TestDb) -> TestBot {
+    let options = EmulatorOptions {
+        quiet_period: Duration::from_millis(60),
+        ..EmulatorOptions::default()
+    };
+    let emulator = Emulator::start_with(options)
+        .await
+        .expect("emulator starts");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = Settings {
+        token: emulator.token(),
+        api_url: Some(emulator.api_url()),
+        database_url: db.url.clone(),
+        coordinator_chat_id: None,
+        locales_dir: root.join("locales"),
+        dialogues_dir: root.join("dialogues"),
+    };
+    let running = startup::start(settings.clone())
+        .await
+        .expect("the bot starts");
+    TestBot {
+        emulator,
+        db,
+        settings,
+        running: Some(running),
+    }
+}
+
+impl TestBot {
+    /// A patient in a private chat, with Telegram's language code.
+    pub fn patient(&self, id: i64, first_name: &str, language_code: Option<&str>) -> UserHandle {
+        self.emulator.private_user(UserSpec {
+            id,
+            first_name: first_name.to_owned(),
+            language_code: language_code.map(str::to_owned),
+            ..Default::default()
+        })
+    }
+
+    /// Kills the bot at once, as a crash would, and starts a new one on the
+    /// same database and emulator.
+    pub async fn crash_and_restart(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.kill();
+        }
+        let running = startup::start(self.settings.clone())
+            .await
+            .expect("the bot restarts");
+        self.running = Some(running);
+    }
+
+    /// Every Bot API call so far matched the spec (when the spec is present).
+    pub fn assert_spec_clean(&self) {
+        let violations = self.emulator.spec_violations();
+        assert!(
+            violations.is_empty(),
+            "calls outside the Bot API spec: {violations:#?}"
+        );
+    }
+}
+
+impl Drop for TestBot {
+    fn drop(&mut self) {
+        if let Some(running) = self.running.take() {
+            running.kill();
+        }
+    }
+}
