@@ -70,6 +70,8 @@ const SAMPLE_ARGS: &[(&str, Arg<'static>)] = &[
     ),
     ("date", Arg::Text("2026-04-16")),
     ("reference", Arg::Text("CF-000123")),
+    ("opens", Arg::Text("2026-11-30 09:00")),
+    ("zone", Arg::Text("America/Argentina/ComodRivadavia")),
     ("count", Arg::Number(12)),
     ("min", Arg::Number(10)),
     ("max", Arg::Number(4000)),

@@ -5,6 +5,7 @@ pub mod content;
 pub mod dialogue;
 pub mod emulator;
 pub mod export;
+pub mod handoff;
 pub mod i18n;
 pub mod intake;
 pub mod reply;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use patient_navigator::content::Content;
 use patient_navigator::export;
+use patient_navigator::handoff::WorkingHours;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::DEFAULT_DATABASE_URL;
 use tracing_subscriber::EnvFilter;
@@ -47,6 +48,13 @@ enum Command {
         /// The coordinators' supergroup (used by the coordinator queue).
         #[arg(long, env = "COORDINATOR_CHAT_ID", allow_hyphen_values = true)]
         coordinator_chat_id: Option<i64>,
+        /// When coordinators work, e.g. "Mon-Fri 09:00-18:00, Sat 10:00-13:00"
+        /// (unset: always). Outside these hours patients get a note.
+        #[arg(long, env = "WORKING_HOURS")]
+        working_hours: Option<String>,
+        /// Time zone of the working hours (IANA name, e.g. Europe/Madrid).
+        #[arg(long, env = "WORKING_TIMEZONE", default_value = "UTC")]
+        working_timezone: String,
         /// Print logs as JSON lines.
         #[arg(long, env = "LOG_JSON")]
         log_json: bool,
@@ -121,6 +129,8 @@ fn main() -> ExitCode {
             api_url,
             database_url,
             coordinator_chat_id,
+            working_hours,
+            working_timezone,
             log_json,
             dirs,
         } => {
@@ -133,11 +143,23 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::from(2);
             };
+            let working_hours = match working_hours
+                .filter(|spec| !spec.trim().is_empty())
+                .map(|spec| WorkingHours::parse(&spec, &working_timezone))
+                .transpose()
+            {
+                Ok(hours) => hours,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    return ExitCode::from(2);
+                }
+            };
             let settings = Settings {
                 token,
                 api_url,
                 database_url,
                 coordinator_chat_id,
+                working_hours,
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };

@@ -14,6 +14,7 @@ use teloxide::update_listeners::Polling;
 use tokio::task::JoinHandle;
 
 use crate::content::Content;
+use crate::handoff::WorkingHours;
 use crate::storage::Storage;
 use crate::telegram::{self, Shell};
 
@@ -28,6 +29,8 @@ pub struct Settings {
     pub api_url: Option<url::Url>,
     pub database_url: String,
     pub coordinator_chat_id: Option<i64>,
+    /// When coordinators are at work; outside it patients get a note.
+    pub working_hours: Option<WorkingHours>,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
 }
@@ -81,6 +84,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let shell = Arc::new(Shell {
         content: Arc::new(content),
         storage: storage.clone(),
+        coordinator_chat: settings.coordinator_chat_id.map(ChatId),
+        hours: settings.working_hours.clone(),
     });
     let listener = Polling::builder(bot.clone())
         .timeout(LONG_POLL)

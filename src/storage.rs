@@ -15,6 +15,8 @@ use sqlx::{AnyPool, Executor, Row};
 use std::collections::BTreeMap;
 
 use crate::dialogue::Session;
+use crate::dialogue::engine::CaseLink;
+use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{Answer, CaseRef, Draft, Submission};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -83,8 +85,10 @@ impl Storage {
 
     pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT s.locale, s.locale_chosen, s.node, s.filling, d.draft
-             FROM sessions s LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+            "SELECT s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
+             FROM sessions s
+             LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+             LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
              WHERE s.chat_id = $1",
         )
         .bind(chat_id)
@@ -103,7 +107,14 @@ impl Storage {
                 tracing::error!(chat_id, error = %err, "unreadable intake draft dropped");
                 None
             });
+        let case_id: Option<i64> = row.try_get("case_id")?;
+        let case_status: Option<String> = row.try_get("case_status")?;
+        let case = case_id.zip(case_status).map(|(id, status)| CaseLink {
+            reference: CaseRef(id),
+            open: CaseStatus::parse(&status).is_open(),
+        });
         Ok(Some(Session {
+            case,
             locale: row.try_get("locale")?,
             locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
             node: row.try_get("node")?,
@@ -123,8 +134,8 @@ impl Storage {
         Ok(())
     }
 
-    /// Creates a case from a submitted form and saves the session that
-    /// ended the form, atomically: a crash leaves either both or neither.
+    /// Creates a case (waiting in the queue) and saves the session that
+    /// opened it, atomically: a crash leaves either both or neither.
     pub async fn submit_case(
         &self,
         chat_id: i64,
@@ -145,8 +156,9 @@ impl Storage {
         .try_get("value")?;
         let now = unix_now();
         sqlx::query(
-            "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at, updated_at)
-             VALUES ($1, $2, $3, 'new', $4, $5, $6, $7, $8, $8)",
+            "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
+                                title, documents, queued_at, created_at, updated_at)
+             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $8, $9, $10, $10, $10)",
         )
         .bind(number)
         .bind(chat_id)
@@ -155,6 +167,8 @@ impl Storage {
         .bind(&submission.summary)
         .bind(&submission.consent_version)
         .bind(submission.consent_at)
+        .bind(&submission.title)
+        .bind(serde_json::to_string(&submission.documents)?)
         .bind(now)
         .execute(&mut *tx)
         .await
@@ -211,6 +225,7 @@ impl Storage {
             .context("cannot start a transaction")?;
         for statement in [
             "DELETE FROM intake_drafts WHERE chat_id = $1",
+            "DELETE FROM relayed_messages WHERE case_id IN (SELECT id FROM cases WHERE chat_id = $1)",
             "DELETE FROM cases WHERE chat_id = $1",
             "UPDATE sessions SET filling = 0 WHERE chat_id = $1",
         ] {
@@ -247,6 +262,401 @@ impl Storage {
             .map(|row| row.try_get::<i64, _>("blocked"))
             .transpose()?;
         Ok(blocked.unwrap_or(0) != 0)
+    }
+
+    // ----- the coordinator queue -----
+
+    pub async fn case_view(&self, reference: CaseRef) -> anyhow::Result<Option<CaseView>> {
+        let row = sqlx::query(&format!("{CASE_VIEW_SELECT} WHERE id = $1"))
+            .bind(reference.0)
+            .fetch_optional(&self.pool)
+            .await
+            .context("cannot load the case")?;
+        row.map(|row| case_view_of(&row)).transpose()
+    }
+
+    pub async fn case_in_thread(&self, thread_id: i64) -> anyhow::Result<Option<CaseView>> {
+        let row = sqlx::query(&format!(
+            "{CASE_VIEW_SELECT} WHERE thread_id = $1 ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(thread_id)
+        .fetch_optional(&self.pool)
+        .await
+        .context("cannot find the topic's case")?;
+        row.map(|row| case_view_of(&row)).transpose()
+    }
+
+    /// Waiting and assigned cases.
+    pub async fn open_cases(&self) -> anyhow::Result<Vec<CaseView>> {
+        let rows = sqlx::query(&format!(
+            "{CASE_VIEW_SELECT} WHERE status <> 'closed' ORDER BY id"
+        ))
+        .fetch_all(&self.pool)
+        .await
+        .context("cannot list open cases")?;
+        rows.iter().map(case_view_of).collect()
+    }
+
+    pub async fn case_documents(
+        &self,
+        reference: CaseRef,
+    ) -> anyhow::Result<Vec<crate::intake::Document>> {
+        let json: Option<String> = sqlx::query("SELECT documents FROM cases WHERE id = $1")
+            .bind(reference.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get("documents"))
+            .transpose()?;
+        Ok(json
+            .map(|json| serde_json::from_str(&json))
+            .transpose()?
+            .unwrap_or_default())
+    }
+
+    pub async fn set_topic(
+        &self,
+        reference: CaseRef,
+        thread_id: i64,
+        card_message_id: Option<i64>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE cases SET thread_id = $1, card_message_id = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(thread_id)
+        .bind(card_message_id)
+        .bind(unix_now())
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await
+        .context("cannot record the case's topic")?;
+        Ok(())
+    }
+
+    pub async fn card_message(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
+        Ok(
+            sqlx::query("SELECT card_message_id FROM cases WHERE id = $1")
+                .bind(reference.0)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| row.try_get::<Option<i64>, _>("card_message_id"))
+                .transpose()?
+                .flatten(),
+        )
+    }
+
+    /// Assigns a waiting case to `who`. Exactly one of two simultaneous
+    /// takes wins: the update only matches while the case is waiting.
+    pub async fn take_case(
+        &self,
+        reference: CaseRef,
+        who: &Coordinator,
+    ) -> anyhow::Result<TakeOutcome> {
+        let taken = sqlx::query(
+            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3
+             WHERE id = $4 AND status = 'waiting'",
+        )
+        .bind(who.id)
+        .bind(&who.name)
+        .bind(unix_now())
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await
+        .context("cannot take the case")?
+        .rows_affected();
+        if taken == 1 {
+            return Ok(TakeOutcome::Taken);
+        }
+        Ok(match self.case_view(reference).await? {
+            Some(CaseView {
+                status: CaseStatus::Assigned,
+                coordinator: Some(holder),
+                ..
+            }) => TakeOutcome::HeldBy(holder),
+            Some(CaseView {
+                status: CaseStatus::Closed,
+                ..
+            }) => TakeOutcome::Closed,
+            _ => TakeOutcome::Gone,
+        })
+    }
+
+    /// Back to the queue (waiting again from now).
+    pub async fn release_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
+        let now = unix_now();
+        let changed = sqlx::query(
+            "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, queued_at = $1, updated_at = $1
+             WHERE id = $2 AND status = 'assigned'",
+        )
+        .bind(now)
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await
+        .context("cannot release the case")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    pub async fn transfer_case(
+        &self,
+        reference: CaseRef,
+        to: &Coordinator,
+    ) -> anyhow::Result<bool> {
+        let changed = sqlx::query(
+            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3
+             WHERE id = $4 AND status <> 'closed'",
+        )
+        .bind(to.id)
+        .bind(&to.name)
+        .bind(unix_now())
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await
+        .context("cannot transfer the case")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    /// Closes an open case; `false` if it was already closed.
+    pub async fn close_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
+        let now = unix_now();
+        let changed = sqlx::query(
+            "UPDATE cases SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2 AND status <> 'closed'",
+        )
+        .bind(now)
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await
+        .context("cannot close the case")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    /// A closed case back in the queue (the patient wrote again).
+    pub async fn reopen_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
+        let now = unix_now();
+        let changed = sqlx::query(
+            "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, closed_at = NULL,
+                              rating = NULL, queued_at = $1, updated_at = $1
+             WHERE id = $2 AND status = 'closed'",
+        )
+        .bind(now)
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await
+        .context("cannot reopen the case")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    pub async fn set_urgent(&self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
+        sqlx::query("UPDATE cases SET urgent = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(urgent))
+            .bind(unix_now())
+            .bind(reference.0)
+            .execute(&self.pool)
+            .await
+            .context("cannot mark the case")?;
+        Ok(())
+    }
+
+    pub async fn rate_case(
+        &self,
+        reference: CaseRef,
+        chat_id: i64,
+        stars: i64,
+    ) -> anyhow::Result<bool> {
+        let changed = sqlx::query(
+            "UPDATE cases SET rating = $1 WHERE id = $2 AND chat_id = $3 AND status = 'closed'",
+        )
+        .bind(stars)
+        .bind(reference.0)
+        .bind(chat_id)
+        .execute(&self.pool)
+        .await
+        .context("cannot record the rating")?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query("SELECT rating FROM cases WHERE id = $1")
+            .bind(reference.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get::<Option<i64>, _>("rating"))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Records the first coordinator reply (for reports); later ones keep it.
+    pub async fn note_first_reply(&self, reference: CaseRef) -> anyhow::Result<()> {
+        sqlx::query(
+            "UPDATE cases SET first_reply_at = $1 WHERE id = $2 AND first_reply_at IS NULL",
+        )
+        .bind(unix_now())
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the out-of-hours note is due, marking it sent if so.
+    pub async fn claim_off_hours_note(
+        &self,
+        reference: CaseRef,
+        now: i64,
+        interval: i64,
+    ) -> anyhow::Result<bool> {
+        let changed = sqlx::query(
+            "UPDATE cases SET off_hours_noted_at = $1
+             WHERE id = $2 AND (off_hours_noted_at IS NULL OR off_hours_noted_at <= $3)",
+        )
+        .bind(now)
+        .bind(reference.0)
+        .bind(now - interval)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
+    pub async fn remember_coordinator(
+        &self,
+        who: &Coordinator,
+        username: Option<&str>,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO coordinators (id, name, username, seen_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, username = excluded.username, seen_at = excluded.seen_at",
+        )
+        .bind(who.id)
+        .bind(&who.name)
+        .bind(username.map(str::to_ascii_lowercase))
+        .bind(unix_now())
+        .execute(&self.pool)
+        .await
+        .context("cannot remember the coordinator")?;
+        Ok(())
+    }
+
+    pub async fn coordinator_by_username(
+        &self,
+        username: &str,
+    ) -> anyhow::Result<Option<Coordinator>> {
+        let row = sqlx::query("SELECT id, name FROM coordinators WHERE username = $1")
+            .bind(username.trim_start_matches('@').to_ascii_lowercase())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(Coordinator {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn coordinator(&self, id: i64) -> anyhow::Result<Option<Coordinator>> {
+        let row = sqlx::query("SELECT id, name FROM coordinators WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(Coordinator {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn record_relay(
+        &self,
+        reference: CaseRef,
+        patient_message_id: i64,
+        topic_message_id: i64,
+        from_patient: bool,
+    ) -> anyhow::Result<()> {
+        sqlx::query(
+            "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(reference.0)
+        .bind(patient_message_id)
+        .bind(topic_message_id)
+        .bind(i64::from(from_patient))
+        .bind(unix_now())
+        .execute(&self.pool)
+        .await
+        .context("cannot record the relayed message")?;
+        Ok(())
+    }
+
+    /// The topic's copy of a message in the patient's chat.
+    pub async fn topic_copy(
+        &self,
+        reference: CaseRef,
+        patient_message_id: i64,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query("SELECT topic_message_id FROM relayed_messages WHERE case_id = $1 AND patient_message_id = $2")
+            .bind(reference.0)
+            .bind(patient_message_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get("topic_message_id"))
+            .transpose()?)
+    }
+
+    /// The patient's copy of a message in the topic.
+    pub async fn patient_copy(
+        &self,
+        reference: CaseRef,
+        topic_message_id: i64,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query("SELECT patient_message_id FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2")
+            .bind(reference.0)
+            .bind(topic_message_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get("patient_message_id"))
+            .transpose()?)
+    }
+
+    /// Appends to the audit log. Nothing in the bot edits or deletes it.
+    pub async fn audit(
+        &self,
+        reference: Option<CaseRef>,
+        actor: Option<&Coordinator>,
+        action: &str,
+        detail: &str,
+    ) -> anyhow::Result<()> {
+        let at_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(at_ms)
+            .bind(reference.map(|r| r.0))
+            .bind(actor.map(|a| a.id))
+            .bind(actor.map_or("system", |a| a.name.as_str()))
+            .bind(action)
+            .bind(detail)
+            .execute(&self.pool)
+            .await
+            .context("cannot write the audit log")?;
+        Ok(())
+    }
+
+    /// The audit trail of a case: (actor, action) in order.
+    pub async fn audit_trail(&self, reference: CaseRef) -> anyhow::Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT actor_name, action FROM audit_log WHERE case_id = $1 ORDER BY at_ms",
+        )
+        .bind(reference.0)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("actor_name")?, row.try_get("action")?)))
+            .collect()
     }
 
     pub async fn close(&self) {
@@ -287,6 +697,41 @@ pub fn redact(database_url: &str) -> String {
         }
         _ => database_url.to_owned(),
     }
+}
+
+/// What happened to a "take".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TakeOutcome {
+    Taken,
+    HeldBy(Coordinator),
+    Closed,
+    Gone,
+}
+
+const CASE_VIEW_SELECT: &str =
+    "SELECT id, chat_id, locale, status, urgent, coordinator_id, coordinator_name, title, summary,
+        queued_at, documents, thread_id FROM cases";
+
+fn case_view_of(row: &sqlx::any::AnyRow) -> anyhow::Result<CaseView> {
+    let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
+    let coordinator_name: Option<String> = row.try_get("coordinator_name")?;
+    let documents: String = row.try_get("documents")?;
+    let documents: Vec<serde_json::Value> = serde_json::from_str(&documents).unwrap_or_default();
+    Ok(CaseView {
+        reference: CaseRef(row.try_get("id")?),
+        chat_id: row.try_get("chat_id")?,
+        locale: row.try_get("locale")?,
+        status: CaseStatus::parse(&row.try_get::<String, _>("status")?),
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        coordinator: coordinator_id
+            .zip(coordinator_name)
+            .map(|(id, name)| Coordinator { id, name }),
+        title: row.try_get("title")?,
+        summary: row.try_get("summary")?,
+        queued_at: row.try_get("queued_at")?,
+        documents: documents.len(),
+        thread_id: row.try_get("thread_id")?,
+    })
 }
 
 /// A submitted case as stored.

@@ -13,6 +13,7 @@ fn session(node: &str, locale: &str, chosen: bool) -> Session {
         node: node.into(),
         intake: None,
         filling: false,
+        case: None,
     }
 }
 
@@ -135,6 +136,8 @@ fn submission() -> patient_navigator::intake::Submission {
         consent_version: "v1".into(),
         consent_at: 1,
         summary: "<b>First name:</b> Ana".into(),
+        title: "Lung · EGFR · Ana".into(),
+        documents: vec![],
     }
 }
 
@@ -175,7 +178,7 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
         assert_eq!(case.answers, submission().answers);
         assert_eq!(
             (case.chat_id, case.locale.as_str(), case.status.as_str()),
-            (5, "es", "new")
+            (5, "es", "waiting")
         );
 
         storage.erase_patient_data(5).await.unwrap();

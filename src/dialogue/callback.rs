@@ -1,7 +1,8 @@
 //! The compact callback data carried by inline buttons (Telegram allows 64
 //! bytes). One letter says what the button does, the rest says where:
 //! `g:<node>` go to a node, `a:<action>` run an action, `l:<locale>` pick a
-//! language, `x:erase`/`x:keep` answer the erase question; `i:...` belongs
+//! language, `x:erase`/`x:keep` answer the erase question, `r:<case>:<stars>` rates a
+//! closed case; `i:...` belongs
 //! to the intake form (see `intake::engine`). Anything else is a stale or foreign button.
 
 use serde::Deserialize;
@@ -49,6 +50,11 @@ pub enum CallbackData {
     Erase {
         confirmed: bool,
     },
+    /// A patient's 1-5 rating of a closed case.
+    Rate {
+        case: i64,
+        stars: u8,
+    },
 }
 
 impl CallbackData {
@@ -59,6 +65,7 @@ impl CallbackData {
             CallbackData::SetLocale(tag) => format!("l:{tag}"),
             CallbackData::Erase { confirmed: true } => "x:erase".to_owned(),
             CallbackData::Erase { confirmed: false } => "x:keep".to_owned(),
+            CallbackData::Rate { case, stars } => format!("r:{case}:{stars}"),
         };
         debug_assert!(
             data.len() <= CALLBACK_DATA_LIMIT,
@@ -82,6 +89,13 @@ impl CallbackData {
             "l" => Some(CallbackData::SetLocale(value.to_owned())),
             "x" if value == "erase" => Some(CallbackData::Erase { confirmed: true }),
             "x" if value == "keep" => Some(CallbackData::Erase { confirmed: false }),
+            "r" => {
+                let (case, stars) = value.split_once(':')?;
+                Some(CallbackData::Rate {
+                    case: case.parse().ok()?,
+                    stars: stars.parse().ok()?,
+                })
+            }
             _ => None,
         }
     }
@@ -102,6 +116,10 @@ mod tests {
             CallbackData::Action(Action::Intake),
             CallbackData::Erase { confirmed: true },
             CallbackData::Erase { confirmed: false },
+            CallbackData::Rate {
+                case: 123,
+                stars: 5,
+            },
         ] {
             assert_eq!(CallbackData::decode(&data.encode()), Some(data));
         }

@@ -6,7 +6,7 @@ use chrono::{Datelike, TimeZone, Utc};
 use crate::content::Content;
 use crate::i18n::{Arg, Locale};
 use crate::intake::values::MonthYear;
-use crate::intake::{self, Draft, Event, IntakeContext, IntakeInput, Submission};
+use crate::intake::{self, CaseRef, Draft, Event, IntakeContext, IntakeInput, Submission};
 use crate::reply::{Button, Keyboard, Placement, Reply};
 
 use super::callback::{Action, CallbackData};
@@ -26,6 +26,25 @@ pub struct Session {
     pub intake: Option<Draft>,
     /// Whether typed messages go to the intake form right now.
     pub filling: bool,
+    /// The patient's latest case, if any (messages go to the coordinators
+    /// while it is open).
+    pub case: Option<CaseLink>,
+}
+
+/// A patient's latest case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseLink {
+    pub reference: CaseRef,
+    pub open: bool,
+}
+
+/// Why a case is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseOrigin {
+    /// The intake form was submitted.
+    Intake,
+    /// The patient asked to talk to a person.
+    Person,
 }
 
 /// What Telegram tells us about the sender with each update, and the time.
@@ -69,8 +88,17 @@ pub enum Input {
 pub enum Effect {
     /// Show this patient the command menu in the language they picked.
     SetChatCommands(Locale),
-    /// Create a case from a submitted form, then send `confirm_submission`.
-    SubmitCase(Submission),
+    /// Create a case and put it in the coordinators' queue, then send
+    /// `confirm_case`.
+    OpenCase(Submission, CaseOrigin),
+    /// Put the patient's closed case back in the queue.
+    ReopenCase(CaseRef),
+    /// Pass the patient's message to the coordinators' topic.
+    Relay,
+    /// Apply the patient's edit to the topic's copy.
+    RelayEdit,
+    /// The patient rated a closed case.
+    Rate { case: CaseRef, stars: u8 },
     /// Erase everything stored about this patient.
     EraseData,
 }
@@ -109,6 +137,16 @@ pub fn handle(
             };
             turn.intake_with_hint(hint)
         }
+        Input::Edited if turn.case_is_open() => turn.effects.push(Effect::RelayEdit),
+        Input::Text(_)
+        | Input::File(_)
+        | Input::UnacceptedFile
+        | Input::Contact { .. }
+        | Input::Unsupported
+            if turn.session.case.is_some() =>
+        {
+            turn.message_for_coordinators()
+        }
         Input::Text(_) => turn.hint("free-text-hint"),
         Input::Edited => turn.hint("edited-message"),
         Input::File(_) | Input::UnacceptedFile | Input::Contact { .. } | Input::Unsupported => {
@@ -118,19 +156,94 @@ pub fn handle(
     turn.finish()
 }
 
-/// The reply after the shell created the case with `reference`: the
-/// confirmation, with the main menu under it.
-pub fn confirm_submission(content: &Content, session: &Session, reference: &str) -> Reply {
-    let locale = content
+/// The reply after the shell created the case with `reference`.
+pub fn confirm_case(
+    content: &Content,
+    session: &Session,
+    reference: CaseRef,
+    origin: CaseOrigin,
+) -> Reply {
+    let locale = locale_of(content, &session.locale);
+    let reference = reference.to_string();
+    match origin {
+        CaseOrigin::Intake => {
+            let submitted = intake::engine::submitted_reply(&content.catalog, &locale, &reference);
+            let mut turn = Turn::start(content, Some(session.clone()), Patient::default());
+            turn.locale = locale;
+            turn.show_home(Some(submitted.html), Placement::New);
+            turn.replies.pop().expect("the menu was just rendered")
+        }
+        CaseOrigin::Person => {
+            let html = content.catalog.format(
+                &locale,
+                "handoff-opened",
+                &[("reference", Arg::Text(&reference))],
+            );
+            Reply::new(html, Keyboard::None, Placement::New)
+        }
+    }
+}
+
+/// Messages the bot sends a patient on a coordinator's action, outside any
+/// update of theirs, in the patient's language.
+pub mod notices {
+    use super::*;
+
+    pub fn coordinator_joined(content: &Content, locale_tag: &str) -> Reply {
+        let locale = locale_of(content, locale_tag);
+        let html = content
+            .catalog
+            .format(&locale, "handoff-coordinator-joined", &[]);
+        Reply::new(html, Keyboard::None, Placement::New)
+    }
+
+    /// The case was closed: a closing note and a 1-5 rating question.
+    pub fn closed(content: &Content, locale_tag: &str, case: CaseRef) -> Reply {
+        let locale = locale_of(content, locale_tag);
+        let html = content.catalog.format(&locale, "handoff-closed", &[]);
+        let stars = (1..=5u8)
+            .map(|stars| {
+                Button::new(
+                    format!("{stars} ⭐"),
+                    CallbackData::Rate {
+                        case: case.0,
+                        stars,
+                    }
+                    .encode(),
+                )
+            })
+            .collect();
+        Reply::new(html, Keyboard::Inline(vec![stars]), Placement::New)
+    }
+
+    pub fn off_hours(content: &Content, locale_tag: &str, opens: &str, zone: &str) -> Reply {
+        let locale = locale_of(content, locale_tag);
+        let html = content.catalog.format(
+            &locale,
+            "handoff-off-hours",
+            &[("opens", Arg::Text(opens)), ("zone", Arg::Text(zone))],
+        );
+        Reply::new(html, Keyboard::None, Placement::New)
+    }
+
+    pub fn not_delivered(content: &Content, locale_tag: &str) -> Reply {
+        let locale = locale_of(content, locale_tag);
+        Reply::new(
+            content
+                .catalog
+                .format(&locale, "handoff-not-delivered", &[]),
+            Keyboard::None,
+            Placement::New,
+        )
+    }
+}
+
+fn locale_of(content: &Content, tag: &str) -> Locale {
+    content
         .catalog
-        .find(&session.locale)
+        .find(tag)
         .cloned()
-        .unwrap_or_else(|| content.catalog.reference().clone());
-    let submitted = intake::engine::submitted_reply(&content.catalog, &locale, reference);
-    let mut turn = Turn::start(content, Some(session.clone()), Patient::default());
-    turn.locale = locale;
-    turn.show_home(Some(submitted.html), Placement::New);
-    turn.replies.pop().expect("the menu was just rendered")
+        .unwrap_or_else(|| content.catalog.reference().clone())
 }
 
 /// The commands shown in Telegram's menu, in a locale.
@@ -175,6 +288,7 @@ impl<'a> Turn<'a> {
             node: content.trees.root().id.clone(),
             intake: None,
             filling: false,
+            case: None,
         });
         let chosen = session
             .locale_chosen
@@ -283,10 +397,25 @@ impl<'a> Turn<'a> {
                 self.show_home(None, here)
             }
             Some(CallbackData::Action(Action::Language)) => self.show_language_picker(here),
-            // Talking to a person starts with the case details.
-            Some(CallbackData::Action(Action::Person | Action::Intake)) => {
-                self.intake(IntakeInput::Open)
-            }
+            Some(CallbackData::Action(Action::Intake)) => self.intake(IntakeInput::Open),
+            Some(CallbackData::Action(Action::Person)) => self.talk_to_a_person(),
+            Some(CallbackData::Rate { case, stars }) => match self.session.case {
+                Some(link)
+                    if link.reference.0 == case && !link.open && (1..=5).contains(&stars) =>
+                {
+                    self.effects.push(Effect::Rate {
+                        case: link.reference,
+                        stars,
+                    });
+                    let thanks = format!(
+                        "{} {}",
+                        self.text("handoff-rating-thanks"),
+                        "⭐".repeat(stars.into())
+                    );
+                    self.replies.push(Reply::new(thanks, Keyboard::None, here));
+                }
+                _ => self.stale(),
+            },
             Some(CallbackData::SetLocale(tag)) => match self.content.catalog.find(&tag) {
                 Some(locale) => {
                     self.choose_locale(locale.clone());
@@ -339,7 +468,8 @@ impl<'a> Turn<'a> {
             }
             Some(Event::Submitted(submission)) => {
                 self.replies.extend(outcome.replies);
-                self.effects.push(Effect::SubmitCase(submission));
+                self.effects
+                    .push(Effect::OpenCase(submission, CaseOrigin::Intake));
             }
             Some(Event::Declined | Event::Stopped) | None => {
                 self.replies.extend(outcome.replies);
@@ -367,6 +497,63 @@ impl<'a> Turn<'a> {
         self.replies
             .push(Reply::new(note, Keyboard::None, Placement::New));
         self.intake(IntakeInput::Open);
+    }
+
+    fn case_is_open(&self) -> bool {
+        self.session.case.is_some_and(|case| case.open)
+    }
+
+    /// A message while the patient has a case: it goes to the coordinators;
+    /// a closed case is reopened first (the same topic, not a new case).
+    fn message_for_coordinators(&mut self) {
+        if let Some(case) = self.session.case.filter(|case| !case.open) {
+            self.reopen(case.reference);
+        }
+        self.effects.push(Effect::Relay);
+    }
+
+    fn reopen(&mut self, reference: CaseRef) {
+        self.effects.push(Effect::ReopenCase(reference));
+        self.session.case = Some(CaseLink {
+            reference,
+            open: true,
+        });
+        let html = self.content.catalog.format(
+            &self.locale,
+            "handoff-reopened",
+            &[("reference", Arg::Text(&reference.to_string()))],
+        );
+        self.replies
+            .push(Reply::new(html, Keyboard::None, Placement::New));
+    }
+
+    /// "Talk to a person": a case with whatever is known, in the queue now.
+    fn talk_to_a_person(&mut self) {
+        self.session.filling = false;
+        match self.session.case {
+            Some(case) if case.open => {
+                let html = self.content.catalog.format(
+                    &self.locale,
+                    "handoff-already-open",
+                    &[("reference", Arg::Text(&case.reference.to_string()))],
+                );
+                self.replies
+                    .push(Reply::new(html, Keyboard::None, Placement::New));
+            }
+            Some(case) => self.reopen(case.reference),
+            None => {
+                let ctx = IntakeContext {
+                    form: &self.content.form,
+                    catalog: &self.content.catalog,
+                    locale: &self.locale,
+                    now: self.patient.now,
+                    today: month_of(self.patient.now),
+                };
+                let known = intake::engine::partial_submission(&ctx, self.session.intake.as_ref());
+                self.effects
+                    .push(Effect::OpenCase(known, CaseOrigin::Person));
+            }
+        }
     }
 
     fn confirm_erase(&mut self) {
@@ -679,6 +866,126 @@ mod tests {
         );
     }
 
+    fn with_case(open: bool) -> Session {
+        Session {
+            locale: "en".into(),
+            locale_chosen: false,
+            node: "home".into(),
+            intake: None,
+            filling: false,
+            case: Some(CaseLink {
+                reference: CaseRef(7),
+                open,
+            }),
+        }
+    }
+
+    #[test]
+    fn with_an_open_case_messages_go_to_the_coordinators() {
+        for input in [
+            Input::Text("hello".into()),
+            Input::Unsupported,
+            Input::Contact { phone: "+1".into() },
+        ] {
+            let outcome = handle(content(), Some(with_case(true)), patient(None), input);
+            assert_eq!(outcome.effects, vec![Effect::Relay]);
+            assert!(
+                outcome.replies.is_empty(),
+                "no auto-reply over the coordinator's voice"
+            );
+        }
+        let edited = handle(
+            content(),
+            Some(with_case(true)),
+            patient(None),
+            Input::Edited,
+        );
+        assert_eq!(edited.effects, vec![Effect::RelayEdit]);
+        // Buttons and commands still work.
+        let menu = handle(
+            content(),
+            Some(with_case(true)),
+            patient(None),
+            command("menu", None),
+        );
+        assert!(menu.effects.is_empty() && !menu.replies.is_empty());
+    }
+
+    #[test]
+    fn writing_after_a_close_reopens_the_same_case() {
+        let outcome = handle(
+            content(),
+            Some(with_case(false)),
+            patient(None),
+            Input::Text("one more thing".into()),
+        );
+        assert_eq!(
+            outcome.effects,
+            vec![Effect::ReopenCase(CaseRef(7)), Effect::Relay]
+        );
+        assert_eq!(
+            outcome.session.case,
+            Some(CaseLink {
+                reference: CaseRef(7),
+                open: true
+            })
+        );
+        assert!(outcome.replies[0].html.contains("CF-000007"));
+    }
+
+    #[test]
+    fn talk_to_a_person_opens_a_case_once() {
+        let opened = handle(content(), None, patient(None), press("a:person"));
+        assert!(matches!(
+            opened.effects.as_slice(),
+            [Effect::OpenCase(_, CaseOrigin::Person)]
+        ));
+        let again = handle(
+            content(),
+            Some(with_case(true)),
+            patient(None),
+            press("a:person"),
+        );
+        assert!(again.effects.is_empty());
+        assert!(again.replies[0].html.contains("CF-000007"));
+    }
+
+    #[test]
+    fn ratings_only_for_the_patients_own_closed_case() {
+        let rated = handle(
+            content(),
+            Some(with_case(false)),
+            patient(None),
+            press("r:7:4"),
+        );
+        assert_eq!(
+            rated.effects,
+            vec![Effect::Rate {
+                case: CaseRef(7),
+                stars: 4
+            }]
+        );
+        for data in ["r:8:4", "r:7:9"] {
+            let refused = handle(
+                content(),
+                Some(with_case(false)),
+                patient(None),
+                press(data),
+            );
+            assert!(
+                refused.effects.is_empty() && refused.callback_notice.is_some(),
+                "{data}"
+            );
+        }
+        let open = handle(
+            content(),
+            Some(with_case(true)),
+            patient(None),
+            press("r:7:4"),
+        );
+        assert!(open.effects.is_empty());
+    }
+
     #[test]
     fn a_form_button_after_the_form_ended_is_stale() {
         let outcome = handle(content(), None, patient(None), press("i:submit"));
@@ -776,6 +1083,7 @@ mod tests {
             node: "home".into(),
             intake: None,
             filling: false,
+            case: None,
         };
         let outcome = handle(
             content(),
@@ -805,6 +1113,7 @@ mod tests {
             node: "testing".into(),
             intake: None,
             filling: false,
+            case: None,
         };
         let fr = content().catalog.find("fr").unwrap();
         for (input, hint) in [
@@ -833,6 +1142,7 @@ mod tests {
             node: "glance".into(),
             intake: None,
             filling: false,
+            case: None,
         };
         for data in ["g:a-node-that-was-removed", "l:klingon", "zz:1", ""] {
             let outcome = handle(content(), Some(session.clone()), patient(None), press(data));
@@ -850,6 +1160,7 @@ mod tests {
             node: "gone".into(),
             intake: None,
             filling: false,
+            case: None,
         };
         let outcome = handle(
             content(),
@@ -907,6 +1218,7 @@ mod tests {
                     node: "home".into(),
                     intake: None,
                     filling: false,
+                    case: None,
                 };
                 let outcome = handle(
                     content(),

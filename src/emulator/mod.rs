@@ -81,7 +81,8 @@ pub use transcript::{
 };
 pub use user::{Sent, UserHandle};
 pub use world::{
-    BotCommandEntry, BotIdentity, CallbackAnswer, ChatKind, RecordedCall, UserSpec, WebhookConfig,
+    BotCommandEntry, BotIdentity, CallbackAnswer, ChatKind, ForumTopic, RecordedCall, UserSpec,
+    WebhookConfig,
 };
 
 use world::Shared;
@@ -275,6 +276,28 @@ impl Emulator {
         if let Err(e) = wait::idle(&self.shared).await {
             panic!("{e}");
         }
+    }
+
+    /// The forum topics of a supergroup, by thread id.
+    pub fn forum_topics(&self, chat_id: i64) -> Vec<ForumTopic> {
+        let w = self.shared.world();
+        w.chats
+            .get(&chat_id)
+            .map(|chat| chat.topics.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// An administrator deletes a topic by hand in the Telegram app: the
+    /// topic and its messages disappear (the bot is not told).
+    pub fn delete_topic_by_hand(&self, chat_id: i64, thread_id: i64) {
+        let mut w = self.shared.world();
+        if let Some(chat) = w.chats.get_mut(&chat_id) {
+            chat.topics.remove(&thread_id);
+            chat.messages.retain(|_, m| {
+                m.json.get("message_thread_id").and_then(Value::as_i64) != Some(thread_id)
+            });
+        }
+        w.touch_chat(chat_id);
     }
 
     /// Every message of a chat (both sides, edits applied).

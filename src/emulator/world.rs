@@ -142,6 +142,8 @@ pub(crate) struct Chat {
     pub blocked: bool,
     /// Private chats: the user has written to the bot at least once.
     pub started: bool,
+    /// Groups: the bot left (leaveChat) and can no longer post.
+    pub bot_left: bool,
     /// The reply keyboard currently shown, if any.
     pub keyboard: Option<Value>,
     pub topics: BTreeMap<i64, ForumTopic>,
@@ -159,6 +161,7 @@ impl Chat {
             version: 0,
             blocked: false,
             started: false,
+            bot_left: false,
             keyboard: None,
             topics: BTreeMap::new(),
             last_answer: None,
@@ -418,7 +421,13 @@ impl World {
 
     /// Registers a group or supergroup chat (idempotent).
     pub fn add_group(&mut self, id: i64, kind: ChatKind) {
-        self.chats.entry(id).or_insert_with(|| Chat::new(id, kind));
+        self.chats.entry(id).or_insert_with(|| {
+            let mut chat = Chat::new(id, kind);
+            // Message 1 was the "group created" service message: in a forum
+            // it is the General topic, so real topics never get thread id 1.
+            chat.next_message_id = 2;
+            chat
+        });
     }
 
     /// Resolves a `chat_id` parameter (integer or `@username`).

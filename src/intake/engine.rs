@@ -111,14 +111,18 @@ pub enum Event {
     Submitted(Submission),
 }
 
-/// A completed form, ready to become a case.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A completed form (or what is known), ready to become a case.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Submission {
     pub answers: BTreeMap<String, Answer>,
     pub consent_version: String,
     pub consent_at: i64,
     /// The answers for coordinators, in English, as Telegram HTML.
     pub summary: String,
+    /// Plain English words naming the case (cancer type, driver, first name).
+    pub title: String,
+    /// Every document sent with the form.
+    pub documents: Vec<Document>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,6 +181,71 @@ pub fn submitted_reply(catalog: &Catalog, locale: &Locale, reference: &str) -> R
         &[("reference", Arg::Text(reference))],
     );
     Reply::new(html, Keyboard::None, Placement::New)
+}
+
+/// What is known so far, for a case opened before the form is finished:
+/// the answers if the consent was given, nothing otherwise.
+pub fn partial_submission(ctx: &IntakeContext, draft: Option<&Draft>) -> Submission {
+    draft
+        .and_then(|draft| build_submission(ctx.form, ctx.catalog, &draft.answers))
+        .unwrap_or_default()
+}
+
+/// The case made of a draft's applicable answers; `None` without consent.
+fn build_submission(
+    form: &Form,
+    catalog: &Catalog,
+    all: &BTreeMap<String, Answer>,
+) -> Option<Submission> {
+    let answers: BTreeMap<String, Answer> = all
+        .iter()
+        .filter(|(id, _)| {
+            form.field(id)
+                .is_some_and(|field| applies(form, field, all))
+        })
+        .map(|(id, answer)| (id.clone(), answer.clone()))
+        .collect();
+    let Some(Answer::Consent { version, at }) = answers.get(&form.fields[0].id).cloned() else {
+        return None;
+    };
+    let english = catalog.reference();
+    let summary = render_answers(form, catalog, english, &answers);
+    let mut title_parts: Vec<(u8, String)> = form
+        .fields
+        .iter()
+        .filter_map(|field| {
+            let position = field.in_title?;
+            match answers.get(&field.id)? {
+                Answer::Skipped => None,
+                answer => Some((
+                    position,
+                    crate::text::visible_text(&display_answer(catalog, english, field, answer)),
+                )),
+            }
+        })
+        .collect();
+    title_parts.sort_by_key(|(position, _)| *position);
+    let title = title_parts
+        .into_iter()
+        .map(|(_, part)| part)
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let documents = answers
+        .values()
+        .filter_map(|answer| match answer {
+            Answer::Files(files) => Some(files.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    Some(Submission {
+        answers,
+        consent_version: version,
+        consent_at: at,
+        summary,
+        title,
+        documents,
+    })
 }
 
 /// Whether a question is asked, given the answers so far (conditions chain:
@@ -815,39 +884,19 @@ impl Turn<'_> {
 
     fn submit(&mut self, message_id: i32) {
         let draft = self.draft.take().expect("draft");
-        let form = self.ctx.form;
-        let answers: BTreeMap<String, Answer> = draft
-            .answers
-            .iter()
-            .filter(|(id, _)| {
-                form.field(id)
-                    .is_some_and(|field| applies(form, field, &draft.answers))
-            })
-            .map(|(id, answer)| (id.clone(), answer.clone()))
-            .collect();
-        let Some(Answer::Consent { version, at }) = answers.get(&form.fields[0].id).cloned() else {
+        let Some(submission) = build_submission(self.ctx.form, self.ctx.catalog, &draft.answers)
+        else {
             // Unreachable: the review comes after the consent. Start over.
             return self.show_current(Placement::New);
         };
-        let summary = render_answers(
-            form,
-            self.ctx.catalog,
-            self.ctx.catalog.reference(),
-            &answers,
-        );
         // The review stays on screen as a record, without its buttons.
-        let html = self.review_html(&answers);
+        let html = self.review_html(&submission.answers);
         self.replies.push(Reply::new(
             html,
             Keyboard::None,
             Placement::Replace(message_id),
         ));
-        self.event = Some(Event::Submitted(Submission {
-            answers,
-            consent_version: version,
-            consent_at: at,
-            summary,
-        }));
+        self.event = Some(Event::Submitted(submission));
         self.leave = true;
     }
 

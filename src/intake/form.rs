@@ -71,6 +71,9 @@ struct FieldSpec {
     max_files: Option<usize>,
     #[serde(default)]
     suggestions: Option<Vec<String>>,
+    /// Position of the answer (in English) in the coordinators' topic name.
+    #[serde(default)]
+    in_title: Option<u8>,
 }
 
 fn yes() -> bool {
@@ -129,6 +132,8 @@ pub struct Field {
     pub required: bool,
     pub when: Option<Condition>,
     pub stop_when: Option<StopRule>,
+    /// Where the answer goes in the case's topic name, if it does.
+    pub in_title: Option<u8>,
     pub line: usize,
 }
 
@@ -303,6 +308,7 @@ fn build_field(spec: FieldSpec, line: usize, earlier: &[Field]) -> Result<Field,
         required: spec.required,
         when: spec.when,
         stop_when: spec.stop_when,
+        in_title: spec.in_title,
         line,
     })
 }

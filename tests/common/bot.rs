@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use patient_navigator::emulator::{Emulator, EmulatorOptions, UserHandle, UserSpec};
+use patient_navigator::emulator::{ChatKind, Emulator, EmulatorOptions, UserHandle, UserSpec};
 use patient_navigator::startup::{self, RunningBot, Settings};
 
 use super::db::TestDb;
@@ -23,6 +23,14 @@ pub async fn spawn_bot() -> TestBot {
 
 /// A bot on the given database.
 pub async fn spawn_bot_on(db: TestDb) -> TestBot {
+    spawn_bot_with(db, |_| {}).await
+}
+
+/// The coordinators' forum supergroup in tests.
+pub const COORDINATOR_CHAT: i64 = -1_001_234_567_890;
+
+/// A bot with a coordinators' group (and any other settings changed).
+pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestBot {
     let options = EmulatorOptions {
         quiet_period: Duration::from_millis(60),
         ..EmulatorOptions::default()
@@ -31,14 +39,26 @@ pub async fn spawn_bot_on(db: TestDb) -> TestBot {
         .await
         .expect("emulator starts");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let settings = Settings {
+    let mut settings = Settings {
         token: emulator.token(),
         api_url: Some(emulator.api_url()),
         database_url: db.url.clone(),
         coordinator_chat_id: None,
+        working_hours: None,
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
     };
+    configure(&mut settings);
+    if let Some(group) = settings.coordinator_chat_id {
+        emulator.add_group_chat(
+            group,
+            ChatKind::Supergroup {
+                title: "CancerFax coordinators".into(),
+                username: None,
+                is_forum: true,
+            },
+        );
+    }
     let running = startup::start(settings.clone())
         .await
         .expect("the bot starts");
@@ -59,6 +79,21 @@ impl TestBot {
             language_code: language_code.map(str::to_owned),
             ..Default::default()
         })
+    }
+
+    /// A coordinator: a member of the coordinators' group, acting in it.
+    pub fn coordinator(&self, id: i64, first_name: &str, username: &str) -> UserHandle {
+        let user = self.emulator.private_user(UserSpec {
+            id,
+            first_name: first_name.to_owned(),
+            username: Some(username.to_owned()),
+            ..Default::default()
+        });
+        user.in_chat(
+            self.settings
+                .coordinator_chat_id
+                .expect("a coordinators' group"),
+        )
     }
 
     /// Kills the bot at once, as a crash would, and starts a new one on the

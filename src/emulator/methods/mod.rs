@@ -60,6 +60,7 @@ const SYNC_METHODS: &[(&str, SyncHandler)] = &[
     ("copyMessage", messages::copy_message),
     ("forwardMessage", messages::forward_message),
     ("sendChatAction", messages::send_chat_action),
+    ("leaveChat", leave_chat),
     ("pinChatMessage", messages::pin_chat_message),
     ("unpinChatMessage", messages::unpin_chat_message),
     ("unpinAllChatMessages", messages::unpin_all_chat_messages),
@@ -157,10 +158,31 @@ pub(crate) fn target_chat(w: &World, p: &Params, key: &str) -> ApiResult<i64> {
 
 /// Whether the bot may post in a chat right now (blocked users, users who
 /// never started the bot).
+/// leaveChat: the bot leaves a group; posting there is then refused.
+fn leave_chat(w: &mut World, _: &EmulatorOptions, p: &Params) -> ApiResult<Value> {
+    let chat_id = target_chat(w, p, "chat_id")?;
+    match w.chats.get_mut(&chat_id) {
+        Some(chat) if matches!(chat.kind, ChatKind::Private { .. }) => Err(ApiError::bad_request(
+            "chat member status can't be changed in private chats",
+        )),
+        Some(chat) => {
+            chat.bot_left = true;
+            w.touch_chat(chat_id);
+            Ok(Value::Bool(true))
+        }
+        None => Err(ApiError::chat_not_found()),
+    }
+}
+
 pub(crate) fn ensure_can_post(w: &World, chat_id: i64) -> ApiResult<()> {
     let Some(chat) = w.chats.get(&chat_id) else {
         return Err(ApiError::chat_not_found());
     };
+    if chat.bot_left {
+        return Err(ApiError::forbidden(
+            "bot is not a member of the supergroup chat",
+        ));
+    }
     if let ChatKind::Private { .. } = chat.kind {
         if chat.blocked {
             return Err(ApiError::forbidden("bot was blocked by the user"));

@@ -1,36 +1,31 @@
 //! Telegram: the thin shell around the core. Turns teloxide updates into
-//! `dialogue::Input`, loads and saves the session, and delivers the core's
-//! replies through the Bot API (with bounded retries).
+//! `dialogue::Input`, loads and saves the session, carries out the core's
+//! effects, and delivers its replies through the Bot API.
 //!
 //! Owns every teloxide call and the dptree handler tree. Must not decide what
-//! to say: that is the engine's job; this module only routes and delivers.
+//! to say: that is the engine's job (`dialogue`, `intake`, `handoff`); this
+//! module only routes, stores and delivers.
+
+mod coordinators;
+pub mod delivery;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use teloxide::dispatching::{DefaultKey, UpdateFilterExt};
-use teloxide::payloads::{EditMessageTextSetters, SendMessageSetters, SetMyCommandsSetters};
+use teloxide::payloads::SetMyCommandsSetters;
 use teloxide::prelude::*;
-use teloxide::types::{
-    BotCommand, BotCommandScope, ButtonRequest, ChatMemberUpdated, InlineKeyboardButton,
-    InlineKeyboardMarkup, KeyboardButton, KeyboardMarkup, KeyboardRemove, LinkPreviewOptions,
-    MessageId, ParseMode, Recipient,
-};
-use teloxide::{ApiError, RequestError};
+use teloxide::types::{BotCommand, BotCommandScope, ChatMemberUpdated, Recipient};
 
 use crate::content::Content;
-use crate::dialogue::engine::Effect;
+use crate::dialogue::engine::{CaseLink, Effect};
 use crate::dialogue::{self, Input, Outcome, Patient};
+use crate::handoff::WorkingHours;
 use crate::i18n::Locale;
 use crate::intake::{Document, DocumentKind};
-use crate::reply::{Keyboard, Placement, Reply};
 use crate::storage::Storage;
 
-/// How many times a send is tried before it is given up.
-const SEND_ATTEMPTS: u32 = 4;
-/// Longest wait we accept from a 429 before giving up on this delivery.
-const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+use delivery::{DeliveryError, deliver_all};
 
 type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -38,6 +33,16 @@ type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 pub struct Shell {
     pub content: Arc<Content>,
     pub storage: Storage,
+    /// The coordinators' forum supergroup, if configured.
+    pub coordinator_chat: Option<ChatId>,
+    /// The coordinators' working hours, if configured (else always open).
+    pub hours: Option<WorkingHours>,
+}
+
+impl Shell {
+    fn is_coordinator_chat(&self, chat_id: ChatId) -> bool {
+        self.coordinator_chat == Some(chat_id)
+    }
 }
 
 /// The bot's map: which update goes to which endpoint.
@@ -45,19 +50,52 @@ pub fn schema() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Erro
     dptree::entry()
         .branch(
             Update::filter_message()
-                .filter(|msg: Message| msg.chat.is_private())
-                .endpoint(on_message),
+                .branch(dptree::filter(|msg: Message| msg.chat.is_private()).endpoint(on_message))
+                .branch(
+                    dptree::filter(|msg: Message, shell: Arc<Shell>| {
+                        shell.is_coordinator_chat(msg.chat.id)
+                    })
+                    .endpoint(coordinators::on_message),
+                ),
         )
         .branch(
             Update::filter_edited_message()
-                .filter(|msg: Message| msg.chat.is_private())
-                .endpoint(on_edited_message),
+                .branch(
+                    dptree::filter(|msg: Message| msg.chat.is_private())
+                        .endpoint(on_edited_message),
+                )
+                .branch(
+                    dptree::filter(|msg: Message, shell: Arc<Shell>| {
+                        shell.is_coordinator_chat(msg.chat.id)
+                    })
+                    .endpoint(coordinators::on_edit),
+                ),
         )
-        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(
+            Update::filter_callback_query()
+                .branch(
+                    dptree::filter(|query: CallbackQuery, shell: Arc<Shell>| {
+                        query
+                            .message
+                            .as_ref()
+                            .is_some_and(|m| shell.is_coordinator_chat(m.chat().id))
+                    })
+                    .endpoint(coordinators::on_button),
+                )
+                .endpoint(on_callback),
+        )
         .branch(
             Update::filter_my_chat_member()
-                .filter(|update: ChatMemberUpdated| update.chat.is_private())
-                .endpoint(on_my_chat_member),
+                .branch(
+                    dptree::filter(|update: ChatMemberUpdated| update.chat.is_private())
+                        .endpoint(on_my_chat_member),
+                )
+                .branch(
+                    dptree::filter(|update: ChatMemberUpdated, shell: Arc<Shell>| {
+                        !shell.is_coordinator_chat(update.chat.id)
+                    })
+                    .endpoint(coordinators::leave_foreign_chat),
+                ),
         )
 }
 
@@ -81,12 +119,28 @@ async fn on_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult 
         return Ok(());
     };
     let patient = patient_of(msg.from.as_ref());
-    converse(&bot, &shell, msg.chat.id, patient, input, None).await
+    converse(
+        &bot,
+        &shell,
+        msg.chat.id,
+        patient,
+        input,
+        Source::Message(&msg),
+    )
+    .await
 }
 
 async fn on_edited_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult {
     let patient = patient_of(msg.from.as_ref());
-    converse(&bot, &shell, msg.chat.id, patient, Input::Edited, None).await
+    converse(
+        &bot,
+        &shell,
+        msg.chat.id,
+        patient,
+        Input::Edited,
+        Source::Message(&msg),
+    )
+    .await
 }
 
 async fn on_callback(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> HandlerResult {
@@ -106,30 +160,41 @@ async fn on_callback(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> Handl
         message.chat().id,
         patient,
         input,
-        Some(&query),
+        Source::Button(&query),
     )
     .await
 }
 
-async fn on_my_chat_member(shell: Arc<Shell>, update: ChatMemberUpdated) -> HandlerResult {
+async fn on_my_chat_member(
+    bot: Bot,
+    shell: Arc<Shell>,
+    update: ChatMemberUpdated,
+) -> HandlerResult {
     let blocked = update.new_chat_member.is_banned() || update.new_chat_member.is_left();
-    tracing::info!(
-        chat_id = update.chat.id.0,
-        blocked,
-        "patient changed the bot's membership"
-    );
-    shell.storage.set_blocked(update.chat.id.0, blocked).await?;
+    let chat_id = update.chat.id.0;
+    tracing::info!(chat_id, blocked, "patient changed the bot's membership");
+    shell.storage.set_blocked(chat_id, blocked).await?;
+    if blocked {
+        coordinators::patient_blocked(&bot, &shell, chat_id).await?;
+    }
     Ok(())
 }
 
-/// Load, decide, save, deliver: one input of one patient.
+/// What the input came from, for effects that need the original.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Message(&'a Message),
+    Button(&'a CallbackQuery),
+}
+
+/// Load, decide, store, deliver: one input of one patient.
 async fn converse(
     bot: &Bot,
     shell: &Shell,
     chat_id: ChatId,
     patient: Patient<'_>,
     input: Input,
-    query: Option<&CallbackQuery>,
+    source: Source<'_>,
 ) -> HandlerResult {
     let storage = &shell.storage;
     let session = storage
@@ -137,32 +202,48 @@ async fn converse(
         .await
         .with_context(|| format!("chat {chat_id}"))?;
     let Outcome {
-        session,
+        mut session,
         mut replies,
         callback_notice,
         effects,
     } = dialogue::handle(&shell.content, session, patient, input);
     let mut saved = false;
+    let mut queued = Vec::new();
     for effect in &effects {
         match effect {
-            Effect::SubmitCase(submission) => {
+            Effect::OpenCase(submission, origin) => {
                 let reference = storage
                     .submit_case(chat_id.0, &session, submission)
                     .await
                     .with_context(|| format!("chat {chat_id}"))?;
-                tracing::info!(chat_id = chat_id.0, case = %reference, "case submitted");
-                replies.push(dialogue::engine::confirm_submission(
+                tracing::info!(chat_id = chat_id.0, case = %reference, ?origin, "case opened");
+                session.case = Some(CaseLink {
+                    reference,
+                    open: true,
+                });
+                replies.push(dialogue::engine::confirm_case(
                     &shell.content,
                     &session,
-                    &reference.to_string(),
+                    reference,
+                    *origin,
                 ));
+                queued.push(reference);
                 saved = true;
+            }
+            Effect::ReopenCase(reference) => {
+                storage.reopen_case(*reference).await?;
+                tracing::info!(chat_id = chat_id.0, case = %reference, "case reopened by the patient");
             }
             Effect::EraseData => {
                 storage.erase_patient_data(chat_id.0).await?;
                 tracing::info!(chat_id = chat_id.0, "patient data erased on request");
             }
-            Effect::SetChatCommands(_) => {}
+            Effect::Rate { case, stars } => {
+                storage
+                    .rate_case(*case, chat_id.0, i64::from(*stars))
+                    .await?;
+            }
+            Effect::SetChatCommands(_) | Effect::Relay | Effect::RelayEdit => {}
         }
     }
     if !saved {
@@ -173,12 +254,30 @@ async fn converse(
     }
     tracing::debug!(chat_id = chat_id.0, node = %session.node, filling = session.filling, "answered");
     let delivered = deliver_all(bot, chat_id, &replies).await;
-    if let Some(query) = query {
+    if let Source::Button(query) = source {
         answer_callback(bot, query, callback_notice.as_deref()).await;
     }
+    for reference in queued {
+        coordinators::enqueue(bot, shell, reference).await?;
+    }
     for effect in &effects {
-        if let Effect::SetChatCommands(locale) = effect {
-            set_chat_commands(bot, &shell.content, chat_id, locale).await;
+        match (effect, source) {
+            (Effect::SetChatCommands(locale), _) => {
+                set_chat_commands(bot, &shell.content, chat_id, locale).await
+            }
+            (Effect::ReopenCase(reference), _) => {
+                coordinators::reopened(bot, shell, *reference).await?
+            }
+            (Effect::Rate { case, stars }, _) => {
+                coordinators::rated(bot, shell, *case, *stars).await?
+            }
+            (Effect::Relay, Source::Message(msg)) => {
+                coordinators::relay_from_patient(bot, shell, &session, msg).await?
+            }
+            (Effect::RelayEdit, Source::Message(msg)) => {
+                coordinators::relay_patient_edit(bot, shell, &session, msg).await?
+            }
+            _ => {}
         }
     }
     match delivered {
@@ -256,157 +355,6 @@ fn patient_of(user: Option<&teloxide::types::User>) -> Patient<'_> {
         language_code: user.and_then(|user| user.language_code.as_deref()),
         now: crate::storage::unix_now(),
     }
-}
-
-#[derive(Debug)]
-enum DeliveryError {
-    /// The patient blocked the bot or deleted their account.
-    Blocked,
-    GaveUp(RequestError),
-}
-
-async fn deliver_all(bot: &Bot, chat_id: ChatId, replies: &[Reply]) -> Result<(), DeliveryError> {
-    for reply in replies {
-        deliver(bot, chat_id, reply).await?;
-    }
-    Ok(())
-}
-
-async fn deliver(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
-    let editable = matches!(reply.keyboard, Keyboard::None | Keyboard::Inline(_));
-    if let (Placement::Replace(message_id), true) = (reply.placement, editable) {
-        match with_retries(|| edit(bot, chat_id, message_id, reply)).await {
-            Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
-            Err(err) if is_permanent_refusal(&err) => return Err(DeliveryError::Blocked),
-            Err(err) => {
-                // Too old, deleted, or otherwise not editable: send it anew.
-                tracing::debug!(chat_id = chat_id.0, error = %err, "edit failed; sending a new message");
-            }
-        }
-    }
-    match with_retries(|| send(bot, chat_id, reply)).await {
-        Ok(()) => Ok(()),
-        Err(err) if is_permanent_refusal(&err) => Err(DeliveryError::Blocked),
-        Err(err) => Err(DeliveryError::GaveUp(err)),
-    }
-}
-
-async fn send(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), RequestError> {
-    let mut request = bot
-        .send_message(chat_id, &reply.html)
-        .parse_mode(ParseMode::Html)
-        .link_preview_options(no_link_preview());
-    request = match &reply.keyboard {
-        Keyboard::None => request,
-        Keyboard::Inline(_) => request.reply_markup(inline_markup(reply)),
-        Keyboard::RequestContact { label, back_label } => {
-            let mut rows = vec![vec![
-                KeyboardButton::new(label).request(ButtonRequest::Contact),
-            ]];
-            rows.extend(
-                back_label
-                    .iter()
-                    .map(|back| vec![KeyboardButton::new(back)]),
-            );
-            request.reply_markup(
-                KeyboardMarkup::new(rows)
-                    .resize_keyboard()
-                    .one_time_keyboard(),
-            )
-        }
-        Keyboard::Remove => request.reply_markup(KeyboardRemove::new()),
-    };
-    request.await.map(drop)
-}
-
-/// Edits text and inline buttons; other keyboards cannot be edited in, so
-/// a reply carrying one is always sent anew (see `deliver`).
-async fn edit(
-    bot: &Bot,
-    chat_id: ChatId,
-    message_id: i32,
-    reply: &Reply,
-) -> Result<(), RequestError> {
-    let mut request = bot
-        .edit_message_text(chat_id, MessageId(message_id), &reply.html)
-        .parse_mode(ParseMode::Html)
-        .link_preview_options(no_link_preview());
-    if let Keyboard::Inline(_) = reply.keyboard {
-        request = request.reply_markup(inline_markup(reply));
-    }
-    request.await.map(drop)
-}
-
-fn no_link_preview() -> LinkPreviewOptions {
-    LinkPreviewOptions {
-        is_disabled: true,
-        url: None,
-        prefer_small_media: false,
-        prefer_large_media: false,
-        show_above_text: false,
-    }
-}
-
-fn inline_markup(reply: &Reply) -> InlineKeyboardMarkup {
-    let rows: &[Vec<crate::reply::Button>] = match &reply.keyboard {
-        Keyboard::Inline(rows) => rows,
-        _ => &[],
-    };
-    InlineKeyboardMarkup::new(rows.iter().map(|row| {
-        row.iter()
-            .map(|button| InlineKeyboardButton::callback(&button.label, &button.data))
-            .collect::<Vec<_>>()
-    }))
-}
-
-/// Retries what Telegram asks us to retry (429) and transient failures.
-async fn with_retries<F, Fut>(mut attempt: F) -> Result<(), RequestError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<(), RequestError>>,
-{
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        let err = match attempt().await {
-            Ok(()) => return Ok(()),
-            Err(err) => err,
-        };
-        let wait = match &err {
-            RequestError::RetryAfter(after) if after.duration() <= MAX_RETRY_AFTER => {
-                after.duration()
-            }
-            err if is_transient(err) => Duration::from_millis(200 * 2u64.pow(tries)),
-            _ => return Err(err),
-        };
-        if tries >= SEND_ATTEMPTS {
-            return Err(err);
-        }
-        tracing::warn!(error = %err, wait_ms = wait.as_millis() as u64, "Telegram call failed; retrying");
-        tokio::time::sleep(wait).await;
-    }
-}
-
-fn is_transient(err: &RequestError) -> bool {
-    match err {
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
-        RequestError::Api(ApiError::Unknown(description)) => [
-            "Internal Server Error",
-            "Bad Gateway",
-            "Gateway Timeout",
-            "Service Unavailable",
-        ]
-        .iter()
-        .any(|transient| description.contains(transient)),
-        _ => false,
-    }
-}
-
-fn is_permanent_refusal(err: &RequestError) -> bool {
-    matches!(
-        err,
-        RequestError::Api(ApiError::BotBlocked | ApiError::UserDeactivated | ApiError::BotKicked)
-    )
 }
 
 async fn answer_callback(bot: &Bot, query: &CallbackQuery, notice: Option<&str>) {

@@ -1,0 +1,12 @@
+//! Handoff: the coordinator queue. Its rules and the texts coordinators see
+//! are plain functions over plain data (`CaseView` in, text and buttons out);
+//! the shell (`telegram::coordinators`) does the Bot API calls and storage
+//! keeps the state.
+//!
+//! Must not touch Telegram, storage or the network.
+
+pub mod hours;
+pub mod queue;
+
+pub use hours::WorkingHours;
+pub use queue::{CaseStatus, CaseView, Coordinator};

@@ -1,0 +1,414 @@
+//! The queue's rules and what coordinators see: topic names, case cards,
+//! the `/queue` listing, their buttons and commands. Coordinators work in
+//! English; patient-facing texts are in the Fluent catalog.
+
+use std::fmt;
+
+use crate::intake::CaseRef;
+use crate::reply::Button;
+use crate::text::escape_html;
+
+/// Telegram's limit for a forum topic name.
+const TOPIC_NAME_LIMIT: usize = 128;
+/// The out-of-hours note is sent at most once in this many seconds per case.
+pub const OFF_HOURS_NOTE_INTERVAL: i64 = 6 * 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseStatus {
+    Waiting,
+    Assigned,
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::Waiting => "waiting",
+            CaseStatus::Assigned => "assigned",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(text: &str) -> CaseStatus {
+        match text {
+            "assigned" => CaseStatus::Assigned,
+            "closed" => CaseStatus::Closed,
+            _ => CaseStatus::Waiting,
+        }
+    }
+
+    pub fn is_open(self) -> bool {
+        self != CaseStatus::Closed
+    }
+}
+
+/// A member of the coordinators' group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coordinator {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What the queue knows about a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseView {
+    pub reference: CaseRef,
+    pub chat_id: i64,
+    pub locale: String,
+    pub status: CaseStatus,
+    pub urgent: bool,
+    pub coordinator: Option<Coordinator>,
+    /// Short English words for the topic name (cancer type, driver, name).
+    pub title: String,
+    /// The intake answers in English, Telegram HTML.
+    pub summary: String,
+    /// Since when the case waits (set again when released or reopened).
+    pub queued_at: i64,
+    pub documents: usize,
+    pub thread_id: Option<i64>,
+}
+
+/// Buttons on a case card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardAction {
+    Take,
+    Release,
+    Close,
+    ToggleUrgent,
+}
+
+impl CardAction {
+    pub fn encode(self, case: CaseRef) -> String {
+        let op = match self {
+            CardAction::Take => "take",
+            CardAction::Release => "release",
+            CardAction::Close => "close",
+            CardAction::ToggleUrgent => "urgent",
+        };
+        format!("q:{op}:{}", case.0)
+    }
+
+    pub fn decode(data: &str) -> Option<(CardAction, CaseRef)> {
+        let rest = data.strip_prefix("q:")?;
+        let (op, case) = rest.split_once(':')?;
+        let action = match op {
+            "take" => CardAction::Take,
+            "release" => CardAction::Release,
+            "close" => CardAction::Close,
+            "urgent" => CardAction::ToggleUrgent,
+            _ => return None,
+        };
+        Some((action, CaseRef(case.parse().ok()?)))
+    }
+}
+
+/// A command a coordinator types in the group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoordinatorCommand {
+    Queue,
+    /// Stays in the topic; never reaches the patient.
+    Note,
+    Release,
+    Close,
+    /// To `@username`, or to the author of the replied-to message.
+    Transfer(Option<String>),
+}
+
+impl CoordinatorCommand {
+    /// `None` for text that is not one of the queue's commands.
+    pub fn parse(text: &str) -> Option<CoordinatorCommand> {
+        let rest = text.trim_start().strip_prefix('/')?;
+        let (head, argument) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+        let name = head.split('@').next()?.to_ascii_lowercase();
+        let argument = argument.trim();
+        Some(match name.as_str() {
+            "queue" => CoordinatorCommand::Queue,
+            "note" => CoordinatorCommand::Note,
+            "release" => CoordinatorCommand::Release,
+            "close" => CoordinatorCommand::Close,
+            "transfer" => CoordinatorCommand::Transfer(
+                argument
+                    .split_whitespace()
+                    .next()
+                    .map(|name| name.trim_start_matches('@').to_owned())
+                    .filter(|name| !name.is_empty()),
+            ),
+            _ => return None,
+        })
+    }
+}
+
+/// `CF-000123 · ES · Lung · EGFR · Layla`, within Telegram's 128 characters.
+pub fn topic_name(case: &CaseView) -> String {
+    let mut name = format!("{} · {}", case.reference, case.locale.to_uppercase());
+    if !case.title.trim().is_empty() {
+        name.push_str(" · ");
+        name.push_str(case.title.trim());
+    }
+    name.chars().take(TOPIC_NAME_LIMIT).collect()
+}
+
+/// "3 min", "2 h 05 min", "4 d 3 h".
+pub fn waited(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 24 * 60 => format!("{} h {:02} min", m / 60, m % 60),
+        m => format!("{} d {} h", m / (24 * 60), (m / 60) % 24),
+    }
+}
+
+/// The case card posted at the top of each case's topic.
+pub fn card(case: &CaseView, language_name: &str, now: i64) -> (String, Vec<Vec<Button>>) {
+    let state = match (&case.status, &case.coordinator) {
+        (CaseStatus::Assigned, Some(who)) => format!("assigned to {}", escape_html(&who.name)),
+        (CaseStatus::Closed, _) => "closed".to_owned(),
+        _ => format!("waiting for {}", waited(now - case.queued_at)),
+    };
+    let urgent = if case.urgent {
+        "🔴 <b>URGENT</b> · "
+    } else {
+        ""
+    };
+    let summary = if case.summary.trim().is_empty() {
+        "<i>No case details yet: the patient asked to talk to a person.</i>".to_owned()
+    } else {
+        case.summary.clone()
+    };
+    let documents = match case.documents {
+        0 => String::new(),
+        n => format!("\n\n📎 {n} document(s): re-sent below."),
+    };
+    let html = format!(
+        "{urgent}<b>{}</b> · {state}\nPatient’s language: {} ({})\n\n{summary}{documents}",
+        case.reference,
+        escape_html(language_name),
+        escape_html(&case.locale),
+    );
+    let urgent_label = if case.urgent {
+        "Not urgent"
+    } else {
+        "🔴 Urgent"
+    };
+    let buttons = match case.status {
+        CaseStatus::Waiting => vec![vec![
+            Button::new("✋ Take", CardAction::Take.encode(case.reference)),
+            Button::new(
+                urgent_label,
+                CardAction::ToggleUrgent.encode(case.reference),
+            ),
+            Button::new("✖ Close", CardAction::Close.encode(case.reference)),
+        ]],
+        CaseStatus::Assigned => vec![vec![
+            Button::new("↩ Release", CardAction::Release.encode(case.reference)),
+            Button::new(
+                urgent_label,
+                CardAction::ToggleUrgent.encode(case.reference),
+            ),
+            Button::new("✖ Close", CardAction::Close.encode(case.reference)),
+        ]],
+        CaseStatus::Closed => Vec::new(),
+    };
+    (html, buttons)
+}
+
+/// Waiting cases urgent first, then oldest first.
+pub fn queue_order(cases: &mut [CaseView]) {
+    cases.sort_by_key(|case| (!case.urgent, case.queued_at, case.reference));
+}
+
+/// The `/queue` listing: waiting cases in order, then who holds what.
+pub fn listing(cases: &[CaseView], now: i64) -> String {
+    let mut waiting: Vec<CaseView> = cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Waiting)
+        .cloned()
+        .collect();
+    queue_order(&mut waiting);
+    let assigned: Vec<&CaseView> = cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Assigned)
+        .collect();
+    if waiting.is_empty() && assigned.is_empty() {
+        return "<b>Queue</b>\nNo open cases.".to_owned();
+    }
+    let mut lines = vec![format!(
+        "<b>Queue</b> · {} waiting · {} assigned",
+        waiting.len(),
+        assigned.len()
+    )];
+    for case in &waiting {
+        let urgent = if case.urgent { "🔴 " } else { "" };
+        lines.push(format!(
+            "{urgent}{} · {} · waiting {}",
+            case.reference,
+            escape_html(&topic_title(case)),
+            waited(now - case.queued_at)
+        ));
+    }
+    for case in assigned {
+        let who = case.coordinator.as_ref().map_or("?", |c| c.name.as_str());
+        lines.push(format!(
+            "✋ {} · {} · {}",
+            case.reference,
+            escape_html(&topic_title(case)),
+            escape_html(who)
+        ));
+    }
+    lines.join("\n")
+}
+
+fn topic_title(case: &CaseView) -> String {
+    if case.title.trim().is_empty() {
+        case.locale.to_uppercase()
+    } else {
+        case.title.clone()
+    }
+}
+
+/// Whether the patient gets the out-of-hours note now.
+pub fn owes_off_hours_note(team_open: bool, last_noted: Option<i64>, now: i64) -> bool {
+    !team_open && last_noted.is_none_or(|at| now - at >= OFF_HOURS_NOTE_INTERVAL)
+}
+
+impl fmt::Display for Coordinator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(reference: i64, status: CaseStatus, urgent: bool, queued_at: i64) -> CaseView {
+        CaseView {
+            reference: CaseRef(reference),
+            chat_id: reference,
+            locale: "es".into(),
+            status,
+            urgent,
+            coordinator: (status == CaseStatus::Assigned).then(|| Coordinator {
+                id: 9,
+                name: "Alex <Lead>".into(),
+            }),
+            title: "Lung · EGFR · Ana".into(),
+            summary: "<b>Age:</b> 56".into(),
+            queued_at,
+            documents: 2,
+            thread_id: None,
+        }
+    }
+
+    #[test]
+    fn urgent_first_then_oldest() {
+        let mut cases = vec![
+            case(1, CaseStatus::Waiting, false, 100),
+            case(2, CaseStatus::Waiting, true, 300),
+            case(3, CaseStatus::Waiting, false, 50),
+        ];
+        queue_order(&mut cases);
+        let order: Vec<i64> = cases.iter().map(|c| c.reference.0).collect();
+        assert_eq!(order, [2, 3, 1]);
+    }
+
+    #[test]
+    fn listing_shows_waits_and_holders() {
+        let cases = vec![
+            case(1, CaseStatus::Waiting, false, 0),
+            case(2, CaseStatus::Assigned, false, 0),
+            case(3, CaseStatus::Closed, false, 0),
+        ];
+        let text = listing(&cases, 3 * 3600 + 5 * 60);
+        assert!(text.contains("1 waiting · 1 assigned"), "{text}");
+        assert!(
+            text.contains("CF-000001 · Lung · EGFR · Ana · waiting 3 h 05 min"),
+            "{text}"
+        );
+        assert!(
+            text.contains("✋ CF-000002 · Lung · EGFR · Ana · Alex &lt;Lead&gt;"),
+            "{text}"
+        );
+        assert!(!text.contains("CF-000003"));
+        assert_eq!(listing(&[], 0), "<b>Queue</b>\nNo open cases.");
+    }
+
+    #[test]
+    fn cards_offer_what_the_status_allows() {
+        let (html, buttons) = card(&case(7, CaseStatus::Waiting, true, 0), "Español", 600);
+        assert!(
+            html.starts_with("🔴 <b>URGENT</b> · <b>CF-000007</b> · waiting for 10 min"),
+            "{html}"
+        );
+        assert!(html.contains("Español (es)") && html.contains("2 document(s)"));
+        let data: Vec<&str> = buttons[0].iter().map(|b| b.data.as_str()).collect();
+        assert_eq!(data, ["q:take:7", "q:urgent:7", "q:close:7"]);
+        let (html, buttons) = card(&case(7, CaseStatus::Assigned, false, 0), "Español", 0);
+        assert!(html.contains("assigned to Alex &lt;Lead&gt;"));
+        assert_eq!(buttons[0][0].data, "q:release:7");
+        assert!(
+            card(&case(7, CaseStatus::Closed, false, 0), "x", 0)
+                .1
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn topic_names_fit_telegram() {
+        let mut long = case(123, CaseStatus::Waiting, false, 0);
+        assert_eq!(topic_name(&long), "CF-000123 · ES · Lung · EGFR · Ana");
+        long.title = "x".repeat(300);
+        assert_eq!(topic_name(&long).chars().count(), 128);
+    }
+
+    #[test]
+    fn card_data_and_commands_round_trip() {
+        for action in [
+            CardAction::Take,
+            CardAction::Release,
+            CardAction::Close,
+            CardAction::ToggleUrgent,
+        ] {
+            assert_eq!(
+                CardAction::decode(&action.encode(CaseRef(42))),
+                Some((action, CaseRef(42)))
+            );
+        }
+        assert_eq!(CardAction::decode("q:take:x"), None);
+        assert_eq!(
+            CoordinatorCommand::parse("/queue@navigator_bot"),
+            Some(CoordinatorCommand::Queue)
+        );
+        assert_eq!(
+            CoordinatorCommand::parse("/note call back tomorrow"),
+            Some(CoordinatorCommand::Note)
+        );
+        assert_eq!(
+            CoordinatorCommand::parse("/transfer @maria_k"),
+            Some(CoordinatorCommand::Transfer(Some("maria_k".into())))
+        );
+        assert_eq!(
+            CoordinatorCommand::parse("/transfer"),
+            Some(CoordinatorCommand::Transfer(None))
+        );
+        assert_eq!(CoordinatorCommand::parse("hello"), None);
+        assert_eq!(CoordinatorCommand::parse("/start"), None);
+    }
+
+    #[test]
+    fn the_off_hours_note_is_not_repeated_too_often() {
+        assert!(owes_off_hours_note(false, None, 1000));
+        assert!(!owes_off_hours_note(true, None, 1000));
+        assert!(!owes_off_hours_note(false, Some(1000), 1000 + 60));
+        assert!(owes_off_hours_note(false, Some(0), OFF_HOURS_NOTE_INTERVAL));
+    }
+
+    #[test]
+    fn waits_read_naturally() {
+        assert_eq!(waited(59), "0 min");
+        assert_eq!(waited(3 * 60), "3 min");
+        assert_eq!(waited(2 * 3600 + 5 * 60), "2 h 05 min");
+        assert_eq!(waited(4 * 86400 + 3 * 3600), "4 d 3 h");
+        assert_eq!(waited(-5), "0 min");
+    }
+}

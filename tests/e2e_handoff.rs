@@ -1,0 +1,490 @@
+//! The coordinator queue end to end: patients, two coordinators in a forum
+//! supergroup, the real dispatcher, the emulator, SQLite and PostgreSQL.
+
+mod common;
+
+use common::bot::{COORDINATOR_CHAT, TestBot, spawn_bot_with};
+use common::db::TestDb;
+use patient_navigator::emulator::{ChatMessage, MessageKind, UserHandle};
+use patient_navigator::handoff::WorkingHours;
+use patient_navigator::intake::CaseRef;
+use patient_navigator::storage::Storage;
+
+async fn spawn(db: TestDb) -> TestBot {
+    spawn_bot_with(db, |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT)
+    })
+    .await
+}
+
+fn group(bot: &TestBot) -> Vec<ChatMessage> {
+    bot.emulator.chat_transcript(COORDINATOR_CHAT)
+}
+
+/// The topic of a case, from its card in the group.
+fn topic_of(bot: &TestBot, reference: &str) -> i64 {
+    group(bot)
+        .iter()
+        .find(|m| m.from_bot && m.text.contains(reference) && !m.buttons.is_empty())
+        .and_then(|m| m.thread_id)
+        .unwrap_or_else(|| panic!("no card for {reference}: {:#?}", group(bot)))
+}
+
+fn in_topic(bot: &TestBot, thread: i64) -> Vec<ChatMessage> {
+    group(bot)
+        .into_iter()
+        .filter(|m| m.thread_id == Some(thread))
+        .collect()
+}
+
+/// A patient who asks for a person straight away; returns the reference.
+async fn patient_asks_for_a_person(bot: &TestBot, patient: &UserHandle) -> String {
+    let start = patient.say("/start").await;
+    let opened = patient
+        .press_data(start.last().unwrap().message_id, "a:person")
+        .await;
+    bot.emulator.wait_idle().await;
+    let text = &opened.last().unwrap().text;
+    let at = text
+        .find("CF-")
+        .unwrap_or_else(|| panic!("no reference in {text}"));
+    text[at..at + 9].to_owned()
+}
+
+/// Sends without expecting a reply in the same chat, then lets the bot finish.
+async fn send(bot: &TestBot, user: &UserHandle, text: &str) {
+    user.send_text(text).await;
+    bot.emulator.wait_idle().await;
+}
+
+/// The bot's answerCallbackQuery parameters for one press.
+fn answer_to(bot: &TestBot, press: &patient_navigator::emulator::Sent) -> serde_json::Value {
+    let id = press.callback_id.as_deref().unwrap();
+    bot.emulator
+        .calls_to("answerCallbackQuery")
+        .into_iter()
+        .find(|call| call.params["callback_query_id"] == id)
+        .map(|call| call.params)
+        .expect("the press was answered")
+}
+
+async fn storage(bot: &TestBot) -> Storage {
+    Storage::connect(&bot.db.url).await.unwrap()
+}
+
+async fn take_race_relay_and_close(bot: TestBot) {
+    let ana = bot.patient(8001, "Ana", Some("es"));
+    let reference = patient_asks_for_a_person(&bot, &ana).await;
+    let thread = topic_of(&bot, &reference);
+    let topic = bot
+        .emulator
+        .forum_topics(COORDINATOR_CHAT)
+        .into_iter()
+        .find(|t| t.thread_id == thread)
+        .unwrap();
+    assert!(
+        topic.name.starts_with(&format!("{reference} · ES")),
+        "{}",
+        topic.name
+    );
+
+    // Two coordinators press Take at the same moment: exactly one wins.
+    let alex = bot.coordinator(9001, "Alex", "alex");
+    let maria = bot.coordinator(9002, "Maria", "maria_k");
+    let card = in_topic(&bot, thread)
+        .into_iter()
+        .find(|m| !m.buttons.is_empty())
+        .unwrap();
+    let take = format!("q:take:{}", CaseRef::parse(&reference).unwrap().0);
+    let first = alex.send_callback(card.message_id, &take).unwrap();
+    let second = maria.send_callback(card.message_id, &take).unwrap();
+    alex.reaction(&first).await;
+    maria.reaction(&second).await;
+    let answers = [answer_to(&bot, &first), answer_to(&bot, &second)];
+    let won: Vec<bool> = answers
+        .iter()
+        .map(|a| a["text"].as_str().unwrap().starts_with("You have taken"))
+        .collect();
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{answers:?}");
+    let loser = answers
+        .iter()
+        .find(|a| !a["text"].as_str().unwrap().starts_with("You have taken"))
+        .unwrap();
+    assert!(
+        loser["text"]
+            .as_str()
+            .unwrap()
+            .contains("is already taken by"),
+        "{loser:?}"
+    );
+    assert_eq!(loser["show_alert"], true);
+    let holder = if won[0] { &alex } else { &maria };
+    bot.emulator.wait_idle().await;
+    assert!(
+        ana.last_bot_message().unwrap().text.contains("coordinador"),
+        "joined, in Spanish: {:?}",
+        ana.last_bot_message()
+    );
+
+    // Relay both ways, no forward header, replies kept as replies.
+    let coordinator = holder.in_topic(thread);
+    send(
+        &bot,
+        &coordinator,
+        "Hola Ana, ¿tiene el informe de la biopsia?",
+    )
+    .await;
+    let received = ana.last_bot_message().unwrap();
+    assert_eq!(received.text, "Hola Ana, ¿tiene el informe de la biopsia?");
+    assert!(
+        received.raw.get("forward_origin").is_none(),
+        "no forward header"
+    );
+    let reply = ana.send_reply(received.message_id, "Sí, se lo envío").await;
+    bot.emulator.wait_idle().await;
+    let copy = in_topic(&bot, thread)
+        .into_iter()
+        .rev()
+        .find(|m| m.text == "Sí, se lo envío")
+        .expect("relayed to the topic");
+    let original = in_topic(&bot, thread)
+        .into_iter()
+        .find(|m| m.text.starts_with("Hola Ana"))
+        .unwrap();
+    assert_eq!(
+        copy.reply_to,
+        Some(original.message_id),
+        "the reply is kept as a reply"
+    );
+    let _ = reply;
+    for kind in ["photo", "document", "voice", "location"] {
+        match kind {
+            "photo" => ana.send_photo(Some("informe")).await,
+            "document" => ana.send_document("biopsia.pdf", "application/pdf").await,
+            "voice" => ana.send_voice().await,
+            _ => ana.send_location(40.4, -3.7).await,
+        };
+        bot.emulator.wait_idle().await;
+        let last = in_topic(&bot, thread).pop().unwrap();
+        let matches = match kind {
+            "photo" => last.kind == MessageKind::Photo,
+            "document" => matches!(last.kind, MessageKind::Document { .. }),
+            "voice" => last.kind == MessageKind::Voice,
+            _ => last.kind == MessageKind::Location,
+        };
+        assert!(matches, "{kind} relayed as {:?}", last.kind);
+    }
+
+    // Coordinator media, an edit, and an internal note.
+    let photo = coordinator.send_photo(Some("Este es el plan")).await;
+    bot.emulator.wait_idle().await;
+    assert_eq!(ana.last_bot_message().unwrap().kind, MessageKind::Photo);
+    let _ = photo;
+    let sent = coordinator.send_text("La cita es el martes").await;
+    bot.emulator.wait_idle().await;
+    coordinator
+        .edit_text(sent.message_id, "La cita es el miércoles")
+        .await;
+    bot.emulator.wait_idle().await;
+    let edited = ana.last_bot_message().unwrap();
+    assert_eq!(edited.text, "La cita es el miércoles");
+    assert!(edited.edited);
+    let before = ana.transcript().len();
+    send(&bot, &coordinator, "/note she prefers mornings").await;
+    assert_eq!(
+        ana.transcript().len(),
+        before,
+        "a /note never reaches the patient"
+    );
+    // The patient edits a message: the topic's copy follows.
+    let typo = ana.send_text("Mi médico es el Dr. Garcia").await;
+    bot.emulator.wait_idle().await;
+    ana.edit_text(typo.message_id, "Mi médico es el Dr. García")
+        .await;
+    bot.emulator.wait_idle().await;
+    assert!(
+        in_topic(&bot, thread)
+            .iter()
+            .any(|m| m.text == "Mi médico es el Dr. García" && m.edited)
+    );
+
+    // Close: the patient gets a closing note and rates; the topic closes.
+    send(&bot, &coordinator, "/close").await;
+    let closing = ana.last_bot_message().unwrap();
+    assert_eq!(closing.buttons[0].len(), 5, "a 1-5 rating: {closing:?}");
+    ana.press("5 ⭐").await;
+    bot.emulator.wait_idle().await;
+    let store = storage(&bot).await;
+    let case = CaseRef::parse(&reference).unwrap();
+    assert_eq!(store.rating(case).await.unwrap(), Some(5));
+    assert!(
+        bot.emulator
+            .forum_topics(COORDINATOR_CHAT)
+            .iter()
+            .any(|t| t.thread_id == thread && t.closed)
+    );
+
+    // Writing again reopens the same case in the same topic.
+    ana.send_text("Una pregunta más").await;
+    bot.emulator.wait_idle().await;
+    assert!(
+        ana.transcript().iter().any(|m| m.from_bot
+            && m.text.contains(&reference)
+            && m.text.contains("reabierto")
+            || m.from_bot && m.text.contains(&reference)),
+        "reopened note"
+    );
+    assert!(
+        in_topic(&bot, thread)
+            .iter()
+            .any(|m| m.text == "Una pregunta más"),
+        "same topic"
+    );
+    assert!(
+        bot.emulator
+            .forum_topics(COORDINATOR_CHAT)
+            .iter()
+            .any(|t| t.thread_id == thread && !t.closed)
+    );
+    assert_eq!(store.cases_of(8001).await.unwrap().len(), 1, "no new case");
+
+    let trail: Vec<String> = store
+        .audit_trail(case)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(_, action)| action)
+        .collect();
+    for action in ["queued", "take", "note", "close", "rated", "reopened"] {
+        assert!(trail.contains(&action.to_owned()), "{action} in {trail:?}");
+    }
+    bot.assert_spec_clean();
+}
+
+#[tokio::test]
+async fn take_race_relay_and_close_on_sqlite() {
+    take_race_relay_and_close(spawn(TestDb::sqlite()).await).await;
+}
+
+#[tokio::test]
+async fn take_race_relay_and_close_on_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        take_race_relay_and_close(spawn(db).await).await;
+    }
+}
+
+#[tokio::test]
+async fn intake_submission_lands_in_the_queue_with_its_card_and_documents() {
+    let bot = spawn(TestDb::sqlite()).await;
+    let zoe = bot.patient(8101, "Zoe", Some("en"));
+    zoe.say("/start").await;
+    zoe.press("📝 Request a case review").await;
+    zoe.press("✅ I agree").await;
+    zoe.press("No, not right now").await;
+    zoe.press("I am the patient").await;
+    zoe.say("Zoe").await;
+    zoe.say("48").await;
+    zoe.say("Canada").await;
+    zoe.press("Lung").await;
+    zoe.press("ALK").await;
+    zoe.say("lorlatinib").await;
+    zoe.press("No").await;
+    zoe.press("Not yet").await;
+    zoe.press("☐ Medical record review").await;
+    zoe.press("✅ Done").await;
+    let pdf = zoe.send_document("ct-report.pdf", "application/pdf").await;
+    zoe.reaction(&pdf).await;
+    zoe.press("✅ Done").await;
+    zoe.press("Here in Telegram").await;
+    zoe.press("✓ English").await;
+    zoe.press("📨 Submit").await;
+    bot.emulator.wait_idle().await;
+    let card = group(&bot)
+        .into_iter()
+        .find(|m| m.text.contains("CF-000001"))
+        .expect("a card");
+    assert!(
+        card.text.contains("Driver / biomarker: ALK") && card.text.contains("Age: 48"),
+        "{}",
+        card.text
+    );
+    let labels: Vec<&str> = card.buttons[0].iter().map(|b| b.text.as_str()).collect();
+    assert_eq!(labels, ["✋ Take", "🔴 Urgent", "✖ Close"]);
+    let thread = card.thread_id.unwrap();
+    let topic = &bot.emulator.forum_topics(COORDINATOR_CHAT)[0];
+    assert_eq!(topic.name, "CF-000001 · EN · Lung · ALK · Zoe");
+    assert!(in_topic(&bot, thread).iter().any(|m| matches!(&m.kind, MessageKind::Document { file_name: Some(name), .. } if name == "ct-report.pdf")));
+
+    // Urgent first in /queue; then a second, older-looking case stays below.
+    let sam = bot.patient(8102, "Sam", Some("en"));
+    patient_asks_for_a_person(&bot, &sam).await;
+    let alex = bot.coordinator(9001, "Alex", "alex");
+    let second_card = group(&bot)
+        .into_iter()
+        .find(|m| m.text.contains("CF-000002") && !m.buttons.is_empty())
+        .unwrap();
+    alex.press_data(second_card.message_id, "q:urgent:2").await;
+    send(&bot, &alex, "/queue").await;
+    let listing = group(&bot)
+        .into_iter()
+        .rev()
+        .find(|m| m.text.starts_with("Queue"))
+        .unwrap()
+        .text;
+    let urgent_at = listing.find("CF-000002").unwrap();
+    let other_at = listing.find("CF-000001").unwrap();
+    assert!(urgent_at < other_at, "urgent first: {listing}");
+    bot.assert_spec_clean();
+}
+
+#[tokio::test]
+async fn release_and_transfer_and_out_of_hours() {
+    // Open one day a week, not today: every message now is out of hours.
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::UTC)
+        .weekday();
+    let other_day = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        [today.next().to_monday_zero_offset() as usize];
+    let hours = WorkingHours::parse(&format!("{other_day} 09:00-17:00"), "UTC").unwrap();
+    let bot = spawn_bot_with(TestDb::sqlite(), |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+        settings.working_hours = Some(hours);
+    })
+    .await;
+    let li = bot.patient(8201, "Li", Some("zh-hans"));
+    let reference = patient_asks_for_a_person(&bot, &li).await;
+    let thread = topic_of(&bot, &reference);
+    send(&bot, &li, "你好").await;
+    let note = li.last_bot_message().unwrap().text;
+    assert!(
+        note.contains("UTC") && note.contains("09:00"),
+        "out-of-hours note: {note}"
+    );
+    send(&bot, &li, "还在吗").await;
+    assert_eq!(
+        li.transcript()
+            .iter()
+            .filter(|m| m.from_bot && m.text.contains("UTC"))
+            .count(),
+        1,
+        "not repeated"
+    );
+
+    let alex = bot.coordinator(9001, "Alex", "alex").in_topic(thread);
+    let maria = bot.coordinator(9002, "Maria", "maria_k").in_topic(thread);
+    send(&bot, &maria, "/note hello team").await; // Maria is known to the bot now
+    send(&bot, &alex, "您好").await; // writing takes the case
+    let store = storage(&bot).await;
+    let case = CaseRef::parse(&reference).unwrap();
+    assert_eq!(
+        store
+            .case_view(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .coordinator
+            .unwrap()
+            .name,
+        "Alex"
+    );
+    send(&bot, &alex, "/transfer @maria_k").await;
+    assert_eq!(
+        store
+            .case_view(case)
+            .await
+            .unwrap()
+            .unwrap()
+            .coordinator
+            .unwrap()
+            .name,
+        "Maria"
+    );
+    send(&bot, &maria, "/release").await;
+    let view = store.case_view(case).await.unwrap().unwrap();
+    assert_eq!(view.status, patient_navigator::handoff::CaseStatus::Waiting);
+    assert!(view.coordinator.is_none());
+    send(&bot, &alex, "/transfer @nobody").await;
+    assert!(
+        in_topic(&bot, thread)
+            .last()
+            .unwrap()
+            .text
+            .contains("To transfer, write"),
+        "explains how"
+    );
+    let trail: Vec<(String, String)> = store.audit_trail(case).await.unwrap();
+    assert!(
+        trail.contains(&("Alex".into(), "transfer".into()))
+            && trail.contains(&("Maria".into(), "release".into())),
+        "{trail:?}"
+    );
+    bot.assert_spec_clean();
+}
+
+#[tokio::test]
+async fn blocked_bot_deleted_topic_and_strangers() {
+    let bot = spawn(TestDb::sqlite()).await;
+    // A topic deleted by hand is recreated and the message still arrives.
+    let omar = bot.patient(8301, "Omar", Some("ar"));
+    let reference = patient_asks_for_a_person(&bot, &omar).await;
+    let thread = topic_of(&bot, &reference);
+    bot.emulator.delete_topic_by_hand(COORDINATOR_CHAT, thread);
+    send(&bot, &omar, "مرحبا").await;
+    let new_thread = topic_of(&bot, &reference);
+    assert_ne!(new_thread, thread);
+    assert!(
+        in_topic(&bot, new_thread).iter().any(|m| m.text == "مرحبا"),
+        "nothing lost"
+    );
+
+    // The patient blocks the bot: the topic says so and the case closes.
+    let blocked = omar.block_bot().await;
+    omar.settle(&blocked).await;
+    bot.emulator.wait_idle().await;
+    assert!(
+        in_topic(&bot, new_thread)
+            .iter()
+            .any(|m| m.text.contains("blocked the bot"))
+    );
+    let store = storage(&bot).await;
+    let case = store
+        .case_view(CaseRef::parse(&reference).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.status, patient_navigator::handoff::CaseStatus::Closed);
+
+    // A stranger's group: ignored, and the bot leaves when added to one.
+    let stranger_group = -1_009_999;
+    bot.emulator.add_group_chat(
+        stranger_group,
+        patient_navigator::emulator::ChatKind::Supergroup {
+            title: "Other".into(),
+            username: None,
+            is_forum: false,
+        },
+    );
+    let stranger = bot
+        .patient(8302, "Mallory", Some("en"))
+        .in_chat(stranger_group);
+    let sent = stranger.send_text("/start").await;
+    stranger.settle(&sent).await;
+    assert!(
+        bot.emulator
+            .chat_transcript(stranger_group)
+            .iter()
+            .all(|m| !m.from_bot)
+    );
+    bot.emulator.send_raw_update(serde_json::json!({
+        "my_chat_member": {
+            "chat": {"id": stranger_group, "type": "supergroup", "title": "Other"},
+            "from": {"id": 8302, "is_bot": false, "first_name": "Mallory"},
+            "date": 1_795_000_000,
+            "old_chat_member": {"status": "left", "user": {"id": 7_000_000_001_i64, "is_bot": true, "first_name": "Navigator", "username": "navigator_test_bot"}},
+            "new_chat_member": {"status": "member", "user": {"id": 7_000_000_001_i64, "is_bot": true, "first_name": "Navigator", "username": "navigator_test_bot"}}
+        }
+    }));
+    bot.emulator.wait_idle().await;
+    assert_eq!(bot.emulator.calls_to("leaveChat").len(), 1);
+    bot.assert_spec_clean();
+}
