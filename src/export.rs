@@ -36,6 +36,15 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
                 .case(reference)
                 .await?
                 .with_context(|| format!("no case {reference} in this database"))?;
+            let who = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+            storage
+                .audit(
+                    Some(reference),
+                    None,
+                    "export",
+                    &format!("navigator export by {who}"),
+                )
+                .await?;
             storage.close().await;
             tracing::info!(case = %reference, "case exported");
             if request.fhir {

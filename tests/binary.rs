@@ -130,3 +130,107 @@ fn check_accepts_the_shipped_content_and_names_file_and_line_of_a_mistake() {
     );
     let _ = Duration::ZERO;
 }
+
+#[tokio::test]
+async fn export_writes_fhir_and_json_and_is_audited() {
+    use patient_navigator::intake::{Answer, Submission};
+    use patient_navigator::storage::Storage;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let storage = Storage::connect(&url).await.unwrap();
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert(
+        "consent".to_owned(),
+        Answer::Consent {
+            version: "v1".into(),
+            at: 1,
+        },
+    );
+    answers.insert("age".to_owned(), Answer::Integer(61));
+    answers.insert("driver".to_owned(), Answer::Choice("egfr".into()));
+    let submission = Submission {
+        answers,
+        consent_version: "v1".into(),
+        consent_at: 1,
+        ..Default::default()
+    };
+    let session = patient_navigator::dialogue::Session {
+        locale: "es".into(),
+        locale_chosen: false,
+        node: "home".into(),
+        intake: None,
+        filling: false,
+        case: None,
+    };
+    let reference = storage
+        .submit_case(42, &session, &submission)
+        .await
+        .unwrap();
+
+    let fhir = navigator()
+        .args(["export", "--case", &reference.to_string()])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        fhir.status.success(),
+        "{}",
+        String::from_utf8_lossy(&fhir.stderr)
+    );
+    let fhir: serde_json::Value = serde_json::from_slice(&fhir.stdout).unwrap();
+    assert_eq!(fhir["resourceType"], "QuestionnaireResponse");
+    assert_eq!(fhir["identifier"]["value"], "CF-000001");
+    let age = fhir["item"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["linkId"] == "age")
+        .unwrap();
+    assert_eq!(age["answer"][0]["valueInteger"], 61);
+
+    let out = dir.path().join("case.json");
+    let json = navigator()
+        .args([
+            "export",
+            "--case",
+            "cf-000001",
+            "--format",
+            "json",
+            "--output",
+        ])
+        .arg(&out)
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        json["answers"]["driver"],
+        serde_json::json!({"type": "choice", "value": "egfr"})
+    );
+
+    let questionnaire = navigator()
+        .args(["export", "--questionnaire"])
+        .output()
+        .unwrap();
+    let questionnaire: serde_json::Value = serde_json::from_slice(&questionnaire.stdout).unwrap();
+    assert_eq!(questionnaire["resourceType"], "Questionnaire");
+
+    let missing = navigator()
+        .args(["export", "--case", "CF-000099"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no case CF-000099"));
+
+    let trail = storage.audit_trail(reference).await.unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|(_, action)| action == "export")
+            .count(),
+        2
+    );
+}
