@@ -8,6 +8,7 @@ pub mod export;
 pub mod handoff;
 pub mod i18n;
 pub mod intake;
+pub mod reload;
 pub mod reply;
 pub mod startup;
 pub mod storage;

@@ -15,6 +15,7 @@ use tokio::task::JoinHandle;
 
 use crate::content::Content;
 use crate::handoff::WorkingHours;
+use crate::reload::{self, LiveContent};
 use crate::storage::Storage;
 use crate::telegram::{self, Shell};
 
@@ -40,6 +41,9 @@ pub struct RunningBot {
     shutdown: ShutdownToken,
     task: JoinHandle<()>,
     pub storage: Storage,
+    /// The content served, reloaded when its files change.
+    pub content: Arc<LiveContent>,
+    _watching: reload::Watching,
 }
 
 impl RunningBot {
@@ -81,8 +85,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         nodes = content.trees.nodes().count(), backend = ?storage.backend(), "starting");
     telegram::register_commands(&bot, &content).await?;
 
+    let live = LiveContent::new(content, &settings.locales_dir, &settings.dialogues_dir);
+    let watching = reload::watch(live.clone()).context("cannot watch the content folders")?;
     let shell = Arc::new(Shell {
-        content: Arc::new(content),
+        content: live.clone(),
         storage: storage.clone(),
         coordinator_chat: settings.coordinator_chat_id.map(ChatId),
         hours: settings.working_hours.clone(),
@@ -106,6 +112,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         shutdown,
         task,
         storage,
+        content: live,
+        _watching: watching,
     })
 }
 

@@ -395,12 +395,13 @@ impl Turn<'_> {
     }
 
     fn handle(&mut self, input: IntakeInput) {
-        // A question removed by a form update: move on to the next one.
+        // A question removed by a form update: the answer was meant for it,
+        // so ask the next question instead of taking the answer for that one.
         let form = self.ctx.form;
         if let Some(Position::Question(id)) = self.draft.as_ref().map(|d| &d.position)
             && form.field(id).is_none()
         {
-            self.advance_quietly();
+            return self.advance();
         }
         match input {
             IntakeInput::Open => self.show_current(Placement::New),

@@ -94,11 +94,11 @@ async fn open_topic(
 }
 
 fn card_reply(shell: &Shell, case: &CaseView) -> Reply {
-    let language = shell
-        .content
+    let content = shell.content.get();
+    let language = content
         .catalog
         .find(&case.locale)
-        .map(|locale| shell.content.catalog.format(locale, "language-name", &[]))
+        .map(|locale| content.catalog.format(locale, "language-name", &[]))
         .unwrap_or_else(|| case.locale.clone());
     let (html, buttons) = queue::card(case, &language, unix_now());
     let keyboard = if buttons.is_empty() {
@@ -283,7 +283,7 @@ pub async fn relay_from_patient(
         Ok(None) => return Ok(()),
         Err(err) => {
             tracing::error!(chat_id = msg.chat.id.0, case = %reference, error = %err, "a patient message could not reach the topic");
-            let sorry = notices::not_delivered(&shell.content, &session.locale);
+            let sorry = notices::not_delivered(&shell.content.get(), &session.locale);
             let _ = delivery::deliver(bot, msg.chat.id, &sorry).await;
             return Ok(());
         }
@@ -311,7 +311,12 @@ async fn tell_if_off_hours(
         .claim_off_hours_note(reference, now, OFF_HOURS_NOTE_INTERVAL)
         .await?
     {
-        let note = notices::off_hours(&shell.content, &session.locale, &opens, hours.zone_name());
+        let note = notices::off_hours(
+            &shell.content.get(),
+            &session.locale,
+            &opens,
+            hours.zone_name(),
+        );
         let _ = delivery::deliver(bot, chat, &note).await;
     }
     Ok(())
@@ -396,7 +401,7 @@ async fn close(
         .await?;
     let case = load(shell, reference).await?;
     if tell_patient {
-        let closing = notices::closed(&shell.content, &case.locale, reference);
+        let closing = notices::closed(&shell.content.get(), &case.locale, reference);
         if let Err(delivery::DeliveryError::Blocked) =
             delivery::deliver(bot, ChatId(case.chat_id), &closing).await
         {
@@ -627,7 +632,7 @@ async fn taken(
         refresh_card(bot, shell, group, reference).await?;
     }
     let case = load(shell, reference).await?;
-    let joined = notices::coordinator_joined(&shell.content, &case.locale);
+    let joined = notices::coordinator_joined(&shell.content.get(), &case.locale);
     if let Err(delivery::DeliveryError::Blocked) =
         delivery::deliver(bot, ChatId(case.chat_id), &joined).await
     {

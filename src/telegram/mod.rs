@@ -23,6 +23,7 @@ use crate::dialogue::{self, Input, Outcome, Patient};
 use crate::handoff::WorkingHours;
 use crate::i18n::Locale;
 use crate::intake::{Document, DocumentKind};
+use crate::reload::LiveContent;
 use crate::storage::Storage;
 
 use delivery::{DeliveryError, deliver_all};
@@ -31,7 +32,8 @@ type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
 /// Everything a handler needs, shared by all of them.
 pub struct Shell {
-    pub content: Arc<Content>,
+    /// The content served now (reloaded when its files change).
+    pub content: Arc<LiveContent>,
     pub storage: Storage,
     /// The coordinators' forum supergroup, if configured.
     pub coordinator_chat: Option<ChatId>,
@@ -197,6 +199,8 @@ async fn converse(
     source: Source<'_>,
 ) -> HandlerResult {
     let storage = &shell.storage;
+    // One version of the content for the whole update, even if a reload lands.
+    let content = shell.content.get();
     let session = storage
         .load_session(chat_id.0)
         .await
@@ -206,7 +210,7 @@ async fn converse(
         mut replies,
         callback_notice,
         effects,
-    } = dialogue::handle(&shell.content, session, patient, input);
+    } = dialogue::handle(&content, session, patient, input);
     let mut saved = false;
     let mut queued = Vec::new();
     for effect in &effects {
@@ -222,10 +226,7 @@ async fn converse(
                     open: true,
                 });
                 replies.push(dialogue::engine::confirm_case(
-                    &shell.content,
-                    &session,
-                    reference,
-                    *origin,
+                    &content, &session, reference, *origin,
                 ));
                 queued.push(reference);
                 saved = true;
@@ -263,7 +264,7 @@ async fn converse(
     for effect in &effects {
         match (effect, source) {
             (Effect::SetChatCommands(locale), _) => {
-                set_chat_commands(bot, &shell.content, chat_id, locale).await
+                set_chat_commands(bot, &content, chat_id, locale).await
             }
             (Effect::ReopenCase(reference), _) => {
                 coordinators::reopened(bot, shell, *reference).await?

@@ -108,6 +108,17 @@ impl TestBot {
         self.running = Some(running);
     }
 
+    /// Waits until the running bot has applied or refused `count` reloads in all.
+    pub async fn wait_for_reloads(&self, count: u64) -> patient_navigator::reload::ReloadStatus {
+        let mut status = self.running.as_ref().expect("running").content.status();
+        let reached = status.wait_for(|s| s.applied + s.refused >= count);
+        tokio::time::timeout(Duration::from_secs(10), reached)
+            .await
+            .expect("the content was reloaded in time")
+            .expect("the bot is running")
+            .clone()
+    }
+
     /// Every Bot API call so far matched the spec (when the spec is present).
     pub fn assert_spec_clean(&self) {
         let violations = self.emulator.spec_violations();
