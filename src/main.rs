@@ -9,6 +9,7 @@ use patient_navigator::export;
 use patient_navigator::handoff::WorkingHours;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::DEFAULT_DATABASE_URL;
+use patient_navigator::telegram::sender::RateLimits;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -55,6 +56,9 @@ enum Command {
         /// Time zone of the working hours (IANA name, e.g. Europe/Madrid).
         #[arg(long, env = "WORKING_TIMEZONE", default_value = "UTC")]
         working_timezone: String,
+        /// Do not pace sends to Telegram's limits (only for the local emulator).
+        #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
+        no_rate_limits: bool,
         /// Print logs as JSON lines.
         #[arg(long, env = "LOG_JSON")]
         log_json: bool,
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
             coordinator_chat_id,
             working_hours,
             working_timezone,
+            no_rate_limits,
             log_json,
             dirs,
         } => {
@@ -160,6 +165,11 @@ fn main() -> ExitCode {
                 database_url,
                 coordinator_chat_id,
                 working_hours,
+                rate_limits: if no_rate_limits {
+                    RateLimits::unlimited()
+                } else {
+                    RateLimits::default()
+                },
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };

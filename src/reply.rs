@@ -1,7 +1,10 @@
 //! What the core asks the shell to send: plain data, no Telegram types.
+//! Serializable, so it can wait in the outbox.
+
+use serde::{Deserialize, Serialize};
 
 /// An inline button: a label and the callback data it carries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Button {
     pub label: String,
     pub data: String,
@@ -17,7 +20,7 @@ impl Button {
 }
 
 /// The keyboard attached to a message.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Keyboard {
     #[default]
     None,
@@ -35,13 +38,13 @@ pub enum Keyboard {
 }
 
 /// Whether a reply is a new message or replaces the one that was pressed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Placement {
     New,
     Replace(i32),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reply {
     /// Telegram HTML, arguments already escaped.
     pub html: String,

@@ -10,17 +10,17 @@ use std::time::Duration;
 use anyhow::Context;
 use teloxide::dispatching::ShutdownToken;
 use teloxide::prelude::*;
-use teloxide::update_listeners::Polling;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
 use crate::content::Content;
 use crate::handoff::WorkingHours;
 use crate::reload::{self, LiveContent};
 use crate::storage::Storage;
+use crate::telegram::polling::DurablePolling;
+use crate::telegram::sender::RateLimits;
 use crate::telegram::{self, Shell};
-
-/// How long one getUpdates long poll waits for news.
-const LONG_POLL: Duration = Duration::from_secs(10);
 
 /// What the bot needs to run; read from flags and the environment by `main`.
 #[derive(Debug, Clone)]
@@ -32,14 +32,21 @@ pub struct Settings {
     pub coordinator_chat_id: Option<i64>,
     /// When coordinators are at work; outside it patients get a note.
     pub working_hours: Option<WorkingHours>,
+    /// Telegram's rate limits as the outbox sender applies them.
+    pub rate_limits: RateLimits,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
 }
 
+/// How long a graceful stop keeps delivering what is in the outbox.
+const DRAIN: Duration = Duration::from_secs(10);
+
 /// A bot that is polling in the background.
 pub struct RunningBot {
     shutdown: ShutdownToken,
-    task: JoinHandle<()>,
+    dispatcher: JoinHandle<()>,
+    sender: JoinHandle<()>,
+    stop_sending: CancellationToken,
     pub storage: Storage,
     /// The content served, reloaded when its files change.
     pub content: Arc<LiveContent>,
@@ -47,28 +54,31 @@ pub struct RunningBot {
 }
 
 impl RunningBot {
-    /// Stops taking updates and waits for in-flight ones to finish.
+    /// Stops taking updates, finishes those in flight, then delivers the
+    /// outbox for at most `DRAIN` (what remains is sent at the next start).
     pub async fn stop(self) {
         if let Ok(done) = self.shutdown.shutdown() {
             done.await;
         }
-        let _ = self.task.await;
+        let _ = self.dispatcher.await;
+        self.stop_sending.cancel();
+        let _ = self.sender.await;
         self.storage.close().await;
     }
 
     /// Stops at once, as a crash would (tests use it to simulate one).
     pub fn kill(self) {
-        self.task.abort();
+        self.dispatcher.abort();
+        self.sender.abort();
     }
 
-    pub async fn wait(self) -> anyhow::Result<()> {
-        self.task
-            .await
-            .context("the dispatcher stopped unexpectedly")
+    pub fn shutdown_token(&self) -> ShutdownToken {
+        self.shutdown.clone()
     }
 }
 
-/// Loads and validates everything, then starts polling in the background.
+/// Loads and validates everything, then starts polling and delivering in
+/// the background.
 pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let content = Content::load(&settings.locales_dir, &settings.dialogues_dir)
         .map_err(|problems| anyhow::anyhow!("{problems}"))?;
@@ -87,20 +97,27 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
 
     let live = LiveContent::new(content, &settings.locales_dir, &settings.dialogues_dir);
     let watching = reload::watch(live.clone()).context("cannot watch the content folders")?;
+    let wake = Arc::new(Notify::new());
     let shell = Arc::new(Shell {
         content: live.clone(),
         storage: storage.clone(),
         coordinator_chat: settings.coordinator_chat_id.map(ChatId),
         hours: settings.working_hours.clone(),
+        wake: wake.clone(),
+        limits: settings.rate_limits,
     });
-    let listener = Polling::builder(bot.clone())
-        .timeout(LONG_POLL)
-        .delete_webhook()
-        .await
-        .build();
+    let stop_sending = CancellationToken::new();
+    let sender = tokio::spawn(telegram::sender::run(
+        bot.clone(),
+        shell.clone(),
+        wake,
+        stop_sending.clone(),
+        DRAIN,
+    ));
+    let listener = DurablePolling::start(bot.clone(), storage.clone()).await?;
     let mut dispatcher = telegram::dispatcher(bot, shell);
     let shutdown = dispatcher.shutdown_token();
-    let task = tokio::spawn(async move {
+    let dispatcher = tokio::spawn(async move {
         dispatcher
             .dispatch_with_listener(
                 listener,
@@ -110,7 +127,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     });
     Ok(RunningBot {
         shutdown,
-        task,
+        dispatcher,
+        sender,
+        stop_sending,
         storage,
         content: live,
         _watching: watching,
@@ -120,15 +139,10 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
 /// Runs until Ctrl-C or SIGTERM, then shuts down gracefully.
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let running = start(settings).await?;
-    let shutdown = running.shutdown.clone();
-    tokio::spawn(async move {
-        wait_for_signal().await;
-        tracing::info!("shutting down: finishing in-flight updates");
-        if let Ok(done) = shutdown.shutdown() {
-            done.await;
-        }
-    });
-    running.wait().await
+    wait_for_signal().await;
+    tracing::info!("shutting down: finishing in-flight updates and the outbox");
+    running.stop().await;
+    Ok(())
 }
 
 async fn wait_for_signal() {

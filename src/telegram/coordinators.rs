@@ -12,7 +12,9 @@ use teloxide::payloads::{
     SendPhotoSetters,
 };
 use teloxide::prelude::*;
-use teloxide::types::{ChatMemberUpdated, InputFile, MessageId, ReplyParameters, ThreadId, User};
+use teloxide::types::{
+    ChatMemberUpdated, InputFile, MessageId, ReplyParameters, ThreadId, UpdateKind, User,
+};
 
 use super::delivery::{self, is_missing_topic, is_permanent_refusal, with_retries};
 use super::{HandlerResult, Shell};
@@ -241,6 +243,32 @@ pub async fn rated(bot: &Bot, shell: &Shell, reference: CaseRef, stars: u8) -> a
     .await
 }
 
+/// Relays the patient's message (or edit) of a stored update, for the outbox.
+pub async fn relay_update(
+    bot: &Bot,
+    shell: &Shell,
+    chat_id: i64,
+    update_id: i64,
+    edit: bool,
+) -> anyhow::Result<()> {
+    let Some(payload) = shell.storage.update_payload(update_id).await? else {
+        return Ok(());
+    };
+    let update: Update = serde_json::from_str(&payload).context("unreadable stored update")?;
+    let msg = match update.kind {
+        UpdateKind::Message(msg) | UpdateKind::EditedMessage(msg) => msg,
+        _ => return Ok(()),
+    };
+    let Some(session) = shell.storage.load_session(chat_id).await? else {
+        return Ok(());
+    };
+    if edit {
+        relay_patient_edit(bot, shell, &session, &msg).await
+    } else {
+        relay_from_patient(bot, shell, &session, &msg).await
+    }
+}
+
 /// A patient's message goes to their case's topic, without a forward header.
 pub async fn relay_from_patient(
     bot: &Bot,
@@ -252,6 +280,14 @@ pub async fn relay_from_patient(
         return Ok(());
     };
     let reference = link.reference;
+    if shell
+        .storage
+        .topic_copy(reference, msg.id.0.into())
+        .await?
+        .is_some()
+    {
+        return Ok(()); // relayed before a restart: never twice
+    }
     let reply_to = match msg.reply_to_message() {
         Some(original) => {
             shell
@@ -281,6 +317,13 @@ pub async fn relay_from_patient(
                 .await?;
         }
         Ok(None) => return Ok(()),
+        Err(err)
+            if err
+                .downcast_ref::<RequestError>()
+                .is_some_and(delivery::is_transient) =>
+        {
+            return Err(err); // the outbox tries again
+        }
         Err(err) => {
             tracing::error!(chat_id = msg.chat.id.0, case = %reference, error = %err, "a patient message could not reach the topic");
             let sorry = notices::not_delivered(&shell.content.get(), &session.locale);
@@ -433,7 +476,22 @@ fn coordinator_of(user: &User) -> Coordinator {
 }
 
 /// Anything a coordinator writes in the group.
-pub async fn on_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult {
+pub async fn on_message(
+    bot: Bot,
+    shell: Arc<Shell>,
+    update: Update,
+    msg: Message,
+) -> HandlerResult {
+    let id = super::update_id(&update);
+    if shell.storage.is_processed(id).await? {
+        return Ok(());
+    }
+    coordinator_message(&bot, &shell, &msg).await?;
+    shell.storage.mark_processed(id).await?;
+    Ok(())
+}
+
+async fn coordinator_message(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Result<()> {
     let Some(user) = msg.from.as_ref().filter(|user| !user.is_bot) else {
         return Ok(());
     };
@@ -446,7 +504,7 @@ pub async fn on_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerRes
     if command == Some(CoordinatorCommand::Queue) {
         let listing = queue::listing(&shell.storage.open_cases().await?, unix_now());
         let reply = Reply::new(listing, Keyboard::None, Placement::New);
-        delivery::send(&bot, msg.chat.id, msg.thread_id, &reply).await?;
+        delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
         return Ok(());
     }
     let Some(thread) = msg.thread_id.filter(|_| msg.is_topic_message) else {
@@ -462,16 +520,16 @@ pub async fn on_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerRes
                 .audit(Some(case.reference), Some(&who), "note", "")
                 .await?;
         }
-        Some(CoordinatorCommand::Release) => release(&bot, &shell, case.reference, &who).await?,
+        Some(CoordinatorCommand::Release) => release(bot, shell, case.reference, &who).await?,
         Some(CoordinatorCommand::Close) => {
-            close(&bot, &shell, case.reference, Some(&who), true).await?
+            close(bot, shell, case.reference, Some(&who), true).await?
         }
         Some(CoordinatorCommand::Transfer(username)) => {
-            transfer(&bot, &shell, &msg, &case, &who, username).await?
+            transfer(bot, shell, msg, &case, &who, username).await?
         }
         Some(CoordinatorCommand::Queue) => {}
         None if msg.text().is_some_and(|text| text.starts_with('/')) => {} // other bots' commands
-        None => relay_to_patient(&bot, &shell, &msg, &case, &who).await?,
+        None => relay_to_patient(bot, shell, msg, &case, &who).await?,
     }
     Ok(())
 }
@@ -538,7 +596,17 @@ async fn relay_to_patient(
 }
 
 /// A coordinator edited a message: the patient's copy changes too.
-pub async fn on_edit(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult {
+pub async fn on_edit(bot: Bot, shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
+    let id = super::update_id(&update);
+    if shell.storage.is_processed(id).await? {
+        return Ok(());
+    }
+    coordinator_edit(&bot, &shell, &msg).await?;
+    shell.storage.mark_processed(id).await?;
+    Ok(())
+}
+
+async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Result<()> {
     let Some(thread) = msg.thread_id.filter(|_| msg.is_topic_message) else {
         return Ok(());
     };
@@ -550,13 +618,28 @@ pub async fn on_edit(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult
         .patient_copy(case.reference, msg.id.0.into())
         .await?
     {
-        apply_edit(&bot, ChatId(case.chat_id), MessageId(copy as i32), &msg).await;
+        apply_edit(bot, ChatId(case.chat_id), MessageId(copy as i32), msg).await;
     }
     Ok(())
 }
 
 /// Take, release, close and urgent on a case card.
-pub async fn on_button(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> HandlerResult {
+pub async fn on_button(
+    bot: Bot,
+    shell: Arc<Shell>,
+    update: Update,
+    query: CallbackQuery,
+) -> HandlerResult {
+    let id = super::update_id(&update);
+    if shell.storage.is_processed(id).await? {
+        return Ok(());
+    }
+    coordinator_button(&bot, &shell, &query).await?;
+    shell.storage.mark_processed(id).await?;
+    Ok(())
+}
+
+async fn coordinator_button(bot: &Bot, shell: &Shell, query: &CallbackQuery) -> anyhow::Result<()> {
     let who = coordinator_of(&query.from);
     shell
         .storage
@@ -569,7 +652,7 @@ pub async fn on_button(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> Han
     let notice = match action {
         CardAction::Take => match shell.storage.take_case(reference, &who).await? {
             TakeOutcome::Taken => {
-                taken(&bot, &shell, reference, &who).await?;
+                taken(bot, shell, reference, &who).await?;
                 format!("You have taken {reference}.")
             }
             TakeOutcome::HeldBy(holder) if holder.id == who.id => {
@@ -580,15 +663,15 @@ pub async fn on_button(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> Han
             TakeOutcome::Gone => format!("{reference} no longer exists."),
         },
         CardAction::Release => {
-            release(&bot, &shell, reference, &who).await?;
+            release(bot, shell, reference, &who).await?;
             format!("{reference} is back in the queue.")
         }
         CardAction::Close => {
-            close(&bot, &shell, reference, Some(&who), true).await?;
+            close(bot, shell, reference, Some(&who), true).await?;
             format!("{reference} is closed.")
         }
         CardAction::ToggleUrgent => {
-            let case = load(&shell, reference).await?;
+            let case = load(shell, reference).await?;
             shell.storage.set_urgent(reference, !case.urgent).await?;
             shell
                 .storage
@@ -600,7 +683,7 @@ pub async fn on_button(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> Han
                 )
                 .await?;
             if let Some(group) = shell.coordinator_chat {
-                refresh_card(&bot, &shell, group, reference).await?;
+                refresh_card(bot, shell, group, reference).await?;
             }
             if case.urgent {
                 format!("{reference} is no longer urgent.")

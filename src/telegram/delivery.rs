@@ -67,6 +67,31 @@ pub async fn deliver(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), De
         .map_err(DeliveryError::of)
 }
 
+/// Like `deliver`, trying once: the outbox sender schedules the retries.
+pub async fn deliver_once(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
+    let editable = matches!(reply.keyboard, Keyboard::None | Keyboard::Inline(_));
+    if let (Placement::Replace(message_id), true) = (reply.placement, editable) {
+        match edit(bot, chat_id, message_id, reply).await {
+            Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
+            Err(err) if is_permanent_refusal(&err) => return Err(DeliveryError::Blocked),
+            Err(
+                err
+                @ (RequestError::RetryAfter(_) | RequestError::Network(_) | RequestError::Io(_)),
+            ) => {
+                return Err(DeliveryError::GaveUp(err));
+            }
+            Err(err) if is_transient(&err) => return Err(DeliveryError::GaveUp(err)),
+            Err(err) => {
+                tracing::debug!(chat_id = chat_id.0, error = %err, "edit failed; sending a new message");
+            }
+        }
+    }
+    send(bot, chat_id, None, reply)
+        .await
+        .map(drop)
+        .map_err(DeliveryError::of)
+}
+
 /// Sends one message (into a forum topic when `thread` is set).
 pub async fn send(
     bot: &Bot,
@@ -172,7 +197,7 @@ where
     }
 }
 
-fn is_transient(err: &RequestError) -> bool {
+pub fn is_transient(err: &RequestError) -> bool {
     match err {
         RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => true,
         RequestError::Api(ApiError::Unknown(description)) => [

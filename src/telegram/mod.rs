@@ -8,6 +8,8 @@
 
 mod coordinators;
 pub mod delivery;
+pub mod polling;
+pub mod sender;
 
 use std::sync::Arc;
 
@@ -26,7 +28,7 @@ use crate::intake::{Document, DocumentKind};
 use crate::reload::LiveContent;
 use crate::storage::Storage;
 
-use delivery::{DeliveryError, deliver_all};
+use sender::Job;
 
 type HandlerResult = Result<(), Box<dyn std::error::Error + Send + Sync>>;
 
@@ -39,9 +41,17 @@ pub struct Shell {
     pub coordinator_chat: Option<ChatId>,
     /// The coordinators' working hours, if configured (else always open).
     pub hours: Option<WorkingHours>,
+    /// Wakes the outbox sender when new jobs are committed.
+    pub wake: Arc<tokio::sync::Notify>,
+    /// Telegram's rate limits, as the sender applies them.
+    pub limits: sender::RateLimits,
 }
 
 impl Shell {
+    fn rate_limits(&self) -> sender::RateLimits {
+        self.limits
+    }
+
     fn is_coordinator_chat(&self, chat_id: ChatId) -> bool {
         self.coordinator_chat == Some(chat_id)
     }
@@ -116,40 +126,45 @@ pub fn dispatcher(
         .build()
 }
 
-async fn on_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult {
+async fn on_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
     let Some(input) = message_input(&msg) else {
-        return Ok(());
+        return skip(&shell, &update).await;
     };
     let patient = patient_of(msg.from.as_ref());
     converse(
-        &bot,
         &shell,
+        update_id(&update),
         msg.chat.id,
         patient,
         input,
-        Source::Message(&msg),
+        Source::Message,
     )
     .await
 }
 
-async fn on_edited_message(bot: Bot, shell: Arc<Shell>, msg: Message) -> HandlerResult {
+async fn on_edited_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
     let patient = patient_of(msg.from.as_ref());
     converse(
-        &bot,
         &shell,
+        update_id(&update),
         msg.chat.id,
         patient,
         Input::Edited,
-        Source::Message(&msg),
+        Source::Message,
     )
     .await
 }
 
-async fn on_callback(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> HandlerResult {
+async fn on_callback(
+    bot: Bot,
+    shell: Arc<Shell>,
+    update: Update,
+    query: CallbackQuery,
+) -> HandlerResult {
     let Some(message) = query.message.as_ref().filter(|m| m.chat().is_private()) else {
         // Not a button of ours in a private chat: just stop the spinner.
         answer_callback(&bot, &query, None).await;
-        return Ok(());
+        return skip(&shell, &update).await;
     };
     let input = Input::Callback {
         data: query.data.clone().unwrap_or_default(),
@@ -157,8 +172,8 @@ async fn on_callback(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> Handl
     };
     let patient = patient_of(Some(&query.from));
     converse(
-        &bot,
         &shell,
+        update_id(&update),
         message.chat().id,
         patient,
         input,
@@ -170,127 +185,138 @@ async fn on_callback(bot: Bot, shell: Arc<Shell>, query: CallbackQuery) -> Handl
 async fn on_my_chat_member(
     bot: Bot,
     shell: Arc<Shell>,
-    update: ChatMemberUpdated,
+    update: Update,
+    member: ChatMemberUpdated,
 ) -> HandlerResult {
-    let blocked = update.new_chat_member.is_banned() || update.new_chat_member.is_left();
-    let chat_id = update.chat.id.0;
+    if shell.storage.is_processed(update_id(&update)).await? {
+        return Ok(());
+    }
+    let blocked = member.new_chat_member.is_banned() || member.new_chat_member.is_left();
+    let chat_id = member.chat.id.0;
     tracing::info!(chat_id, blocked, "patient changed the bot's membership");
     shell.storage.set_blocked(chat_id, blocked).await?;
     if blocked {
         coordinators::patient_blocked(&bot, &shell, chat_id).await?;
     }
+    shell.storage.mark_processed(update_id(&update)).await?;
     Ok(())
 }
 
-/// What the input came from, for effects that need the original.
+/// Marks an update that needs nothing done as processed.
+pub(crate) async fn skip(shell: &Shell, update: &Update) -> HandlerResult {
+    if let Some(work) = shell.storage.begin_update(update_id(update)).await? {
+        work.commit().await?;
+    }
+    Ok(())
+}
+
+pub(crate) fn update_id(update: &Update) -> i64 {
+    i64::from(update.id.0)
+}
+
+/// What the input came from.
 #[derive(Clone, Copy)]
 enum Source<'a> {
-    Message(&'a Message),
+    Message,
     Button(&'a CallbackQuery),
 }
 
-/// Load, decide, store, deliver: one input of one patient.
+/// Load, decide, store: one input of one patient. Everything the update
+/// changes — the session, cases, and what must be sent — is committed in
+/// one transaction with the mark that the update was processed; the outbox
+/// sender then delivers. A crash before the commit replays the update; after
+/// it, the sender delivers what was queued.
 async fn converse(
-    bot: &Bot,
     shell: &Shell,
+    update_id: i64,
     chat_id: ChatId,
     patient: Patient<'_>,
     input: Input,
     source: Source<'_>,
 ) -> HandlerResult {
-    let storage = &shell.storage;
+    let Some(mut work) = shell.storage.begin_update(update_id).await? else {
+        tracing::debug!(update_id, "update already processed; skipped");
+        return Ok(());
+    };
     // One version of the content for the whole update, even if a reload lands.
     let content = shell.content.get();
-    let session = storage
+    let session = work
         .load_session(chat_id.0)
         .await
         .with_context(|| format!("chat {chat_id}"))?;
     let Outcome {
         mut session,
-        mut replies,
+        replies,
         callback_notice,
         effects,
     } = dialogue::handle(&content, session, patient, input);
-    let mut saved = false;
-    let mut queued = Vec::new();
-    for effect in &effects {
+    let mut jobs: Vec<Job> = replies
+        .into_iter()
+        .map(|reply| Job::Reply { reply })
+        .collect();
+    let mut afterwards = Vec::new();
+    for effect in effects {
         match effect {
             Effect::OpenCase(submission, origin) => {
-                let reference = storage
-                    .submit_case(chat_id.0, &session, submission)
-                    .await
-                    .with_context(|| format!("chat {chat_id}"))?;
+                let reference = work
+                    .create_case(chat_id.0, &session.locale, &submission)
+                    .await?;
                 tracing::info!(chat_id = chat_id.0, case = %reference, ?origin, "case opened");
                 session.case = Some(CaseLink {
                     reference,
                     open: true,
                 });
-                replies.push(dialogue::engine::confirm_case(
-                    &content, &session, reference, *origin,
-                ));
-                queued.push(reference);
-                saved = true;
+                let reply = dialogue::engine::confirm_case(&content, &session, reference, origin);
+                jobs.push(Job::Reply { reply });
+                afterwards.push(Job::Enqueue { case: reference.0 });
             }
             Effect::ReopenCase(reference) => {
-                storage.reopen_case(*reference).await?;
+                work.reopen_case(reference).await?;
                 tracing::info!(chat_id = chat_id.0, case = %reference, "case reopened by the patient");
+                afterwards.push(Job::Reopened { case: reference.0 });
             }
             Effect::EraseData => {
-                storage.erase_patient_data(chat_id.0).await?;
+                work.erase_patient_data(chat_id.0).await?;
                 tracing::info!(chat_id = chat_id.0, "patient data erased on request");
             }
             Effect::Rate { case, stars } => {
-                storage
-                    .rate_case(*case, chat_id.0, i64::from(*stars))
-                    .await?;
+                work.rate_case(case, chat_id.0, i64::from(stars)).await?;
+                afterwards.push(Job::Rated {
+                    case: case.0,
+                    stars,
+                });
             }
-            Effect::SetChatCommands(_) | Effect::Relay | Effect::RelayEdit => {}
+            Effect::SetChatCommands(locale) => afterwards.push(Job::ChatCommands {
+                locale: locale.tag(),
+            }),
+            Effect::Relay => afterwards.push(Job::Relay { update_id }),
+            Effect::RelayEdit => afterwards.push(Job::RelayEdit { update_id }),
         }
     }
-    if !saved {
-        storage
-            .save_session(chat_id.0, &session)
-            .await
-            .with_context(|| format!("chat {chat_id}"))?;
-    }
-    tracing::debug!(chat_id = chat_id.0, node = %session.node, filling = session.filling, "answered");
-    let delivered = deliver_all(bot, chat_id, &replies).await;
+    work.save_session(chat_id.0, &session)
+        .await
+        .with_context(|| format!("chat {chat_id}"))?;
     if let Source::Button(query) = source {
-        answer_callback(bot, query, callback_notice.as_deref()).await;
+        // After the screen changed, so the spinner stops on the new screen.
+        jobs.push(Job::AnswerCallback {
+            query_id: query.id.0.clone(),
+            text: callback_notice,
+        });
     }
-    for reference in queued {
-        coordinators::enqueue(bot, shell, reference).await?;
+    jobs.extend(afterwards);
+    for job in &jobs {
+        work.push(chat_id.0, job.to_json());
     }
-    for effect in &effects {
-        match (effect, source) {
-            (Effect::SetChatCommands(locale), _) => {
-                set_chat_commands(bot, &content, chat_id, locale).await
-            }
-            (Effect::ReopenCase(reference), _) => {
-                coordinators::reopened(bot, shell, *reference).await?
-            }
-            (Effect::Rate { case, stars }, _) => {
-                coordinators::rated(bot, shell, *case, *stars).await?
-            }
-            (Effect::Relay, Source::Message(msg)) => {
-                coordinators::relay_from_patient(bot, shell, &session, msg).await?
-            }
-            (Effect::RelayEdit, Source::Message(msg)) => {
-                coordinators::relay_patient_edit(bot, shell, &session, msg).await?
-            }
-            _ => {}
-        }
-    }
-    match delivered {
-        Err(DeliveryError::Blocked) => storage.set_blocked(chat_id.0, true).await?,
-        Err(DeliveryError::GaveUp(err)) => {
-            tracing::error!(chat_id = chat_id.0, error = %err, "a reply could not be delivered");
-        }
-        Ok(()) => {}
-    }
+    work.commit()
+        .await
+        .with_context(|| format!("chat {chat_id}"))?;
+    shell.wake.notify_one();
+    tracing::debug!(chat_id = chat_id.0, update_id, node = %session.node, jobs = jobs.len(), "update processed");
     Ok(())
 }
 
+/// `None` for service messages (a pin, a chat photo change...), which are
+/// not patient input.
 fn message_input(msg: &Message) -> Option<Input> {
     if !matches!(msg.kind, teloxide::types::MessageKind::Common(_)) {
         return None; // service messages are not patient input
@@ -393,7 +419,12 @@ pub async fn register_commands(bot: &Bot, content: &Content) -> anyhow::Result<(
 }
 
 /// Shows one patient the command menu in the language they picked.
-async fn set_chat_commands(bot: &Bot, content: &Content, chat_id: ChatId, locale: &Locale) {
+pub(crate) async fn set_chat_commands(
+    bot: &Bot,
+    content: &Content,
+    chat_id: ChatId,
+    locale: &Locale,
+) {
     let scope = BotCommandScope::Chat {
         chat_id: Recipient::Id(chat_id),
     };

@@ -33,6 +33,8 @@ pub const COORDINATOR_CHAT: i64 = -1_001_234_567_890;
 pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestBot {
     let options = EmulatorOptions {
         quiet_period: Duration::from_millis(60),
+        // teloxide itself waits 10 s after a 5xx before reporting it.
+        reaction_timeout: Duration::from_secs(30),
         ..EmulatorOptions::default()
     };
     let emulator = Emulator::start_with(options)
@@ -45,6 +47,8 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         database_url: db.url.clone(),
         coordinator_chat_id: None,
         working_hours: None,
+        // Pacing is tested on its own; here it would only slow the stories.
+        rate_limits: patient_navigator::telegram::sender::RateLimits::unlimited(),
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
     };

@@ -10,9 +10,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
 use std::collections::BTreeMap;
+
+mod durable;
+
+pub use durable::{OutboxJob, Work};
 
 use crate::dialogue::Session;
 use crate::dialogue::engine::CaseLink;
@@ -84,43 +88,12 @@ impl Storage {
     }
 
     pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        let row = sqlx::query(
-            "SELECT s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
-             FROM sessions s
-             LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
-             LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
-             WHERE s.chat_id = $1",
-        )
-        .bind(chat_id)
-        .fetch_optional(&self.pool)
-        .await
-        .context("cannot load the session")?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let draft: Option<String> = row.try_get("draft")?;
-        let intake = draft
-            .map(|json| serde_json::from_str::<Draft>(&json))
-            .transpose()
-            // A draft this version cannot read is dropped, not a crash loop.
-            .unwrap_or_else(|err| {
-                tracing::error!(chat_id, error = %err, "unreadable intake draft dropped");
-                None
-            });
-        let case_id: Option<i64> = row.try_get("case_id")?;
-        let case_status: Option<String> = row.try_get("case_status")?;
-        let case = case_id.zip(case_status).map(|(id, status)| CaseLink {
-            reference: CaseRef(id),
-            open: CaseStatus::parse(&status).is_open(),
-        });
-        Ok(Some(Session {
-            case,
-            locale: row.try_get("locale")?,
-            locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
-            node: row.try_get("node")?,
-            filling: row.try_get::<i64, _>("filling")? != 0 && intake.is_some(),
-            intake,
-        }))
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .context("cannot reach the database")?;
+        load_session_in(&mut conn, chat_id).await
     }
 
     pub async fn save_session(&self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
@@ -147,35 +120,10 @@ impl Storage {
             .begin()
             .await
             .context("cannot start a transaction")?;
-        let number: i64 = sqlx::query(
-            "UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value",
-        )
-        .fetch_one(&mut *tx)
-        .await
-        .context("cannot number the case")?
-        .try_get("value")?;
-        let now = unix_now();
-        sqlx::query(
-            "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
-                                title, documents, queued_at, created_at, updated_at)
-             VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $8, $9, $10, $10, $10)",
-        )
-        .bind(number)
-        .bind(chat_id)
-        .bind(&session.locale)
-        .bind(serde_json::to_string(&submission.answers)?)
-        .bind(&submission.summary)
-        .bind(&submission.consent_version)
-        .bind(submission.consent_at)
-        .bind(&submission.title)
-        .bind(serde_json::to_string(&submission.documents)?)
-        .bind(now)
-        .execute(&mut *tx)
-        .await
-        .context("cannot store the case")?;
+        let reference = create_case_in(&mut tx, chat_id, &session.locale, submission).await?;
         save_session_in(&mut tx, chat_id, session).await?;
         tx.commit().await.context("cannot store the case")?;
-        Ok(CaseRef(number))
+        Ok(reference)
     }
 
     pub async fn case(&self, reference: CaseRef) -> anyhow::Result<Option<StoredCase>> {
@@ -223,18 +171,7 @@ impl Storage {
             .begin()
             .await
             .context("cannot start a transaction")?;
-        for statement in [
-            "DELETE FROM intake_drafts WHERE chat_id = $1",
-            "DELETE FROM relayed_messages WHERE case_id IN (SELECT id FROM cases WHERE chat_id = $1)",
-            "DELETE FROM cases WHERE chat_id = $1",
-            "UPDATE sessions SET filling = 0 WHERE chat_id = $1",
-        ] {
-            sqlx::query(statement)
-                .bind(chat_id)
-                .execute(&mut *tx)
-                .await
-                .context("cannot erase the patient's data")?;
-        }
+        erase_patient_data_in(&mut tx, chat_id).await?;
         tx.commit()
             .await
             .context("cannot erase the patient's data")?;
@@ -433,19 +370,12 @@ impl Storage {
 
     /// A closed case back in the queue (the patient wrote again).
     pub async fn reopen_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        let now = unix_now();
-        let changed = sqlx::query(
-            "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, closed_at = NULL,
-                              rating = NULL, queued_at = $1, updated_at = $1
-             WHERE id = $2 AND status = 'closed'",
-        )
-        .bind(now)
-        .bind(reference.0)
-        .execute(&self.pool)
-        .await
-        .context("cannot reopen the case")?
-        .rows_affected();
-        Ok(changed == 1)
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .context("cannot reach the database")?;
+        reopen_case_in(&mut conn, reference).await
     }
 
     pub async fn set_urgent(&self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
@@ -465,17 +395,12 @@ impl Storage {
         chat_id: i64,
         stars: i64,
     ) -> anyhow::Result<bool> {
-        let changed = sqlx::query(
-            "UPDATE cases SET rating = $1 WHERE id = $2 AND chat_id = $3 AND status = 'closed'",
-        )
-        .bind(stars)
-        .bind(reference.0)
-        .bind(chat_id)
-        .execute(&self.pool)
-        .await
-        .context("cannot record the rating")?
-        .rows_affected();
-        Ok(changed == 1)
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .context("cannot reach the database")?;
+        rate_case_in(&mut conn, reference, chat_id, stars).await
     }
 
     pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
@@ -748,8 +673,8 @@ pub struct StoredCase {
     pub created_at: i64,
 }
 
-async fn save_session_in(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+pub(crate) async fn save_session_in(
+    tx: &mut AnyConnection,
     chat_id: i64,
     session: &Session,
 ) -> anyhow::Result<()> {
@@ -771,7 +696,7 @@ async fn save_session_in(
     .bind(&session.node)
     .bind(i64::from(session.filling))
     .bind(now)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .context("cannot save the session")?;
     match &session.intake {
@@ -783,19 +708,160 @@ async fn save_session_in(
             .bind(chat_id)
             .bind(serde_json::to_string(draft)?)
             .bind(now)
-            .execute(&mut **tx)
+            .execute(&mut *tx)
             .await
             .context("cannot save the intake draft")?;
         }
         None => {
             sqlx::query("DELETE FROM intake_drafts WHERE chat_id = $1")
                 .bind(chat_id)
-                .execute(&mut **tx)
+                .execute(&mut *tx)
                 .await
                 .context("cannot clear the intake draft")?;
         }
     }
     Ok(())
+}
+
+pub(crate) async fn load_session_in(
+    conn: &mut AnyConnection,
+    chat_id: i64,
+) -> anyhow::Result<Option<Session>> {
+    let row = sqlx::query(
+        "SELECT s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
+         FROM sessions s
+         LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+         LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
+         WHERE s.chat_id = $1",
+    )
+    .bind(chat_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("cannot load the session")?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let draft: Option<String> = row.try_get("draft")?;
+    let intake = draft
+        .map(|json| serde_json::from_str::<Draft>(&json))
+        .transpose()
+        // A draft this version cannot read is dropped, not a crash loop.
+        .unwrap_or_else(|err| {
+            tracing::error!(chat_id, error = %err, "unreadable intake draft dropped");
+            None
+        });
+    let case_id: Option<i64> = row.try_get("case_id")?;
+    let case_status: Option<String> = row.try_get("case_status")?;
+    let case = case_id.zip(case_status).map(|(id, status)| CaseLink {
+        reference: CaseRef(id),
+        open: CaseStatus::parse(&status).is_open(),
+    });
+    Ok(Some(Session {
+        case,
+        locale: row.try_get("locale")?,
+        locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
+        node: row.try_get("node")?,
+        filling: row.try_get::<i64, _>("filling")? != 0 && intake.is_some(),
+        intake,
+    }))
+}
+
+/// Numbers and stores a new case, waiting in the queue.
+pub(crate) async fn create_case_in(
+    conn: &mut AnyConnection,
+    chat_id: i64,
+    locale: &str,
+    submission: &Submission,
+) -> anyhow::Result<CaseRef> {
+    let number: i64 =
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value")
+            .fetch_one(&mut *conn)
+            .await
+            .context("cannot number the case")?
+            .try_get("value")?;
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
+                            title, documents, queued_at, created_at, updated_at)
+         VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $8, $9, $10, $10, $10)",
+    )
+    .bind(number)
+    .bind(chat_id)
+    .bind(locale)
+    .bind(serde_json::to_string(&submission.answers)?)
+    .bind(&submission.summary)
+    .bind(&submission.consent_version)
+    .bind(submission.consent_at)
+    .bind(&submission.title)
+    .bind(serde_json::to_string(&submission.documents)?)
+    .bind(now)
+    .execute(&mut *conn)
+    .await
+    .context("cannot store the case")?;
+    Ok(CaseRef(number))
+}
+
+pub(crate) async fn erase_patient_data_in(
+    conn: &mut AnyConnection,
+    chat_id: i64,
+) -> anyhow::Result<()> {
+    for statement in [
+        "DELETE FROM intake_drafts WHERE chat_id = $1",
+        "DELETE FROM relayed_messages WHERE case_id IN (SELECT id FROM cases WHERE chat_id = $1)",
+        "DELETE FROM cases WHERE chat_id = $1",
+        "UPDATE sessions SET filling = 0 WHERE chat_id = $1",
+    ] {
+        sqlx::query(statement)
+            .bind(chat_id)
+            .execute(&mut *conn)
+            .await
+            .context("cannot erase the patient's data")?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn reopen_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, closed_at = NULL,
+                          rating = NULL, queued_at = $1, updated_at = $1
+         WHERE id = $2 AND status = 'closed'",
+    )
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot reopen the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn rate_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    chat_id: i64,
+    stars: i64,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE cases SET rating = $1 WHERE id = $2 AND chat_id = $3 AND status = 'closed'",
+    )
+    .bind(stars)
+    .bind(reference.0)
+    .bind(chat_id)
+    .execute(&mut *conn)
+    .await
+    .context("cannot record the rating")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub fn unix_now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
 pub fn unix_now() -> i64 {

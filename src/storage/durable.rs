@@ -1,0 +1,272 @@
+//! The inbox and the outbox: updates stored before Telegram is told they
+//! arrived, processed exactly once; what must be sent stored in the same
+//! transaction as the change that caused it, until it is delivered.
+
+use anyhow::Context;
+use sqlx::{AnyConnection, Row};
+
+use super::{Storage, unix_now};
+use crate::dialogue::Session;
+use crate::intake::{CaseRef, Submission};
+
+/// Jobs one update may queue (part of the outbox id).
+const JOBS_PER_UPDATE: i64 = 64;
+
+/// A queued job as the sender reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxJob {
+    pub id: i64,
+    pub chat_id: i64,
+    pub job: String,
+    pub attempts: i64,
+}
+
+impl Storage {
+    /// Stores an update before its offset is confirmed. `false` when it was
+    /// already stored (Telegram sent it again).
+    pub async fn store_update(&self, update_id: i64, payload: &str) -> anyhow::Result<bool> {
+        let stored = sqlx::query(
+            "INSERT INTO inbox (update_id, payload, received_at) VALUES ($1, $2, $3) ON CONFLICT (update_id) DO NOTHING",
+        )
+        .bind(update_id)
+        .bind(payload)
+        .bind(unix_now())
+        .execute(&self.pool)
+        .await
+        .context("cannot store the update")?
+        .rows_affected();
+        Ok(stored == 1)
+    }
+
+    /// Updates stored but not processed (a crash came in between), in order.
+    pub async fn unprocessed_updates(&self) -> anyhow::Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT update_id, payload FROM inbox WHERE processed_at IS NULL ORDER BY update_id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .context("cannot read the inbox")?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("update_id")?, row.try_get("payload")?)))
+            .collect()
+    }
+
+    /// The highest update id ever stored (to resume polling after it).
+    pub async fn last_update_id(&self) -> anyhow::Result<Option<i64>> {
+        let row = sqlx::query("SELECT MAX(update_id) AS last FROM inbox")
+            .fetch_one(&self.pool)
+            .await
+            .context("cannot read the inbox")?;
+        Ok(row.try_get("last")?)
+    }
+
+    pub async fn update_payload(&self, update_id: i64) -> anyhow::Result<Option<String>> {
+        Ok(
+            sqlx::query("SELECT payload FROM inbox WHERE update_id = $1")
+                .bind(update_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| row.try_get("payload"))
+                .transpose()?,
+        )
+    }
+
+    /// Starts the work of one update; `None` when it was processed already.
+    /// SQLite takes its write lock up front (`BEGIN IMMEDIATE`): a read
+    /// transaction upgraded later fails when another writer came in between.
+    /// Hold a `Work` only for database work, never across network calls.
+    pub async fn begin_update(&self, update_id: i64) -> anyhow::Result<Option<Work>> {
+        let begin = match self.backend {
+            super::Backend::Sqlite => "BEGIN IMMEDIATE",
+            super::Backend::Postgres => "BEGIN",
+        };
+        let mut tx = self
+            .pool
+            .begin_with(begin)
+            .await
+            .context("cannot start a transaction")?;
+        let processed: Option<Option<i64>> =
+            sqlx::query("SELECT processed_at FROM inbox WHERE update_id = $1")
+                .bind(update_id)
+                .fetch_optional(&mut *tx)
+                .await
+                .context("cannot read the inbox")?
+                .map(|row| row.try_get("processed_at"))
+                .transpose()?;
+        if matches!(processed, Some(Some(_))) {
+            return Ok(None);
+        }
+        Ok(Some(Work {
+            tx,
+            update_id,
+            jobs: Vec::new(),
+            in_inbox: processed.is_some(),
+        }))
+    }
+
+    /// Whether an update was processed (for handlers whose side effects are
+    /// network calls: they check first and mark after, at least once).
+    pub async fn is_processed(&self, update_id: i64) -> anyhow::Result<bool> {
+        let row = sqlx::query("SELECT processed_at FROM inbox WHERE update_id = $1")
+            .bind(update_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
+            None => false,
+        })
+    }
+
+    pub async fn mark_processed(&self, update_id: i64) -> anyhow::Result<()> {
+        sqlx::query("UPDATE inbox SET processed_at = $1 WHERE update_id = $2")
+            .bind(unix_now())
+            .bind(update_id)
+            .execute(&self.pool)
+            .await
+            .context("cannot mark the update processed")?;
+        Ok(())
+    }
+
+    /// Jobs due now, oldest first.
+    pub async fn due_jobs(&self, now_ms: i64, limit: i64) -> anyhow::Result<Vec<OutboxJob>> {
+        let rows = sqlx::query(
+            "SELECT id, chat_id, job, attempts FROM outbox WHERE not_before_ms <= $1 ORDER BY id LIMIT $2",
+        )
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .context("cannot read the outbox")?;
+        rows.iter()
+            .map(|row| {
+                Ok(OutboxJob {
+                    id: row.try_get("id")?,
+                    chat_id: row.try_get("chat_id")?,
+                    job: row.try_get("job")?,
+                    attempts: row.try_get("attempts")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Earlier jobs of a chat still waiting (a later one must wait for them).
+    pub async fn earlier_jobs_pending(&self, chat_id: i64, id: i64) -> anyhow::Result<bool> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND id < $2")
+            .bind(chat_id)
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? > 0)
+    }
+
+    pub async fn outbox_depth(&self) -> anyhow::Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM outbox")
+            .fetch_one(&self.pool)
+            .await?
+            .try_get("n")?)
+    }
+
+    pub async fn finish_job(&self, id: i64) -> anyhow::Result<()> {
+        sqlx::query("DELETE FROM outbox WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .context("cannot clear a delivered job")?;
+        Ok(())
+    }
+
+    pub async fn retry_job(&self, id: i64, not_before_ms: i64) -> anyhow::Result<()> {
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1 WHERE id = $2")
+            .bind(not_before_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .context("cannot reschedule a job")?;
+        Ok(())
+    }
+}
+
+/// All the database work of one update, committed at once: its effects,
+/// its session, its outgoing jobs, and the mark that it was processed.
+pub struct Work {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    update_id: i64,
+    jobs: Vec<(i64, String)>,
+    /// Updates replayed from elsewhere (tests) may not be in the inbox.
+    in_inbox: bool,
+}
+
+impl Work {
+    pub fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    pub async fn load_session(&mut self, chat_id: i64) -> anyhow::Result<Option<Session>> {
+        super::load_session_in(&mut self.tx, chat_id).await
+    }
+
+    pub async fn save_session(&mut self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
+        super::save_session_in(&mut self.tx, chat_id, session).await
+    }
+
+    pub async fn create_case(
+        &mut self,
+        chat_id: i64,
+        locale: &str,
+        submission: &Submission,
+    ) -> anyhow::Result<CaseRef> {
+        super::create_case_in(&mut self.tx, chat_id, locale, submission).await
+    }
+
+    pub async fn reopen_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
+        super::reopen_case_in(&mut self.tx, reference).await
+    }
+
+    pub async fn erase_patient_data(&mut self, chat_id: i64) -> anyhow::Result<()> {
+        super::erase_patient_data_in(&mut self.tx, chat_id).await
+    }
+
+    pub async fn rate_case(
+        &mut self,
+        reference: CaseRef,
+        chat_id: i64,
+        stars: i64,
+    ) -> anyhow::Result<bool> {
+        super::rate_case_in(&mut self.tx, reference, chat_id, stars).await
+    }
+
+    /// Queues something to send once the work is committed.
+    pub fn push(&mut self, chat_id: i64, job: String) {
+        self.jobs.push((chat_id, job));
+    }
+
+    pub async fn commit(mut self) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.jobs.len() as i64 <= JOBS_PER_UPDATE,
+            "too many jobs for one update"
+        );
+        let now = unix_now();
+        for (position, (chat_id, job)) in self.jobs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO outbox (id, chat_id, job, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(self.update_id * JOBS_PER_UPDATE + position as i64)
+            .bind(*chat_id)
+            .bind(job)
+            .bind(now)
+            .execute(&mut *self.tx)
+            .await
+            .context("cannot queue a message")?;
+        }
+        if self.in_inbox {
+            sqlx::query("UPDATE inbox SET processed_at = $1 WHERE update_id = $2")
+                .bind(now)
+                .bind(self.update_id)
+                .execute(&mut *self.tx)
+                .await
+                .context("cannot mark the update processed")?;
+        }
+        self.tx.commit().await.context("cannot commit the update")?;
+        Ok(())
+    }
+}

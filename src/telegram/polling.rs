@@ -1,0 +1,136 @@
+//! Durable long polling: every update is stored in the inbox before
+//! Telegram is told it arrived (the next getUpdates' offset confirms it), and
+//! updates stored but not processed before a crash are handed out again at
+//! start. Duplicates (the same update_id twice) are dropped here; the
+//! handlers' unit of work makes processing exactly-once.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use futures::stream::BoxStream;
+use futures::{FutureExt, StreamExt};
+use teloxide::payloads::GetUpdatesSetters;
+use teloxide::prelude::*;
+use teloxide::stop::{StopToken, mk_stop_token};
+use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
+use tokio::sync::mpsc;
+
+use crate::storage::Storage;
+
+/// How long one getUpdates long poll waits for news.
+const LONG_POLL_SECONDS: u32 = 10;
+
+/// Feeds the dispatcher from the durable poller.
+pub struct DurablePolling {
+    updates: mpsc::Receiver<Update>,
+    stop: StopToken,
+    poller: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for DurablePolling {
+    /// A dropped listener (a crash, a kill) leaves no poller behind: one
+    /// still confirming updates nobody handles would lose them.
+    fn drop(&mut self) {
+        self.poller.abort();
+    }
+}
+
+impl DurablePolling {
+    /// Starts polling in the background. Stopping the returned listener
+    /// (the dispatcher does on shutdown) ends the poller after its current
+    /// long poll; updates it has stored but not handed out stay in the inbox.
+    pub async fn start(bot: Bot, storage: Storage) -> anyhow::Result<DurablePolling> {
+        bot.delete_webhook().await?;
+        let replay = storage.unprocessed_updates().await?;
+        let mut offset = storage.last_update_id().await?.map_or(0, |last| last + 1);
+        let (stop, flag) = mk_stop_token();
+        let (sender, updates) = mpsc::channel(256);
+        let poller = tokio::spawn(async move {
+            let mut flag = flag.fuse();
+            for (update_id, payload) in replay {
+                match serde_json::from_str::<Update>(&payload) {
+                    Ok(update) => {
+                        tracing::info!(update_id, "handing out an update stored before a restart");
+                        if sender.send(update).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(update_id, error = %err, "a stored update cannot be read")
+                    }
+                }
+            }
+            let mut failures = 0u32;
+            loop {
+                let poll = bot
+                    .get_updates()
+                    .offset(offset as i32)
+                    .timeout(LONG_POLL_SECONDS);
+                let batch = futures::select! {
+                    _ = flag => return,
+                    batch = poll.into_future().fuse() => batch,
+                };
+                let updates = match batch {
+                    Ok(updates) => {
+                        failures = 0;
+                        updates
+                    }
+                    Err(err) => {
+                        failures += 1;
+                        let wait = Duration::from_millis(250 * 2u64.pow(failures.min(6)));
+                        tracing::warn!(error = %err, wait_ms = wait.as_millis() as u64, "getUpdates failed");
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                };
+                for update in updates {
+                    let update_id = i64::from(update.id.0);
+                    offset = offset.max(update_id + 1);
+                    let stored = match serde_json::to_string(&update) {
+                        Ok(payload) => storage.store_update(update_id, &payload).await,
+                        Err(err) => Err(err.into()),
+                    };
+                    match stored {
+                        Ok(true) => {
+                            if sender.send(update).await.is_err() {
+                                return;
+                            }
+                        }
+                        Ok(false) => tracing::debug!(update_id, "duplicate update dropped"),
+                        Err(err) => {
+                            // Not confirmed: Telegram sends it again on the next poll.
+                            tracing::error!(update_id, error = %err, "cannot store an update; will fetch it again");
+                            offset = offset.min(update_id);
+                            tokio::time::sleep(Duration::from_secs(1)).await;
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(DurablePolling {
+            updates,
+            stop,
+            poller,
+        })
+    }
+}
+
+impl<'a> AsUpdateStream<'a> for DurablePolling {
+    type StreamErr = Infallible;
+    type Stream = BoxStream<'a, Result<Update, Infallible>>;
+
+    fn as_stream(&'a mut self) -> Self::Stream {
+        futures::stream::poll_fn(move |cx| self.updates.poll_recv(cx))
+            .map(Ok)
+            .boxed()
+    }
+}
+
+impl UpdateListener for DurablePolling {
+    type Err = Infallible;
+
+    fn stop_token(&mut self) -> StopToken {
+        self.stop.clone()
+    }
+}

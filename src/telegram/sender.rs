@@ -1,0 +1,459 @@
+//! The outbox sender: delivers what the handlers queued, in order per chat,
+//! within Telegram's limits (about 1 message a second per chat with short
+//! bursts, 20 a minute per group, 30 a second overall). A 429's
+//! `retry_after` is obeyed, 5xx and network errors are retried with backoff,
+//! a 403 stops delivery to that patient and closes their case.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use teloxide::prelude::*;
+use teloxide::{ApiError, RequestError};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::coordinators;
+use super::delivery::{self, DeliveryError};
+use super::{Shell, set_chat_commands};
+use crate::intake::CaseRef;
+use crate::reply::Reply;
+
+/// Something to send, waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "job", rename_all = "snake_case")]
+pub enum Job {
+    /// A message (or an edit) for the patient.
+    Reply {
+        reply: Reply,
+    },
+    /// Stop a button's spinner, with an optional notice.
+    AnswerCallback {
+        query_id: String,
+        text: Option<String>,
+    },
+    /// Show the patient the command menu in their language.
+    ChatCommands {
+        locale: String,
+    },
+    /// Put a new case in the coordinators' queue.
+    Enqueue {
+        case: i64,
+    },
+    /// The patient reopened their case.
+    Reopened {
+        case: i64,
+    },
+    Rated {
+        case: i64,
+        stars: u8,
+    },
+    /// Copy the patient's message (update `update_id`) to their case's topic.
+    Relay {
+        update_id: i64,
+    },
+    /// Apply the patient's edit (update `update_id`) to the topic's copy.
+    RelayEdit {
+        update_id: i64,
+    },
+}
+
+impl Job {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("jobs serialize")
+    }
+
+    /// Whether Telegram counts it against the message rate limits.
+    fn is_message(&self) -> bool {
+        matches!(self, Job::Reply { reply } if reply.placement == crate::reply::Placement::New)
+            || matches!(self, Job::Relay { .. })
+    }
+}
+
+/// Retries before a job is given up (logged, never silently).
+const MAX_ATTEMPTS: i64 = 8;
+
+/// What happened to one job.
+enum Done {
+    Sent,
+    /// Try again after this long.
+    Later(Duration),
+    /// Give up on it (logged).
+    Drop(String),
+}
+
+/// Sliding-window limits, per chat and overall: (messages, window).
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    pub per_private_chat: (usize, Duration),
+    pub per_group: (usize, Duration),
+    pub overall: (usize, Duration),
+}
+
+impl RateLimits {
+    /// No pacing: for the local emulator (tests, previews, benchmarks).
+    pub fn unlimited() -> RateLimits {
+        let lots = (usize::MAX, Duration::from_secs(1));
+        RateLimits {
+            per_private_chat: lots,
+            per_group: lots,
+            overall: lots,
+        }
+    }
+}
+
+impl Default for RateLimits {
+    /// Telegram's documented limits, with a short burst allowed per chat.
+    fn default() -> Self {
+        RateLimits {
+            per_private_chat: (3, Duration::from_secs(2)),
+            per_group: (20, Duration::from_secs(60)),
+            overall: (30, Duration::from_secs(1)),
+        }
+    }
+}
+
+/// Remembers recent sends to keep within the limits.
+pub struct Limiter {
+    limits: RateLimits,
+    per_chat: HashMap<i64, VecDeque<Instant>>,
+    overall: VecDeque<Instant>,
+}
+
+impl Limiter {
+    pub fn new(limits: RateLimits) -> Limiter {
+        Limiter {
+            limits,
+            per_chat: HashMap::new(),
+            overall: VecDeque::new(),
+        }
+    }
+
+    /// How long to wait before a message to `chat_id` may go (zero: now);
+    /// records the send when it may go now.
+    pub fn reserve(&mut self, chat_id: i64, now: Instant) -> Duration {
+        let (limit, window) = if chat_id < 0 {
+            self.limits.per_group
+        } else {
+            self.limits.per_private_chat
+        };
+        let chat = self.per_chat.entry(chat_id).or_default();
+        let wait = wait_in_window(chat, limit, window, now).max(wait_in_window(
+            &mut self.overall,
+            self.limits.overall.0,
+            self.limits.overall.1,
+            now,
+        ));
+        if wait.is_zero() {
+            chat.push_back(now);
+            self.overall.push_back(now);
+        }
+        wait
+    }
+}
+
+fn wait_in_window(
+    sent: &mut VecDeque<Instant>,
+    limit: usize,
+    window: Duration,
+    now: Instant,
+) -> Duration {
+    while sent
+        .front()
+        .is_some_and(|at| now.duration_since(*at) >= window)
+    {
+        sent.pop_front();
+    }
+    if sent.len() < limit {
+        Duration::ZERO
+    } else {
+        window - now.duration_since(sent[sent.len() - limit])
+    }
+}
+
+/// Delivers the outbox until `stop`, then keeps draining for at most `drain`.
+pub async fn run(
+    bot: Bot,
+    shell: Arc<Shell>,
+    wake: Arc<Notify>,
+    stop: CancellationToken,
+    drain: Duration,
+) {
+    let mut limiter = Limiter::new(shell.rate_limits());
+    let mut deadline: Option<tokio::time::Instant> = None;
+    loop {
+        if deadline.is_none() && stop.is_cancelled() {
+            deadline = Some(tokio::time::Instant::now() + drain);
+        }
+        let now_ms = crate::storage::unix_now_ms();
+        let jobs = match shell.storage.due_jobs(now_ms, 100).await {
+            Ok(jobs) => jobs,
+            Err(err) => {
+                tracing::error!(error = %err, "cannot read the outbox");
+                Vec::new()
+            }
+        };
+        let idle = jobs.is_empty();
+        if idle && deadline.is_some() {
+            return; // drained
+        }
+        if deadline.is_some_and(|at| tokio::time::Instant::now() >= at) {
+            tracing::warn!(
+                "shutting down with messages still in the outbox; they are sent at the next start"
+            );
+            return;
+        }
+        deliver_batch(&bot, &shell, &mut limiter, jobs).await;
+        if idle {
+            tokio::select! {
+                _ = wake.notified() => {}
+                _ = stop.cancelled(), if deadline.is_none() => {}
+                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            }
+        }
+    }
+}
+
+/// One pass over the due jobs: chats in parallel, each chat in order.
+async fn deliver_batch(
+    bot: &Bot,
+    shell: &Shell,
+    limiter: &mut Limiter,
+    jobs: Vec<crate::storage::OutboxJob>,
+) {
+    let mut by_chat: Vec<(i64, Vec<crate::storage::OutboxJob>)> = Vec::new();
+    for job in jobs {
+        match by_chat.iter_mut().find(|(chat, _)| *chat == job.chat_id) {
+            Some((_, queue)) => queue.push(job),
+            None => by_chat.push((job.chat_id, vec![job])),
+        }
+    }
+    // Decide pacing up front (the limiter is not shared across tasks).
+    let mut runs = Vec::new();
+    for (chat_id, queue) in by_chat {
+        runs.push(async move {
+            let first = queue[0].id;
+            if shell
+                .storage
+                .earlier_jobs_pending(chat_id, first)
+                .await
+                .unwrap_or(true)
+            {
+                return Vec::new(); // an earlier job waits for a retry: keep the order
+            }
+            queue
+        });
+    }
+    let ready: Vec<Vec<crate::storage::OutboxJob>> = futures::future::join_all(runs).await;
+    let mut chats = Vec::new();
+    for queue in ready.into_iter().filter(|q| !q.is_empty()) {
+        let mut paced = Vec::new();
+        for job in queue {
+            let parsed: Result<Job, _> = serde_json::from_str(&job.job);
+            let wait = match &parsed {
+                Ok(parsed) if parsed.is_message() => {
+                    // A relay is a message in the coordinators' group.
+                    let target = match parsed {
+                        Job::Relay { .. } => {
+                            shell.coordinator_chat.map_or(job.chat_id, |group| group.0)
+                        }
+                        _ => job.chat_id,
+                    };
+                    limiter.reserve(target, Instant::now())
+                }
+                _ => Duration::ZERO,
+            };
+            paced.push((job, parsed, wait));
+        }
+        chats.push(run_chat(bot, shell, paced));
+    }
+    futures::future::join_all(chats).await;
+}
+
+async fn run_chat(
+    bot: &Bot,
+    shell: &Shell,
+    jobs: Vec<(
+        crate::storage::OutboxJob,
+        Result<Job, serde_json::Error>,
+        Duration,
+    )>,
+) {
+    for (stored, parsed, wait) in jobs {
+        let done = match parsed {
+            Err(err) => Done::Drop(format!("unreadable job: {err}")),
+            Ok(_) if !wait.is_zero() => Done::Later(wait),
+            Ok(job) => execute(bot, shell, stored.chat_id, &job).await,
+        };
+        let now_ms = crate::storage::unix_now_ms();
+        let in_order = matches!(done, Done::Sent | Done::Drop(_));
+        let result = match done {
+            Done::Sent => shell.storage.finish_job(stored.id).await,
+            Done::Later(_) | Done::Drop(_) if stored.attempts + 1 >= MAX_ATTEMPTS => {
+                tracing::error!(
+                    chat_id = stored.chat_id,
+                    job = stored.id,
+                    "a message was given up after {MAX_ATTEMPTS} attempts"
+                );
+                shell.storage.finish_job(stored.id).await
+            }
+            Done::Later(wait) => {
+                shell
+                    .storage
+                    .retry_job(stored.id, now_ms + wait.as_millis() as i64)
+                    .await
+            }
+            Done::Drop(reason) => {
+                tracing::error!(chat_id = stored.chat_id, job = stored.id, %reason, "a message could not be delivered");
+                shell.storage.finish_job(stored.id).await
+            }
+        };
+        if let Err(err) = &result {
+            tracing::error!(error = %err, "cannot update the outbox");
+        }
+        // After a delay, the rest of this chat waits for the next pass, in order.
+        if !in_order || result.is_err() {
+            break;
+        }
+    }
+}
+
+async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
+    let chat = ChatId(chat_id);
+    match job {
+        Job::Reply { reply } => match delivery::deliver_once(bot, chat, reply).await {
+            Ok(()) => Done::Sent,
+            Err(DeliveryError::Blocked) => {
+                patient_unreachable(bot, shell, chat_id).await;
+                Done::Drop("the patient blocked the bot".to_owned())
+            }
+            Err(DeliveryError::GaveUp(err)) => classify(&err),
+        },
+        Job::AnswerCallback { query_id, text } => {
+            let mut request =
+                bot.answer_callback_query(teloxide::types::CallbackQueryId(query_id.clone()));
+            if let Some(text) = text {
+                request = teloxide::payloads::AnswerCallbackQuerySetters::text(request, text);
+            }
+            match request.await {
+                Ok(_) => Done::Sent,
+                // Too old: the spinner has stopped by itself; nothing to retry.
+                Err(RequestError::Api(_)) => Done::Sent,
+                Err(err) => classify(&err),
+            }
+        }
+        Job::ChatCommands { locale } => {
+            let content = shell.content.get();
+            if let Some(locale) = content.catalog.find(locale) {
+                set_chat_commands(bot, &content, chat, locale).await;
+            }
+            Done::Sent
+        }
+        Job::Enqueue { case } => {
+            from_anyhow(coordinators::enqueue(bot, shell, CaseRef(*case)).await)
+        }
+        Job::Reopened { case } => {
+            from_anyhow(coordinators::reopened(bot, shell, CaseRef(*case)).await)
+        }
+        Job::Rated { case, stars } => {
+            from_anyhow(coordinators::rated(bot, shell, CaseRef(*case), *stars).await)
+        }
+        Job::Relay { update_id } => {
+            from_anyhow(coordinators::relay_update(bot, shell, chat_id, *update_id, false).await)
+        }
+        Job::RelayEdit { update_id } => {
+            from_anyhow(coordinators::relay_update(bot, shell, chat_id, *update_id, true).await)
+        }
+    }
+}
+
+async fn patient_unreachable(bot: &Bot, shell: &Shell, chat_id: i64) {
+    if let Err(err) = shell.storage.set_blocked(chat_id, true).await {
+        tracing::error!(chat_id, error = %err, "cannot record the blocked state");
+    }
+    if let Err(err) = coordinators::patient_blocked(bot, shell, chat_id).await {
+        tracing::error!(chat_id, error = %err, "cannot tell the coordinators about a blocked patient");
+    }
+}
+
+fn classify(err: &RequestError) -> Done {
+    match err {
+        RequestError::RetryAfter(after) => Done::Later(after.duration()),
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            Done::Later(Duration::from_secs(2))
+        }
+        RequestError::Api(ApiError::Unknown(description))
+            if [
+                "Internal Server Error",
+                "Bad Gateway",
+                "Gateway Timeout",
+                "Service Unavailable",
+            ]
+            .iter()
+            .any(|transient| description.contains(transient)) =>
+        {
+            Done::Later(Duration::from_secs(2))
+        }
+        other => Done::Drop(other.to_string()),
+    }
+}
+
+fn from_anyhow(result: anyhow::Result<()>) -> Done {
+    match result {
+        Ok(()) => Done::Sent,
+        Err(err) => match err.downcast_ref::<RequestError>() {
+            Some(request) => classify(request),
+            None => Done::Later(Duration::from_secs(2)),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chat_gets_a_short_burst_then_waits() {
+        let mut limiter = Limiter::new(RateLimits::default());
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(limiter.reserve(42, start), Duration::ZERO);
+        }
+        let wait = limiter.reserve(42, start);
+        assert_eq!(wait, Duration::from_secs(2));
+        assert_eq!(
+            limiter.reserve(42, start + Duration::from_secs(2)),
+            Duration::ZERO
+        );
+        assert_eq!(
+            limiter.reserve(7, start),
+            Duration::ZERO,
+            "other chats are not held up"
+        );
+    }
+
+    #[test]
+    fn groups_get_twenty_a_minute_and_everyone_thirty_a_second() {
+        let mut limiter = Limiter::new(RateLimits::default());
+        let start = Instant::now();
+        for i in 0..20 {
+            assert_eq!(
+                limiter.reserve(-100, start + Duration::from_millis(i * 60)),
+                Duration::ZERO
+            );
+        }
+        assert!(limiter.reserve(-100, start + Duration::from_secs(2)) > Duration::from_secs(50));
+        let mut limiter = Limiter::new(RateLimits::default());
+        for chat in 0..30 {
+            assert_eq!(limiter.reserve(chat, start), Duration::ZERO);
+        }
+        assert_eq!(limiter.reserve(99, start), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn jobs_round_trip_through_json() {
+        let job = Job::Relay { update_id: 7 };
+        assert_eq!(serde_json::from_str::<Job>(&job.to_json()).unwrap(), job);
+    }
+}
