@@ -44,6 +44,10 @@ pub const CODE_MESSAGES: &[&str] = &[
     "delete-done",
     "delete-kept",
     "command-delete",
+    "command-privacy",
+    "command-mydata",
+    "privacy-text",
+    "mydata-sent",
     "intake-paused",
     "menu-intake-continue",
     "nav-back",
@@ -73,6 +77,7 @@ const SAMPLE_ARGS: &[(&str, Arg<'static>)] = &[
     ("opens", Arg::Text("2026-11-30 09:00")),
     ("zone", Arg::Text("America/Argentina/ComodRivadavia")),
     ("count", Arg::Number(12)),
+    ("days", Arg::Number(365)),
     ("min", Arg::Number(10)),
     ("max", Arg::Number(4000)),
 ];

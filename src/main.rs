@@ -56,6 +56,10 @@ enum Command {
         /// Time zone of the working hours (IANA name, e.g. Europe/Madrid).
         #[arg(long, env = "WORKING_TIMEZONE", default_value = "UTC")]
         working_timezone: String,
+        /// Closed conversations (and their case details) are erased after
+        /// this many days.
+        #[arg(long, env = "RETENTION_DAYS", default_value_t = 365)]
+        retention_days: u32,
         /// Do not pace sends to Telegram's limits (only for the local emulator).
         #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
         no_rate_limits: bool,
@@ -136,6 +140,7 @@ fn main() -> ExitCode {
             working_hours,
             working_timezone,
             no_rate_limits,
+            retention_days,
             log_json,
             dirs,
         } => {
@@ -170,6 +175,7 @@ fn main() -> ExitCode {
                 } else {
                     RateLimits::default()
                 },
+                retention_days,
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };

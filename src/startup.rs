@@ -34,6 +34,8 @@ pub struct Settings {
     pub working_hours: Option<WorkingHours>,
     /// Telegram's rate limits as the outbox sender applies them.
     pub rate_limits: RateLimits,
+    /// Closed conversations are erased after this many days.
+    pub retention_days: u32,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
 }
@@ -46,6 +48,7 @@ pub struct RunningBot {
     shutdown: ShutdownToken,
     dispatcher: JoinHandle<()>,
     sender: JoinHandle<()>,
+    purging: JoinHandle<()>,
     stop_sending: CancellationToken,
     pub storage: Storage,
     /// The content served, reloaded when its files change.
@@ -63,6 +66,7 @@ impl RunningBot {
         let _ = self.dispatcher.await;
         self.stop_sending.cancel();
         let _ = self.sender.await;
+        self.purging.abort();
         self.storage.close().await;
     }
 
@@ -70,6 +74,7 @@ impl RunningBot {
     pub fn kill(self) {
         self.dispatcher.abort();
         self.sender.abort();
+        self.purging.abort();
     }
 
     pub fn shutdown_token(&self) -> ShutdownToken {
@@ -105,7 +110,9 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         hours: settings.working_hours.clone(),
         wake: wake.clone(),
         limits: settings.rate_limits,
+        retention_days: settings.retention_days,
     });
+    let purging = tokio::spawn(purge_periodically(storage.clone(), settings.retention_days));
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(
         bot.clone(),
@@ -129,11 +136,26 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         shutdown,
         dispatcher,
         sender,
+        purging,
         stop_sending,
         storage,
         content: live,
         _watching: watching,
     })
+}
+
+/// Retention, hourly: closed cases past their time, old processed updates.
+async fn purge_periodically(storage: Storage, days: u32) {
+    loop {
+        match storage.purge(crate::storage::unix_now(), days).await {
+            Ok(0) => {}
+            Ok(purged) => {
+                tracing::info!(purged, days, "closed cases erased by the retention policy")
+            }
+            Err(err) => tracing::error!(error = %err, "retention purge failed"),
+        }
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
 }
 
 /// Runs until Ctrl-C or SIGTERM, then shuts down gracefully.

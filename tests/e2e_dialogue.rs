@@ -170,11 +170,13 @@ async fn commands_are_registered_in_every_language() {
         .collect();
     assert_eq!(
         default,
-        ["start", "menu", "language", "help", "cancel", "delete"]
+        [
+            "start", "menu", "language", "help", "cancel", "privacy", "mydata", "delete"
+        ]
     );
     for code in ["es", "fr", "ru", "zh", "ar"] {
         let localized = bot.emulator.commands(Some(code));
-        assert_eq!(localized.len(), 6, "{code}");
+        assert_eq!(localized.len(), 8, "{code}");
         assert_ne!(
             localized,
             bot.emulator.commands(None),
@@ -203,7 +205,7 @@ async fn language_choice_survives_a_restart(mut bot: TestBot) {
         .commands_in_scope(&format!("chat:{}", lea.chat_id()), None);
     assert_eq!(
         chat_scope.len(),
-        6,
+        8,
         "the chat's command menu follows the choice"
     );
 

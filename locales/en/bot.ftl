@@ -54,6 +54,8 @@ command-start = Start the navigator
 command-menu = Main menu
 command-language = Change language
 command-help = How to use this bot
+command-privacy = How your data is used
+command-mydata = Get a copy of my data
 command-delete = Delete my data
 command-cancel = Stop and return to the menu
 
@@ -66,3 +68,14 @@ delete-yes = 🗑 Yes, delete
 delete-no = No, keep my data
 delete-done = Your data has been deleted.
 delete-kept = Nothing was deleted.
+
+## Privacy (/privacy, /mydata)
+
+privacy-text =
+    <b>Your data and your privacy</b>
+    We store: your language and where you are in this bot; if you give them, your case details and documents (as Telegram file references); the messages you exchange with our care coordinators (Telegram keeps the messages; we keep which message is which).
+    Why: so that a care coordinator can understand your case and help you.
+    Who sees it: only CancerFax care coordinators.
+    How long: closed conversations are erased after { $days } days.
+    Your control: /mydata sends you everything we hold about you; /delete erases it.
+mydata-sent = Here is everything this bot holds about you.

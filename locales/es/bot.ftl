@@ -56,6 +56,8 @@ command-start = Iniciar el asistente
 command-menu = Menú principal
 command-language = Cambiar el idioma
 command-help = Cómo usar este bot
+command-privacy = Cómo se usan sus datos
+command-mydata = Obtener una copia de mis datos
 command-delete = Eliminar mis datos
 command-cancel = Detener y volver al menú
 
@@ -68,3 +70,14 @@ delete-yes = 🗑 Sí, eliminar
 delete-no = No, conservar mis datos
 delete-done = Sus datos han sido eliminados.
 delete-kept = No se ha eliminado nada.
+
+## Privacy (/privacy, /mydata)
+
+privacy-text =
+    <b>Sus datos y su privacidad</b>
+    Guardamos: su idioma y en qué parte del bot se encuentra; si nos los da, los datos de su caso y sus documentos (como referencias de archivos de Telegram); los mensajes que intercambia con nuestros coordinadores de atención (Telegram guarda los mensajes; nosotros guardamos qué mensaje es cuál).
+    Para qué: para que un coordinador de atención pueda entender su caso y ayudarle.
+    Quién lo ve: solo los coordinadores de atención de CancerFax.
+    Durante cuánto tiempo: las conversaciones cerradas se borran a los { $days } días.
+    Usted decide: /mydata le envía todo lo que guardamos sobre usted; /delete lo borra.
+mydata-sent = Aquí tiene todo lo que este bot guarda sobre usted.

@@ -56,6 +56,8 @@ command-start = Démarrer l’assistant
 command-menu = Menu principal
 command-language = Changer de langue
 command-help = Comment utiliser ce bot
+command-privacy = Utilisation de vos données
+command-mydata = Recevoir une copie de mes données
 command-delete = Supprimer mes données
 command-cancel = Arrêter et revenir au menu
 
@@ -68,3 +70,14 @@ delete-yes = 🗑 Oui, supprimer
 delete-no = Non, garder mes données
 delete-done = Vos données ont été supprimées.
 delete-kept = Rien n’a été supprimé.
+
+## Privacy (/privacy, /mydata)
+
+privacy-text =
+    <b>Vos données et votre vie privée</b>
+    Nous conservons : votre langue et l’endroit où vous êtes dans ce bot ; si vous les donnez, les informations de votre dossier et vos documents (sous forme de références de fichiers Telegram) ; les messages échangés avec nos coordinateurs de soins (Telegram conserve les messages ; nous conservons la correspondance entre eux).
+    Pourquoi : pour qu’un coordinateur de soins puisse comprendre votre situation et vous aider.
+    Qui les voit : uniquement les coordinateurs de soins de CancerFax.
+    Combien de temps : les conversations closes sont effacées après { $days } jours.
+    Vous décidez : /mydata vous envoie tout ce que nous conservons sur vous ; /delete l’efface.
+mydata-sent = Voici tout ce que ce bot conserve à votre sujet.

@@ -53,6 +53,8 @@ command-start = 启动患者导航助手
 command-menu = 打开主菜单
 command-language = 切换语言
 command-help = 如何使用本机器人
+command-privacy = 您的数据如何使用
+command-mydata = 获取我的数据副本
 command-delete = 删除我的数据
 command-cancel = 停止并返回菜单
 
@@ -65,3 +67,14 @@ delete-yes = 🗑 是的，删除
 delete-no = 不，保留我的数据
 delete-done = 您的数据已删除。
 delete-kept = 未删除任何内容。
+
+## Privacy (/privacy, /mydata)
+
+privacy-text =
+    <b>您的数据与隐私</b>
+    我们保存：您的语言以及您在本机器人中的位置；如果您提供，还包括您的病例信息和文件（以 Telegram 文件引用的形式）；您与我们医疗协调员之间的消息（消息本身由 Telegram 保存，我们只保存消息之间的对应关系）。
+    目的：让医疗协调员了解您的情况并为您提供帮助。
+    谁能看到：仅 CancerFax 医疗协调员。
+    保存多久：已结束的对话将在 { $days } 天后删除。
+    由您决定：/mydata 会把我们保存的关于您的全部数据发送给您；/delete 会将其删除。
+mydata-sent = 以下是本机器人保存的关于您的全部数据。

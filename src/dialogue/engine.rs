@@ -54,6 +54,8 @@ pub struct Patient<'a> {
     pub language_code: Option<&'a str>,
     /// Unix seconds when the update is handled.
     pub now: i64,
+    /// After how many days closed conversations are erased (for /privacy).
+    pub retention_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +103,8 @@ pub enum Effect {
     Rate { case: CaseRef, stars: u8 },
     /// Erase everything stored about this patient.
     EraseData,
+    /// Send the patient a file with everything stored about them.
+    ExportMyData,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,15 +252,17 @@ fn locale_of(content: &Content, tag: &str) -> Locale {
 
 /// The commands shown in Telegram's menu, in a locale.
 pub fn command_menu(content: &Content, locale: &Locale) -> Vec<(String, String)> {
-    ["start", "menu", "language", "help", "cancel", "delete"]
-        .into_iter()
-        .map(|command| {
-            let description = content
-                .catalog
-                .format(locale, &format!("command-{command}"), &[]);
-            (command.to_owned(), description)
-        })
-        .collect()
+    [
+        "start", "menu", "language", "help", "cancel", "privacy", "mydata", "delete",
+    ]
+    .into_iter()
+    .map(|command| {
+        let description = content
+            .catalog
+            .format(locale, &format!("command-{command}"), &[]);
+        (command.to_owned(), description)
+    })
+    .collect()
 }
 
 /// The calendar month of a Unix time, in UTC.
@@ -344,6 +350,21 @@ impl<'a> Turn<'a> {
             "cancel" => self.show_home(Some(self.text("cancel-done")), Placement::New),
             "language" => self.show_language_picker(Placement::New),
             "delete" => self.confirm_erase(),
+            "privacy" => {
+                let days = i64::from(self.patient.retention_days);
+                let text = self.content.catalog.format(
+                    &self.locale,
+                    "privacy-text",
+                    &[("days", Arg::Number(days))],
+                );
+                self.show_home(Some(text), Placement::New)
+            }
+            "mydata" => {
+                self.effects.push(Effect::ExportMyData);
+                let html = self.text("mydata-sent");
+                self.replies
+                    .push(Reply::new(html, Keyboard::None, Placement::New));
+            }
             _ => self.show_home(Some(self.text("unknown-command")), Placement::New),
         }
     }
@@ -701,6 +722,7 @@ mod tests {
             first_name: Some("Ana"),
             language_code,
             now: 1_795_000_000,
+            retention_days: 30,
         }
     }
 
@@ -760,6 +782,7 @@ mod tests {
             first_name: Some("<b>Bob</b> & co"),
             language_code: Some("en"),
             now: 0,
+            retention_days: 30,
         };
         let outcome = handle(content(), None, patient, command("start", None));
         assert!(
@@ -992,6 +1015,23 @@ mod tests {
         assert!(outcome.callback_notice.is_some());
         assert_eq!(outcome.session.intake, None);
         assert!(!outcome.session.filling);
+    }
+
+    #[test]
+    fn privacy_explains_and_mydata_exports() {
+        let privacy = handle(
+            content(),
+            None,
+            patient(Some("es")),
+            command("privacy", None),
+        );
+        assert!(
+            privacy.replies[0].html.contains("30 días"),
+            "{}",
+            privacy.replies[0].html
+        );
+        let mydata = handle(content(), None, patient(None), command("mydata", None));
+        assert_eq!(mydata.effects, vec![Effect::ExportMyData]);
     }
 
     #[test]
@@ -1250,7 +1290,9 @@ mod tests {
         let names: Vec<&str> = menu.iter().map(|(name, _)| name.as_str()).collect();
         assert_eq!(
             names,
-            ["start", "menu", "language", "help", "cancel", "delete"]
+            [
+                "start", "menu", "language", "help", "cancel", "privacy", "mydata", "delete"
+            ]
         );
         let english = command_menu(content(), content().catalog.reference());
         assert_ne!(menu[1].1, english[1].1);

@@ -24,11 +24,18 @@ pub struct OutboxJob {
 impl Storage {
     /// Stores an update before its offset is confirmed. `false` when it was
     /// already stored (Telegram sent it again).
-    pub async fn store_update(&self, update_id: i64, payload: &str) -> anyhow::Result<bool> {
+    pub async fn store_update(
+        &self,
+        update_id: i64,
+        chat_id: Option<i64>,
+        payload: &str,
+    ) -> anyhow::Result<bool> {
         let stored = sqlx::query(
-            "INSERT INTO inbox (update_id, payload, received_at) VALUES ($1, $2, $3) ON CONFLICT (update_id) DO NOTHING",
+            "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (update_id) DO NOTHING",
         )
         .bind(update_id)
+        .bind(chat_id)
         .bind(payload)
         .bind(unix_now())
         .execute(&self.pool)
@@ -222,8 +229,15 @@ impl Work {
         super::reopen_case_in(&mut self.tx, reference).await
     }
 
-    pub async fn erase_patient_data(&mut self, chat_id: i64) -> anyhow::Result<()> {
+    pub async fn erase_patient_data(
+        &mut self,
+        chat_id: i64,
+    ) -> anyhow::Result<Vec<super::ErasedCase>> {
         super::erase_patient_data_in(&mut self.tx, chat_id).await
+    }
+
+    pub async fn patient_data(&mut self, chat_id: i64) -> anyhow::Result<serde_json::Value> {
+        super::patient_data_in(&mut self.tx, chat_id).await
     }
 
     pub async fn rate_case(

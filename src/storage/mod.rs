@@ -79,6 +79,38 @@ impl Storage {
         Ok(Storage { pool, backend })
     }
 
+    /// Retention: erases closed cases older than `days` (with their relay
+    /// records) and processed updates older than a week (they hold message
+    /// texts). Returns how many cases were erased.
+    pub async fn purge(&self, now: i64, days: u32) -> anyhow::Result<u64> {
+        let cutoff = now - i64::from(days) * 86_400;
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        sqlx::query(
+            "DELETE FROM relayed_messages WHERE case_id IN
+                 (SELECT id FROM cases WHERE status = 'closed' AND closed_at < $1)",
+        )
+        .bind(cutoff)
+        .execute(&mut *tx)
+        .await?;
+        let purged = sqlx::query("DELETE FROM cases WHERE status = 'closed' AND closed_at < $1")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await
+            .context("cannot purge old cases")?
+            .rows_affected();
+        sqlx::query("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < $1")
+            .bind(now - 7 * 86_400)
+            .execute(&mut *tx)
+            .await
+            .context("cannot purge old updates")?;
+        tx.commit().await.context("cannot purge")?;
+        Ok(purged)
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -801,14 +833,49 @@ pub(crate) async fn create_case_in(
     Ok(CaseRef(number))
 }
 
+/// A case erased at the patient's request, for the coordinators' notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErasedCase {
+    pub reference: CaseRef,
+    pub thread_id: Option<i64>,
+    /// The topic's copies of the patient's messages (deleted there too).
+    pub topic_copies: Vec<i64>,
+}
+
+/// Erases what the patient gave us — drafts, cases, relayed-message records,
+/// stored updates — and keeps only an audit record that it happened.
 pub(crate) async fn erase_patient_data_in(
     conn: &mut AnyConnection,
     chat_id: i64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<ErasedCase>> {
+    let cases = sqlx::query("SELECT id, thread_id FROM cases WHERE chat_id = $1")
+        .bind(chat_id)
+        .fetch_all(&mut *conn)
+        .await
+        .context("cannot list the patient's cases")?;
+    let mut erased = Vec::new();
+    for row in cases {
+        let reference = CaseRef(row.try_get("id")?);
+        let copies = sqlx::query(
+            "SELECT topic_message_id FROM relayed_messages WHERE case_id = $1 AND from_patient = 1",
+        )
+        .bind(reference.0)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get("topic_message_id"))
+        .collect::<Result<Vec<i64>, _>>()?;
+        erased.push(ErasedCase {
+            reference,
+            thread_id: row.try_get("thread_id")?,
+            topic_copies: copies,
+        });
+    }
     for statement in [
         "DELETE FROM intake_drafts WHERE chat_id = $1",
         "DELETE FROM relayed_messages WHERE case_id IN (SELECT id FROM cases WHERE chat_id = $1)",
         "DELETE FROM cases WHERE chat_id = $1",
+        "DELETE FROM inbox WHERE chat_id = $1",
         "UPDATE sessions SET filling = 0 WHERE chat_id = $1",
     ] {
         sqlx::query(statement)
@@ -817,7 +884,66 @@ pub(crate) async fn erase_patient_data_in(
             .await
             .context("cannot erase the patient's data")?;
     }
-    Ok(())
+    let at_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    for case in &erased {
+        sqlx::query(
+            "INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, NULL, 'patient', 'erased', '')",
+        )
+        .bind(at_ms)
+        .bind(case.reference.0)
+        .execute(&mut *conn)
+        .await
+        .context("cannot record the erasure")?;
+    }
+    Ok(erased)
+}
+
+/// Everything stored about a patient, for /mydata.
+pub(crate) async fn patient_data_in(
+    conn: &mut AnyConnection,
+    chat_id: i64,
+) -> anyhow::Result<serde_json::Value> {
+    let session = load_session_in(conn, chat_id).await?;
+    let cases = sqlx::query(
+        "SELECT id, locale, status, answers, consent_version, consent_at, created_at, closed_at, rating
+         FROM cases WHERE chat_id = $1 ORDER BY id",
+    )
+    .bind(chat_id)
+    .fetch_all(&mut *conn)
+    .await
+    .context("cannot read the patient's cases")?;
+    let mut case_list = Vec::new();
+    for row in cases {
+        let reference = CaseRef(row.try_get("id")?);
+        let answers: String = row.try_get("answers")?;
+        let relayed: i64 =
+            sqlx::query("SELECT COUNT(*) AS n FROM relayed_messages WHERE case_id = $1")
+                .bind(reference.0)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get("n")?;
+        case_list.push(serde_json::json!({
+            "reference": reference.to_string(),
+            "status": row.try_get::<String, _>("status")?,
+            "language": row.try_get::<String, _>("locale")?,
+            "answers": serde_json::from_str::<serde_json::Value>(&answers).unwrap_or_default(),
+            "consent": {"version": row.try_get::<String, _>("consent_version")?, "at": row.try_get::<i64, _>("consent_at")?},
+            "created_at": row.try_get::<i64, _>("created_at")?,
+            "closed_at": row.try_get::<Option<i64>, _>("closed_at")?,
+            "rating": row.try_get::<Option<i64>, _>("rating")?,
+            "messages_exchanged_with_coordinators": relayed,
+        }));
+    }
+    Ok(serde_json::json!({
+        "about": "Everything the CancerFax navigator bot stores about you.",
+        "telegram_chat_id": chat_id,
+        "language": session.as_ref().map(|s| s.locale.clone()),
+        "language_chosen_by_you": session.as_ref().map(|s| s.locale_chosen),
+        "case_details_in_progress": session.as_ref().and_then(|s| s.intake.as_ref()).map(|draft| &draft.answers),
+        "cases": case_list,
+    }))
 }
 
 pub(crate) async fn reopen_case_in(

@@ -408,6 +408,42 @@ async fn apply_edit(bot: &Bot, chat: ChatId, copy: MessageId, original: &Message
     }
 }
 
+/// The patient erased their data: the topic is told, the copies of their
+/// messages there are deleted, the topic is closed. The case row is gone.
+pub async fn erasure_notice(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    thread_id: Option<i64>,
+    copies: &[i64],
+) -> anyhow::Result<()> {
+    let (Some(group), Some(thread)) = (shell.coordinator_chat, thread_id) else {
+        return Ok(());
+    };
+    let thread = ThreadId(MessageId(thread as i32));
+    for copy in copies {
+        if let Err(err) = bot.delete_message(group, MessageId(*copy as i32)).await {
+            tracing::warn!(case = %reference, error = %err, "a copy of an erased message could not be deleted");
+        }
+    }
+    let note = Reply::new(
+        format!(
+            "🗑 {reference}: the patient erased their data. Their messages here were deleted and the case is closed."
+        ),
+        Keyboard::None,
+        Placement::New,
+    );
+    match delivery::send(bot, group, Some(thread), &note).await {
+        Ok(_) => {}
+        Err(err) if is_missing_topic(&err) || is_closed_topic(&err) => {}
+        Err(err) => return Err(err.into()),
+    }
+    if let Err(err) = bot.close_forum_topic(group, thread).await {
+        tracing::debug!(case = %reference, error = %err, "the erased case's topic was not closed");
+    }
+    Ok(())
+}
+
 /// The patient blocked the bot: the coordinators are told and the case closes.
 pub async fn patient_blocked(bot: &Bot, shell: &Shell, chat_id: i64) -> anyhow::Result<()> {
     let Some(session) = shell.storage.load_session(chat_id).await? else {

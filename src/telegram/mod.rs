@@ -45,6 +45,8 @@ pub struct Shell {
     pub wake: Arc<tokio::sync::Notify>,
     /// Telegram's rate limits, as the sender applies them.
     pub limits: sender::RateLimits,
+    /// Closed conversations are erased after this many days.
+    pub retention_days: u32,
 }
 
 impl Shell {
@@ -130,7 +132,7 @@ async fn on_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerR
     let Some(input) = message_input(&msg) else {
         return skip(&shell, &update).await;
     };
-    let patient = patient_of(msg.from.as_ref());
+    let patient = patient_of(msg.from.as_ref(), &shell);
     converse(
         &shell,
         update_id(&update),
@@ -143,7 +145,7 @@ async fn on_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerR
 }
 
 async fn on_edited_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
-    let patient = patient_of(msg.from.as_ref());
+    let patient = patient_of(msg.from.as_ref(), &shell);
     converse(
         &shell,
         update_id(&update),
@@ -170,7 +172,7 @@ async fn on_callback(
         data: query.data.clone().unwrap_or_default(),
         message_id: message.id().0,
     };
-    let patient = patient_of(Some(&query.from));
+    let patient = patient_of(Some(&query.from), &shell);
     converse(
         &shell,
         update_id(&update),
@@ -276,8 +278,27 @@ async fn converse(
                 afterwards.push(Job::Reopened { case: reference.0 });
             }
             Effect::EraseData => {
-                work.erase_patient_data(chat_id.0).await?;
-                tracing::info!(chat_id = chat_id.0, "patient data erased on request");
+                let erased = work.erase_patient_data(chat_id.0).await?;
+                tracing::info!(
+                    chat_id = chat_id.0,
+                    cases = erased.len(),
+                    "patient data erased on request"
+                );
+                session.case = None;
+                for case in erased {
+                    afterwards.push(Job::ErasureNotice {
+                        case: case.reference.0,
+                        thread_id: case.thread_id,
+                        copies: case.topic_copies,
+                    });
+                }
+            }
+            Effect::ExportMyData => {
+                let data = work.patient_data(chat_id.0).await?;
+                afterwards.push(Job::Document {
+                    name: "my-data.json".to_owned(),
+                    content: serde_json::to_string_pretty(&data)?,
+                });
             }
             Effect::Rate { case, stars } => {
                 work.rate_case(case, chat_id.0, i64::from(stars)).await?;
@@ -376,11 +397,12 @@ pub fn parse_command(text: &str) -> Option<Input> {
     })
 }
 
-fn patient_of(user: Option<&teloxide::types::User>) -> Patient<'_> {
+fn patient_of<'a>(user: Option<&'a teloxide::types::User>, shell: &Shell) -> Patient<'a> {
     Patient {
         first_name: user.map(|user| user.first_name.as_str()),
         language_code: user.and_then(|user| user.language_code.as_deref()),
         now: crate::storage::unix_now(),
+        retention_days: shell.retention_days,
     }
 }
 

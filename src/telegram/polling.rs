@@ -86,8 +86,9 @@ impl DurablePolling {
                 for update in updates {
                     let update_id = i64::from(update.id.0);
                     offset = offset.max(update_id + 1);
+                    let chat_id = update.chat().map(|chat| chat.id.0);
                     let stored = match serde_json::to_string(&update) {
-                        Ok(payload) => storage.store_update(update_id, &payload).await,
+                        Ok(payload) => storage.store_update(update_id, chat_id, &payload).await,
                         Err(err) => Err(err.into()),
                     };
                     match stored {

@@ -57,6 +57,18 @@ pub enum Job {
     RelayEdit {
         update_id: i64,
     },
+    /// A file made by the bot (the patient's data export).
+    Document {
+        name: String,
+        content: String,
+    },
+    /// The patient erased their data: tell the case's topic, delete the
+    /// topic's copies of their messages, close the topic.
+    ErasureNotice {
+        case: i64,
+        thread_id: Option<i64>,
+        copies: Vec<i64>,
+    },
 }
 
 impl Job {
@@ -67,7 +79,7 @@ impl Job {
     /// Whether Telegram counts it against the message rate limits.
     fn is_message(&self) -> bool {
         matches!(self, Job::Reply { reply } if reply.placement == crate::reply::Placement::New)
-            || matches!(self, Job::Relay { .. })
+            || matches!(self, Job::Relay { .. } | Job::Document { .. })
     }
 }
 
@@ -365,6 +377,25 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
         Job::RelayEdit { update_id } => {
             from_anyhow(coordinators::relay_update(bot, shell, chat_id, *update_id, true).await)
         }
+        Job::Document { name, content } => {
+            let file = teloxide::types::InputFile::memory(content.clone().into_bytes())
+                .file_name(name.clone());
+            match bot.send_document(chat, file).await {
+                Ok(_) => Done::Sent,
+                Err(err) if delivery::is_permanent_refusal(&err) => {
+                    patient_unreachable(bot, shell, chat_id).await;
+                    Done::Drop("the patient blocked the bot".to_owned())
+                }
+                Err(err) => classify(&err),
+            }
+        }
+        Job::ErasureNotice {
+            case,
+            thread_id,
+            copies,
+        } => from_anyhow(
+            coordinators::erasure_notice(bot, shell, CaseRef(*case), *thread_id, copies).await,
+        ),
     }
 }
 

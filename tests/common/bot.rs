@@ -49,6 +49,7 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         working_hours: None,
         // Pacing is tested on its own; here it would only slow the stories.
         rate_limits: patient_navigator::telegram::sender::RateLimits::unlimited(),
+        retention_days: 365,
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
     };
