@@ -47,6 +47,7 @@ pub const CODE_MESSAGES: &[&str] = &[
     "command-privacy",
     "command-mydata",
     "privacy-text",
+    "flood-note",
     "mydata-sent",
     "intake-paused",
     "menu-intake-continue",

@@ -176,6 +176,7 @@ fn main() -> ExitCode {
                     RateLimits::default()
                 },
                 retention_days,
+                flood_limit: Default::default(),
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };

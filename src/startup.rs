@@ -18,6 +18,7 @@ use crate::content::Content;
 use crate::handoff::WorkingHours;
 use crate::reload::{self, LiveContent};
 use crate::storage::Storage;
+use crate::telegram::flood::{FloodGuard, FloodLimit};
 use crate::telegram::polling::DurablePolling;
 use crate::telegram::sender::RateLimits;
 use crate::telegram::{self, Shell};
@@ -36,6 +37,8 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     /// Closed conversations are erased after this many days.
     pub retention_days: u32,
+    /// When a patient's messages count as a flood.
+    pub flood_limit: FloodLimit,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
 }
@@ -111,6 +114,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         wake: wake.clone(),
         limits: settings.rate_limits,
         retention_days: settings.retention_days,
+        flood: FloodGuard::new(settings.flood_limit),
     });
     let purging = tokio::spawn(purge_periodically(storage.clone(), settings.retention_days));
     let stop_sending = CancellationToken::new();

@@ -79,3 +79,7 @@ privacy-text =
     How long: closed conversations are erased after { $days } days.
     Your control: /mydata sends you everything we hold about you; /delete erases it.
 mydata-sent = Here is everything this bot holds about you.
+
+## Flood control
+
+flood-note = You are sending many messages very quickly. Please wait a moment: I will answer, and nothing you write is lost.

@@ -81,3 +81,7 @@ privacy-text =
     Durante cuánto tiempo: las conversaciones cerradas se borran a los { $days } días.
     Usted decide: /mydata le envía todo lo que guardamos sobre usted; /delete lo borra.
 mydata-sent = Aquí tiene todo lo que este bot guarda sobre usted.
+
+## Flood control
+
+flood-note = Está enviando muchos mensajes muy rápido. Espere un momento, por favor: le responderé y no se pierde nada de lo que escribe.

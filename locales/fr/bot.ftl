@@ -81,3 +81,7 @@ privacy-text =
     Combien de temps : les conversations closes sont effacées après { $days } jours.
     Vous décidez : /mydata vous envoie tout ce que nous conservons sur vous ; /delete l’efface.
 mydata-sent = Voici tout ce que ce bot conserve à votre sujet.
+
+## Flood control
+
+flood-note = Vous envoyez beaucoup de messages très vite. Patientez un instant, s’il vous plaît : je vais répondre, et rien de ce que vous écrivez n’est perdu.

@@ -78,3 +78,7 @@ privacy-text =
     保存多久：已结束的对话将在 { $days } 天后删除。
     由您决定：/mydata 会把我们保存的关于您的全部数据发送给您；/delete 会将其删除。
 mydata-sent = 以下是本机器人保存的关于您的全部数据。
+
+## Flood control
+
+flood-note = 您发送消息的速度太快了。请稍等片刻：我会回复您，您写的内容不会丢失。

@@ -8,6 +8,7 @@
 
 mod coordinators;
 pub mod delivery;
+pub mod flood;
 pub mod polling;
 pub mod sender;
 
@@ -47,6 +48,8 @@ pub struct Shell {
     pub limits: sender::RateLimits,
     /// Closed conversations are erased after this many days.
     pub retention_days: u32,
+    /// Slows patients who send dozens of messages in seconds.
+    pub flood: flood::FloodGuard,
 }
 
 impl Shell {
@@ -252,10 +255,34 @@ async fn converse(
         callback_notice,
         effects,
     } = dialogue::handle(&content, session, patient, input);
-    let mut jobs: Vec<Job> = replies
-        .into_iter()
-        .map(|reply| Job::Reply { reply })
-        .collect();
+    // Flood control counts what patients send, not button presses.
+    let pace = match source {
+        Source::Message => shell.flood.check(chat_id.0, std::time::Instant::now()),
+        Source::Button(_) => flood::Pace::Normal,
+    };
+    let mut jobs: Vec<Job> = match pace {
+        flood::Pace::Normal => replies
+            .into_iter()
+            .map(|reply| Job::Reply { reply })
+            .collect(),
+        // Flooding: the input is still processed and relayed, but the bot
+        // holds its answers (one note) instead of sending dozens.
+        flood::Pace::FirstOverLimit => {
+            let locale = content
+                .catalog
+                .find(&session.locale)
+                .unwrap_or(content.catalog.reference());
+            let note = content.catalog.format(locale, "flood-note", &[]);
+            vec![Job::Reply {
+                reply: crate::reply::Reply::new(
+                    note,
+                    crate::reply::Keyboard::None,
+                    crate::reply::Placement::New,
+                ),
+            }]
+        }
+        flood::Pace::OverLimit => Vec::new(),
+    };
     let mut afterwards = Vec::new();
     for effect in effects {
         match effect {

@@ -50,6 +50,7 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         // Pacing is tested on its own; here it would only slow the stories.
         rate_limits: patient_navigator::telegram::sender::RateLimits::unlimited(),
         retention_days: 365,
+        flood_limit: patient_navigator::telegram::flood::FloodLimit::off(),
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
     };
