@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use patient_navigator::content::Content;
+use patient_navigator::check::{self, CheckOptions};
 use patient_navigator::export;
 use patient_navigator::handoff::WorkingHours;
 use patient_navigator::startup::{self, Settings};
@@ -71,6 +71,24 @@ enum Command {
     },
     /// Check the locale and dialogue files; exits non-zero on problems.
     Check {
+        /// Only this locale (e.g. es, zh-Hans).
+        #[arg(long)]
+        locale: Option<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+        /// Mark one translation as still right after an English change:
+        /// `--confirm LOCALE MESSAGE-ID`.
+        #[arg(long, num_args = 2, value_names = ["LOCALE", "MESSAGE_ID"])]
+        confirm: Option<Vec<String>>,
+        /// Record every translation as made from the current English text
+        /// (after all English changes were translated).
+        #[arg(long, conflicts_with = "confirm")]
+        update_lock: bool,
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
+    /// Per locale: translated, missing, outdated and obsolete messages.
+    Locales {
         #[command(flatten)]
         dirs: ContentDirs,
     },
@@ -96,6 +114,12 @@ enum Command {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportFormat {
     Fhir,
     Json,
@@ -104,7 +128,22 @@ enum ExportFormat {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { dirs } => check(&dirs),
+        Command::Check {
+            locale,
+            format,
+            confirm,
+            update_lock,
+            dirs,
+        } => check(&dirs, locale, format, confirm, update_lock),
+        Command::Locales { dirs } => {
+            let report = check::run(
+                &dirs.locales_dir,
+                &dirs.dialogues_dir,
+                &CheckOptions::default(),
+            );
+            print!("{}", report.coverage_table());
+            ExitCode::SUCCESS
+        }
         Command::Export {
             case,
             questionnaire,
@@ -202,20 +241,53 @@ fn run(settings: Settings) -> ExitCode {
     }
 }
 
-fn check(dirs: &ContentDirs) -> ExitCode {
-    match Content::load(&dirs.locales_dir, &dirs.dialogues_dir) {
-        Ok(content) => {
-            println!(
-                "ok: {} locales, {} nodes",
-                content.catalog.locales().len(),
-                content.trees.nodes().count()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(problems) => {
-            eprint!("{problems}");
-            ExitCode::FAILURE
-        }
+fn check(
+    dirs: &ContentDirs,
+    locale: Option<String>,
+    format: CheckFormat,
+    confirm: Option<Vec<String>>,
+    update_lock: bool,
+) -> ExitCode {
+    if let Some([locale, id]) = confirm.as_deref() {
+        return match check::confirm(&dirs.locales_dir, locale, id) {
+            Ok(()) => {
+                println!("ok: the {locale} translation of “{id}” is marked up to date");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if update_lock {
+        return match check::update_lock(&dirs.locales_dir) {
+            Ok(summary) => {
+                println!("ok: {summary}");
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let report = check::run(
+        &dirs.locales_dir,
+        &dirs.dialogues_dir,
+        &CheckOptions { locale },
+    );
+    match format {
+        CheckFormat::Text => print!("{}", report.to_text()),
+        CheckFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+        ),
+    }
+    if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -14,7 +14,7 @@ use arc_swap::ArcSwap;
 use notify::{RecursiveMode, Watcher};
 use tokio::sync::{mpsc, watch};
 
-use crate::content::{Content, Problems};
+use crate::content::{Content, Problem, Problems};
 
 /// Saves arrive in bursts (editors write temp files, then rename): wait
 /// for a quiet moment before reloading.
@@ -55,9 +55,23 @@ impl LiveContent {
         self.status.subscribe()
     }
 
-    /// Loads the files again; swaps them in only if they pass the checks.
+    /// Loads the files again; swaps them in only if they pass `check` (no
+    /// errors; warnings are fine) and the startup checks.
     pub fn reload(&self) -> Result<(), Problems> {
-        match Content::load(&self.locales_dir, &self.dialogues_dir) {
+        let report = crate::check::run(&self.locales_dir, &self.dialogues_dir, &Default::default());
+        let loaded = if report.has_errors() {
+            let problems = report
+                .errors()
+                .map(|finding| {
+                    Problem::in_file(&finding.file, finding.message.clone())
+                        .at(finding.line, finding.column)
+                })
+                .collect();
+            Err(Problems(problems))
+        } else {
+            Content::load(&self.locales_dir, &self.dialogues_dir)
+        };
+        match loaded {
             Ok(content) => {
                 self.current.store(Arc::new(content));
                 tracing::info!("content reloaded");

@@ -11,7 +11,6 @@ menu-intake-start = 📝 طلب مراجعة حالة
 menu-intake-continue = 📝 متابعة تفاصيل حالتكم
 intake-paused =
     تم حفظ إجاباتكم. يمكنكم متابعة تفاصيل حالتكم في أي وقت من القائمة الرئيسية.
-intake-resumed = مرحبًا بعودتكم. لنتابع من حيث توقّفتم.
 
 ## Consent (asked first; nothing health-related is stored before it)
 

@@ -8,7 +8,6 @@ menu-intake-start = 📝 Request a case review
 menu-intake-continue = 📝 Continue your case details
 intake-paused =
     Your answers are saved. You can continue your case details at any time from the main menu.
-intake-resumed = Welcome back. Let’s continue where you left off.
 
 ## Consent (asked first; nothing health-related is stored before it)
 

@@ -11,7 +11,6 @@ menu-intake-start = 📝 Solicitar revisión del caso
 menu-intake-continue = 📝 Seguir con los datos del caso
 intake-paused =
     Sus respuestas se han guardado. Puede continuar con los datos de su caso en cualquier momento desde el menú principal.
-intake-resumed = Le damos de nuevo la bienvenida. Continuemos donde lo dejó.
 
 ## Consentimiento (se pide primero; antes no se guarda nada relacionado con la salud)
 

@@ -11,7 +11,6 @@ menu-intake-start = 📝 Demander l’examen du dossier
 menu-intake-continue = 📝 Continuer votre dossier
 intake-paused =
     Vos réponses sont enregistrées. Vous pouvez continuer à remplir votre dossier à tout moment depuis le menu principal.
-intake-resumed = Bon retour parmi nous. Reprenons là où vous en étiez.
 
 ## Consentement (demandé en premier ; aucune donnée de santé n’est enregistrée avant)
 

@@ -10,7 +10,6 @@ menu-intake-start = 📝 申请病例审阅
 menu-intake-continue = 📝 继续填写病例资料
 intake-paused =
     您的回答已保存。您可以随时从主菜单继续填写病例资料。
-intake-resumed = 欢迎回来。让我们从上次中断的地方继续。
 
 ## 同意（最先询问；在此之前不保存任何健康相关信息）
 

@@ -433,9 +433,12 @@ pub async fn erasure_notice(
         Keyboard::None,
         Placement::New,
     );
+    // The case's topic may already be closed (the case was): reopen it for
+    // the notice; it is closed again below.
+    let _ = bot.reopen_forum_topic(group, thread).await;
     match delivery::send(bot, group, Some(thread), &note).await {
         Ok(_) => {}
-        Err(err) if is_missing_topic(&err) || is_closed_topic(&err) => {}
+        Err(err) if is_missing_topic(&err) => {} // deleted by hand: nobody to tell
         Err(err) => return Err(err.into()),
     }
     if let Err(err) = bot.close_forum_topic(group, thread).await {

@@ -120,10 +120,19 @@ pub fn dispatcher(
     bot: Bot,
     shell: Arc<Shell>,
 ) -> Dispatcher<Bot, Box<dyn std::error::Error + Send + Sync>, DefaultKey> {
+    let storage = shell.storage.clone();
     Dispatcher::builder(bot, schema())
         .dependencies(dptree::deps![shell])
-        .default_handler(|update| async move {
-            tracing::debug!(update_id = update.id.0, "update not for this bot; ignored");
+        .default_handler(move |update| {
+            // Not for this bot (other groups, channels, kinds we do not
+            // handle): marked processed so it is neither replayed nor kept.
+            let storage = storage.clone();
+            async move {
+                tracing::debug!(update_id = update.id.0, "update not for this bot; ignored");
+                if let Err(err) = storage.mark_processed(update_id(&update)).await {
+                    tracing::warn!(error = %err, "cannot mark an ignored update");
+                }
+            }
         })
         .error_handler(LoggingErrorHandler::with_custom_text(
             "an update could not be handled",
@@ -166,8 +175,13 @@ async fn on_callback(
     update: Update,
     query: CallbackQuery,
 ) -> HandlerResult {
-    let Some(message) = query.message.as_ref().filter(|m| m.chat().is_private()) else {
-        // Not a button of ours in a private chat: just stop the spinner.
+    // A patient's buttons live in their own private chat: a press "from"
+    // someone else on that chat's message is forged and changes nothing.
+    let own_chat = |m: &&teloxide::types::MaybeInaccessibleMessage| {
+        m.chat().is_private() && m.chat().id.0 == query.from.id.0 as i64
+    };
+    let Some(message) = query.message.as_ref().filter(own_chat) else {
+        // Not a button of ours in the presser's private chat: just stop the spinner.
         answer_callback(&bot, &query, None).await;
         return skip(&shell, &update).await;
     };
@@ -364,10 +378,22 @@ async fn converse(
 }
 
 /// `None` for service messages (a pin, a chat photo change...), which are
-/// not patient input.
+/// not patient input. Anything a patient sent that the bot cannot read — a
+/// dice, a kind newer than teloxide, media whose fields do not parse
+/// (`Empty`) — is `Unsupported`, so it still gets an answer (or is relayed).
 fn message_input(msg: &Message) -> Option<Input> {
-    if !matches!(msg.kind, teloxide::types::MessageKind::Common(_)) {
-        return None; // service messages are not patient input
+    use teloxide::types::MessageKind as Kind;
+    match &msg.kind {
+        Kind::Common(_) => {}
+        Kind::Dice(_)
+        | Kind::Empty {}
+        | Kind::ChatShared(_)
+        | Kind::UsersShared(_)
+        | Kind::WebAppData(_)
+        | Kind::Invoice(_)
+        | Kind::PassportData(_)
+        | Kind::Giveaway(_) => return Some(Input::Unsupported),
+        _ => return None,
     }
     if let Some(text) = msg.text() {
         return Some(parse_command(text).unwrap_or_else(|| Input::Text(text.to_owned())));

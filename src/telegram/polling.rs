@@ -86,6 +86,12 @@ impl DurablePolling {
                 for update in updates {
                     let update_id = i64::from(update.id.0);
                     offset = offset.max(update_id + 1);
+                    if let teloxide::types::UpdateKind::Error(_) = update.kind {
+                        // teloxide cannot read it (a kind newer than it, or a
+                        // malformed one): nothing could handle it; not kept.
+                        tracing::warn!(update_id, "an update teloxide cannot read was skipped");
+                        continue;
+                    }
                     let chat_id = update.chat().map(|chat| chat.id.0);
                     let stored = match serde_json::to_string(&update) {
                         Ok(payload) => storage.store_update(update_id, chat_id, &payload).await,
