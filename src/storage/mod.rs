@@ -513,20 +513,6 @@ impl Storage {
         .transpose()
     }
 
-    pub async fn coordinator(&self, id: i64) -> anyhow::Result<Option<Coordinator>> {
-        let row = sqlx::query("SELECT id, name FROM coordinators WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|row| {
-            Ok(Coordinator {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-            })
-        })
-        .transpose()
-    }
-
     pub async fn record_relay(
         &self,
         reference: CaseRef,

@@ -36,17 +36,6 @@ impl DeliveryError {
     }
 }
 
-pub async fn deliver_all(
-    bot: &Bot,
-    chat_id: ChatId,
-    replies: &[Reply],
-) -> Result<(), DeliveryError> {
-    for reply in replies {
-        deliver(bot, chat_id, reply).await?;
-    }
-    Ok(())
-}
-
 /// Edits the pressed message when asked to (falling back to a new message
 /// when it cannot be edited), or sends a new one.
 pub async fn deliver(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
