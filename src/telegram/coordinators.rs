@@ -521,13 +521,7 @@ pub async fn on_message(
     update: Update,
     msg: Message,
 ) -> HandlerResult {
-    let id = super::update_id(&update);
-    if shell.storage.is_processed(id).await? {
-        return Ok(());
-    }
-    coordinator_message(&bot, &shell, &msg).await?;
-    shell.storage.mark_processed(id).await?;
-    Ok(())
+    super::at_least_once(&shell, &update, coordinator_message(&bot, &shell, &msg)).await
 }
 
 async fn coordinator_message(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Result<()> {
@@ -636,13 +630,7 @@ async fn relay_to_patient(
 
 /// A coordinator edited a message: the patient's copy changes too.
 pub async fn on_edit(bot: Bot, shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
-    let id = super::update_id(&update);
-    if shell.storage.is_processed(id).await? {
-        return Ok(());
-    }
-    coordinator_edit(&bot, &shell, &msg).await?;
-    shell.storage.mark_processed(id).await?;
-    Ok(())
+    super::at_least_once(&shell, &update, coordinator_edit(&bot, &shell, &msg)).await
 }
 
 async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Result<()> {
@@ -669,13 +657,7 @@ pub async fn on_button(
     update: Update,
     query: CallbackQuery,
 ) -> HandlerResult {
-    let id = super::update_id(&update);
-    if shell.storage.is_processed(id).await? {
-        return Ok(());
-    }
-    coordinator_button(&bot, &shell, &query).await?;
-    shell.storage.mark_processed(id).await?;
-    Ok(())
+    super::at_least_once(&shell, &update, coordinator_button(&bot, &shell, &query)).await
 }
 
 async fn coordinator_button(bot: &Bot, shell: &Shell, query: &CallbackQuery) -> anyhow::Result<()> {

@@ -207,17 +207,33 @@ async fn on_my_chat_member(
     update: Update,
     member: ChatMemberUpdated,
 ) -> HandlerResult {
-    if shell.storage.is_processed(update_id(&update)).await? {
-        return Ok(());
-    }
     let blocked = member.new_chat_member.is_banned() || member.new_chat_member.is_left();
     let chat_id = member.chat.id.0;
-    tracing::info!(chat_id, blocked, "patient changed the bot's membership");
-    shell.storage.set_blocked(chat_id, blocked).await?;
-    if blocked {
-        coordinators::patient_blocked(&bot, &shell, chat_id).await?;
+    at_least_once(&shell, &update, async {
+        tracing::info!(chat_id, blocked, "patient changed the bot's membership");
+        shell.storage.set_blocked(chat_id, blocked).await?;
+        if blocked {
+            coordinators::patient_blocked(&bot, &shell, chat_id).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// For updates whose effects are network calls (coordinators' actions, a
+/// blocked bot): they cannot share a transaction with the processed mark, so
+/// they are skipped when already processed and marked after — at least once.
+pub(crate) async fn at_least_once(
+    shell: &Shell,
+    update: &Update,
+    work: impl std::future::Future<Output = anyhow::Result<()>>,
+) -> HandlerResult {
+    let id = update_id(update);
+    if shell.storage.is_processed(id).await? {
+        return Ok(());
     }
-    shell.storage.mark_processed(update_id(&update)).await?;
+    work.await?;
+    shell.storage.mark_processed(id).await?;
     Ok(())
 }
 
