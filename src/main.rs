@@ -1,5 +1,6 @@
 //! The `navigator` command line: `run` the bot, `check` the content files.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -10,6 +11,7 @@ use patient_navigator::handoff::WorkingHours;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::DEFAULT_DATABASE_URL;
 use patient_navigator::telegram::sender::RateLimits;
+use patient_navigator::telegram::webhook::WebhookOptions;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
@@ -31,6 +33,23 @@ struct ContentDirs {
     /// Folder of dialogue trees and the intake form.
     #[arg(long, env = "DIALOGUES_DIR", default_value = "dialogues")]
     dialogues_dir: PathBuf,
+}
+
+/// Webhook mode (long polling when no URL is given).
+#[derive(clap::Args)]
+struct WebhookArgs {
+    /// Receive updates by webhook at this public HTTPS URL (a TLS proxy in
+    /// front of --listen) instead of long polling.
+    #[arg(long, env = "WEBHOOK_URL")]
+    webhook_url: Option<String>,
+    /// Where the webhook server listens; it serves the URL's path, /healthz
+    /// and /readyz.
+    #[arg(long, env = "WEBHOOK_LISTEN", default_value = "0.0.0.0:8080")]
+    listen: SocketAddr,
+    /// The secret Telegram sends with each update (1-256 of A-Z a-z 0-9 _ -);
+    /// a random one at each start when unset.
+    #[arg(long, env = "WEBHOOK_SECRET", hide_env_values = true)]
+    webhook_secret: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -63,6 +82,8 @@ enum Command {
         /// Do not pace sends to Telegram's limits (only for the local emulator).
         #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
         no_rate_limits: bool,
+        #[command(flatten)]
+        webhook: Box<WebhookArgs>,
         /// Print logs as JSON lines.
         #[arg(long, env = "LOG_JSON")]
         log_json: bool,
@@ -180,6 +201,7 @@ fn main() -> ExitCode {
             working_timezone,
             no_rate_limits,
             retention_days,
+            webhook,
             log_json,
             dirs,
         } => {
@@ -203,6 +225,24 @@ fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             };
+            let WebhookArgs {
+                webhook_url,
+                listen,
+                webhook_secret,
+            } = *webhook;
+            let webhook = match webhook_url.filter(|url| !url.trim().is_empty()) {
+                None => None,
+                Some(url) => match url::Url::parse(url.trim()) {
+                    Ok(url) => Some(WebhookOptions {
+                        secret_token: webhook_secret.filter(|secret| !secret.is_empty()),
+                        ..WebhookOptions::new(url, listen)
+                    }),
+                    Err(err) => {
+                        eprintln!("error: WEBHOOK_URL is not a URL: {err}");
+                        return ExitCode::from(2);
+                    }
+                },
+            };
             let settings = Settings {
                 token,
                 api_url,
@@ -216,6 +256,7 @@ fn main() -> ExitCode {
                 },
                 retention_days,
                 flood_limit: Default::default(),
+                webhook,
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };

@@ -21,6 +21,7 @@ use crate::storage::Storage;
 use crate::telegram::flood::{FloodGuard, FloodLimit};
 use crate::telegram::polling::DurablePolling;
 use crate::telegram::sender::RateLimits;
+use crate::telegram::webhook::{self, WebhookOptions, WebhookServer};
 use crate::telegram::{self, Shell};
 
 /// What the bot needs to run; read from flags and the environment by `main`.
@@ -39,6 +40,8 @@ pub struct Settings {
     pub retention_days: u32,
     /// When a patient's messages count as a flood.
     pub flood_limit: FloodLimit,
+    /// Receive updates by webhook instead of long polling.
+    pub webhook: Option<WebhookOptions>,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
 }
@@ -56,6 +59,8 @@ pub struct RunningBot {
     pub storage: Storage,
     /// The content served, reloaded when its files change.
     pub content: Arc<LiveContent>,
+    /// The webhook server in webhook mode (its bound address, its secret).
+    pub webhook: Option<WebhookServer>,
     _watching: reload::Watching,
 }
 
@@ -63,10 +68,20 @@ impl RunningBot {
     /// Stops taking updates, finishes those in flight, then delivers the
     /// outbox for at most `DRAIN` (what remains is sent at the next start).
     pub async fn stop(self) {
-        if let Ok(done) = self.shutdown.shutdown() {
-            done.await;
+        // Only starts the shutdown: the future `shutdown` returns misses the
+        // wake-up when the dispatcher finishes before it is first polled
+        // (teloxide 0.17), and then never resolves; the dispatcher's own task
+        // is awaited instead. Before the dispatcher has started, it refuses.
+        for _ in 0..250 {
+            if self.shutdown.shutdown().is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
         let _ = self.dispatcher.await;
+        if let Some(server) = &self.webhook {
+            server.stopped().await;
+        }
         self.stop_sending.cancel();
         let _ = self.sender.await;
         self.purging.abort();
@@ -125,17 +140,34 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         stop_sending.clone(),
         DRAIN,
     ));
-    let listener = DurablePolling::start(bot.clone(), storage.clone()).await?;
-    let mut dispatcher = telegram::dispatcher(bot, shell);
+    let mut dispatcher = telegram::dispatcher(bot.clone(), shell);
     let shutdown = dispatcher.shutdown_token();
-    let dispatcher = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                LoggingErrorHandler::with_custom_text("getUpdates failed"),
-            )
-            .await;
-    });
+    let (dispatcher, webhook) = match settings.webhook.clone() {
+        None => {
+            let listener = DurablePolling::start(bot, storage.clone()).await?;
+            let dispatcher = tokio::spawn(async move {
+                dispatcher
+                    .dispatch_with_listener(
+                        listener,
+                        LoggingErrorHandler::with_custom_text("getUpdates failed"),
+                    )
+                    .await;
+            });
+            (dispatcher, None)
+        }
+        Some(options) => {
+            let (listener, server) = webhook::start(bot, storage.clone(), options).await?;
+            let dispatcher = tokio::spawn(async move {
+                dispatcher
+                    .dispatch_with_listener(
+                        listener,
+                        LoggingErrorHandler::with_custom_text("the webhook listener failed"),
+                    )
+                    .await;
+            });
+            (dispatcher, Some(server))
+        }
+    };
     Ok(RunningBot {
         shutdown,
         dispatcher,
@@ -144,6 +176,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         stop_sending,
         storage,
         content: live,
+        webhook,
         _watching: watching,
     })
 }

@@ -234,3 +234,83 @@ async fn export_writes_fhir_and_json_and_is_audited() {
         2
     );
 }
+
+/// SIGTERM: the bot stops taking updates, finishes, drains and exits 0 —
+/// with long polling and with a webhook (which it registers with its secret
+/// and whose /readyz answers).
+#[tokio::test]
+async fn sigterm_stops_gracefully_in_polling_and_webhook_modes() {
+    for webhook in [false, true] {
+        let options = patient_navigator::emulator::EmulatorOptions {
+            local_webhooks: true,
+            ..Default::default()
+        };
+        let emulator = Emulator::start_with(options).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut command = navigator();
+        if webhook {
+            command
+                .env("WEBHOOK_URL", format!("http://127.0.0.1:{port}/telegram"))
+                .env("WEBHOOK_LISTEN", format!("127.0.0.1:{port}"))
+                .env("WEBHOOK_SECRET", "probe-secret");
+        }
+        let child = command
+            .arg("run")
+            .env("TELOXIDE_TOKEN", emulator.token())
+            .env("TELOXIDE_API_URL", emulator.api_url().as_str())
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("b.db").display()),
+            )
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut child = Child(child);
+        let nadia = emulator.private_user(UserSpec {
+            id: 4101,
+            first_name: "Nadia".into(),
+            ..Default::default()
+        });
+        let replies = nadia.say("/start").await;
+        assert!(
+            replies.iter().any(|m| m.text.contains("Nadia")),
+            "webhook={webhook}: {replies:?}"
+        );
+        if webhook {
+            assert_eq!(
+                emulator.webhook().unwrap().secret_token.as_deref(),
+                Some("probe-secret")
+            );
+            let client = reqwest::Client::builder().no_proxy().build().unwrap();
+            let ready = client
+                .get(format!("http://127.0.0.1:{port}/readyz"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(ready.status(), 200);
+        }
+        let terminated = Command::new("kill")
+            .args(["-TERM", &child.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(terminated.success());
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.0.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(15),
+                "webhook={webhook}: no graceful exit"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        assert!(status.success(), "webhook={webhook}: {status:?}");
+    }
+}

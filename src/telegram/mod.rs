@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod flood;
 pub mod polling;
 pub mod sender;
+pub mod webhook;
 
 use std::sync::Arc;
 

@@ -51,6 +51,7 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         rate_limits: patient_navigator::telegram::sender::RateLimits::unlimited(),
         retention_days: 365,
         flood_limit: patient_navigator::telegram::flood::FloodLimit::off(),
+        webhook: None,
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
     };
