@@ -6,8 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use patient_navigator::check::{self, CheckOptions};
+use patient_navigator::content::Content;
 use patient_navigator::export;
+use patient_navigator::graph;
 use patient_navigator::handoff::WorkingHours;
+use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::DEFAULT_DATABASE_URL;
 use patient_navigator::telegram::sender::RateLimits;
@@ -113,6 +116,25 @@ enum Command {
         #[command(flatten)]
         dirs: ContentDirs,
     },
+    /// Talk to the bot in the terminal, as a patient would (built-in Bot API
+    /// emulator: no token, no network). Reads the working files.
+    Chat {
+        /// The patient's language, e.g. ar (en-XA / ar-XB: pseudo-locales).
+        #[arg(long, default_value = "en")]
+        locale: String,
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
+    /// Draw the dialogue trees and the intake form on one page.
+    Graph {
+        #[arg(long, value_enum, default_value = "mermaid")]
+        format: GraphFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
     /// Export a case's answers (FHIR QuestionnaireResponse or plain JSON),
     /// or the intake form as a FHIR Questionnaire.
     Export {
@@ -132,6 +154,12 @@ enum Command {
         #[command(flatten)]
         dirs: ContentDirs,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GraphFormat {
+    Mermaid,
+    Dot,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -156,6 +184,24 @@ fn main() -> ExitCode {
             update_lock,
             dirs,
         } => check(&dirs, locale, format, confirm, update_lock),
+        Command::Chat { locale, dirs } => {
+            let options = ChatOptions::stdio(locale, dirs.locales_dir, dirs.dialogues_dir);
+            match tokio::runtime::Runtime::new()
+                .map_err(anyhow::Error::from)
+                .and_then(|runtime| runtime.block_on(preview::run_chat(options)))
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Graph {
+            format,
+            output,
+            dirs,
+        } => graph(format, output, &dirs),
         Command::Locales { dirs } => {
             let report = check::run(
                 &dirs.locales_dir,
@@ -329,6 +375,33 @@ fn check(
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn graph(format: GraphFormat, output: Option<PathBuf>, dirs: &ContentDirs) -> ExitCode {
+    let content = match Content::load(&dirs.locales_dir, &dirs.dialogues_dir) {
+        Ok(content) => content,
+        Err(problems) => {
+            eprint!("{problems}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let text = match format {
+        GraphFormat::Mermaid => graph::mermaid(&content),
+        GraphFormat::Dot => graph::dot(&content),
+    };
+    match output {
+        Some(path) => match std::fs::write(&path, text) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("error: cannot write {}: {err}", path.display());
+                ExitCode::FAILURE
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
     }
 }
 
