@@ -36,6 +36,8 @@ use crate::telegram::sender::RateLimits;
 /// The simulated patient.
 const USER_ID: i64 = 1001;
 const USER_NAME: &str = "Ana";
+/// How long the bot may take to stop at the end of a session.
+const STOP_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// What `run_chat` needs: the language, the content folders, and the
 /// terminal (or in-memory streams in tests).
@@ -158,7 +160,7 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
     let mut intro = format!(
         "Chatting with the bot as {USER_NAME}, whose Telegram app is in “{locale}”: the bot answers in {shown}."
     );
-    if shown.tag() != locale && !locale.eq_ignore_ascii_case(&shown.tag()) {
+    if !locale.eq_ignore_ascii_case(&shown.tag()) {
         let _ = write!(
             intro,
             "\nThere is no exact “{locale}” folder (the locales are {}), so a patient with this language sees {shown}.",
@@ -180,7 +182,13 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         keyboard: None,
     };
     let result = chat.converse(input).await;
-    bot.stop().await;
+    // A stop that hangs (a full disk, say) must not keep the terminal.
+    if tokio::time::timeout(STOP_TIMEOUT, bot.stop())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the bot did not stop within {STOP_TIMEOUT:?}");
+    }
     drop(emulator);
     result
 }

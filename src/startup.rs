@@ -94,10 +94,6 @@ impl RunningBot {
         self.sender.abort();
         self.purging.abort();
     }
-
-    pub fn shutdown_token(&self) -> ShutdownToken {
-        self.shutdown.clone()
-    }
 }
 
 /// Loads and validates everything, then starts polling and delivering in

@@ -54,10 +54,6 @@ pub struct Shell {
 }
 
 impl Shell {
-    fn rate_limits(&self) -> sender::RateLimits {
-        self.limits
-    }
-
     fn is_coordinator_chat(&self, chat_id: ChatId) -> bool {
         self.coordinator_chat == Some(chat_id)
     }

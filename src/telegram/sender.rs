@@ -192,7 +192,7 @@ pub async fn run(
     stop: CancellationToken,
     drain: Duration,
 ) {
-    let mut limiter = Limiter::new(shell.rate_limits());
+    let mut limiter = Limiter::new(shell.limits);
     let mut deadline: Option<tokio::time::Instant> = None;
     loop {
         if deadline.is_none() && stop.is_cancelled() {
