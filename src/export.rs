@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::content::Content;
 use crate::intake::CaseRef;
 use crate::intake::fhir;
-use crate::storage::{Storage, StoredCase};
+use crate::storage::{Sealer, Storage, StoredCase};
 
 pub struct Request {
     /// `None` exports the Questionnaire.
@@ -18,6 +18,9 @@ pub struct Request {
     pub fhir: bool,
     pub output: Option<PathBuf>,
     pub database_url: String,
+    /// Needed to read a database whose data is encrypted.
+    pub data_key: Option<String>,
+    pub data_keys_old: Option<String>,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
 }
@@ -31,7 +34,12 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
             let reference = CaseRef::parse(reference).with_context(|| {
                 format!("“{reference}” is not a case reference (expected e.g. CF-000123)")
             })?;
-            let storage = Storage::connect(&request.database_url).await?;
+            let sealer = request
+                .data_key
+                .as_deref()
+                .map(|key| Sealer::from_config(key, request.data_keys_old.as_deref()))
+                .transpose()?;
+            let storage = Storage::connect_sealed(&request.database_url, sealer).await?;
             let case = storage
                 .case(reference)
                 .await?

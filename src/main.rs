@@ -28,6 +28,22 @@ struct Cli {
     command: Command,
 }
 
+/// The data keys: what patients write is encrypted at rest with them.
+#[derive(clap::Args, Clone)]
+struct DataKeys {
+    /// `ID:BASE64` of 32 random bytes (`openssl rand -base64 32`).
+    #[arg(long, env = "DATA_KEY", hide_env_values = true)]
+    data_key: Option<String>,
+    /// Retired keys, comma-separated, still needed to read older data.
+    #[arg(long, env = "DATA_KEYS_OLD", hide_env_values = true)]
+    data_keys_old: Option<String>,
+    /// `production` refuses to start without DATA_KEY.
+    #[arg(long = "env", env = "NAVIGATOR_ENV", default_value = "development", value_parser = ["development", "production"])]
+    environment: String,
+    #[arg(skip)]
+    production: bool,
+}
+
 #[derive(clap::Args, Clone)]
 struct ContentDirs {
     /// Folder of Fluent locales, one subfolder per language.
@@ -87,6 +103,8 @@ enum Command {
         no_rate_limits: bool,
         #[command(flatten)]
         webhook: Box<WebhookArgs>,
+        #[command(flatten)]
+        keys: Box<DataKeys>,
         /// Print logs as JSON lines.
         #[arg(long, env = "LOG_JSON")]
         log_json: bool,
@@ -151,6 +169,8 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
+        #[command(flatten)]
+        keys: DataKeys,
         #[command(flatten)]
         dirs: ContentDirs,
     },
@@ -217,6 +237,7 @@ fn main() -> ExitCode {
             format,
             output,
             database_url,
+            keys,
             dirs,
         } => {
             let request = export::Request {
@@ -224,6 +245,8 @@ fn main() -> ExitCode {
                 fhir: matches!(format, ExportFormat::Fhir),
                 output,
                 database_url,
+                data_key: keys.data_key,
+                data_keys_old: keys.data_keys_old,
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };
@@ -250,8 +273,13 @@ fn main() -> ExitCode {
             webhook,
             log_json,
             dirs,
+            keys,
         } => {
             init_logging(log_json);
+            let keys = DataKeys {
+                production: keys.environment == "production",
+                ..*keys
+            };
             let Some(token) = token.filter(|token| !token.trim().is_empty()) else {
                 eprintln!(
                     "error: TELOXIDE_TOKEN is not set.\n\
@@ -302,6 +330,9 @@ fn main() -> ExitCode {
                 },
                 retention_days,
                 flood_limit: Default::default(),
+                data_key: keys.data_key,
+                data_keys_old: keys.data_keys_old,
+                production: keys.production,
                 webhook,
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,

@@ -143,6 +143,9 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         retention_days: 365,
         // One person trying screens quickly is not a flood.
         flood_limit: FloodLimit::off(),
+        data_key: None,
+        data_keys_old: None,
+        production: false,
         webhook: None,
         locales_dir,
         dialogues_dir,

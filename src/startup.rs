@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::content::Content;
 use crate::handoff::WorkingHours;
 use crate::reload::{self, LiveContent};
-use crate::storage::Storage;
+use crate::storage::{Sealer, Storage};
 use crate::telegram::flood::{FloodGuard, FloodLimit};
 use crate::telegram::polling::DurablePolling;
 use crate::telegram::sender::RateLimits;
@@ -40,6 +40,12 @@ pub struct Settings {
     pub retention_days: u32,
     /// When a patient's messages count as a flood.
     pub flood_limit: FloodLimit,
+    /// The key that encrypts patients' data at rest (`ID:BASE64` of 32 bytes).
+    pub data_key: Option<String>,
+    /// Retired keys still needed to read older data, comma-separated.
+    pub data_keys_old: Option<String>,
+    /// Production refuses to start without a data key.
+    pub production: bool,
     /// Receive updates by webhook instead of long polling.
     pub webhook: Option<WebhookOptions>,
     pub locales_dir: PathBuf,
@@ -101,7 +107,8 @@ impl RunningBot {
 pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let content = Content::load(&settings.locales_dir, &settings.dialogues_dir)
         .map_err(|problems| anyhow::anyhow!("{problems}"))?;
-    let storage = Storage::connect(&settings.database_url).await?;
+    let sealer = data_sealer(&settings)?;
+    let storage = Storage::connect_sealed(&settings.database_url, sealer).await?;
     let mut bot = Bot::new(&settings.token);
     if let Some(api_url) = &settings.api_url {
         bot = bot.set_api_url(api_url.clone());
@@ -175,6 +182,31 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         webhook,
         _watching: watching,
     })
+}
+
+/// The data key, required in production: without one, what patients write
+/// would sit unencrypted in the database.
+fn data_sealer(settings: &Settings) -> anyhow::Result<Option<Sealer>> {
+    match settings
+        .data_key
+        .as_deref()
+        .filter(|key| !key.trim().is_empty())
+    {
+        Some(key) => Ok(Some(Sealer::from_config(
+            key,
+            settings.data_keys_old.as_deref(),
+        )?)),
+        None if settings.production => anyhow::bail!(
+            "NAVIGATOR_ENV=production needs DATA_KEY: without it patients' answers and messages would be \
+             stored unencrypted. Generate one with `openssl rand -base64 32` and keep it safe (see README: Data keys)"
+        ),
+        None => {
+            tracing::warn!(
+                "no DATA_KEY: patients' data is stored unencrypted (fine for development only)"
+            );
+            Ok(None)
+        }
+    }
 }
 
 /// Retention, hourly: closed cases past their time, old processed updates.

@@ -36,7 +36,7 @@ impl Storage {
         )
         .bind(update_id)
         .bind(chat_id)
-        .bind(payload)
+        .bind(super::sealing::seal(self.sealer(), payload)?)
         .bind(unix_now())
         .execute(&self.pool)
         .await
@@ -54,7 +54,11 @@ impl Storage {
         .await
         .context("cannot read the inbox")?;
         rows.iter()
-            .map(|row| Ok((row.try_get("update_id")?, row.try_get("payload")?)))
+            .map(|row| {
+                let payload =
+                    super::sealing::open(self.sealer(), &row.try_get::<String, _>("payload")?)?;
+                Ok((row.try_get("update_id")?, payload))
+            })
             .collect()
     }
 
@@ -68,14 +72,14 @@ impl Storage {
     }
 
     pub async fn update_payload(&self, update_id: i64) -> anyhow::Result<Option<String>> {
-        Ok(
-            sqlx::query("SELECT payload FROM inbox WHERE update_id = $1")
-                .bind(update_id)
-                .fetch_optional(&self.pool)
-                .await?
-                .map(|row| row.try_get("payload"))
-                .transpose()?,
-        )
+        sqlx::query("SELECT payload FROM inbox WHERE update_id = $1")
+            .bind(update_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.try_get::<String, _>("payload"))
+            .transpose()?
+            .map(|payload| super::sealing::open(self.sealer(), &payload))
+            .transpose()
     }
 
     /// Starts the work of one update; `None` when it was processed already.
@@ -105,6 +109,7 @@ impl Storage {
         }
         Ok(Some(Work {
             tx,
+            sealer: self.sealer.clone(),
             update_id,
             jobs: Vec::new(),
             in_inbox: processed.is_some(),
@@ -149,7 +154,7 @@ impl Storage {
                 Ok(OutboxJob {
                     id: row.try_get("id")?,
                     chat_id: row.try_get("chat_id")?,
-                    job: row.try_get("job")?,
+                    job: super::sealing::open(self.sealer(), &row.try_get::<String, _>("job")?)?,
                     attempts: row.try_get("attempts")?,
                 })
             })
@@ -197,6 +202,7 @@ impl Storage {
 /// its session, its outgoing jobs, and the mark that it was processed.
 pub struct Work {
     tx: sqlx::Transaction<'static, sqlx::Any>,
+    sealer: Option<std::sync::Arc<super::Sealer>>,
     update_id: i64,
     jobs: Vec<(i64, String)>,
     /// Updates replayed from elsewhere (tests) may not be in the inbox.
@@ -209,11 +215,11 @@ impl Work {
     }
 
     pub async fn load_session(&mut self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        super::load_session_in(&mut self.tx, chat_id).await
+        super::load_session_in(&mut self.tx, self.sealer.as_deref(), chat_id).await
     }
 
     pub async fn save_session(&mut self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
-        super::save_session_in(&mut self.tx, chat_id, session).await
+        super::save_session_in(&mut self.tx, self.sealer.as_deref(), chat_id, session).await
     }
 
     pub async fn create_case(
@@ -222,7 +228,14 @@ impl Work {
         locale: &str,
         submission: &Submission,
     ) -> anyhow::Result<CaseRef> {
-        super::create_case_in(&mut self.tx, chat_id, locale, submission).await
+        super::create_case_in(
+            &mut self.tx,
+            self.sealer.as_deref(),
+            chat_id,
+            locale,
+            submission,
+        )
+        .await
     }
 
     pub async fn reopen_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
@@ -237,7 +250,7 @@ impl Work {
     }
 
     pub async fn patient_data(&mut self, chat_id: i64) -> anyhow::Result<serde_json::Value> {
-        super::patient_data_in(&mut self.tx, chat_id).await
+        super::patient_data_in(&mut self.tx, self.sealer.as_deref(), chat_id).await
     }
 
     pub async fn rate_case(
@@ -266,7 +279,7 @@ impl Work {
             )
             .bind(self.update_id * JOBS_PER_UPDATE + position as i64)
             .bind(*chat_id)
-            .bind(job)
+            .bind(super::sealing::seal(self.sealer.as_deref(), job)?)
             .bind(now)
             .execute(&mut *self.tx)
             .await

@@ -6,6 +6,7 @@
 //! it stores the core's plain data types.
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
@@ -15,8 +16,10 @@ use sqlx::{AnyConnection, AnyPool, Executor, Row};
 use std::collections::BTreeMap;
 
 mod durable;
+pub mod sealing;
 
 pub use durable::{OutboxJob, Work};
+pub use sealing::Sealer;
 
 use crate::dialogue::Session;
 use crate::dialogue::engine::CaseLink;
@@ -38,11 +41,21 @@ pub enum Backend {
 pub struct Storage {
     pool: AnyPool,
     backend: Backend,
+    /// Seals what patients write; `None` stores plaintext (development).
+    sealer: Option<Arc<Sealer>>,
 }
 
 impl Storage {
     /// Connects (creating a SQLite file on first run) and applies migrations.
     pub async fn connect(database_url: &str) -> anyhow::Result<Storage> {
+        Storage::connect_sealed(database_url, None).await
+    }
+
+    /// Connects with a data key: patients' texts are encrypted at rest.
+    pub async fn connect_sealed(
+        database_url: &str,
+        sealer: Option<Sealer>,
+    ) -> anyhow::Result<Storage> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(database_url)?;
         let url = match backend {
@@ -76,7 +89,11 @@ impl Storage {
             .run(&pool)
             .await
             .context("cannot apply database migrations")?;
-        Ok(Storage { pool, backend })
+        Ok(Storage {
+            pool,
+            backend,
+            sealer: sealer.map(Arc::new),
+        })
     }
 
     /// Retention: erases closed cases older than `days` (with their relay
@@ -115,6 +132,10 @@ impl Storage {
         self.backend
     }
 
+    pub(crate) fn sealer(&self) -> Option<&Sealer> {
+        self.sealer.as_deref()
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }
@@ -125,7 +146,7 @@ impl Storage {
             .acquire()
             .await
             .context("cannot reach the database")?;
-        load_session_in(&mut conn, chat_id).await
+        load_session_in(&mut conn, self.sealer(), chat_id).await
     }
 
     pub async fn save_session(&self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
@@ -134,7 +155,7 @@ impl Storage {
             .begin()
             .await
             .context("cannot start a transaction")?;
-        save_session_in(&mut tx, chat_id, session).await?;
+        save_session_in(&mut tx, self.sealer(), chat_id, session).await?;
         tx.commit().await.context("cannot save the session")?;
         Ok(())
     }
@@ -152,8 +173,9 @@ impl Storage {
             .begin()
             .await
             .context("cannot start a transaction")?;
-        let reference = create_case_in(&mut tx, chat_id, &session.locale, submission).await?;
-        save_session_in(&mut tx, chat_id, session).await?;
+        let reference =
+            create_case_in(&mut tx, self.sealer(), chat_id, &session.locale, submission).await?;
+        save_session_in(&mut tx, self.sealer(), chat_id, session).await?;
         tx.commit().await.context("cannot store the case")?;
         Ok(reference)
     }
@@ -168,14 +190,14 @@ impl Storage {
         .await
         .context("cannot load the case")?;
         row.map(|row| {
-            let answers: String = row.try_get("answers")?;
+            let answers = sealing::open(self.sealer(), &row.try_get::<String, _>("answers")?)?;
             Ok(StoredCase {
                 reference: CaseRef(row.try_get("id")?),
                 chat_id: row.try_get("chat_id")?,
                 locale: row.try_get("locale")?,
                 status: row.try_get("status")?,
                 answers: serde_json::from_str(&answers).context("unreadable case answers")?,
-                summary: row.try_get("summary")?,
+                summary: sealing::open(self.sealer(), &row.try_get::<String, _>("summary")?)?,
                 consent_version: row.try_get("consent_version")?,
                 consent_at: row.try_get("consent_at")?,
                 created_at: row.try_get("created_at")?,
@@ -241,7 +263,7 @@ impl Storage {
             .fetch_optional(&self.pool)
             .await
             .context("cannot load the case")?;
-        row.map(|row| case_view_of(&row)).transpose()
+        row.map(|row| case_view_of(&row, self.sealer())).transpose()
     }
 
     pub async fn case_in_thread(&self, thread_id: i64) -> anyhow::Result<Option<CaseView>> {
@@ -252,7 +274,7 @@ impl Storage {
         .fetch_optional(&self.pool)
         .await
         .context("cannot find the topic's case")?;
-        row.map(|row| case_view_of(&row)).transpose()
+        row.map(|row| case_view_of(&row, self.sealer())).transpose()
     }
 
     /// Waiting and assigned cases.
@@ -263,7 +285,9 @@ impl Storage {
         .fetch_all(&self.pool)
         .await
         .context("cannot list open cases")?;
-        rows.iter().map(case_view_of).collect()
+        rows.iter()
+            .map(|row| case_view_of(row, self.sealer()))
+            .collect()
     }
 
     pub async fn case_documents(
@@ -655,7 +679,7 @@ const CASE_VIEW_SELECT: &str =
     "SELECT id, chat_id, locale, status, urgent, coordinator_id, coordinator_name, title, summary,
         queued_at, documents, thread_id FROM cases";
 
-fn case_view_of(row: &sqlx::any::AnyRow) -> anyhow::Result<CaseView> {
+fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
     let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
     let coordinator_name: Option<String> = row.try_get("coordinator_name")?;
     let documents: String = row.try_get("documents")?;
@@ -669,8 +693,8 @@ fn case_view_of(row: &sqlx::any::AnyRow) -> anyhow::Result<CaseView> {
         coordinator: coordinator_id
             .zip(coordinator_name)
             .map(|(id, name)| Coordinator { id, name }),
-        title: row.try_get("title")?,
-        summary: row.try_get("summary")?,
+        title: sealing::open(sealer, &row.try_get::<String, _>("title")?)?,
+        summary: sealing::open(sealer, &row.try_get::<String, _>("summary")?)?,
         queued_at: row.try_get("queued_at")?,
         documents: documents.len(),
         thread_id: row.try_get("thread_id")?,
@@ -693,6 +717,7 @@ pub struct StoredCase {
 
 pub(crate) async fn save_session_in(
     tx: &mut AnyConnection,
+    sealer: Option<&Sealer>,
     chat_id: i64,
     session: &Session,
 ) -> anyhow::Result<()> {
@@ -724,7 +749,7 @@ pub(crate) async fn save_session_in(
                  ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
             )
             .bind(chat_id)
-            .bind(serde_json::to_string(draft)?)
+            .bind(sealing::seal(sealer, &serde_json::to_string(draft)?)?)
             .bind(now)
             .execute(&mut *tx)
             .await
@@ -743,6 +768,7 @@ pub(crate) async fn save_session_in(
 
 pub(crate) async fn load_session_in(
     conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
     chat_id: i64,
 ) -> anyhow::Result<Option<Session>> {
     let row = sqlx::query(
@@ -759,7 +785,10 @@ pub(crate) async fn load_session_in(
     let Some(row) = row else {
         return Ok(None);
     };
-    let draft: Option<String> = row.try_get("draft")?;
+    let draft: Option<String> = row
+        .try_get::<Option<String>, _>("draft")?
+        .map(|stored| sealing::open(sealer, &stored))
+        .transpose()?;
     let intake = draft
         .map(|json| serde_json::from_str::<Draft>(&json))
         .transpose()
@@ -787,6 +816,7 @@ pub(crate) async fn load_session_in(
 /// Numbers and stores a new case, waiting in the queue.
 pub(crate) async fn create_case_in(
     conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
     chat_id: i64,
     locale: &str,
     submission: &Submission,
@@ -806,11 +836,11 @@ pub(crate) async fn create_case_in(
     .bind(number)
     .bind(chat_id)
     .bind(locale)
-    .bind(serde_json::to_string(&submission.answers)?)
-    .bind(&submission.summary)
+    .bind(sealing::seal(sealer, &serde_json::to_string(&submission.answers)?)?)
+    .bind(sealing::seal(sealer, &submission.summary)?)
     .bind(&submission.consent_version)
     .bind(submission.consent_at)
-    .bind(&submission.title)
+    .bind(sealing::seal(sealer, &submission.title)?)
     .bind(serde_json::to_string(&submission.documents)?)
     .bind(now)
     .execute(&mut *conn)
@@ -889,9 +919,10 @@ pub(crate) async fn erase_patient_data_in(
 /// Everything stored about a patient, for /mydata.
 pub(crate) async fn patient_data_in(
     conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
     chat_id: i64,
 ) -> anyhow::Result<serde_json::Value> {
-    let session = load_session_in(conn, chat_id).await?;
+    let session = load_session_in(conn, sealer, chat_id).await?;
     let cases = sqlx::query(
         "SELECT id, locale, status, answers, consent_version, consent_at, created_at, closed_at, rating
          FROM cases WHERE chat_id = $1 ORDER BY id",
@@ -903,7 +934,7 @@ pub(crate) async fn patient_data_in(
     let mut case_list = Vec::new();
     for row in cases {
         let reference = CaseRef(row.try_get("id")?);
-        let answers: String = row.try_get("answers")?;
+        let answers = sealing::open(sealer, &row.try_get::<String, _>("answers")?)?;
         let relayed: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM relayed_messages WHERE case_id = $1")
                 .bind(reference.0)

@@ -1,0 +1,113 @@
+//! Encryption at rest: with a data key, nothing a patient wrote is readable
+//! in the database (drafts, cases, stored updates, queued messages), the
+//! bot works as before, and production refuses to start without a key.
+
+mod common;
+
+use common::bot::{COORDINATOR_CHAT, spawn_bot_with};
+use common::db::TestDb;
+use patient_navigator::storage::{Sealer, Storage};
+use sqlx::Row;
+
+const KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// Every text column of every table, as stored.
+async fn everything_stored(storage: &Storage) -> String {
+    let mut all = String::new();
+    for (table, columns) in [
+        ("intake_drafts", "draft"),
+        ("cases", "answers || summary || title"),
+        ("inbox", "payload"),
+        ("outbox", "job"),
+    ] {
+        for row in sqlx::query(&format!("SELECT {columns} AS text FROM {table}"))
+            .fetch_all(storage.pool())
+            .await
+            .unwrap()
+        {
+            all.push_str(&row.get::<String, _>("text"));
+            all.push('\n');
+        }
+    }
+    all
+}
+
+async fn encrypted_at_rest(db: TestDb) {
+    let bot = spawn_bot_with(db, |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+        settings.data_key = Some(KEY.to_owned());
+    })
+    .await;
+    let zoe = bot.patient(9951, "Zoe", Some("en"));
+    zoe.say("/start").await;
+    zoe.press("📝 Request a case review").await;
+    zoe.press("✅ I agree").await;
+    zoe.press("No, not right now").await;
+    zoe.press("I am the patient").await;
+    zoe.say("Zenobia").await;
+    zoe.say("48").await;
+    let sent = zoe.send_text("/cancel").await;
+    zoe.reaction(&sent).await;
+    let start = zoe.say("/start").await;
+    zoe.press_data(start.last().unwrap().message_id, "a:person")
+        .await;
+    zoe.send_text("my oncologist is Dr Quixotic").await;
+    bot.emulator.wait_idle().await;
+    assert!(
+        bot.emulator
+            .chat_transcript(COORDINATOR_CHAT)
+            .iter()
+            .any(|m| m.text == "my oncologist is Dr Quixotic"),
+        "the bot works as before"
+    );
+
+    let sealed =
+        Storage::connect_sealed(&bot.db.url, Some(Sealer::from_config(KEY, None).unwrap()))
+            .await
+            .unwrap();
+    let raw = everything_stored(&sealed).await;
+    for secret in ["Zenobia", "Quixotic", "\"age\""] {
+        assert!(!raw.contains(secret), "{secret} readable in the database");
+    }
+    assert!(raw.contains("enc1:k1:"));
+    let case = sealed.cases_of(9951).await.unwrap()[0];
+    let stored = sealed.case(case).await.unwrap().unwrap();
+    assert!(
+        stored.summary.contains("Zenobia"),
+        "opens with the key: {}",
+        stored.summary
+    );
+
+    let keyless = Storage::connect(&bot.db.url).await.unwrap();
+    let err = keyless.case(case).await.unwrap_err().to_string();
+    assert!(err.contains("set DATA_KEY"), "{err}");
+}
+
+#[tokio::test]
+async fn patient_data_is_encrypted_at_rest_on_sqlite() {
+    encrypted_at_rest(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn patient_data_is_encrypted_at_rest_on_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        encrypted_at_rest(db).await;
+    }
+}
+
+#[test]
+fn production_refuses_to_start_without_a_data_key() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_navigator"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run"])
+        .env("TELOXIDE_TOKEN", "123:abc")
+        .env("TELOXIDE_API_URL", "http://127.0.0.1:9/")
+        .env("NAVIGATOR_ENV", "production")
+        .env_remove("DATA_KEY")
+        .env("DATABASE_URL", "sqlite::memory:")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("needs DATA_KEY"), "{stderr}");
+}
