@@ -99,6 +99,13 @@ async fn mydata_exports_only_the_patients_own_data_and_delete_erases_it() {
     );
 
     let storage = Storage::connect(&bot.db.url).await.unwrap();
+    let exports: i64 =
+        sqlx::query("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'data-export'")
+            .fetch_one(storage.pool())
+            .await
+            .unwrap()
+            .get("n");
+    assert_eq!(exports, 1, "the data access is audited");
     let case = storage.cases_of(9701).await.unwrap()[0];
     let topic_copy = storage
         .topic_copy(

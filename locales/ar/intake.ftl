@@ -191,6 +191,7 @@ intake-error-country = لم أتمكّن من العثور على هذا الب�
 intake-error-choose-one = يُرجى اختيار خيار واحد على الأقل، ثم الضغط على «تم».
 intake-error-expected-file = يُرجى إرسال صورة أو ملف PDF، أو الضغط على «تم».
 intake-error-file-type = لا يمكنني قبول سوى الصور وملفات PDF.
+intake-error-file-too-large = هذا الملف كبير جدًا (أكثر من { $max } ميغابايت). يُرجى إرسال صورة أو ملف PDF أصغر، أو تقسيم التقرير.
 intake-error-too-many-files = الحدّ الأقصى لعدد المستندات التي يمكنكم إرسالها هو { $max }. اضغطوا على «تم» للمتابعة.
 intake-country-matches = هل تقصدون أحد هذه البلدان؟
 

@@ -184,6 +184,7 @@ intake-error-country = I could not find this country. Please check the spelling,
 intake-error-choose-one = Please choose at least one option, then tap Done.
 intake-error-expected-file = Please send a photo or a PDF file, or tap Done.
 intake-error-file-type = I can only accept photos and PDF files.
+intake-error-file-too-large = This file is too large (over { $max } MB). Please send a smaller photo or PDF, or split the report.
 intake-error-too-many-files = You can send up to { $max } documents. Tap Done to continue.
 intake-country-matches = Did you mean one of these?
 

@@ -187,6 +187,7 @@ intake-error-country = No he encontrado este país. Compruebe cómo está escrit
 intake-error-choose-one = Elija al menos una opción y luego toque «Listo».
 intake-error-expected-file = Envíe una foto o un archivo PDF, o toque «Listo».
 intake-error-file-type = Solo puedo aceptar fotos y archivos PDF.
+intake-error-file-too-large = Este archivo es demasiado grande (más de { $max } MB). Envíe una foto o un PDF más pequeño, o divida el informe.
 intake-error-too-many-files = Puede enviar hasta { $max } documentos. Toque «Listo» para continuar.
 intake-country-matches = ¿Quiso decir uno de estos?
 

@@ -187,6 +187,7 @@ intake-error-country = Je n’ai pas trouvé ce pays. Veuillez vérifier l’ort
 intake-error-choose-one = Veuillez choisir au moins une option, puis appuyez sur « Terminé ».
 intake-error-expected-file = Veuillez envoyer une photo ou un fichier PDF, ou appuyer sur « Terminé ».
 intake-error-file-type = Je ne peux accepter que des photos et des fichiers PDF.
+intake-error-file-too-large = Ce fichier est trop volumineux (plus de { $max } Mo). Envoyez une photo ou un PDF plus petit, ou divisez le compte rendu.
 intake-error-too-many-files = Vous pouvez envoyer jusqu’à { $max } documents. Appuyez sur « Terminé » pour continuer.
 intake-country-matches = Vouliez-vous dire l’un de ces pays ?
 

@@ -185,6 +185,7 @@ intake-error-country = 我找不到这个国家。请检查输入是否正确，
 intake-error-choose-one = 请至少选择一项，然后点击“完成”。
 intake-error-expected-file = 请发送照片或 PDF 文件，或点击“完成”。
 intake-error-file-type = 我只能接收照片和 PDF 文件。
+intake-error-file-too-large = 此文件太大（超过 { $max } MB）。请发送较小的照片或 PDF，或将报告拆分后发送。
 intake-error-too-many-files = 您最多可以发送 { $max } 份文件。请点击“完成”继续。
 intake-country-matches = 您是指以下其中一个吗？
 

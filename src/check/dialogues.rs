@@ -46,6 +46,7 @@ pub(crate) const CODE_FORMATTED: &[&str] = &[
     "intake-error-expected-file",
     "intake-error-expected-text",
     "intake-error-file-type",
+    "intake-error-file-too-large",
     "intake-error-future",
     "intake-error-month-year",
     "intake-error-not-a-number",

@@ -17,6 +17,9 @@ use super::countries::{self, Search};
 use super::form::{Field, Form, Kind};
 use super::values::{self, MonthYear, Phone, ValueError};
 
+/// Largest document accepted (Telegram lets bots download up to 20 MB).
+pub const MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
 /// One stored answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
@@ -581,6 +584,10 @@ impl Turn<'_> {
     }
 
     fn receive_file(&mut self, max: usize, document: Document) {
+        if document.size.is_some_and(|size| size > MAX_FILE_BYTES) {
+            let megabytes = (MAX_FILE_BYTES / (1024 * 1024)) as i64;
+            return self.fail("intake-error-file-too-large", &[("max", megabytes)]);
+        }
         let received = self.draft().files.len();
         if received >= max {
             return self.fail("intake-error-too-many-files", &[("max", max as i64)]);
@@ -1249,6 +1256,17 @@ mod tests {
         assert!(filler.said("intake-error-expected-file"));
         filler.send(IntakeInput::UnacceptedFile);
         assert!(filler.said("intake-error-file-type"));
+        let huge = Document {
+            size: Some(MAX_FILE_BYTES + 1),
+            ..pdf("huge")
+        };
+        filler.send(IntakeInput::File(huge));
+        assert!(
+            filler.last_html().contains("20 MB") || filler.last_html().contains("20 МБ"),
+            "{}",
+            filler.last_html()
+        );
+        assert!(filler.draft.as_ref().unwrap().files.is_empty(), "not kept");
         for i in 0..10 {
             filler.send(IntakeInput::File(pdf(&format!("f{i}"))));
         }

@@ -262,6 +262,19 @@ impl Work {
         super::rate_case_in(&mut self.tx, reference, chat_id, stars).await
     }
 
+    /// Appends to the audit log inside this update's transaction.
+    pub async fn audit(&mut self, actor: &str, action: &str) -> anyhow::Result<()> {
+        let at_ms = super::unix_now_ms();
+        sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, NULL, NULL, $2, $3, '')")
+            .bind(at_ms)
+            .bind(actor)
+            .bind(action)
+            .execute(&mut *self.tx)
+            .await
+            .context("cannot write the audit log")?;
+        Ok(())
+    }
+
     /// Queues something to send once the work is committed.
     pub fn push(&mut self, chat_id: i64, job: String) {
         self.jobs.push((chat_id, job));

@@ -349,6 +349,7 @@ async fn converse(
             }
             Effect::ExportMyData => {
                 let data = work.patient_data(chat_id.0).await?;
+                work.audit("patient", "data-export").await?;
                 afterwards.push(Job::Document {
                     name: "my-data.json".to_owned(),
                     content: serde_json::to_string_pretty(&data)?,
