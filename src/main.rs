@@ -12,7 +12,7 @@ use patient_navigator::graph;
 use patient_navigator::handoff::WorkingHours;
 use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::startup::{self, Settings};
-use patient_navigator::storage::DEFAULT_DATABASE_URL;
+use patient_navigator::storage::{DEFAULT_DATABASE_URL, Storage, redact};
 use patient_navigator::telegram::sender::RateLimits;
 use patient_navigator::telegram::webhook::WebhookOptions;
 use tracing_subscriber::EnvFilter;
@@ -129,6 +129,19 @@ enum Command {
         #[command(flatten)]
         dirs: ContentDirs,
     },
+    /// A consistent online backup of the SQLite database into a new file
+    /// (PostgreSQL: use pg_dump, see README).
+    Backup {
+        path: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+    /// Restore a backup file into an empty database (SQLite or PostgreSQL).
+    Restore {
+        path: PathBuf,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// Per locale: translated, missing, outdated and obsolete messages.
     Locales {
         #[command(flatten)]
@@ -222,6 +235,21 @@ fn main() -> ExitCode {
             output,
             dirs,
         } => graph(format, output, &dirs),
+        Command::Backup { path, database_url } => block_on(async move {
+            let storage = Storage::connect(&database_url).await?;
+            storage.backup_to(&path).await?;
+            println!("ok: backup written to {}", path.display());
+            Ok(())
+        }),
+        Command::Restore { path, database_url } => block_on(async move {
+            anyhow::ensure!(path.exists(), "{} does not exist", path.display());
+            // Opening migrates an older backup up to this version first.
+            let backup = Storage::connect(&format!("sqlite://{}", path.display())).await?;
+            let target = Storage::connect(&database_url).await?;
+            let rows = target.restore_from(&backup).await?;
+            println!("ok: {rows} rows restored into {}", redact(&database_url));
+            Ok(())
+        }),
         Command::Locales { dirs } => {
             let report = check::run(
                 &dirs.locales_dir,
@@ -406,6 +434,20 @@ fn check(
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Runs a command's async work and turns its error into a plain message.
+fn block_on(work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
+    match tokio::runtime::Runtime::new()
+        .map_err(anyhow::Error::from)
+        .and_then(|runtime| runtime.block_on(work))
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use sqlx::{AnyConnection, AnyPool, Executor, Row};
 
 use std::collections::BTreeMap;
 
+pub mod backup;
 mod durable;
 pub mod sealing;
 
