@@ -5,7 +5,8 @@ use std::fs;
 use std::path::Path;
 
 fn settings_in_code() -> Vec<String> {
-    let main = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")).unwrap();
+    let main =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")).unwrap();
     let mut names: Vec<String> = main
         .split("env = \"")
         .skip(1)
@@ -28,9 +29,17 @@ fn every_setting_is_documented() {
         if name == "NO_RATE_LIMITS" {
             continue; // emulator-only, hidden on purpose (still in .env.example)
         }
-        assert!(readme.contains(&format!("| `{name}` |")), "{name} is missing from the README's configuration table");
+        assert!(
+            readme.contains(&format!("| `{name}` |")),
+            "{name} is missing from the README's configuration table"
+        );
     }
     for name in &settings {
-        assert!(example.lines().any(|line| line.starts_with(&format!("{name}="))), "{name} is missing from .env.example");
+        assert!(
+            example
+                .lines()
+                .any(|line| line.starts_with(&format!("{name}="))),
+            "{name} is missing from .env.example"
+        );
     }
 }
