@@ -855,7 +855,13 @@ impl Turn<'_> {
         let Some(field) = self.current_field().cloned() else {
             return;
         };
-        let html = format!("{}\n\n✓ <b>{shown}</b>", self.text(&field.prompt));
+        // A label that starts with its own mark (✅, ✖) needs no second one.
+        let mark = if shown.starts_with(char::is_alphanumeric) {
+            "✓ "
+        } else {
+            ""
+        };
+        let html = format!("{}\n\n{mark}<b>{shown}</b>", self.text(&field.prompt));
         self.replies.push(Reply::new(
             html,
             Keyboard::None,
