@@ -36,49 +36,34 @@ impl DeliveryError {
     }
 }
 
-/// Edits the pressed message when asked to (falling back to a new message
-/// when it cannot be edited), or sends a new one.
+/// `deliver_once` with bounded retries (for notices sent outside the outbox).
 pub async fn deliver(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
+    with_retries(|| deliver_once(bot, chat_id, reply))
+        .await
+        .map_err(DeliveryError::of)
+}
+
+/// Edits the pressed message when asked to (falling back to a new message
+/// when it cannot be edited), or sends a new one; tries once.
+pub async fn deliver_once(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), RequestError> {
     let editable = matches!(reply.keyboard, Keyboard::None | Keyboard::Inline(_));
     if let (Placement::Replace(message_id), true) = (reply.placement, editable) {
-        match with_retries(|| edit(bot, chat_id, message_id, reply)).await {
+        match edit(bot, chat_id, message_id, reply).await {
             Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
-            Err(err) if is_permanent_refusal(&err) => return Err(DeliveryError::Blocked),
+            Err(err)
+                if is_permanent_refusal(&err)
+                    || is_transient(&err)
+                    || matches!(err, RequestError::RetryAfter(_)) =>
+            {
+                return Err(err);
+            }
             Err(err) => {
                 // Too old, deleted, or otherwise not editable: send it anew.
                 tracing::debug!(chat_id = chat_id.0, error = %err, "edit failed; sending a new message");
             }
         }
     }
-    with_retries(|| send(bot, chat_id, None, reply))
-        .await
-        .map(drop)
-        .map_err(DeliveryError::of)
-}
-
-/// Like `deliver`, trying once: the outbox sender schedules the retries.
-pub async fn deliver_once(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
-    let editable = matches!(reply.keyboard, Keyboard::None | Keyboard::Inline(_));
-    if let (Placement::Replace(message_id), true) = (reply.placement, editable) {
-        match edit(bot, chat_id, message_id, reply).await {
-            Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
-            Err(err) if is_permanent_refusal(&err) => return Err(DeliveryError::Blocked),
-            Err(
-                err
-                @ (RequestError::RetryAfter(_) | RequestError::Network(_) | RequestError::Io(_)),
-            ) => {
-                return Err(DeliveryError::GaveUp(err));
-            }
-            Err(err) if is_transient(&err) => return Err(DeliveryError::GaveUp(err)),
-            Err(err) => {
-                tracing::debug!(chat_id = chat_id.0, error = %err, "edit failed; sending a new message");
-            }
-        }
-    }
-    send(bot, chat_id, None, reply)
-        .await
-        .map(drop)
-        .map_err(DeliveryError::of)
+    send(bot, chat_id, None, reply).await.map(drop)
 }
 
 /// Sends one message (into a forum topic when `thread` is set).

@@ -20,26 +20,66 @@ use crate::storage::Storage;
 /// How long one getUpdates long poll waits for news.
 const LONG_POLL_SECONDS: u32 = 10;
 
-/// Feeds the dispatcher from the durable poller.
-pub struct DurablePolling {
+/// Feeds the dispatcher from background tasks that receive updates (the
+/// durable poller, or the webhook server) through a channel.
+pub struct ChannelListener {
     updates: mpsc::Receiver<Update>,
     stop: StopToken,
-    poller: tokio::task::JoinHandle<()>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
-impl Drop for DurablePolling {
-    /// A dropped listener (a crash, a kill) leaves no poller behind: one
-    /// still confirming updates nobody handles would lose them.
-    fn drop(&mut self) {
-        self.poller.abort();
+impl ChannelListener {
+    pub fn new(
+        updates: mpsc::Receiver<Update>,
+        stop: StopToken,
+        tasks: Vec<tokio::task::JoinHandle<()>>,
+    ) -> Self {
+        ChannelListener {
+            updates,
+            stop,
+            tasks,
+        }
     }
 }
+
+impl Drop for ChannelListener {
+    /// A dropped listener (a crash, a kill) leaves no receiver behind: one
+    /// still confirming updates nobody handles would lose them.
+    fn drop(&mut self) {
+        self.stop.stop();
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+impl<'a> AsUpdateStream<'a> for ChannelListener {
+    type StreamErr = Infallible;
+    type Stream = BoxStream<'a, Result<Update, Infallible>>;
+
+    fn as_stream(&'a mut self) -> Self::Stream {
+        futures::stream::poll_fn(move |cx| self.updates.poll_recv(cx))
+            .map(Ok)
+            .boxed()
+    }
+}
+
+impl UpdateListener for ChannelListener {
+    type Err = Infallible;
+
+    fn stop_token(&mut self) -> StopToken {
+        self.stop.clone()
+    }
+}
+
+/// The durable long poller.
+pub struct DurablePolling;
 
 impl DurablePolling {
     /// Starts polling in the background. Stopping the returned listener
     /// (the dispatcher does on shutdown) ends the poller after its current
     /// long poll; updates it has stored but not handed out stay in the inbox.
-    pub async fn start(bot: Bot, storage: Storage) -> anyhow::Result<DurablePolling> {
+    pub async fn start(bot: Bot, storage: Storage) -> anyhow::Result<ChannelListener> {
         bot.delete_webhook().await?;
         let replay = storage.unprocessed_updates().await?;
         let mut offset = storage.last_update_id().await?.map_or(0, |last| last + 1);
@@ -115,29 +155,6 @@ impl DurablePolling {
                 }
             }
         });
-        Ok(DurablePolling {
-            updates,
-            stop,
-            poller,
-        })
-    }
-}
-
-impl<'a> AsUpdateStream<'a> for DurablePolling {
-    type StreamErr = Infallible;
-    type Stream = BoxStream<'a, Result<Update, Infallible>>;
-
-    fn as_stream(&'a mut self) -> Self::Stream {
-        futures::stream::poll_fn(move |cx| self.updates.poll_recv(cx))
-            .map(Ok)
-            .boxed()
-    }
-}
-
-impl UpdateListener for DurablePolling {
-    type Err = Infallible;
-
-    fn stop_token(&mut self) -> StopToken {
-        self.stop.clone()
+        Ok(ChannelListener::new(updates, stop, vec![poller]))
     }
 }

@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use teloxide::prelude::*;
-use teloxide::{ApiError, RequestError};
+use teloxide::RequestError;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::coordinators;
-use super::delivery::{self, DeliveryError};
+use super::delivery;
 use super::{Shell, set_chat_commands};
 use crate::intake::CaseRef;
 use crate::reply::Reply;
@@ -336,11 +336,11 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
     match job {
         Job::Reply { reply } => match delivery::deliver_once(bot, chat, reply).await {
             Ok(()) => Done::Sent,
-            Err(DeliveryError::Blocked) => {
+            Err(err) if delivery::is_permanent_refusal(&err) => {
                 patient_unreachable(bot, shell, chat_id).await;
                 Done::Drop("the patient blocked the bot".to_owned())
             }
-            Err(DeliveryError::GaveUp(err)) => classify(&err),
+            Err(err) => classify(&err),
         },
         Job::AnswerCallback { query_id, text } => {
             let mut request =
@@ -411,21 +411,7 @@ async fn patient_unreachable(bot: &Bot, shell: &Shell, chat_id: i64) {
 fn classify(err: &RequestError) -> Done {
     match err {
         RequestError::RetryAfter(after) => Done::Later(after.duration()),
-        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
-            Done::Later(Duration::from_secs(2))
-        }
-        RequestError::Api(ApiError::Unknown(description))
-            if [
-                "Internal Server Error",
-                "Bad Gateway",
-                "Gateway Timeout",
-                "Service Unavailable",
-            ]
-            .iter()
-            .any(|transient| description.contains(transient)) =>
-        {
-            Done::Later(Duration::from_secs(2))
-        }
+        err if delivery::is_transient(err) => Done::Later(Duration::from_secs(2)),
         other => Done::Drop(other.to_string()),
     }
 }

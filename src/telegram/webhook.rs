@@ -30,8 +30,6 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::{get, post};
 use bytes::Bytes;
-use futures::StreamExt;
-use futures::stream::BoxStream;
 use subtle::ConstantTimeEq;
 use teloxide::payloads::SetWebhookSetters;
 use teloxide::prelude::*;
@@ -39,9 +37,9 @@ use teloxide::stop::{StopFlag, StopToken, mk_stop_token};
 use teloxide::types::{AllowedUpdate, UpdateKind};
 use teloxide::update_listeners::{AsUpdateStream, UpdateListener};
 use tokio::sync::{Mutex, OwnedMutexGuard, mpsc, watch};
-use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use super::polling::ChannelListener;
 use crate::storage::Storage;
 
 /// The header Telegram sends the secret token in.
@@ -112,22 +110,10 @@ impl std::fmt::Debug for WebhookOptions {
 /// dispatcher does on shutdown) shuts the server down gracefully; the
 /// stream ends once the requests in flight have been handed out.
 pub struct WebhookListener {
-    updates: mpsc::Receiver<Update>,
-    stop: StopToken,
-    server: JoinHandle<()>,
-    replay: JoinHandle<()>,
+    /// Dropping it stops the server and the replay: requests still arriving
+    /// on open connections get 503, so Telegram sends them again.
+    channel: ChannelListener,
     local_addr: SocketAddr,
-}
-
-impl Drop for WebhookListener {
-    /// A dropped listener (a crash, a kill) leaves no server behind taking
-    /// updates nobody handles; requests still arriving on open connections
-    /// get 503, so Telegram sends them again.
-    fn drop(&mut self) {
-        self.stop.stop();
-        self.server.abort();
-        self.replay.abort();
-    }
 }
 
 impl WebhookListener {
@@ -140,12 +126,10 @@ impl WebhookListener {
 
 impl<'a> AsUpdateStream<'a> for WebhookListener {
     type StreamErr = Infallible;
-    type Stream = BoxStream<'a, Result<Update, Infallible>>;
+    type Stream = <ChannelListener as AsUpdateStream<'a>>::Stream;
 
     fn as_stream(&'a mut self) -> Self::Stream {
-        futures::stream::poll_fn(move |cx| self.updates.poll_recv(cx))
-            .map(Ok)
-            .boxed()
+        self.channel.as_stream()
     }
 }
 
@@ -153,7 +137,7 @@ impl UpdateListener for WebhookListener {
     type Err = Infallible;
 
     fn stop_token(&mut self) -> StopToken {
-        self.stop.clone()
+        self.channel.stop_token()
     }
 }
 
@@ -281,10 +265,7 @@ pub async fn start_on(
     let server = tokio::spawn(serve(socket, app, hook.clone(), stopping, done_tx));
     // Dropped on an error below: stops the server and the replay.
     let listener = WebhookListener {
-        updates,
-        stop,
-        server,
-        replay,
+        channel: ChannelListener::new(updates, stop, vec![server, replay]),
         local_addr,
     };
 
