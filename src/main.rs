@@ -13,6 +13,7 @@ use patient_navigator::handoff::WorkingHours;
 use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::{DEFAULT_DATABASE_URL, Storage, redact};
+use patient_navigator::telegram::flood::FloodLimit;
 use patient_navigator::telegram::sender::RateLimits;
 use patient_navigator::telegram::webhook::WebhookOptions;
 use tracing_subscriber::EnvFilter;
@@ -98,7 +99,8 @@ enum Command {
         /// this many days.
         #[arg(long, env = "RETENTION_DAYS", default_value_t = 365)]
         retention_days: u32,
-        /// Do not pace sends to Telegram's limits (only for the local emulator).
+        /// Neither pace sends to Telegram's limits nor slow fast typists
+        /// (only for machine-speed load against the local emulator).
         #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
         no_rate_limits: bool,
         #[command(flatten)]
@@ -108,6 +110,10 @@ enum Command {
         /// Print logs as JSON lines.
         #[arg(long, env = "LOG_JSON")]
         log_json: bool,
+        /// Serve Prometheus metrics at /metrics on this address, e.g.
+        /// 127.0.0.1:9090 (off when unset; keep it off the public internet).
+        #[arg(long, env = "METRICS_LISTEN")]
+        metrics_listen: Option<SocketAddr>,
         #[command(flatten)]
         dirs: ContentDirs,
     },
@@ -300,6 +306,7 @@ fn main() -> ExitCode {
             retention_days,
             webhook,
             log_json,
+            metrics_listen,
             dirs,
             keys,
         } => {
@@ -357,13 +364,18 @@ fn main() -> ExitCode {
                     RateLimits::default()
                 },
                 retention_days,
-                flood_limit: Default::default(),
+                flood_limit: if no_rate_limits {
+                    FloodLimit::off()
+                } else {
+                    FloodLimit::default()
+                },
                 data_key: keys.data_key,
                 data_keys_old: keys.data_keys_old,
                 production: keys.production,
                 webhook,
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
+                metrics_listen,
             };
             run(settings)
         }

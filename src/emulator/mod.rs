@@ -335,6 +335,19 @@ impl Emulator {
         self.shared.world().calls.clone()
     }
 
+    /// Calls from the `from`-th on (for tools that follow the bot's calls
+    /// as they happen, such as the load benchmark), and the next index.
+    pub fn calls_since(&self, from: usize) -> (Vec<RecordedCall>, usize) {
+        let w = self.shared.world();
+        let new = w.calls.get(from..).map(<[_]>::to_vec).unwrap_or_default();
+        (new, w.calls.len())
+    }
+
+    /// Changes whenever anything happens (calls, updates): wakes followers.
+    pub fn activity(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.shared.activity.subscribe()
+    }
+
     /// Calls of one method (case-insensitive).
     pub fn calls_to(&self, method: &str) -> Vec<RecordedCall> {
         self.shared

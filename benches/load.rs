@@ -1,0 +1,1079 @@
+//! Load benchmark: the real `navigator` binary and a bare teloxide echo bot,
+//! each a separate process talking to the built-in Bot API emulator, driven
+//! by simulated patients (and coordinators) in this process.
+//!
+//! `cargo bench --bench load` (options after `--`; `-- --help` lists them).
+//! For each database backend it reports: start to first answered update
+//! (with the seeded database), full journeys' updates per second and
+//! update-to-reply latency, the latency at a fixed offered rate, peak RSS,
+//! database size per case; then the echo bot's figures through the same
+//! emulator, and our throughput as a ratio of the echo bot's.
+//!
+//! A journey: /start, two screens of the resistance tree, the whole intake
+//! form with a PDF, submit; a coordinator takes the case from its card and
+//! writes; the patient writes twice; the coordinator closes; the patient
+//! rates. Steps wait for the bot's answer and then for a quiet moment, as a
+//! person reading would (but at machine speed).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use patient_navigator::emulator::{
+    ChatKind, Emulator, EmulatorOptions, RecordedCall, Sent, UserHandle, UserSpec,
+};
+use patient_navigator::storage::Storage;
+use serde_json::Value;
+use sqlx::{Connection, Executor};
+use tokio::sync::Notify;
+
+/// The coordinators' forum supergroup.
+const GROUP: i64 = -1_001_234_567_890;
+/// Set in the environment of the echo bot's process (this binary again).
+const ROLE_ENV: &str = "LOAD_BENCH_ROLE";
+/// How long any single wait may take before the run is declared stuck.
+const STUCK: Duration = Duration::from_secs(120);
+
+#[derive(Parser, Debug, Clone)]
+#[command(about = "Load benchmark of the navigator bot against the Bot API emulator")]
+struct Args {
+    /// Journeys in all, each a new patient; all run at once.
+    #[arg(long, default_value_t = 1000)]
+    journeys: usize,
+    /// Cases stored before the bot starts (memory and start-up with a full database).
+    #[arg(long, default_value_t = 10_000)]
+    seed_cases: usize,
+    /// Updates per second offered in the fixed-rate latency run.
+    #[arg(long, default_value_t = 300)]
+    rate: usize,
+    /// Length of the fixed-rate run, seconds.
+    #[arg(long, default_value_t = 10)]
+    rate_seconds: u64,
+    /// Database backends to run: sqlite, postgres.
+    #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+    backends: Vec<String>,
+    /// A PostgreSQL database to create the benchmark's database from.
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    postgres_admin_url: String,
+    /// Quiet time, ms, that ends a step once the bot answered.
+    #[arg(long, default_value_t = 15)]
+    quiet_ms: u64,
+    /// Start-ups measured (the median is reported).
+    #[arg(long, default_value_t = 5)]
+    starts: usize,
+    /// Another `navigator` binary to measure (e.g. one built with
+    /// `--profile profiling` for a profiler); default: this build's.
+    #[arg(long)]
+    navigator_bin: Option<PathBuf>,
+    /// Passed by `cargo bench`.
+    #[arg(long, hide = true)]
+    bench: bool,
+}
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    if std::env::var(ROLE_ENV).as_deref() == Ok("echo") {
+        return runtime.block_on(echo_bot());
+    }
+    let args = Args::parse();
+    runtime.block_on(run(args))
+}
+
+// ----- the baseline: a bare teloxide echo bot -----------------------------------
+
+async fn echo_bot() -> anyhow::Result<()> {
+    use teloxide::prelude::*;
+    let token = std::env::var("TELOXIDE_TOKEN")?;
+    let url = std::env::var("TELOXIDE_API_URL")?.parse()?;
+    let bot = Bot::new(token).set_api_url(url);
+    let handler = Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
+        bot.send_message(msg.chat.id, msg.text().unwrap_or("?"))
+            .await?;
+        respond(())
+    });
+    Dispatcher::builder(bot, handler).build().dispatch().await;
+    Ok(())
+}
+
+// ----- following the bot's calls ---------------------------------------------------
+
+/// Where a bot call belongs, for the simulated people waiting on it.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+enum Key {
+    /// A call into a private chat.
+    Chat(i64),
+    /// A call into a topic of the coordinators' group.
+    Thread(i64),
+    /// A copy of (chat, message).
+    Source(i64, i64),
+    /// The answer to a callback query.
+    Callback(String),
+    /// A case card with its Take button, posted in the group.
+    Cards,
+}
+
+#[derive(Default)]
+struct Mailbox {
+    calls: Vec<Arc<RecordedCall>>,
+    notify: Arc<Notify>,
+}
+
+/// Sorts every successful bot call into mailboxes as the emulator records it.
+#[derive(Default)]
+struct Tracker {
+    boxes: Mutex<HashMap<Key, Mailbox>>,
+}
+
+impl Tracker {
+    fn start(emulator: Arc<Emulator>) -> (Arc<Tracker>, tokio::task::JoinHandle<()>) {
+        let tracker = Arc::new(Tracker::default());
+        let follower = tracker.clone();
+        let task = tokio::spawn(async move {
+            let mut activity = emulator.activity();
+            let mut next = 0;
+            loop {
+                let (calls, upto) = emulator.calls_since(next);
+                next = upto;
+                for call in calls {
+                    follower.sort(Arc::new(call));
+                }
+                if activity.changed().await.is_err() {
+                    return;
+                }
+            }
+        });
+        (tracker, task)
+    }
+
+    fn sort(&self, call: Arc<RecordedCall>) {
+        if call.status != 200 {
+            return;
+        }
+        let p = &call.params;
+        let mut keys = Vec::new();
+        if let Some(chat) = p.get("chat_id").and_then(Value::as_i64) {
+            if chat == GROUP {
+                if let Some(thread) = p.get("message_thread_id").and_then(Value::as_i64) {
+                    keys.push(Key::Thread(thread));
+                }
+                if call.method == "sendMessage" && p["reply_markup"].to_string().contains("q:take:")
+                {
+                    keys.push(Key::Cards);
+                }
+            } else {
+                keys.push(Key::Chat(chat));
+            }
+        }
+        if let (Some(from), Some(message)) = (
+            p.get("from_chat_id").and_then(Value::as_i64),
+            p.get("message_id").and_then(Value::as_i64),
+        ) {
+            keys.push(Key::Source(from, message));
+        }
+        if let Some(id) = p.get("callback_query_id").and_then(Value::as_str) {
+            keys.push(Key::Callback(id.to_owned()));
+        }
+        let mut boxes = self.boxes.lock().unwrap();
+        for key in keys {
+            let mailbox = boxes.entry(key).or_default();
+            mailbox.calls.push(call.clone());
+            mailbox.notify.notify_one();
+        }
+    }
+
+    /// The `seen`-th call under `key`, waiting up to `wait` for it.
+    async fn next(&self, key: &Key, seen: &mut usize, wait: Duration) -> Option<Arc<RecordedCall>> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let notify = {
+                let mut boxes = self.boxes.lock().unwrap();
+                let mailbox = boxes.entry(key.clone()).or_default();
+                if let Some(call) = mailbox.calls.get(*seen) {
+                    *seen += 1;
+                    return Some(call.clone());
+                }
+                mailbox.notify.clone()
+            };
+            if tokio::time::timeout_at(deadline, notify.notified())
+                .await
+                .is_err()
+            {
+                return None;
+            }
+        }
+    }
+
+    /// The first call under `key` made at or after `since`.
+    async fn first_after(
+        &self,
+        key: &Key,
+        seen: &mut usize,
+        since: SystemTime,
+    ) -> anyhow::Result<Arc<RecordedCall>> {
+        loop {
+            let call = self
+                .next(key, seen, STUCK)
+                .await
+                .with_context(|| format!("no bot call for {key:?} within {STUCK:?}"))?;
+            if call.at >= since {
+                return Ok(call);
+            }
+        }
+    }
+}
+
+/// Update-to-reply latencies and the number of updates sent, for one run.
+#[derive(Default)]
+struct Tally {
+    latencies: Mutex<Vec<Duration>>,
+    updates: AtomicUsize,
+}
+
+impl Tally {
+    fn record(&self, posted: SystemTime, reply: &RecordedCall) {
+        let latency = reply.at.duration_since(posted).unwrap_or_default();
+        self.latencies.lock().unwrap().push(latency);
+    }
+
+    fn sent(&self) {
+        self.updates.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn percentiles(&self) -> Percentiles {
+        let mut all = self.latencies.lock().unwrap().clone();
+        all.sort();
+        Percentiles::of(&all)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Percentiles {
+    p50: Duration,
+    p95: Duration,
+    p99: Duration,
+}
+
+impl Percentiles {
+    fn of(sorted: &[Duration]) -> Percentiles {
+        let at = |q: f64| {
+            if sorted.is_empty() {
+                return Duration::ZERO;
+            }
+            let index = (q * (sorted.len() - 1) as f64).round() as usize;
+            sorted[index]
+        };
+        Percentiles {
+            p50: at(0.50),
+            p95: at(0.95),
+            p99: at(0.99),
+        }
+    }
+}
+
+// ----- simulated people ------------------------------------------------------------
+
+/// A person in a chat with the bot, who waits for answers like a reader.
+struct Person {
+    user: UserHandle,
+    key: Key,
+    seen: usize,
+    tracker: Arc<Tracker>,
+    tally: Arc<Tally>,
+    quiet: Duration,
+}
+
+impl Person {
+    fn new(
+        user: UserHandle,
+        key: Key,
+        tracker: &Arc<Tracker>,
+        tally: &Arc<Tally>,
+        quiet: Duration,
+    ) -> Person {
+        Person {
+            user,
+            key,
+            seen: 0,
+            tracker: tracker.clone(),
+            tally: tally.clone(),
+            quiet,
+        }
+    }
+
+    /// Waits for the bot's first call under `key` after `posted`, records
+    /// the latency, then waits for a quiet moment in this person's chat.
+    async fn answered(
+        &mut self,
+        key: &Key,
+        posted: SystemTime,
+    ) -> anyhow::Result<Arc<RecordedCall>> {
+        let first = if *key == self.key {
+            self.tracker
+                .first_after(key, &mut self.seen, posted)
+                .await?
+        } else {
+            let mut seen = 0;
+            self.tracker.first_after(key, &mut seen, posted).await?
+        };
+        self.tally.record(posted, &first);
+        self.settle().await;
+        Ok(first)
+    }
+
+    async fn settle(&mut self) {
+        while self
+            .tracker
+            .next(&self.key, &mut self.seen, self.quiet)
+            .await
+            .is_some()
+        {}
+    }
+
+    async fn say(&mut self, text: &str) -> anyhow::Result<Sent> {
+        let posted = SystemTime::now();
+        let sent = self.user.send_text(text).await;
+        self.tally.sent();
+        let key = self.key.clone();
+        self.answered(&key, posted).await?;
+        Ok(sent)
+    }
+
+    /// Sends a text that the bot copies elsewhere (no answer in this chat).
+    async fn say_relayed(&mut self, text: &str) -> anyhow::Result<()> {
+        let posted = SystemTime::now();
+        let sent = self.user.send_text(text).await;
+        self.tally.sent();
+        let copy = Key::Source(self.user.chat_id(), sent.message_id);
+        self.answered(&copy, posted).await?;
+        Ok(())
+    }
+
+    async fn send_pdf(&mut self) -> anyhow::Result<()> {
+        let posted = SystemTime::now();
+        self.user
+            .send_document("ct-report.pdf", "application/pdf")
+            .await;
+        self.tally.sent();
+        let key = self.key.clone();
+        self.answered(&key, posted).await?;
+        Ok(())
+    }
+
+    /// Presses the newest button with this label, waiting for it to appear.
+    async fn press(&mut self, label: &str) -> anyhow::Result<()> {
+        let (message_id, data) = self.button(label).await?;
+        let posted = SystemTime::now();
+        let sent = self.user.send_callback(message_id, &data)?;
+        self.tally.sent();
+        let answer = Key::Callback(sent.callback_id.clone().unwrap_or_default());
+        self.answered(&answer, posted).await?;
+        Ok(())
+    }
+
+    async fn button(&mut self, label: &str) -> anyhow::Result<(i64, String)> {
+        let deadline = Instant::now() + STUCK;
+        loop {
+            let found = self.user.transcript().iter().rev().find_map(|m| {
+                let button = m.button(label).filter(|_| m.from_bot)?;
+                Some((m.message_id, button.callback_data.clone()?))
+            });
+            if let Some(found) = found {
+                return Ok(found);
+            }
+            if Instant::now() > deadline {
+                bail!("no button {label:?}: {}", self.user.transcript_text());
+            }
+            let key = self.key.clone();
+            self.tracker.next(&key, &mut self.seen, STUCK).await;
+        }
+    }
+
+    /// Waits for a call under this person's key that `matches`.
+    async fn wait_for(
+        &mut self,
+        what: &str,
+        matches: impl Fn(&RecordedCall) -> bool,
+    ) -> anyhow::Result<()> {
+        loop {
+            let key = self.key.clone();
+            let call = self
+                .tracker
+                .next(&key, &mut self.seen, STUCK)
+                .await
+                .with_context(|| format!("waited in vain for {what}"))?;
+            if matches(&call) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// One patient's whole journey.
+async fn patient_journey(mut patient: Person) -> anyhow::Result<()> {
+    patient.say("/start").await?;
+    patient
+        .press("📖 Drug resistance in targeted therapy")
+        .await?;
+    patient.press("How resistance develops").await?;
+    patient.press("🏠 Main menu").await?;
+    patient.press("📝 Request a case review").await?;
+    patient.press("✅ I agree").await?;
+    patient.press("No, not right now").await?;
+    patient.press("I am the patient").await?;
+    patient.say("Zoe").await?;
+    patient.say("48").await?;
+    patient.say("Canada").await?;
+    patient.press("Lung").await?;
+    patient.press("ALK").await?;
+    patient.say("lorlatinib").await?;
+    patient.press("No").await?;
+    patient.press("Not yet").await?;
+    patient.press("☐ Medical record review").await?;
+    patient.press("✅ Done").await?;
+    patient.send_pdf().await?;
+    patient.press("✅ Done").await?;
+    patient.press("Here in Telegram").await?;
+    patient.press("✓ English").await?;
+    patient.press("📨 Submit").await?;
+    patient
+        .wait_for("the coordinator's first message", |call| {
+            call.method == "copyMessage" && call.params["from_chat_id"].as_i64() == Some(GROUP)
+        })
+        .await?;
+    patient
+        .say_relayed("Thank you. I have the biopsy report from March.")
+        .await?;
+    patient
+        .say_relayed("When can we talk about next steps?")
+        .await?;
+    patient.press("5 ⭐").await?;
+    Ok(())
+}
+
+/// A coordinator who takes a case from its card, writes, waits for the
+/// patient's two messages and closes the case.
+async fn coordinator_shift(
+    emulator: Arc<Emulator>,
+    tracker: Arc<Tracker>,
+    tally: Arc<Tally>,
+    card: Arc<RecordedCall>,
+) -> anyhow::Result<()> {
+    let thread = card.params["message_thread_id"]
+        .as_i64()
+        .context("a card outside a topic")?;
+    let card_id = card.response["result"]["message_id"]
+        .as_i64()
+        .context("a card without id")?;
+    let markup = card.params["reply_markup"].to_string();
+    let take = markup
+        .split('"')
+        .find(|s| s.starts_with("q:take:"))
+        .context("a card without Take")?
+        .to_owned();
+    let coordinator_id = 9_000 + thread % 7;
+    let coordinator = emulator
+        .private_user(UserSpec {
+            id: coordinator_id,
+            first_name: "Alex".into(),
+            username: Some(format!("coordinator{coordinator_id}")),
+            ..Default::default()
+        })
+        .in_chat(GROUP)
+        .in_topic(thread);
+    let topic = Key::Thread(thread);
+    let mut seen = 0;
+
+    let posted = SystemTime::now();
+    let press = coordinator.send_callback(card_id, &take)?;
+    tally.sent();
+    let answer = Key::Callback(press.callback_id.clone().unwrap_or_default());
+    let mut answer_seen = 0;
+    tally.record(
+        posted,
+        &*tracker
+            .first_after(&answer, &mut answer_seen, posted)
+            .await?,
+    );
+
+    let posted = SystemTime::now();
+    let hello = coordinator
+        .send_text("Hello, I am your coordinator. Could you send the biopsy report?")
+        .await;
+    tally.sent();
+    let mut copy_seen = 0;
+    let copy = Key::Source(GROUP, hello.message_id);
+    tally.record(
+        posted,
+        &*tracker.first_after(&copy, &mut copy_seen, posted).await?,
+    );
+
+    let mut relayed = 0;
+    while relayed < 2 {
+        let call = tracker
+            .next(&topic, &mut seen, STUCK)
+            .await
+            .context("the patient's messages never reached the topic")?;
+        if call.method == "copyMessage" {
+            relayed += 1;
+        }
+    }
+    let posted = SystemTime::now();
+    coordinator.send_text("/close").await;
+    tally.sent();
+    tally.record(
+        posted,
+        &*tracker.first_after(&topic, &mut seen, posted).await?,
+    );
+    Ok(())
+}
+
+// ----- the runs -----------------------------------------------------------------------
+
+struct Figures {
+    updates: usize,
+    seconds: f64,
+    journeys: Percentiles,
+    fixed_rate: Percentiles,
+    fixed_rate_sent: usize,
+    peak_rss_kib: Option<u64>,
+    start: Option<Duration>,
+    bytes_per_case: Option<f64>,
+}
+
+impl Figures {
+    fn per_second(&self) -> f64 {
+        self.updates as f64 / self.seconds
+    }
+}
+
+/// A database for one backend run, dropped afterwards.
+struct BenchDb {
+    url: String,
+    file: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl BenchDb {
+    async fn create(backend: &str, admin_url: &str) -> anyhow::Result<BenchDb> {
+        match backend {
+            "sqlite" => {
+                let dir = tempfile::tempdir()?;
+                let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+                Ok(BenchDb {
+                    url,
+                    file: Some(dir),
+                    postgres: None,
+                })
+            }
+            "postgres" => {
+                let name = format!("nav_bench_{}", std::process::id());
+                let mut admin = sqlx::PgConnection::connect(admin_url)
+                    .await
+                    .context("PostgreSQL is not reachable (see --postgres-admin-url)")?;
+                admin
+                    .execute(format!("DROP DATABASE IF EXISTS {name}").as_str())
+                    .await?;
+                admin
+                    .execute(format!("CREATE DATABASE {name}").as_str())
+                    .await?;
+                let base = admin_url.rsplit_once('/').map_or(admin_url, |(b, _)| b);
+                Ok(BenchDb {
+                    url: format!("{base}/{name}"),
+                    file: None,
+                    postgres: Some((admin_url.to_owned(), name)),
+                })
+            }
+            other => bail!("unknown backend {other} (sqlite or postgres)"),
+        }
+    }
+
+    /// Bytes the database takes (SQLite: after a checkpoint).
+    async fn size(&self) -> anyhow::Result<u64> {
+        if let Some(dir) = &self.file {
+            let path = dir.path().join("bench.db");
+            let mut conn =
+                sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display())).await?;
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+            conn.close().await?;
+            return Ok(std::fs::metadata(path)?.len());
+        }
+        let mut conn = sqlx::PgConnection::connect(&self.url).await?;
+        let size: i64 = sqlx::query_scalar("SELECT pg_database_size(current_database())")
+            .fetch_one(&mut conn)
+            .await?;
+        Ok(size as u64)
+    }
+
+    async fn drop_database(&self) -> anyhow::Result<()> {
+        if let Some((admin_url, name)) = &self.postgres {
+            let mut admin = sqlx::PgConnection::connect(admin_url).await?;
+            admin
+                .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                .await?;
+        }
+        Ok(())
+    }
+}
+
+/// Stores `count` submitted cases, as earlier patients would have.
+async fn seed(url: &str, count: usize) -> anyhow::Result<()> {
+    use patient_navigator::dialogue::Session;
+    use patient_navigator::intake::{Answer, Document, DocumentKind, Submission};
+    let storage = Storage::connect(url).await?;
+    let session = Session {
+        locale: "en".into(),
+        locale_chosen: false,
+        node: "home".into(),
+        intake: None,
+        filling: false,
+        case: None,
+    };
+    let mut answers = std::collections::BTreeMap::new();
+    answers.insert("writer".into(), Answer::Choice("patient".into()));
+    answers.insert("first-name".into(), Answer::Text("Zoe".into()));
+    answers.insert("age".into(), Answer::Integer(48));
+    answers.insert("country".into(), Answer::Country("CA".into()));
+    answers.insert("cancer".into(), Answer::Choice("lung".into()));
+    answers.insert("driver".into(), Answer::Choice("alk".into()));
+    answers.insert(
+        "therapy".into(),
+        Answer::Text("lorlatinib since 2024".into()),
+    );
+    answers.insert("progression".into(), Answer::Choice("no".into()));
+    answers.insert("testing".into(), Answer::Choice("none".into()));
+    answers.insert("help".into(), Answer::Multi(vec!["record-review".into()]));
+    let documents = vec![Document {
+        file_id: "BQACAgIAAxkBAAIBbench".into(),
+        kind: DocumentKind::Pdf,
+        name: Some("ct-report.pdf".into()),
+        size: Some(182_000),
+    }];
+    answers.insert("documents".into(), Answer::Files(documents.clone()));
+    answers.insert("language".into(), Answer::Language("en".into()));
+    let submission = Submission {
+        answers,
+        consent_version: "2026-01".into(),
+        consent_at: 1_780_000_000,
+        summary: "<b>Writer:</b> the patient\n<b>First name:</b> Zoe\n<b>Age:</b> 48\n\
+                  <b>Country:</b> Canada\n<b>Cancer:</b> Lung\n<b>Driver / biomarker:</b> ALK\n\
+                  <b>Treatment:</b> lorlatinib since 2024\n<b>Progression:</b> No\n\
+                  <b>Testing:</b> Not yet\n<b>Help wanted:</b> Medical record review"
+            .into(),
+        title: "Lung · ALK · Zoe".into(),
+        documents,
+    };
+    for i in 0..count {
+        storage
+            .submit_case(2_000_000 + i as i64, &session, &submission)
+            .await?;
+    }
+    storage.close().await;
+    Ok(())
+}
+
+/// A bot process under test.
+struct BotProcess {
+    child: Child,
+}
+
+impl BotProcess {
+    fn spawn(
+        program: &Path,
+        role_echo: bool,
+        emulator: &Emulator,
+        db_url: &str,
+        log: &Path,
+    ) -> anyhow::Result<BotProcess> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut command = Command::new(program);
+        if role_echo {
+            command.env(ROLE_ENV, "echo");
+        } else {
+            command.arg("run");
+        }
+        let log = std::fs::File::create(log)?;
+        let child = command
+            .env("TELOXIDE_TOKEN", emulator.token())
+            .env("TELOXIDE_API_URL", emulator.api_url().as_str())
+            .env("DATABASE_URL", db_url)
+            .env("COORDINATOR_CHAT_ID", GROUP.to_string())
+            .env("NO_RATE_LIMITS", "true")
+            .env("RUST_LOG", "warn")
+            .env("LOCALES_DIR", root.join("locales"))
+            .env("DIALOGUES_DIR", root.join("dialogues"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("cannot start {}", program.display()))?;
+        Ok(BotProcess { child })
+    }
+
+    /// Peak resident memory so far (VmHWM), KiB.
+    fn peak_rss_kib(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
+        status
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))?
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    }
+
+    /// SIGTERM, then waits for the exit (SIGKILL after 15 s).
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A fresh emulator with the coordinators' forum, and its call follower.
+async fn emulator() -> anyhow::Result<(Arc<Emulator>, Arc<Tracker>, tokio::task::JoinHandle<()>)> {
+    let emulator = Arc::new(
+        Emulator::start_with(EmulatorOptions {
+            // Under saturation an answer may come late; Telegram's 15 s
+            // limit would only add errors to the figures.
+            callback_query_timeout: None,
+            ..EmulatorOptions::default()
+        })
+        .await?,
+    );
+    emulator.add_group_chat(
+        GROUP,
+        ChatKind::Supergroup {
+            title: "Coordinators".into(),
+            username: None,
+            is_forum: true,
+        },
+    );
+    let (tracker, follower) = Tracker::start(emulator.clone());
+    Ok((emulator, tracker, follower))
+}
+
+fn patient(
+    emulator: &Emulator,
+    id: i64,
+    tracker: &Arc<Tracker>,
+    tally: &Arc<Tally>,
+    quiet: Duration,
+) -> Person {
+    let user = emulator.private_user(UserSpec {
+        id,
+        first_name: "Zoe".into(),
+        language_code: Some("en".into()),
+        ..Default::default()
+    });
+    Person::new(user, Key::Chat(id), tracker, tally, quiet)
+}
+
+/// Time from starting the process to the bot's answer to a waiting /start.
+async fn measure_start(
+    program: &Path,
+    echo: bool,
+    emulator: &Emulator,
+    tracker: &Arc<Tracker>,
+    db_url: &str,
+    log: &Path,
+    id: i64,
+) -> anyhow::Result<(Duration, BotProcess)> {
+    let tally = Arc::new(Tally::default());
+    let person = patient(emulator, id, tracker, &tally, Duration::ZERO);
+    let started = SystemTime::now();
+    let process = BotProcess::spawn(program, echo, emulator, db_url, log)?;
+    person.user.send_text("/start").await;
+    let mut seen = 0;
+    let reply = tracker
+        .first_after(&Key::Chat(id), &mut seen, started)
+        .await
+        .with_context(|| format!("the bot never answered; see {}", log.display()))?;
+    Ok((reply.at.duration_since(started)?, process))
+}
+
+/// Every patient's journey at once, with coordinators taking the cases.
+async fn journeys(
+    emulator: &Arc<Emulator>,
+    tracker: &Arc<Tracker>,
+    args: &Args,
+    first_id: i64,
+) -> anyhow::Result<(Arc<Tally>, f64)> {
+    let tally = Arc::new(Tally::default());
+    let quiet = Duration::from_millis(args.quiet_ms);
+    let started = Instant::now();
+    let coordinators = {
+        let (emulator, tracker, tally) = (emulator.clone(), tracker.clone(), tally.clone());
+        let count = args.journeys;
+        tokio::spawn(async move {
+            let mut seen = 0;
+            let mut shifts = Vec::new();
+            for _ in 0..count {
+                let card = tracker
+                    .next(&Key::Cards, &mut seen, STUCK)
+                    .await
+                    .context("a case card never came")?;
+                shifts.push(tokio::spawn(coordinator_shift(
+                    emulator.clone(),
+                    tracker.clone(),
+                    tally.clone(),
+                    card,
+                )));
+            }
+            for shift in shifts {
+                shift.await??;
+            }
+            anyhow::Ok(())
+        })
+    };
+    let patients: Vec<_> = (0..args.journeys)
+        .map(|i| {
+            let person = patient(emulator, first_id + i as i64, tracker, &tally, quiet);
+            tokio::spawn(patient_journey(person))
+        })
+        .collect();
+    for journey in patients {
+        journey.await??;
+    }
+    coordinators.await??;
+    Ok((tally, started.elapsed().as_secs_f64()))
+}
+
+/// The echo bot's equivalent: each patient sends `steps` texts in turn.
+async fn echo_journeys(
+    emulator: &Arc<Emulator>,
+    tracker: &Arc<Tracker>,
+    args: &Args,
+    steps: usize,
+    first_id: i64,
+) -> anyhow::Result<(Arc<Tally>, f64)> {
+    let tally = Arc::new(Tally::default());
+    let quiet = Duration::from_millis(args.quiet_ms);
+    let started = Instant::now();
+    let patients: Vec<_> = (0..args.journeys)
+        .map(|i| {
+            let mut person = patient(emulator, first_id + i as i64, tracker, &tally, quiet);
+            tokio::spawn(async move {
+                for step in 0..steps {
+                    person.say(&format!("message {step}")).await?;
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for journey in patients {
+        journey.await??;
+    }
+    Ok((tally, started.elapsed().as_secs_f64()))
+}
+
+/// Updates offered at a fixed rate, each by a patient once a second:
+/// /start, then a tree button, alternately (echo: a text).
+async fn fixed_rate(
+    emulator: &Arc<Emulator>,
+    tracker: &Arc<Tracker>,
+    args: &Args,
+    echo: bool,
+    first_id: i64,
+) -> anyhow::Result<Arc<Tally>> {
+    let tally = Arc::new(Tally::default());
+    let patients = args.rate.max(1);
+    let interval = Duration::from_secs(1);
+    let start = tokio::time::Instant::now() + Duration::from_millis(200);
+    let tasks: Vec<_> = (0..patients)
+        .map(|i| {
+            let mut person = patient(
+                emulator,
+                first_id + i as i64,
+                tracker,
+                &tally,
+                Duration::ZERO,
+            );
+            let offset = interval.mul_f64(i as f64 / patients as f64);
+            let rounds = args.rate_seconds;
+            tokio::spawn(async move {
+                for round in 0..rounds {
+                    tokio::time::sleep_until(start + offset + interval * round as u32).await;
+                    if echo || round % 2 == 0 {
+                        person.say("/start").await?;
+                    } else {
+                        person
+                            .press("📖 Drug resistance in targeted therapy")
+                            .await?;
+                    }
+                }
+                anyhow::Ok(())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await??;
+    }
+    Ok(tally)
+}
+
+/// Everything measured on one backend for one bot.
+async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow::Result<Figures> {
+    let program: PathBuf = if echo {
+        std::env::current_exe()?
+    } else {
+        args.navigator_bin
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_navigator")))
+    };
+    let name = if echo { "echo" } else { "navigator" };
+    let db = BenchDb::create(backend, &args.postgres_admin_url).await?;
+    if !echo {
+        eprintln!("[{backend}] seeding {} cases…", args.seed_cases);
+        seed(&db.url, args.seed_cases).await?;
+    }
+    let size_before = if echo { 0 } else { db.size().await? };
+    let (emulator, tracker, follower) = emulator().await?;
+    let log = work.join(format!("{name}-{backend}.log"));
+
+    let mut starts = Vec::new();
+    let mut running = None;
+    let count = args.starts.max(1);
+    for i in 0..count {
+        let (took, process) = measure_start(
+            &program,
+            echo,
+            &emulator,
+            &tracker,
+            &db.url,
+            &log,
+            1_000 + i as i64,
+        )
+        .await?;
+        starts.push(took);
+        if i + 1 < count {
+            process.stop();
+        } else {
+            running = Some(process);
+        }
+    }
+    starts.sort();
+    let start = starts[starts.len() / 2];
+    let process = running.context("no bot running")?;
+
+    eprintln!("[{backend}] {name}: {} journeys…", args.journeys);
+    let (tally, seconds) = if echo {
+        echo_journeys(&emulator, &tracker, args, 30, 100_000).await?
+    } else {
+        journeys(&emulator, &tracker, args, 100_000).await?
+    };
+    eprintln!(
+        "[{backend}] {name}: {} updates/s offered for {} s…",
+        args.rate, args.rate_seconds
+    );
+    let fixed = fixed_rate(&emulator, &tracker, args, echo, 500_000).await?;
+    let peak_rss_kib = process.peak_rss_kib();
+    process.stop();
+    follower.abort();
+    let bytes_per_case = if echo {
+        None
+    } else {
+        let after = db.size().await?;
+        Some(after.saturating_sub(size_before) as f64 / args.journeys.max(1) as f64)
+    };
+    db.drop_database().await?;
+    Ok(Figures {
+        updates: tally.updates.load(Ordering::Relaxed),
+        seconds,
+        journeys: tally.percentiles(),
+        fixed_rate: fixed.percentiles(),
+        fixed_rate_sent: fixed.updates.load(Ordering::Relaxed),
+        peak_rss_kib,
+        start: Some(start),
+        bytes_per_case,
+    })
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn print_row(backend: &str, name: &str, f: &Figures) {
+    println!(
+        "{backend:<9} {name:<10} {:>8} {:>8.1} {:>10.0}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}  {:>8}  {:>8}  {:>9}",
+        f.updates,
+        f.seconds,
+        f.per_second(),
+        ms(f.journeys.p50),
+        ms(f.journeys.p95),
+        ms(f.journeys.p99),
+        ms(f.fixed_rate.p50),
+        ms(f.fixed_rate.p95),
+        ms(f.fixed_rate.p99),
+        f.peak_rss_kib
+            .map_or("-".into(), |k| format!("{:.1}", k as f64 / 1024.0)),
+        f.start.map_or("-".into(), ms),
+        f.bytes_per_case.map_or("-".into(), |b| format!("{b:.0}")),
+    );
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let mut results = Vec::new();
+    for backend in &args.backends {
+        let ours = measure(&args, backend, false, work.path()).await?;
+        let echo = measure(&args, backend, true, work.path()).await?;
+        results.push((backend.clone(), ours, echo));
+    }
+    println!();
+    println!(
+        "{} journeys at once ({} cases stored first); fixed rate {} updates/s for {} s; a step ends after {} ms of quiet",
+        args.journeys, args.seed_cases, args.rate, args.rate_seconds, args.quiet_ms
+    );
+    println!(
+        "{:<9} {:<10} {:>8} {:>8} {:>10}  {:>20}   {:>20}  {:>8}  {:>8}  {:>9}",
+        "backend",
+        "bot",
+        "updates",
+        "seconds",
+        "updates/s",
+        "journey p50/95/99 ms",
+        "fixed p50/95/99 ms",
+        "RSS MiB",
+        "start ms",
+        "bytes/case"
+    );
+    for (backend, ours, echo) in &results {
+        print_row(backend, "navigator", ours);
+        print_row(backend, "echo", echo);
+    }
+    println!();
+    for (backend, ours, echo) in &results {
+        println!(
+            "[{backend}] navigator / echo throughput: {:.2} ({:.0} / {:.0} updates/s); fixed-rate run sent {} updates",
+            ours.per_second() / echo.per_second(),
+            ours.per_second(),
+            echo.per_second(),
+            ours.fixed_rate_sent,
+        );
+    }
+    Ok(())
+}
