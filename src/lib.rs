@@ -17,4 +17,5 @@ pub mod reply;
 pub mod startup;
 pub mod storage;
 pub mod telegram;
+pub mod telemetry;
 pub mod text;

@@ -149,6 +149,7 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         webhook: None,
         locales_dir,
         dialogues_dir,
+        metrics_listen: None,
     };
     let bot = match startup::start(settings).await {
         Ok(bot) => bot,

@@ -50,6 +50,8 @@ pub struct Settings {
     pub webhook: Option<WebhookOptions>,
     pub locales_dir: PathBuf,
     pub dialogues_dir: PathBuf,
+    /// Where to serve Prometheus' `/metrics` (off when unset).
+    pub metrics_listen: Option<std::net::SocketAddr>,
 }
 
 /// How long a graceful stop keeps delivering what is in the outbox.
@@ -67,6 +69,9 @@ pub struct RunningBot {
     pub content: Arc<LiveContent>,
     /// The webhook server in webhook mode (its bound address, its secret).
     pub webhook: Option<WebhookServer>,
+    /// Where `/metrics` is served, when it is.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    metrics: Option<JoinHandle<()>>,
     _watching: reload::Watching,
 }
 
@@ -91,6 +96,9 @@ impl RunningBot {
         self.stop_sending.cancel();
         let _ = self.sender.await;
         self.purging.abort();
+        if let Some(metrics) = &self.metrics {
+            metrics.abort();
+        }
         self.storage.close().await;
     }
 
@@ -99,6 +107,9 @@ impl RunningBot {
         self.dispatcher.abort();
         self.sender.abort();
         self.purging.abort();
+        if let Some(metrics) = &self.metrics {
+            metrics.abort();
+        }
     }
 }
 
@@ -135,6 +146,13 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         flood: FloodGuard::new(settings.flood_limit),
     });
     let purging = tokio::spawn(purge_periodically(storage.clone(), settings.retention_days));
+    let (metrics_addr, metrics) = match settings.metrics_listen {
+        Some(listen) => {
+            let (addr, server) = crate::telemetry::serve(listen, storage.clone()).await?;
+            (Some(addr), Some(server))
+        }
+        None => (None, None),
+    };
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(
         bot.clone(),
@@ -180,6 +198,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         storage,
         content: live,
         webhook,
+        metrics_addr,
+        metrics,
         _watching: watching,
     })
 }

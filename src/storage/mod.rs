@@ -17,9 +17,11 @@ use std::collections::BTreeMap;
 
 pub mod backup;
 mod durable;
+mod gauges;
 pub mod sealing;
 
 pub use durable::{OutboxJob, Work};
+pub use gauges::{CASE_STATUSES, Gauges};
 pub use sealing::Sealer;
 
 use crate::dialogue::Session;

@@ -156,6 +156,7 @@ where
             Ok(value) => return Ok(value),
             Err(err) => err,
         };
+        crate::telemetry::telegram_error(&err);
         let wait = match &err {
             RequestError::RetryAfter(after) if after.duration() <= MAX_RETRY_AFTER => {
                 after.duration()

@@ -61,6 +61,24 @@ impl Shell {
 
 /// The bot's map: which update goes to which endpoint.
 pub fn schema() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + Send + Sync>> {
+    timed().chain(routes())
+}
+
+/// Counts every update by kind and times the handlers it goes through.
+fn timed() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + Send + Sync>> {
+    dptree::from_fn(
+        |deps: dptree::di::DependencyMap, next| async move {
+            let kind = crate::telemetry::update_kind(&deps.get::<Update>());
+            let started = std::time::Instant::now();
+            let outcome = next(deps).await;
+            crate::telemetry::update_handled(kind, started.elapsed());
+            outcome
+        },
+        dptree::HandlerSignature::Entry,
+    )
+}
+
+fn routes() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + Send + Sync>> {
     dptree::entry()
         .branch(
             Update::filter_message()

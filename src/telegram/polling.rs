@@ -116,6 +116,7 @@ impl DurablePolling {
                         updates
                     }
                     Err(err) => {
+                        crate::telemetry::telegram_error(&err);
                         failures += 1;
                         let wait = Duration::from_millis(250 * 2u64.pow(failures.min(6)));
                         tracing::warn!(error = %err, wait_ms = wait.as_millis() as u64, "getUpdates failed");

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use teloxide::prelude::*;
 use teloxide::RequestError;
+use teloxide::prelude::*;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -340,7 +340,7 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
                 patient_unreachable(bot, shell, chat_id).await;
                 Done::Drop("the patient blocked the bot".to_owned())
             }
-            Err(err) => classify(&err),
+            Err(err) => failed(&err),
         },
         Job::AnswerCallback { query_id, text } => {
             let mut request =
@@ -352,7 +352,7 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
                 Ok(_) => Done::Sent,
                 // Too old: the spinner has stopped by itself; nothing to retry.
                 Err(RequestError::Api(_)) => Done::Sent,
-                Err(err) => classify(&err),
+                Err(err) => failed(&err),
             }
         }
         Job::ChatCommands { locale } => {
@@ -386,7 +386,7 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
                     patient_unreachable(bot, shell, chat_id).await;
                     Done::Drop("the patient blocked the bot".to_owned())
                 }
-                Err(err) => classify(&err),
+                Err(err) => failed(&err),
             }
         }
         Job::ErasureNotice {
@@ -408,6 +408,13 @@ async fn patient_unreachable(bot: &Bot, shell: &Shell, chat_id: i64) {
     }
 }
 
+/// A direct call failed: counted, then classified.
+fn failed(err: &RequestError) -> Done {
+    crate::telemetry::telegram_error(err);
+    classify(err)
+}
+
+/// Errors from helpers that retried (and counted) already.
 fn classify(err: &RequestError) -> Done {
     match err {
         RequestError::RetryAfter(after) => Done::Later(after.duration()),

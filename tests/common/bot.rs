@@ -57,6 +57,7 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         webhook: None,
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
+        metrics_listen: None,
     };
     configure(&mut settings);
     if let Some(group) = settings.coordinator_chat_id {
@@ -127,6 +128,11 @@ impl TestBot {
             .expect("the content was reloaded in time")
             .expect("the bot is running")
             .clone()
+    }
+
+    /// Where the running bot serves `/metrics`, if it does.
+    pub fn metrics_addr(&self) -> Option<std::net::SocketAddr> {
+        self.running.as_ref()?.metrics_addr
     }
 
     /// Every Bot API call so far matched the spec (when the spec is present).

@@ -1,0 +1,51 @@
+//! Figures for the metrics endpoint, read at each scrape: outbox depth and
+//! age, the queue's length and longest wait, cases by status. Counts and
+//! times only.
+
+use anyhow::Context;
+use sqlx::Row;
+
+use super::Storage;
+
+/// Every status a case can have.
+pub const CASE_STATUSES: &[&str] = &["waiting", "assigned", "closed"];
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gauges {
+    pub outbox_depth: i64,
+    /// When the oldest queued message was written (unix seconds).
+    pub outbox_oldest: Option<i64>,
+    pub waiting: i64,
+    /// When the case waiting longest entered the queue (unix seconds).
+    pub waiting_since: Option<i64>,
+    pub cases_by_status: Vec<(String, i64)>,
+}
+
+impl Storage {
+    pub async fn gauges(&self) -> anyhow::Result<Gauges> {
+        let outbox = sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox")
+            .fetch_one(&self.pool)
+            .await
+            .context("cannot read the outbox")?;
+        let queue = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(queued_at) AS oldest FROM cases WHERE status = 'waiting'",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .context("cannot read the queue")?;
+        let statuses = sqlx::query("SELECT status, COUNT(*) AS n FROM cases GROUP BY status")
+            .fetch_all(&self.pool)
+            .await
+            .context("cannot count cases")?;
+        Ok(Gauges {
+            outbox_depth: outbox.try_get("n")?,
+            outbox_oldest: outbox.try_get("oldest")?,
+            waiting: queue.try_get("n")?,
+            waiting_since: queue.try_get("oldest")?,
+            cases_by_status: statuses
+                .iter()
+                .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
+                .collect::<anyhow::Result<_>>()?,
+        })
+    }
+}
