@@ -12,6 +12,32 @@ use crate::intake::{CaseRef, Submission};
 /// Jobs one update may queue (part of the outbox id).
 const JOBS_PER_UPDATE: i64 = 64;
 
+/// How long an update waits for an earlier one of its chat that another
+/// replica received, before it is deferred to the orphan sweep.
+const ORDER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+const ORDER_POLL: std::time::Duration = std::time::Duration::from_millis(25);
+/// Earlier updates older than this no longer hold a chat back.
+const ORDER_WINDOW_SECONDS: i64 = 30;
+
+/// Whether an earlier update of the chat, received recently, is unprocessed.
+async fn earlier_update_pending(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    chat_id: i64,
+    update_id: i64,
+) -> anyhow::Result<bool> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM inbox
+         WHERE chat_id = $1 AND update_id < $2 AND processed_at IS NULL AND received_at >= $3",
+    )
+    .bind(chat_id)
+    .bind(update_id)
+    .bind(unix_now() - ORDER_WINDOW_SECONDS)
+    .fetch_one(&mut **tx)
+    .await
+    .context("cannot read the inbox")?;
+    Ok(row.try_get::<i64, _>("n")? > 0)
+}
+
 /// A queued job as the sender reads it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxJob {
@@ -82,38 +108,115 @@ impl Storage {
             .transpose()
     }
 
-    /// Starts the work of one update; `None` when it was processed already.
+    /// Starts the work of one update.
     /// SQLite takes its write lock up front (`BEGIN IMMEDIATE`): a read
     /// transaction upgraded later fails when another writer came in between.
+    /// PostgreSQL, possibly shared by several replicas, locks the update's
+    /// row (the same update is never worked on twice at once) and the chat
+    /// (an advisory lock: one update of a chat at a time), and lets an
+    /// earlier update of the chat that another replica holds go first: it
+    /// waits for it a little, then defers (the orphan sweep hands both out
+    /// again, in order, once the earlier one is processed or orphaned).
     /// Hold a `Work` only for database work, never across network calls.
-    pub async fn begin_update(&self, update_id: i64) -> anyhow::Result<Option<Work>> {
+    pub async fn begin_update(&self, update_id: i64) -> anyhow::Result<Begun> {
+        let mut waited = std::time::Duration::ZERO;
+        loop {
+            let mut tx = self.begin_write().await?;
+            let (in_inbox, processed, chat_id) = self.lock_update(&mut tx, update_id).await?;
+            if processed {
+                return Ok(Begun::Processed);
+            }
+            if let Some(chat_id) = chat_id {
+                if self.backend == super::Backend::Postgres {
+                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                        .bind(chat_id)
+                        .execute(&mut *tx)
+                        .await
+                        .context("cannot lock the chat")?;
+                }
+                if earlier_update_pending(&mut tx, chat_id, update_id).await? {
+                    tx.rollback().await.context("cannot end a transaction")?;
+                    if waited >= ORDER_WAIT {
+                        return Ok(Begun::Deferred);
+                    }
+                    tokio::time::sleep(ORDER_POLL).await;
+                    waited += ORDER_POLL;
+                    continue;
+                }
+            }
+            return Ok(Begun::Ready(Work {
+                tx,
+                sealer: self.sealer.clone(),
+                update_id,
+                jobs: Vec::new(),
+                in_inbox,
+            }));
+        }
+    }
+
+    async fn begin_write(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
         let begin = match self.backend {
             super::Backend::Sqlite => "BEGIN IMMEDIATE",
             super::Backend::Postgres => "BEGIN",
         };
-        let mut tx = self
-            .pool
+        self.pool
             .begin_with(begin)
             .await
-            .context("cannot start a transaction")?;
-        let processed: Option<Option<i64>> =
-            sqlx::query("SELECT processed_at FROM inbox WHERE update_id = $1")
-                .bind(update_id)
-                .fetch_optional(&mut *tx)
-                .await
-                .context("cannot read the inbox")?
-                .map(|row| row.try_get("processed_at"))
-                .transpose()?;
-        if matches!(processed, Some(Some(_))) {
-            return Ok(None);
-        }
-        Ok(Some(Work {
-            tx,
-            sealer: self.sealer.clone(),
-            update_id,
-            jobs: Vec::new(),
-            in_inbox: processed.is_some(),
-        }))
+            .context("cannot start a transaction")
+    }
+
+    /// (in the inbox, processed, chat) of an update, its row locked.
+    async fn lock_update(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        update_id: i64,
+    ) -> anyhow::Result<(bool, bool, Option<i64>)> {
+        let query = match self.backend {
+            super::Backend::Sqlite => {
+                "SELECT processed_at, chat_id FROM inbox WHERE update_id = $1"
+            }
+            super::Backend::Postgres => {
+                "SELECT processed_at, chat_id FROM inbox WHERE update_id = $1 FOR UPDATE"
+            }
+        };
+        let row = sqlx::query(query)
+            .bind(update_id)
+            .fetch_optional(&mut **tx)
+            .await
+            .context("cannot read the inbox")?;
+        Ok(match row {
+            None => (false, false, None),
+            Some(row) => (
+                true,
+                row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
+                row.try_get("chat_id")?,
+            ),
+        })
+    }
+
+    /// Updates stored a while ago and still not processed: their replica
+    /// stopped before it could (several replicas share one database).
+    pub async fn stale_updates(
+        &self,
+        received_before: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<(i64, String)>> {
+        let rows = sqlx::query(
+            "SELECT update_id, payload FROM inbox WHERE processed_at IS NULL AND received_at < $1
+             ORDER BY update_id LIMIT $2",
+        )
+        .bind(received_before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await
+        .context("cannot read the inbox")?;
+        rows.iter()
+            .map(|row| {
+                let payload =
+                    super::sealing::open(self.sealer(), &row.try_get::<String, _>("payload")?)?;
+                Ok((row.try_get("update_id")?, payload))
+            })
+            .collect()
     }
 
     /// Whether an update was processed (for handlers whose side effects are
@@ -142,7 +245,8 @@ impl Storage {
     /// Jobs due now, oldest first.
     pub async fn due_jobs(&self, now_ms: i64, limit: i64) -> anyhow::Result<Vec<OutboxJob>> {
         let rows = sqlx::query(
-            "SELECT id, chat_id, job, attempts FROM outbox WHERE not_before_ms <= $1 ORDER BY id LIMIT $2",
+            "SELECT id, chat_id, job, attempts FROM outbox
+             WHERE not_before_ms <= $1 AND claimed_until_ms <= $1 ORDER BY id LIMIT $2",
         )
         .bind(now_ms)
         .bind(limit)
@@ -178,6 +282,25 @@ impl Storage {
             .try_get("n")?)
     }
 
+    /// Claims a job for `lease_ms` before sending it; `false` when another
+    /// replica holds it. A SQLite file serves one process: nothing to claim.
+    pub async fn claim_job(&self, id: i64, now_ms: i64, lease_ms: i64) -> anyhow::Result<bool> {
+        if self.backend == super::Backend::Sqlite {
+            return Ok(true);
+        }
+        let claimed = sqlx::query(
+            "UPDATE outbox SET claimed_until_ms = $1 WHERE id = $2 AND claimed_until_ms <= $3",
+        )
+        .bind(now_ms + lease_ms)
+        .bind(id)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await
+        .context("cannot claim a job")?
+        .rows_affected();
+        Ok(claimed == 1)
+    }
+
     pub async fn finish_job(&self, id: i64) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM outbox WHERE id = $1")
             .bind(id)
@@ -188,7 +311,7 @@ impl Storage {
     }
 
     pub async fn retry_job(&self, id: i64, not_before_ms: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1 WHERE id = $2")
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1, claimed_until_ms = 0 WHERE id = $2")
             .bind(not_before_ms)
             .bind(id)
             .execute(&self.pool)
@@ -196,6 +319,16 @@ impl Storage {
             .context("cannot reschedule a job")?;
         Ok(())
     }
+}
+
+/// What starting an update's work found.
+pub enum Begun {
+    Ready(Work),
+    /// Processed before (Telegram sent it twice, or it was replayed).
+    Processed,
+    /// An earlier update of the same chat is still unprocessed (another
+    /// replica holds it): this one stays in the inbox for the orphan sweep.
+    Deferred,
 }
 
 /// All the database work of one update, committed at once: its effects,

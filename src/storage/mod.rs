@@ -20,7 +20,7 @@ mod durable;
 mod gauges;
 pub mod sealing;
 
-pub use durable::{OutboxJob, Work};
+pub use durable::{Begun, OutboxJob, Work};
 pub use gauges::{CASE_STATUSES, Gauges};
 pub use sealing::Sealer;
 

@@ -28,7 +28,7 @@ use crate::handoff::WorkingHours;
 use crate::i18n::Locale;
 use crate::intake::{Document, DocumentKind};
 use crate::reload::LiveContent;
-use crate::storage::Storage;
+use crate::storage::{Begun, Storage};
 
 use sender::Job;
 
@@ -254,7 +254,7 @@ pub(crate) async fn at_least_once(
 
 /// Marks an update that needs nothing done as processed.
 pub(crate) async fn skip(shell: &Shell, update: &Update) -> HandlerResult {
-    if let Some(work) = shell.storage.begin_update(update_id(update)).await? {
+    if let Begun::Ready(work) = shell.storage.begin_update(update_id(update)).await? {
         work.commit().await?;
     }
     Ok(())
@@ -284,9 +284,20 @@ async fn converse(
     input: Input,
     source: Source<'_>,
 ) -> HandlerResult {
-    let Some(mut work) = shell.storage.begin_update(update_id).await? else {
-        tracing::debug!(update_id, "update already processed; skipped");
-        return Ok(());
+    let mut work = match shell.storage.begin_update(update_id).await? {
+        Begun::Ready(work) => work,
+        Begun::Processed => {
+            tracing::debug!(update_id, "update already processed; skipped");
+            return Ok(());
+        }
+        Begun::Deferred => {
+            tracing::info!(
+                update_id,
+                chat_id = chat_id.0,
+                "an earlier update of this chat is pending elsewhere; deferred"
+            );
+            return Ok(());
+        }
     };
     // One version of the content for the whole update, even if a reload lands.
     let content = shell.content.get();

@@ -20,6 +20,55 @@ use crate::storage::Storage;
 /// How long one getUpdates long poll waits for news.
 const LONG_POLL_SECONDS: u32 = 10;
 
+/// How often the inbox is searched for updates left behind.
+const SWEEP_EVERY: Duration = Duration::from_secs(2);
+/// An update unprocessed this long after it was stored is left behind.
+const ORPHAN_AFTER: Duration = Duration::from_secs(5);
+/// One handed out and still unprocessed is handed out again after this.
+const SWEEP_AGAIN_AFTER: Duration = Duration::from_secs(60);
+
+/// Hands out again updates stored but left unprocessed: by a replica that
+/// stopped (replicas behind one webhook URL share the database), or
+/// deferred behind an earlier update of their chat, or whose handling
+/// failed. Oldest first, so a chat's updates come in order; the unit of
+/// work makes a second attempt harmless. Ends when `hand_out` refuses.
+pub(crate) async fn sweep_orphans<F, Fut>(storage: Storage, mut hand_out: F)
+where
+    F: FnMut(Update) -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let mut handed: std::collections::HashMap<i64, tokio::time::Instant> = Default::default();
+    loop {
+        tokio::time::sleep(SWEEP_EVERY).await;
+        let now = tokio::time::Instant::now();
+        handed.retain(|_, at| now.duration_since(*at) < SWEEP_AGAIN_AFTER);
+        let received_before = crate::storage::unix_now() - ORPHAN_AFTER.as_secs() as i64;
+        let orphans = match storage.stale_updates(received_before, 100).await {
+            Ok(orphans) => orphans,
+            Err(err) => {
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    "cannot look for updates left behind"
+                );
+                continue;
+            }
+        };
+        for (update_id, payload) in orphans {
+            if handed.contains_key(&update_id) {
+                continue;
+            }
+            let Ok(update) = serde_json::from_str::<Update>(&payload) else {
+                continue;
+            };
+            tracing::info!(update_id, "handing out an update left unprocessed");
+            handed.insert(update_id, now);
+            if !hand_out(update).await {
+                return;
+            }
+        }
+    }
+}
+
 /// Feeds the dispatcher from background tasks that receive updates (the
 /// durable poller, or the webhook server) through a channel.
 pub struct ChannelListener {
@@ -85,6 +134,9 @@ impl DurablePolling {
         let mut offset = storage.last_update_id().await?.map_or(0, |last| last + 1);
         let (stop, flag) = mk_stop_token();
         let (sender, updates) = mpsc::channel(256);
+        // A weak sender: the stream still ends when the poller stops.
+        let weak = sender.downgrade();
+        let sweep_storage = storage.clone();
         let poller = tokio::spawn(async move {
             let mut flag = flag.fuse();
             for (update_id, payload) in replay {
@@ -156,6 +208,15 @@ impl DurablePolling {
                 }
             }
         });
-        Ok(ChannelListener::new(updates, stop, vec![poller]))
+        let sweep = tokio::spawn(sweep_orphans(sweep_storage, move |update| {
+            let sender = weak.upgrade();
+            async move {
+                match sender {
+                    Some(sender) => sender.send(update).await.is_ok(),
+                    None => false,
+                }
+            }
+        }));
+        Ok(ChannelListener::new(updates, stop, vec![poller, sweep]))
     }
 }

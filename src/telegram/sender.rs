@@ -86,6 +86,10 @@ impl Job {
 /// Retries before a job is given up (logged, never silently).
 const MAX_ATTEMPTS: i64 = 8;
 
+/// How long a replica holds a job it is sending (PostgreSQL; after a crash
+/// another replica sends it once the lease ends).
+const CLAIM_LEASE_MS: i64 = 30_000;
+
 /// What happened to one job.
 enum Done {
     Sent,
@@ -293,6 +297,19 @@ async fn run_chat(
     )>,
 ) {
     for (stored, parsed, wait) in jobs {
+        let now_ms = crate::storage::unix_now_ms();
+        match shell
+            .storage
+            .claim_job(stored.id, now_ms, CLAIM_LEASE_MS)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => break, // another replica sends this chat's messages now
+            Err(err) => {
+                tracing::error!(error = %err, "cannot claim a job");
+                break;
+            }
+        }
         let done = match parsed {
             Err(err) => Done::Drop(format!("unreadable job: {err}")),
             Ok(_) if !wait.is_zero() => Done::Later(wait),

@@ -260,12 +260,25 @@ pub async fn start_on(
         stopping: stopping.clone(),
     });
     let replay = tokio::spawn(replay_inbox(inbox, replaying));
+    let sweeping = hook.clone();
+    let sweep = tokio::spawn(super::polling::sweep_orphans(
+        hook.storage.clone(),
+        move |update| {
+            let hook = sweeping.clone();
+            async move {
+                match hook.sender.lock().await.as_ref() {
+                    Some(sender) => sender.send(update).await.is_ok(),
+                    None => false,
+                }
+            }
+        },
+    ));
     let app = router(hook.clone(), &path, max_body_bytes);
     let (done_tx, done) = watch::channel(false);
     let server = tokio::spawn(serve(socket, app, hook.clone(), stopping, done_tx));
     // Dropped on an error below: stops the server and the replay.
     let listener = WebhookListener {
-        channel: ChannelListener::new(updates, stop, vec![server, replay]),
+        channel: ChannelListener::new(updates, stop, vec![server, replay, sweep]),
         local_addr,
     };
 
