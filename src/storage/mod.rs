@@ -17,6 +17,8 @@ use std::collections::BTreeMap;
 
 pub mod backup;
 mod durable;
+pub mod health;
+mod reports;
 pub mod sealing;
 
 pub use durable::{OutboxJob, Work};
@@ -346,7 +348,8 @@ impl Storage {
         who: &Coordinator,
     ) -> anyhow::Result<TakeOutcome> {
         let taken = sqlx::query(
-            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3
+            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                              assigned_at = COALESCE(assigned_at, $3)
              WHERE id = $4 AND status = 'waiting'",
         )
         .bind(who.id)
@@ -396,7 +399,8 @@ impl Storage {
         to: &Coordinator,
     ) -> anyhow::Result<bool> {
         let changed = sqlx::query(
-            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3
+            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                              assigned_at = COALESCE(assigned_at, $3)
              WHERE id = $4 AND status <> 'closed'",
         )
         .bind(to.id)

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use teloxide::prelude::*;
 use teloxide::RequestError;
+use teloxide::prelude::*;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
