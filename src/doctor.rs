@@ -240,7 +240,7 @@ async fn coordinator_group(config: &DoctorConfig, bot: Option<&(Bot, Me)>) -> Ve
     };
     let chat = match call(bot.get_chat(ChatId(chat_id))).await {
         Ok(chat) => chat,
-        Err(err) => {
+        Err(err) if err.contains("chat not found") => {
             return vec![Check::fail(
                 GROUP,
                 format!(
@@ -248,6 +248,7 @@ async fn coordinator_group(config: &DoctorConfig, bot: Option<&(Bot, Me)>) -> Ve
                 ),
             )];
         }
+        Err(err) => return vec![Check::fail(GROUP, format!("getChat failed ({err})"))],
     };
     let title = chat.title().unwrap_or("untitled").to_owned();
     let mut checks = vec![match &chat.kind {
@@ -348,6 +349,8 @@ async fn webhook(config: &DoctorConfig, bot: Option<&Bot>) -> Check {
             Err(err) => {
                 return Check::fail(NAME, format!("WEBHOOK_URL “{wanted}” is not a URL ({err})"));
             }
+            // Telegram's servers post only to HTTPS; a local Bot API server
+            // (TELOXIDE_API_URL) also accepts plain HTTP.
             Ok(url) if url.scheme() != "https" && config.api_url.is_none() => {
                 return Check::fail(
                     NAME,
