@@ -4,6 +4,7 @@
 pub mod check;
 pub mod content;
 pub mod dialogue;
+pub mod doctor;
 pub mod emulator;
 pub mod export;
 pub mod graph;
@@ -14,6 +15,8 @@ pub mod preview;
 pub mod pseudo;
 pub mod reload;
 pub mod reply;
+pub mod report;
+pub mod reports;
 pub mod startup;
 pub mod storage;
 pub mod telegram;

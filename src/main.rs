@@ -7,10 +7,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use patient_navigator::check::{self, CheckOptions};
 use patient_navigator::content::Content;
+use patient_navigator::doctor;
 use patient_navigator::export;
 use patient_navigator::graph;
 use patient_navigator::handoff::WorkingHours;
 use patient_navigator::preview::{self, ChatOptions};
+use patient_navigator::report;
+use patient_navigator::reports::WeeklySchedule;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::{DEFAULT_DATABASE_URL, Storage, redact};
 use patient_navigator::telegram::flood::FloodLimit;
@@ -72,50 +75,97 @@ struct WebhookArgs {
     webhook_secret: Option<String>,
 }
 
+/// Everything `navigator run` (and `doctor`) reads.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Bot token from @BotFather.
+    #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// Bot API server; Telegram's by default.
+    #[arg(long, env = "TELOXIDE_API_URL")]
+    api_url: Option<url::Url>,
+    /// sqlite://FILE (default) or postgres://USER@HOST/DB.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+    database_url: String,
+    /// The coordinators' supergroup (used by the coordinator queue).
+    #[arg(long, env = "COORDINATOR_CHAT_ID", allow_hyphen_values = true)]
+    coordinator_chat_id: Option<i64>,
+    /// When coordinators work, e.g. "Mon-Fri 09:00-18:00, Sat 10:00-13:00"
+    /// (unset: always). Outside these hours patients get a note.
+    #[arg(long, env = "WORKING_HOURS")]
+    working_hours: Option<String>,
+    /// Time zone of the working hours (IANA name, e.g. Europe/Madrid).
+    #[arg(long, env = "WORKING_TIMEZONE", default_value = "UTC")]
+    working_timezone: String,
+    /// When the weekly summary is posted in the coordinators' group, in
+    /// WORKING_TIMEZONE: e.g. "mon 09:00", or "off".
+    #[arg(long, env = "WEEKLY_SUMMARY", default_value = "off")]
+    weekly_summary: String,
+    /// Closed conversations (and their case details) are erased after
+    /// this many days.
+    #[arg(long, env = "RETENTION_DAYS", default_value_t = 365)]
+    retention_days: u32,
+    /// Neither pace sends to Telegram's limits nor slow fast typists
+    /// (only for machine-speed load against the local emulator).
+    #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
+    no_rate_limits: bool,
+    #[command(flatten)]
+    webhook: Box<WebhookArgs>,
+    #[command(flatten)]
+    keys: Box<DataKeys>,
+    /// Print logs as JSON lines.
+    #[arg(long, env = "LOG_JSON")]
+    log_json: bool,
+    /// Serve Prometheus metrics at /metrics on this address, e.g.
+    /// 127.0.0.1:9090 (off when unset; keep it off the public internet).
+    #[arg(long, env = "METRICS_LISTEN")]
+    metrics_listen: Option<SocketAddr>,
+    #[command(flatten)]
+    dirs: ContentDirs,
+}
+
 #[derive(Subcommand)]
 enum Command {
-    /// Run the bot with long polling.
-    Run {
-        /// Bot token from @BotFather.
-        #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
-        token: Option<String>,
-        /// Bot API server; Telegram's by default.
-        #[arg(long, env = "TELOXIDE_API_URL")]
-        api_url: Option<url::Url>,
-        /// sqlite://FILE (default) or postgres://USER@HOST/DB.
+    /// Run the bot (long polling, or a webhook with WEBHOOK_URL).
+    Run(RunArgs),
+    /// Check a deployment before it goes live (token, coordinators' group,
+    /// webhook, database, content, keys, time settings); exits non-zero
+    /// when something must be fixed. Takes the same settings as `run`.
+    Doctor {
+        #[command(flatten)]
+        run: RunArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
+    },
+    /// Create the database if needed and apply its migrations (the bot also
+    /// does this at start).
+    Migrate {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
-        /// The coordinators' supergroup (used by the coordinator queue).
-        #[arg(long, env = "COORDINATOR_CHAT_ID", allow_hyphen_values = true)]
-        coordinator_chat_id: Option<i64>,
-        /// When coordinators work, e.g. "Mon-Fri 09:00-18:00, Sat 10:00-13:00"
-        /// (unset: always). Outside these hours patients get a note.
-        #[arg(long, env = "WORKING_HOURS")]
-        working_hours: Option<String>,
-        /// Time zone of the working hours (IANA name, e.g. Europe/Madrid).
+    },
+    /// The coordinators' figures for a period and one row per case (no
+    /// names, no free text), as CSV or JSON.
+    Report {
+        /// First day, YYYY-MM-DD (in WORKING_TIMEZONE).
+        #[arg(long)]
+        from: jiff::civil::Date,
+        /// Last day, YYYY-MM-DD, included.
+        #[arg(long)]
+        to: jiff::civil::Date,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ReportFormat,
+        /// CSV only: the per-case rows (`cases`) or the figures (`figures`).
+        #[arg(long, value_enum, default_value = "cases")]
+        table: ReportTable,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
         #[arg(long, env = "WORKING_TIMEZONE", default_value = "UTC")]
         working_timezone: String,
-        /// Closed conversations (and their case details) are erased after
-        /// this many days.
-        #[arg(long, env = "RETENTION_DAYS", default_value_t = 365)]
-        retention_days: u32,
-        /// Neither pace sends to Telegram's limits nor slow fast typists
-        /// (only for machine-speed load against the local emulator).
-        #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
-        no_rate_limits: bool,
         #[command(flatten)]
-        webhook: Box<WebhookArgs>,
-        #[command(flatten)]
-        keys: Box<DataKeys>,
-        /// Print logs as JSON lines.
-        #[arg(long, env = "LOG_JSON")]
-        log_json: bool,
-        /// Serve Prometheus metrics at /metrics on this address, e.g.
-        /// 127.0.0.1:9090 (off when unset; keep it off the public internet).
-        #[arg(long, env = "METRICS_LISTEN")]
-        metrics_listen: Option<SocketAddr>,
-        #[command(flatten)]
-        dirs: ContentDirs,
+        keys: DataKeys,
     },
     /// Check the locale and dialogue files; exits non-zero on problems.
     Check {
@@ -208,6 +258,18 @@ enum CheckFormat {
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportTable {
+    Cases,
+    Figures,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
 enum ExportFormat {
     Fhir,
     Json,
@@ -295,91 +357,185 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Run {
-            token,
-            api_url,
-            database_url,
-            coordinator_chat_id,
-            working_hours,
-            working_timezone,
-            no_rate_limits,
-            retention_days,
-            webhook,
-            log_json,
-            metrics_listen,
-            dirs,
-            keys,
-        } => {
-            init_logging(log_json);
-            let keys = DataKeys {
-                production: keys.environment == "production",
-                ..*keys
-            };
-            let Some(token) = token.filter(|token| !token.trim().is_empty()) else {
-                eprintln!(
-                    "error: TELOXIDE_TOKEN is not set.\n\
-                     Get a token from @BotFather in Telegram, then run:\n  \
-                     TELOXIDE_TOKEN=123456:ABC... navigator run"
-                );
-                return ExitCode::from(2);
-            };
-            let working_hours = match working_hours
-                .filter(|spec| !spec.trim().is_empty())
-                .map(|spec| WorkingHours::parse(&spec, &working_timezone))
-                .transpose()
-            {
-                Ok(hours) => hours,
+        Command::Run(args) => {
+            init_logging(args.log_json);
+            match settings_of(args) {
+                Ok(settings) => run(settings),
+                Err(code) => code,
+            }
+        }
+        Command::Doctor { run, format } => {
+            let config = doctor_config(&run);
+            let report = match tokio::runtime::Runtime::new() {
+                Ok(runtime) => runtime.block_on(doctor::run(&config)),
                 Err(err) => {
-                    eprintln!("error: {err}");
-                    return ExitCode::from(2);
+                    eprintln!("error: cannot start the async runtime: {err}");
+                    return ExitCode::FAILURE;
                 }
             };
-            let WebhookArgs {
-                webhook_url,
-                listen,
-                webhook_secret,
-            } = *webhook;
-            let webhook = match webhook_url.filter(|url| !url.trim().is_empty()) {
-                None => None,
-                Some(url) => match url::Url::parse(url.trim()) {
-                    Ok(url) => Some(WebhookOptions {
-                        secret_token: webhook_secret.filter(|secret| !secret.is_empty()),
-                        ..WebhookOptions::new(url, listen)
-                    }),
-                    Err(err) => {
-                        eprintln!("error: WEBHOOK_URL is not a URL: {err}");
-                        return ExitCode::from(2);
-                    }
-                },
-            };
-            let settings = Settings {
-                token,
-                api_url,
+            match format {
+                CheckFormat::Text => print!("{}", report.to_text()),
+                CheckFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report.to_json()).unwrap_or_default()
+                ),
+            }
+            if report.failed() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Migrate { database_url } => block_on(async move {
+            let storage = Storage::connect(&database_url).await?;
+            storage.close().await;
+            println!("ok: {} is migrated", redact(&database_url));
+            Ok(())
+        }),
+        Command::Report {
+            from,
+            to,
+            format,
+            table,
+            output,
+            database_url,
+            working_timezone,
+            keys,
+        } => block_on(async move {
+            let request = report::Request {
+                from,
+                to,
+                json: matches!(format, ReportFormat::Json),
+                figures_table: matches!(table, ReportTable::Figures),
+                output,
                 database_url,
-                coordinator_chat_id,
-                working_hours,
-                rate_limits: if no_rate_limits {
-                    RateLimits::unlimited()
-                } else {
-                    RateLimits::default()
-                },
-                retention_days,
-                flood_limit: if no_rate_limits {
-                    FloodLimit::off()
-                } else {
-                    FloodLimit::default()
-                },
+                time_zone: working_timezone,
                 data_key: keys.data_key,
                 data_keys_old: keys.data_keys_old,
-                production: keys.production,
-                webhook,
-                locales_dir: dirs.locales_dir,
-                dialogues_dir: dirs.dialogues_dir,
-                metrics_listen,
             };
-            run(settings)
-        }
+            report::run(request).await
+        }),
     }
+}
+
+/// The raw settings of `run`, for the doctor (which judges them itself).
+fn doctor_config(args: &RunArgs) -> doctor::DoctorConfig {
+    doctor::DoctorConfig {
+        token: args.token.clone(),
+        api_url: args.api_url.clone(),
+        database_url: args.database_url.clone(),
+        coordinator_chat_id: args.coordinator_chat_id,
+        working_hours: args.working_hours.clone(),
+        working_timezone: args.working_timezone.clone(),
+        weekly_summary: Some(args.weekly_summary.clone()),
+        webhook_url: args.webhook.webhook_url.clone(),
+        data_key: args.keys.data_key.clone(),
+        data_keys_old: args.keys.data_keys_old.clone(),
+        production: args.keys.environment == "production",
+        locales_dir: args.dirs.locales_dir.clone(),
+        dialogues_dir: args.dirs.dialogues_dir.clone(),
+    }
+}
+
+/// Validated settings of `run`, or the exit code after a plain message.
+fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
+    let RunArgs {
+        token,
+        api_url,
+        database_url,
+        coordinator_chat_id,
+        working_hours,
+        working_timezone,
+        weekly_summary,
+        no_rate_limits,
+        retention_days,
+        webhook,
+        log_json: _,
+        metrics_listen,
+        dirs,
+        keys,
+    } = args;
+    let keys = DataKeys {
+        production: keys.environment == "production",
+        ..*keys
+    };
+    let Some(token) = token.filter(|token| !token.trim().is_empty()) else {
+        eprintln!(
+            "error: TELOXIDE_TOKEN is not set.\n\
+             Get a token from @BotFather in Telegram, then run:\n  \
+             TELOXIDE_TOKEN=123456:ABC... navigator run"
+        );
+        return Err(ExitCode::from(2));
+    };
+    let working_hours = match working_hours
+        .filter(|spec| !spec.trim().is_empty())
+        .map(|spec| WorkingHours::parse(&spec, &working_timezone))
+        .transpose()
+    {
+        Ok(hours) => hours,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let Ok(time_zone) = jiff::tz::TimeZone::get(working_timezone.trim()) else {
+        eprintln!(
+            "error: WORKING_TIMEZONE “{working_timezone}” is not an IANA time zone (e.g. Europe/Madrid)"
+        );
+        return Err(ExitCode::from(2));
+    };
+    let weekly_summary = match WeeklySchedule::parse(&weekly_summary, working_timezone.trim()) {
+        Ok(schedule) => schedule,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let WebhookArgs {
+        webhook_url,
+        listen,
+        webhook_secret,
+    } = *webhook;
+    let webhook = match webhook_url.filter(|url| !url.trim().is_empty()) {
+        None => None,
+        Some(url) => match url::Url::parse(url.trim()) {
+            Ok(url) => Some(WebhookOptions {
+                secret_token: webhook_secret.filter(|secret| !secret.is_empty()),
+                ..WebhookOptions::new(url, listen)
+            }),
+            Err(err) => {
+                eprintln!("error: WEBHOOK_URL is not a URL: {err}");
+                return Err(ExitCode::from(2));
+            }
+        },
+    };
+    Ok(Settings {
+        token,
+        api_url,
+        database_url,
+        coordinator_chat_id,
+        working_hours,
+        time_zone,
+        weekly_summary,
+        rate_limits: if no_rate_limits {
+            RateLimits::unlimited()
+        } else {
+            RateLimits::default()
+        },
+        retention_days,
+        flood_limit: if no_rate_limits {
+            FloodLimit::off()
+        } else {
+            FloodLimit::default()
+        },
+        data_key: keys.data_key,
+        data_keys_old: keys.data_keys_old,
+        production: keys.production,
+        webhook,
+        locales_dir: dirs.locales_dir,
+        dialogues_dir: dirs.dialogues_dir,
+        metrics_listen,
+    })
 }
 
 fn run(settings: Settings) -> ExitCode {

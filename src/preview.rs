@@ -138,6 +138,8 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         database_url: format!("sqlite://{}", scratch.path.join("chat.db").display()),
         coordinator_chat_id: None,
         working_hours: None,
+        time_zone: jiff::tz::TimeZone::UTC,
+        weekly_summary: None,
         // The emulator has no flood limits: show replies without pacing.
         rate_limits: RateLimits::unlimited(),
         retention_days: 365,

@@ -17,6 +17,7 @@ use tokio_util::sync::CancellationToken;
 use crate::content::Content;
 use crate::handoff::WorkingHours;
 use crate::reload::{self, LiveContent};
+use crate::reports::WeeklySchedule;
 use crate::storage::{Sealer, Storage};
 use crate::telegram::flood::{FloodGuard, FloodLimit};
 use crate::telegram::polling::DurablePolling;
@@ -34,6 +35,10 @@ pub struct Settings {
     pub coordinator_chat_id: Option<i64>,
     /// When coordinators are at work; outside it patients get a note.
     pub working_hours: Option<WorkingHours>,
+    /// The team's time zone (`WORKING_TIMEZONE`): where reports' days start.
+    pub time_zone: jiff::tz::TimeZone,
+    /// When the weekly summary is posted in the group (`None`: never).
+    pub weekly_summary: Option<WeeklySchedule>,
     /// Telegram's rate limits as the outbox sender applies them.
     pub rate_limits: RateLimits,
     /// Closed conversations are erased after this many days.
@@ -63,6 +68,7 @@ pub struct RunningBot {
     dispatcher: JoinHandle<()>,
     sender: JoinHandle<()>,
     purging: JoinHandle<()>,
+    summary: Option<JoinHandle<()>>,
     stop_sending: CancellationToken,
     pub storage: Storage,
     /// The content served, reloaded when its files change.
@@ -99,6 +105,9 @@ impl RunningBot {
         if let Some(metrics) = &self.metrics {
             metrics.abort();
         }
+        if let Some(summary) = &self.summary {
+            summary.abort();
+        }
         self.storage.close().await;
     }
 
@@ -109,6 +118,9 @@ impl RunningBot {
         self.purging.abort();
         if let Some(metrics) = &self.metrics {
             metrics.abort();
+        }
+        if let Some(summary) = &self.summary {
+            summary.abort();
         }
     }
 }
@@ -144,6 +156,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         limits: settings.rate_limits,
         retention_days: settings.retention_days,
         flood: FloodGuard::new(settings.flood_limit),
+        report_zone: settings.time_zone.clone(),
     });
     let purging = tokio::spawn(purge_periodically(storage.clone(), settings.retention_days));
     let (metrics_addr, metrics) = match settings.metrics_listen {
@@ -152,6 +165,18 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
             (Some(addr), Some(server))
         }
         None => (None, None),
+    };
+    let summary = match (
+        settings.coordinator_chat_id,
+        settings.weekly_summary.clone(),
+    ) {
+        (Some(group), Some(schedule)) => Some(tokio::spawn(telegram::summary::run(
+            bot.clone(),
+            storage.clone(),
+            ChatId(group),
+            schedule,
+        ))),
+        _ => None,
     };
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(
@@ -194,6 +219,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         dispatcher,
         sender,
         purging,
+        summary,
         stop_sending,
         storage,
         content: live,

@@ -51,6 +51,15 @@ async fn a_backup_restores_every_table_into_sqlite_and_postgres() {
         .send_text("hello Ada")
         .await;
     bot.emulator.wait_idle().await;
+    // A weekly summary already posted: a restored deployment must know it.
+    let store = Storage::connect(&bot.db.url).await.unwrap();
+    assert!(
+        store
+            .claim_weekly_summary(1_795_600_000, 1_795_600_060)
+            .await
+            .unwrap()
+    );
+    store.close().await;
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("backup.db");

@@ -124,6 +124,7 @@ async fn start_bot(
         limits: RateLimits::unlimited(),
         retention_days: 30,
         flood: FloodGuard::new(FloodLimit::off()),
+        report_zone: jiff::tz::TimeZone::UTC,
     });
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(

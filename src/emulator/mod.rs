@@ -81,8 +81,8 @@ pub use transcript::{
 };
 pub use user::{Sent, UserHandle};
 pub use world::{
-    BotCommandEntry, BotIdentity, CallbackAnswer, ChatKind, ForumTopic, RecordedCall, UserSpec,
-    WebhookConfig,
+    AdminRights, BotCommandEntry, BotIdentity, BotMembership, CallbackAnswer, ChatKind, ForumTopic,
+    RecordedCall, UserSpec, WebhookConfig,
 };
 
 use world::Shared;
@@ -263,9 +263,20 @@ impl Emulator {
     }
 
     /// Registers a group or supergroup chat (for updates sent with
-    /// [`Self::send_raw_update`] and bot messages into it).
+    /// [`Self::send_raw_update`] and bot messages into it). The bot is an
+    /// administrator there with every right; see [`Self::set_bot_membership`].
     pub fn add_group_chat(&self, chat_id: i64, kind: ChatKind) {
         self.shared.world().add_group(chat_id, kind);
+    }
+
+    /// Makes the bot a plain member of a group, or an administrator with
+    /// some rights (what `getChatMember` reports for it).
+    pub fn set_bot_membership(&self, chat_id: i64, membership: BotMembership) {
+        let mut w = self.shared.world();
+        if let Some(chat) = w.chats.get_mut(&chat_id) {
+            chat.bot_membership = membership;
+        }
+        w.touch_chat(chat_id);
     }
 
     /// Waits until nothing has changed anywhere (sends, edits, answers,

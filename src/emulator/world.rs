@@ -77,6 +77,38 @@ pub enum ChatKind {
     },
 }
 
+/// The bot's administrator rights in a group (`ChatMemberAdministrator`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AdminRights {
+    /// `can_manage_topics`: create, rename, close and reopen topics.
+    pub can_manage_topics: bool,
+    /// `can_delete_messages`: delete other members' messages.
+    pub can_delete_messages: bool,
+    /// `can_pin_messages`.
+    pub can_pin_messages: bool,
+}
+
+impl AdminRights {
+    /// Every right.
+    pub fn all() -> Self {
+        Self {
+            can_manage_topics: true,
+            can_delete_messages: true,
+            can_pin_messages: true,
+        }
+    }
+}
+
+/// What the bot is in a group, as `getChatMember` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BotMembership {
+    /// An administrator with these rights (the default for groups the
+    /// tests register: the coordinators' group is set up that way).
+    Administrator(AdminRights),
+    /// A plain member.
+    Member,
+}
+
 /// A forum topic of a supergroup.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForumTopic {
@@ -144,6 +176,8 @@ pub(crate) struct Chat {
     pub started: bool,
     /// Groups: the bot left (leaveChat) and can no longer post.
     pub bot_left: bool,
+    /// Groups: the bot's status and rights (until it leaves).
+    pub bot_membership: BotMembership,
     /// The reply keyboard currently shown, if any.
     pub keyboard: Option<Value>,
     pub topics: BTreeMap<i64, ForumTopic>,
@@ -162,6 +196,7 @@ impl Chat {
             blocked: false,
             started: false,
             bot_left: false,
+            bot_membership: BotMembership::Administrator(AdminRights::all()),
             keyboard: None,
             topics: BTreeMap::new(),
             last_answer: None,

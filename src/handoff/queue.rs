@@ -106,6 +106,8 @@ impl CardAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CoordinatorCommand {
     Queue,
+    /// The figures: the queue now, today and this week.
+    Stats,
     /// Stays in the topic; never reaches the patient.
     Note,
     Release,
@@ -123,6 +125,7 @@ impl CoordinatorCommand {
         let argument = argument.trim();
         Some(match name.as_str() {
             "queue" => CoordinatorCommand::Queue,
+            "stats" => CoordinatorCommand::Stats,
             "note" => CoordinatorCommand::Note,
             "release" => CoordinatorCommand::Release,
             "close" => CoordinatorCommand::Close,
@@ -390,6 +393,10 @@ mod tests {
         assert_eq!(
             CoordinatorCommand::parse("/transfer"),
             Some(CoordinatorCommand::Transfer(None))
+        );
+        assert_eq!(
+            CoordinatorCommand::parse("/stats@navigator_bot"),
+            Some(CoordinatorCommand::Stats)
         );
         assert_eq!(CoordinatorCommand::parse("hello"), None);
         assert_eq!(CoordinatorCommand::parse("/start"), None);

@@ -18,6 +18,7 @@ pub const TABLES: &[&str] = &[
     "audit_log",
     "inbox",
     "outbox",
+    "weekly_summaries",
 ];
 
 impl Storage {

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 pub mod backup;
 mod durable;
 mod gauges;
+pub mod health;
+mod reports;
 pub mod sealing;
 
 pub use durable::{Begun, OutboxJob, Work};
@@ -348,7 +350,8 @@ impl Storage {
         who: &Coordinator,
     ) -> anyhow::Result<TakeOutcome> {
         let taken = sqlx::query(
-            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3
+            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                              assigned_at = COALESCE(assigned_at, $3)
              WHERE id = $4 AND status = 'waiting'",
         )
         .bind(who.id)
@@ -398,7 +401,8 @@ impl Storage {
         to: &Coordinator,
     ) -> anyhow::Result<bool> {
         let changed = sqlx::query(
-            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3
+            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                              assigned_at = COALESCE(assigned_at, $3)
              WHERE id = $4 AND status <> 'closed'",
         )
         .bind(to.id)

@@ -24,6 +24,7 @@ use crate::handoff::queue::{self, CardAction, CoordinatorCommand, OFF_HOURS_NOTE
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
+use crate::reports;
 use crate::storage::{TakeOutcome, unix_now};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
@@ -540,6 +541,18 @@ async fn coordinator_message(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow:
         delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
         return Ok(());
     }
+    if command == Some(CoordinatorCommand::Stats) {
+        let now = unix_now();
+        let stats = reports::summarize(
+            &shell.storage.report_rows(week_so_far(now)).await?,
+            now,
+            &shell.report_zone,
+        );
+        let html = reports::stats_html(&stats, shell.report_zone.iana_name().unwrap_or("UTC"));
+        let reply = Reply::new(html, Keyboard::None, Placement::New);
+        delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
+        return Ok(());
+    }
     let Some(thread) = msg.thread_id.filter(|_| msg.is_topic_message) else {
         return Ok(()); // the General topic is the coordinators' own
     };
@@ -560,11 +573,20 @@ async fn coordinator_message(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow:
         Some(CoordinatorCommand::Transfer(username)) => {
             transfer(bot, shell, msg, &case, &who, username).await?
         }
-        Some(CoordinatorCommand::Queue) => {}
+        Some(CoordinatorCommand::Queue | CoordinatorCommand::Stats) => {}
         None if msg.text().is_some_and(|text| text.starts_with('/')) => {} // other bots' commands
         None => relay_to_patient(bot, shell, msg, &case, &who).await?,
     }
     Ok(())
+}
+
+/// Enough rows for `/stats`: everything since the start of this week (at
+/// most eight days back, whatever the time zone) up to now.
+fn week_so_far(now: i64) -> reports::Period {
+    reports::Period {
+        start: now - 8 * 86_400,
+        end: now + 1,
+    }
 }
 
 /// A coordinator's message reaches the patient as the bot's own message.

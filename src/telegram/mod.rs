@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod flood;
 pub mod polling;
 pub mod sender;
+pub mod summary;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -51,6 +52,8 @@ pub struct Shell {
     pub retention_days: u32,
     /// Slows patients who send dozens of messages in seconds.
     pub flood: flood::FloodGuard,
+    /// The team's time zone, where reports' days and weeks start.
+    pub report_zone: jiff::tz::TimeZone,
 }
 
 impl Shell {

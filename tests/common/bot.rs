@@ -47,6 +47,8 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         database_url: db.url.clone(),
         coordinator_chat_id: None,
         working_hours: None,
+        time_zone: jiff::tz::TimeZone::UTC,
+        weekly_summary: None,
         // Pacing is tested on its own; here it would only slow the stories.
         rate_limits: patient_navigator::telegram::sender::RateLimits::unlimited(),
         retention_days: 365,

@@ -9,7 +9,7 @@ use super::{EmulatorOptions, ok, target_chat};
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::params::Params;
 use crate::emulator::text::utf16_len;
-use crate::emulator::world::{BotCommandEntry, CallbackAnswer, ChatKind, World};
+use crate::emulator::world::{BotCommandEntry, BotMembership, CallbackAnswer, ChatKind, World};
 
 const QUERY_INVALID: &str = "query is too old and response timeout expired or query ID is invalid";
 
@@ -33,34 +33,70 @@ pub(crate) fn ok_true(_: &mut World, _: &EmulatorOptions, _: &Params) -> ApiResu
     ok()
 }
 
-/// getChat: a ChatFullInfo.
+/// getChat: a ChatFullInfo (`is_forum` for supergroups with topics). A
+/// group the bot left is "chat not found", as in Telegram.
 pub(crate) fn get_chat(w: &mut World, _: &EmulatorOptions, p: &Params) -> ApiResult<Value> {
     let chat_id = target_chat(w, p, "chat_id")?;
+    if w.chats.get(&chat_id).is_some_and(|chat| chat.bot_left) {
+        return Err(ApiError::chat_not_found());
+    }
     let mut info = w.chat_json(chat_id);
     info["accent_color_id"] = json!(chat_id.rem_euclid(7));
     info["max_reaction_count"] = json!(11);
+    info["accepted_gift_types"] = json!({
+        "unlimited_gifts": false,
+        "limited_gifts": false,
+        "unique_gifts": false,
+        "premium_subscription": false,
+        "gifts_from_channels": false,
+    });
     Ok(info)
 }
 
 /// getChatMember: users of private chats are members; the bot is a member
-/// (or "kicked" when blocked).
+/// (or "kicked" when blocked). In groups the bot is what the test set
+/// (an administrator with rights, a member) or "left"; users are members.
 pub(crate) fn get_chat_member(w: &mut World, _: &EmulatorOptions, p: &Params) -> ApiResult<Value> {
     let chat_id = target_chat(w, p, "chat_id")?;
     let user_id = p.req_i64("user_id", "user_id is empty")?;
     let chat = w.chats.get(&chat_id).ok_or_else(ApiError::chat_not_found)?;
-    let known = user_id == w.bot.id || w.users.contains_key(&user_id);
+    let is_bot = user_id == w.bot.id;
+    let known = is_bot || w.users.contains_key(&user_id);
     if !known {
         return Err(ApiError::bad_request("user not found"));
     }
-    let status = match (&chat.kind, user_id == w.bot.id, chat.blocked) {
-        (ChatKind::Private { .. }, true, true) => "kicked",
-        _ => "member",
-    };
-    let mut member = json!({ "user": w.user_json(user_id), "status": status });
-    if status == "kicked" {
-        member["until_date"] = json!(0);
+    let user = w.user_json(user_id);
+    if let (ChatKind::Private { .. }, true, true) = (&chat.kind, is_bot, chat.blocked) {
+        return Ok(json!({ "user": user, "status": "kicked", "until_date": 0 }));
     }
-    Ok(member)
+    let in_group = !matches!(chat.kind, ChatKind::Private { .. });
+    if !(in_group && is_bot) {
+        return Ok(json!({ "user": user, "status": "member" }));
+    }
+    if chat.bot_left {
+        return Ok(json!({ "user": user, "status": "left" }));
+    }
+    Ok(match chat.bot_membership {
+        BotMembership::Member => json!({ "user": user, "status": "member" }),
+        BotMembership::Administrator(rights) => json!({
+            "user": user,
+            "status": "administrator",
+            "can_be_edited": false,
+            "is_anonymous": false,
+            "can_manage_chat": true,
+            "can_delete_messages": rights.can_delete_messages,
+            "can_manage_video_chats": false,
+            "can_restrict_members": false,
+            "can_promote_members": false,
+            "can_change_info": false,
+            "can_invite_users": true,
+            "can_post_stories": false,
+            "can_edit_stories": false,
+            "can_delete_stories": false,
+            "can_pin_messages": rights.can_pin_messages,
+            "can_manage_topics": rights.can_manage_topics,
+        }),
+    })
 }
 
 /// answerCallbackQuery: each query can be answered once.

@@ -1,0 +1,731 @@
+//! `navigator doctor`: checks a deployment before it goes live and says, in
+//! plain words, what to fix — the token, the coordinators' group and the
+//! bot's rights in it, the webhook, the database (reachable, migrated,
+//! writable), the content files, the data keys against the stored data, and
+//! the time settings.
+//!
+//! Owns the checks and their wording. Each check is a small function that
+//! returns a `Check`; the report prints one line per check. Must not change
+//! anything: Telegram is only asked (`getMe`, `getChat`, `getChatMember`,
+//! `getWebhookInfo`), the database write is rolled back, nothing migrates.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::json;
+use teloxide::prelude::*;
+use teloxide::types::{ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind, Me};
+
+use crate::check::{self, CheckOptions};
+use crate::handoff::WorkingHours;
+use crate::reports::WeeklySchedule;
+use crate::storage::health::Inspection;
+use crate::storage::{Sealer, redact};
+
+/// The raw settings, as `navigator run` reads them (nothing validated yet:
+/// a bad value is a finding, not a refusal).
+#[derive(Debug, Clone, Default)]
+pub struct DoctorConfig {
+    pub token: Option<String>,
+    pub api_url: Option<url::Url>,
+    pub database_url: String,
+    pub coordinator_chat_id: Option<i64>,
+    pub working_hours: Option<String>,
+    pub working_timezone: String,
+    pub weekly_summary: Option<String>,
+    pub webhook_url: Option<String>,
+    pub data_key: Option<String>,
+    pub data_keys_old: Option<String>,
+    pub production: bool,
+    pub locales_dir: PathBuf,
+    pub dialogues_dir: PathBuf,
+}
+
+/// How one check went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Fine; what was found.
+    Ok(String),
+    /// Works, but worth a look; what and why.
+    Warn(String),
+    /// Must be fixed before going live; the problem and how to fix it.
+    Fail(String),
+}
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: &'static str,
+    pub outcome: Outcome,
+}
+
+impl Check {
+    fn ok(name: &'static str, detail: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Ok(detail.into()),
+        }
+    }
+    fn warn(name: &'static str, hint: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Warn(hint.into()),
+        }
+    }
+    fn fail(name: &'static str, hint: impl Into<String>) -> Check {
+        Check {
+            name,
+            outcome: Outcome::Fail(hint.into()),
+        }
+    }
+
+    pub fn failed(&self) -> bool {
+        matches!(self.outcome, Outcome::Fail(_))
+    }
+}
+
+/// Every check, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub checks: Vec<Check>,
+}
+
+impl Report {
+    pub fn failed(&self) -> bool {
+        self.checks.iter().any(Check::failed)
+    }
+
+    pub fn find(&self, name: &str) -> Option<&Check> {
+        self.checks.iter().find(|check| check.name == name)
+    }
+
+    /// One line per check: `✓`, `!` or `✗`, its name, what was found.
+    pub fn to_text(&self) -> String {
+        let mut text = String::new();
+        for check in &self.checks {
+            let (mark, message) = match &check.outcome {
+                Outcome::Ok(detail) => ("✓", detail),
+                Outcome::Warn(hint) => ("!", hint),
+                Outcome::Fail(hint) => ("✗", hint),
+            };
+            text.push_str(&format!("{mark} {}: {message}\n", check.name));
+        }
+        let failures = self.checks.iter().filter(|check| check.failed()).count();
+        text.push_str(&match failures {
+            0 => "Ready: every check passed.\n".to_owned(),
+            1 => "1 check failed: fix it and run `navigator doctor` again.\n".to_owned(),
+            n => format!("{n} checks failed: fix them and run `navigator doctor` again.\n"),
+        });
+        text
+    }
+
+    pub fn to_json(&self) -> serde_json::Value {
+        let checks: Vec<_> = self
+            .checks
+            .iter()
+            .map(|check| {
+                let (status, message) = match &check.outcome {
+                    Outcome::Ok(m) => ("ok", m),
+                    Outcome::Warn(m) => ("warn", m),
+                    Outcome::Fail(m) => ("fail", m),
+                };
+                json!({"name": check.name, "status": status, "message": message})
+            })
+            .collect();
+        json!({"ok": !self.failed(), "checks": checks})
+    }
+}
+
+/// How long one Bot API call may take before it counts as unreachable.
+const API_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Runs every check.
+pub async fn run(config: &DoctorConfig) -> Report {
+    let mut checks = Vec::new();
+    let (token_check, me) = token(config).await;
+    let bot = me.as_ref().map(|(bot, me)| (bot.clone(), me.clone()));
+    checks.push(token_check);
+    checks.extend(coordinator_group(config, bot.as_ref()).await);
+    checks.push(webhook(config, bot.as_ref().map(|(bot, _)| bot)).await);
+    checks.extend(database(config).await);
+    checks.push(content(config));
+    checks.push(time_settings(config));
+    Report { checks }
+}
+
+fn bot_for(config: &DoctorConfig, token: &str) -> Bot {
+    let bot = Bot::new(token);
+    match &config.api_url {
+        Some(url) => bot.set_api_url(url.clone()),
+        None => bot,
+    }
+}
+
+async fn call<T>(
+    request: impl std::future::IntoFuture<Output = Result<T, teloxide::RequestError>>,
+) -> Result<T, String> {
+    match tokio::time::timeout(API_TIMEOUT, request.into_future()).await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err(format!("no answer in {} s", API_TIMEOUT.as_secs())),
+    }
+}
+
+/// The token is set and Telegram accepts it (`getMe`).
+async fn token(config: &DoctorConfig) -> (Check, Option<(Bot, Me)>) {
+    const NAME: &str = "token";
+    let Some(token) = config.token.as_deref().filter(|t| !t.trim().is_empty()) else {
+        return (
+            Check::fail(
+                NAME,
+                "TELOXIDE_TOKEN is not set: get one from @BotFather (/newbot, or /mybots → API Token)",
+            ),
+            None,
+        );
+    };
+    let bot = bot_for(config, token.trim());
+    match call(bot.get_me()).await {
+        Ok(me) => (
+            Check::ok(
+                NAME,
+                format!("Telegram accepts it: @{} (id {})", me.username(), me.id),
+            ),
+            Some((bot, me)),
+        ),
+        Err(err)
+            if err.contains("nauthorized")
+                || err.contains("Invalid bot token")
+                || err.contains("Not Found") =>
+        {
+            (
+                Check::fail(
+                    NAME,
+                    format!(
+                        "Telegram refused the token ({err}): copy it again from @BotFather (/mybots → your bot → API Token) into TELOXIDE_TOKEN"
+                    ),
+                ),
+                None,
+            )
+        }
+        Err(err) => (
+            Check::fail(
+                NAME,
+                format!(
+                    "cannot reach the Bot API at {} ({err}): check the network, a proxy, or TELOXIDE_API_URL",
+                    config
+                        .api_url
+                        .as_ref()
+                        .map_or("https://api.telegram.org".to_owned(), ToString::to_string)
+                ),
+            ),
+            None,
+        ),
+    }
+}
+
+/// The coordinators' group: exists, a forum, the bot an administrator with
+/// the rights the queue uses.
+async fn coordinator_group(config: &DoctorConfig, bot: Option<&(Bot, Me)>) -> Vec<Check> {
+    const GROUP: &str = "coordinator group";
+    const ADMIN: &str = "bot is administrator";
+    const RIGHTS: &str = "bot's rights";
+    let Some(chat_id) = config.coordinator_chat_id else {
+        return vec![Check::warn(
+            GROUP,
+            "COORDINATOR_CHAT_ID is not set: cases are stored but no coordinator sees them (see README: The coordinators' group)",
+        )];
+    };
+    let Some((bot, me)) = bot else {
+        return vec![Check::warn(GROUP, "not checked: the token does not work")];
+    };
+    let chat = match call(bot.get_chat(ChatId(chat_id))).await {
+        Ok(chat) => chat,
+        Err(err) if err.contains("chat not found") => {
+            return vec![Check::fail(
+                GROUP,
+                format!(
+                    "Telegram has no chat {chat_id} for this bot ({err}): check COORDINATOR_CHAT_ID (a supergroup's id starts with -100) and that the bot was added to the group"
+                ),
+            )];
+        }
+        Err(err) => return vec![Check::fail(GROUP, format!("getChat failed ({err})"))],
+    };
+    let title = chat.title().unwrap_or("untitled").to_owned();
+    let mut checks = vec![match &chat.kind {
+        ChatFullInfoKind::Public(public) => match &public.kind {
+            ChatFullInfoPublicKind::Supergroup(group) if group.is_forum => {
+                Check::ok(GROUP, format!("“{title}”, a supergroup with topics"))
+            }
+            ChatFullInfoPublicKind::Supergroup(_) => Check::fail(
+                GROUP,
+                format!(
+                    "“{title}” has topics turned off: in the group's settings turn on Topics (each case gets its own topic)"
+                ),
+            ),
+            _ => Check::fail(
+                GROUP,
+                format!(
+                    "“{title}” is not a supergroup with topics: in the group's settings turn on Topics (this makes it a supergroup; its id then changes to -100…, update COORDINATOR_CHAT_ID)"
+                ),
+            ),
+        },
+        ChatFullInfoKind::Private(_) => {
+            return vec![Check::fail(
+                GROUP,
+                format!(
+                    "{chat_id} is a private chat, not a group: COORDINATOR_CHAT_ID must be the coordinators' supergroup"
+                ),
+            )];
+        }
+    }];
+    match call(bot.get_chat_member(ChatId(chat_id), me.id)).await {
+        Ok(member) => match member.kind {
+            ChatMemberKind::Owner(_) => {
+                checks.push(Check::ok(ADMIN, "the bot owns the group"));
+                checks.push(Check::ok(RIGHTS, "all (owner)"));
+            }
+            ChatMemberKind::Administrator(admin) => {
+                checks.push(Check::ok(ADMIN, "yes"));
+                let missing: Vec<&str> = [
+                    (admin.can_manage_topics, "Manage topics"),
+                    (admin.can_delete_messages, "Delete messages"),
+                    (admin.can_pin_messages, "Pin messages"),
+                ]
+                .into_iter()
+                .filter(|(has, _)| !has)
+                .map(|(_, right)| right)
+                .collect();
+                checks.push(if missing.is_empty() {
+                    Check::ok(RIGHTS, "Manage topics, Delete messages, Pin messages")
+                } else {
+                    Check::fail(
+                        RIGHTS,
+                        format!(
+                            "the bot may not: {}. In the group: Administrators → @{} → turn on {}",
+                            missing.join(", "),
+                            me.username(),
+                            missing.join(", ")
+                        ),
+                    )
+                });
+            }
+            ChatMemberKind::Member(_) | ChatMemberKind::Restricted(_) => {
+                checks.push(Check::fail(
+                    ADMIN,
+                    format!(
+                        "the bot is a plain member of “{title}”: make @{} an administrator with Manage topics, Delete messages and Pin messages (it then also sees every message, which the relay needs)",
+                        me.username()
+                    ),
+                ));
+            }
+            ChatMemberKind::Left | ChatMemberKind::Banned(_) => {
+                checks.push(Check::fail(
+                    ADMIN,
+                    format!(
+                        "the bot is not in “{title}”: add @{} to the group and make it an administrator",
+                        me.username()
+                    ),
+                ));
+            }
+        },
+        Err(err) => checks.push(Check::fail(
+            ADMIN,
+            format!("cannot read the bot's membership ({err}): add the bot to the group as an administrator"),
+        )),
+    }
+    checks
+}
+
+/// Polling needs no webhook; webhook mode needs ours.
+async fn webhook(config: &DoctorConfig, bot: Option<&Bot>) -> Check {
+    const NAME: &str = "webhook";
+    let wanted = config
+        .webhook_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|url| !url.is_empty());
+    if let Some(wanted) = wanted {
+        match url::Url::parse(wanted) {
+            Err(err) => {
+                return Check::fail(NAME, format!("WEBHOOK_URL “{wanted}” is not a URL ({err})"));
+            }
+            // Telegram's servers post only to HTTPS; a local Bot API server
+            // (TELOXIDE_API_URL) also accepts plain HTTP.
+            Ok(url) if url.scheme() != "https" && config.api_url.is_none() => {
+                return Check::fail(
+                    NAME,
+                    format!(
+                        "WEBHOOK_URL must be https:// for Telegram (got {})",
+                        url.scheme()
+                    ),
+                );
+            }
+            Ok(_) => {}
+        }
+    }
+    let Some(bot) = bot else {
+        return Check::warn(NAME, "not checked: the token does not work");
+    };
+    let info = match call(bot.get_webhook_info()).await {
+        Ok(info) => info,
+        Err(err) => return Check::fail(NAME, format!("getWebhookInfo failed ({err})")),
+    };
+    let registered = info.url.as_ref().map(url::Url::as_str);
+    match (wanted, registered) {
+        (None, None) => Check::ok(NAME, "none set (long polling)"),
+        (None, Some(url)) => Check::fail(
+            NAME,
+            format!(
+                "a webhook is set ({url}) but WEBHOOK_URL is not: another deployment may be using this token in webhook mode. \
+                 Stop it, or set WEBHOOK_URL here; `navigator run` in polling mode deletes the webhook at start"
+            ),
+        ),
+        (Some(_), None) => Check::warn(
+            NAME,
+            "no webhook registered yet: `navigator run` registers WEBHOOK_URL at start",
+        ),
+        (Some(wanted), Some(url)) if url.trim_end_matches('/') != wanted.trim_end_matches('/') => {
+            Check::fail(
+                NAME,
+                format!(
+                    "Telegram delivers to {url}, not to WEBHOOK_URL {wanted}: another deployment may be using this token; stop it, then start this one (it registers its URL)"
+                ),
+            )
+        }
+        (Some(_), Some(url)) => match info.last_error_message {
+            Some(error) => Check::warn(
+                NAME,
+                format!(
+                    "{url} is registered, but Telegram's last delivery failed: {error} (is the TLS proxy in front of WEBHOOK_LISTEN up?)"
+                ),
+            ),
+            None => Check::ok(
+                NAME,
+                format!(
+                    "{url} is registered ({} update(s) pending)",
+                    info.pending_update_count
+                ),
+            ),
+        },
+    }
+}
+
+/// Reachable, migrated, writable; the data keys against sealed data.
+async fn database(config: &DoctorConfig) -> Vec<Check> {
+    const REACH: &str = "database";
+    const MIGRATED: &str = "migrations";
+    const WRITABLE: &str = "database writable";
+    let shown = redact(&config.database_url);
+    let mut checks = Vec::new();
+    let keys = data_keys(config);
+    let sealer = match keys {
+        Ok(sealer) => {
+            checks.push(match &sealer {
+                Some(_) => Check::ok("data key", "set and well formed"),
+                None => Check::warn(
+                    "data key",
+                    "DATA_KEY is not set: patients' data would be stored unencrypted (fine for development only; see README: Data keys)",
+                ),
+            });
+            sealer
+        }
+        Err(hint) => {
+            checks.push(Check::fail("data key", hint));
+            None
+        }
+    };
+    let inspection = match Inspection::open(&config.database_url).await {
+        Ok(inspection) => inspection,
+        Err(err) => {
+            let hint = if config.database_url.starts_with("sqlite:") {
+                "does the file exist? `navigator migrate` creates and migrates it"
+            } else {
+                "is the server up, the host, port, user, password and database name right?"
+            };
+            checks.push(Check::fail(REACH, format!("{err:#}: {hint}")));
+            return checks;
+        }
+    };
+    checks.push(Check::ok(
+        REACH,
+        format!("{shown} answers ({:?})", inspection.backend),
+    ));
+    let migrated = match inspection.migrations().await {
+        Ok(state) if state.is_current() => {
+            checks.push(Check::ok(
+                MIGRATED,
+                format!("all {} applied", state.applied),
+            ));
+            true
+        }
+        Ok(state) => {
+            let mut problems = Vec::new();
+            if !state.pending.is_empty() {
+                let list: Vec<String> = state
+                    .pending
+                    .iter()
+                    .map(|(version, name)| format!("{version:04} {name}"))
+                    .collect();
+                problems.push(format!(
+                    "{} not applied ({}): run `navigator migrate` (the bot also migrates at start)",
+                    state.pending.len(),
+                    list.join(", ")
+                ));
+            }
+            if !state.unknown.is_empty() {
+                problems.push(format!(
+                    "applied by a newer version and unknown to this one: {:?}; run that version, or restore a backup made with this one",
+                    state.unknown
+                ));
+            }
+            if !state.altered.is_empty() {
+                problems.push(format!(
+                    "changed since they were applied (or failed): {:?}; migrations must never be edited — restore the original files",
+                    state.altered
+                ));
+            }
+            checks.push(Check::fail(MIGRATED, problems.join("; ")));
+            state.pending.is_empty() && state.unknown.is_empty()
+        }
+        Err(err) => {
+            checks.push(Check::fail(MIGRATED, format!("{err:#}")));
+            false
+        }
+    };
+    checks.push(match inspection.write_probe().await {
+        Ok(()) => Check::ok(WRITABLE, "a test write was accepted (and rolled back)"),
+        Err(err) => Check::fail(
+            WRITABLE,
+            format!("{err:#}: the database refuses writes — check the file's permissions (SQLite) or the user's grants (PostgreSQL)"),
+        ),
+    });
+    if migrated {
+        checks.push(match inspection.sealed_samples(5).await {
+            Ok(samples) => existing_data(&samples, sealer.as_ref(), keys_given(config)),
+            Err(err) => Check::fail("stored data opens", format!("{err:#}")),
+        });
+    }
+    inspection.close().await;
+    checks
+}
+
+fn keys_given(config: &DoctorConfig) -> bool {
+    config
+        .data_key
+        .as_deref()
+        .is_some_and(|key| !key.trim().is_empty())
+}
+
+/// The configured keys: `Ok(None)` without a key (an error in production).
+fn data_keys(config: &DoctorConfig) -> Result<Option<Sealer>, String> {
+    match config
+        .data_key
+        .as_deref()
+        .filter(|key| !key.trim().is_empty())
+    {
+        Some(key) => Sealer::from_config(key, config.data_keys_old.as_deref())
+            .map(Some)
+            .map_err(|err| format!("{err:#}: generate a key with echo \"k1:$(openssl rand -base64 32)\"")),
+        None if config.production => Err(
+            "NAVIGATOR_ENV=production needs DATA_KEY (the bot refuses to start without it): generate one with \
+             echo \"k1:$(openssl rand -base64 32)\", keep it in a secret store, set DATA_KEY"
+                .to_owned(),
+        ),
+        None => Ok(None),
+    }
+}
+
+/// A sample of the sealed values opens with the configured keys.
+fn existing_data(samples: &[String], sealer: Option<&Sealer>, key_given: bool) -> Check {
+    const NAME: &str = "stored data opens";
+    if samples.is_empty() {
+        return Check::ok(NAME, "no encrypted data stored yet");
+    }
+    let ids = |values: &[&String]| {
+        let mut ids: Vec<&str> = values
+            .iter()
+            .filter_map(|value| value.strip_prefix("enc1:")?.split(':').next())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.join(", ")
+    };
+    let Some(sealer) = sealer else {
+        let all: Vec<&String> = samples.iter().collect();
+        return Check::fail(
+            NAME,
+            if key_given {
+                "not checked: the data key is unusable".to_owned()
+            } else {
+                format!(
+                    "the database holds encrypted data (key id {}) but DATA_KEY is not set: set the key it was written with",
+                    ids(&all)
+                )
+            },
+        );
+    };
+    let failing: Vec<&String> = samples
+        .iter()
+        .filter(|value| sealer.open(value).is_err())
+        .collect();
+    if failing.is_empty() {
+        Check::ok(
+            NAME,
+            format!("{} sampled encrypted value(s) open", samples.len()),
+        )
+    } else {
+        Check::fail(
+            NAME,
+            format!(
+                "{} of {} sampled encrypted values do not open with the configured keys (written with key id {}): \
+                 set the key they were written with as DATA_KEY, or in DATA_KEYS_OLD after a rotation",
+                failing.len(),
+                samples.len(),
+                ids(&failing)
+            ),
+        )
+    }
+}
+
+/// The locale and dialogue files pass `navigator check`.
+fn content(config: &DoctorConfig) -> Check {
+    const NAME: &str = "content";
+    let report = check::run(
+        &config.locales_dir,
+        &config.dialogues_dir,
+        &CheckOptions::default(),
+    );
+    let errors: Vec<_> = report.errors().collect();
+    match errors.first() {
+        None => Check::ok(
+            NAME,
+            format!(
+                "locales and dialogues pass `navigator check` ({} warning(s))",
+                report.warnings().count()
+            ),
+        ),
+        Some(first) => Check::fail(
+            NAME,
+            format!(
+                "{} problem(s) in {} / {}; the bot refuses to start. First: {} {}. Run `navigator check` for the list",
+                errors.len(),
+                config.locales_dir.display(),
+                config.dialogues_dir.display(),
+                first.location(),
+                first.message
+            ),
+        ),
+    }
+}
+
+/// The time zone, working hours and weekly summary parse.
+fn time_settings(config: &DoctorConfig) -> Check {
+    const NAME: &str = "time settings";
+    let zone = config.working_timezone.trim();
+    if jiff::tz::TimeZone::get(zone).is_err() {
+        return Check::fail(
+            NAME,
+            format!(
+                "WORKING_TIMEZONE “{zone}” is not an IANA time zone: use a name such as Europe/Madrid or UTC"
+            ),
+        );
+    }
+    let mut found = vec![format!("time zone {zone}")];
+    if let Some(hours) = config
+        .working_hours
+        .as_deref()
+        .filter(|spec| !spec.trim().is_empty())
+    {
+        if let Err(err) = WorkingHours::parse(hours, zone) {
+            return Check::fail(NAME, err.to_string());
+        }
+        found.push(format!("working hours {hours}"));
+    } else {
+        found.push("always open".to_owned());
+    }
+    match WeeklySchedule::parse(config.weekly_summary.as_deref().unwrap_or("off"), zone) {
+        Ok(Some(schedule)) => found.push(format!("weekly summary {schedule}")),
+        Ok(None) => found.push("no weekly summary".to_owned()),
+        Err(err) => return Check::fail(NAME, err.to_string()),
+    }
+    Check::ok(NAME, found.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const KEY_B: &str = "b:HxsdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=";
+
+    #[test]
+    fn keys_are_required_in_production_only() {
+        let mut config = DoctorConfig::default();
+        assert!(matches!(data_keys(&config), Ok(None)));
+        config.production = true;
+        assert!(data_keys(&config).unwrap_err().contains("needs DATA_KEY"));
+        config.data_key = Some("nonsense".into());
+        assert!(data_keys(&config).unwrap_err().contains("openssl rand"));
+        config.data_key = Some(KEY_A.into());
+        assert!(matches!(data_keys(&config), Ok(Some(_))));
+    }
+
+    #[test]
+    fn sealed_data_must_open_with_the_configured_keys() {
+        let a = Sealer::from_config(KEY_A, None).unwrap();
+        let b = Sealer::from_config(KEY_B, None).unwrap();
+        let samples = vec![a.seal("x").unwrap(), a.seal("y").unwrap()];
+        assert!(matches!(
+            existing_data(&samples, Some(&a), true).outcome,
+            Outcome::Ok(_)
+        ));
+        let wrong = existing_data(&samples, Some(&b), true);
+        assert!(wrong.failed());
+        assert!(
+            format!("{:?}", wrong.outcome).contains("2 of 2"),
+            "{wrong:?}"
+        );
+        assert!(
+            format!("{:?}", wrong.outcome).contains("key id a"),
+            "{wrong:?}"
+        );
+        let none = existing_data(&samples, None, false);
+        assert!(format!("{:?}", none.outcome).contains("DATA_KEY is not set"));
+        assert!(!existing_data(&[], None, false).failed());
+    }
+
+    #[test]
+    fn time_settings_are_checked_together() {
+        let mut config = DoctorConfig {
+            working_timezone: "Europe/Madrid".into(),
+            working_hours: Some("Mon-Fri 09:00-18:00".into()),
+            weekly_summary: Some("mon 09:00".into()),
+            ..DoctorConfig::default()
+        };
+        assert!(!time_settings(&config).failed());
+        config.working_timezone = "Europe/Atlantis".into();
+        let check = time_settings(&config);
+        assert!(format!("{:?}", check.outcome).contains("not an IANA time zone"));
+        config.working_timezone = "UTC".into();
+        config.weekly_summary = Some("someday".into());
+        assert!(time_settings(&config).failed());
+    }
+
+    #[test]
+    fn the_text_report_has_one_line_per_check_and_a_verdict() {
+        let report = Report {
+            checks: vec![
+                Check::ok("token", "fine"),
+                Check::warn("webhook", "hmm"),
+                Check::fail("database", "down: start it"),
+            ],
+        };
+        assert!(report.failed());
+        assert_eq!(
+            report.to_text(),
+            "✓ token: fine\n! webhook: hmm\n✗ database: down: start it\n1 check failed: fix it and run `navigator doctor` again.\n"
+        );
+        assert_eq!(report.to_json()["ok"], false);
+        assert_eq!(report.to_json()["checks"][2]["status"], "fail");
+    }
+}

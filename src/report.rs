@@ -1,0 +1,242 @@
+//! `navigator report`: the coordinators' figures for whole days and one row
+//! per case that had something happen in them, as CSV or JSON.
+//!
+//! Owns the file formats (the figures come from `reports`). Must not write
+//! names or anything a patient typed: a row has the reference, language,
+//! status, timestamps, coordinator, rating and the form's fixed choices.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde_json::json;
+
+use crate::reports::{self, CaseRow, Figures, Period, iso};
+use crate::storage::{Sealer, Storage};
+
+pub struct Request {
+    pub from: Date,
+    pub to: Date,
+    /// JSON (figures and cases together) instead of CSV.
+    pub json: bool,
+    /// CSV only: the figures as `metric,value` rows instead of the cases.
+    pub figures_table: bool,
+    pub output: Option<PathBuf>,
+    pub database_url: String,
+    /// Where days start (`WORKING_TIMEZONE`).
+    pub time_zone: String,
+    /// Needed to read the form's choices in an encrypted database.
+    pub data_key: Option<String>,
+    pub data_keys_old: Option<String>,
+}
+
+/// The per-case columns, in order.
+pub const CASE_COLUMNS: &[&str] = &[
+    "reference",
+    "language",
+    "status",
+    "opened_at",
+    "assigned_at",
+    "first_reply_at",
+    "closed_at",
+    "coordinator",
+    "rating",
+    "cancer_type",
+    "driver",
+];
+
+pub async fn run(request: Request) -> anyhow::Result<()> {
+    let zone = TimeZone::get(request.time_zone.trim()).with_context(|| {
+        format!(
+            "WORKING_TIMEZONE “{}” is not an IANA time zone",
+            request.time_zone
+        )
+    })?;
+    let period = Period::days(request.from, request.to, &zone)?;
+    let sealer = request
+        .data_key
+        .as_deref()
+        .filter(|key| !key.trim().is_empty())
+        .map(|key| Sealer::from_config(key, request.data_keys_old.as_deref()))
+        .transpose()?;
+    let storage = Storage::connect_sealed(&request.database_url, sealer).await?;
+    let rows = storage.report_rows(period).await?;
+    storage.close().await;
+    let cases: Vec<&CaseRow> = rows
+        .iter()
+        .filter(|row| reports::touches(row, period))
+        .collect();
+    let figures = reports::figures(&rows, period);
+    let text = if request.json {
+        let document = json!({
+            "from": request.from.to_string(),
+            "to": request.to.to_string(),
+            "time_zone": request.time_zone.trim(),
+            "figures": figures,
+            "cases": cases.iter().map(|row| case_json(row)).collect::<Vec<_>>(),
+        });
+        serde_json::to_string_pretty(&document)? + "\n"
+    } else if request.figures_table {
+        figures_csv(&figures)
+    } else {
+        cases_csv(&cases)
+    };
+    match &request.output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout"),
+    }
+}
+
+fn case_fields(row: &CaseRow) -> Vec<String> {
+    let time = |at: Option<i64>| at.map(iso).unwrap_or_default();
+    vec![
+        row.reference.to_string(),
+        row.locale.clone(),
+        row.status.as_str().to_owned(),
+        iso(row.opened_at),
+        time(row.assigned_at),
+        time(row.first_reply_at),
+        time(row.closed_at),
+        row.coordinator.clone().unwrap_or_default(),
+        row.rating.map(|r| r.to_string()).unwrap_or_default(),
+        row.cancer_type.clone().unwrap_or_default(),
+        row.driver.clone().unwrap_or_default(),
+    ]
+}
+
+fn case_json(row: &CaseRow) -> serde_json::Value {
+    let time = |at: Option<i64>| at.map(iso);
+    json!({
+        "reference": row.reference.to_string(),
+        "language": row.locale,
+        "status": row.status.as_str(),
+        "opened_at": iso(row.opened_at),
+        "assigned_at": time(row.assigned_at),
+        "first_reply_at": time(row.first_reply_at),
+        "closed_at": time(row.closed_at),
+        "coordinator": row.coordinator,
+        "rating": row.rating,
+        "cancer_type": row.cancer_type,
+        "driver": row.driver,
+    })
+}
+
+/// One CSV line (RFC 4180: fields with a comma, quote, CR or LF are quoted,
+/// quotes doubled; lines end in CRLF).
+fn csv_line(fields: &[String]) -> String {
+    let mut line = fields
+        .iter()
+        .map(|field| {
+            if field.contains([',', '"', '\r', '\n']) {
+                format!("\"{}\"", field.replace('"', "\"\""))
+            } else {
+                field.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",");
+    line.push_str("\r\n");
+    line
+}
+
+fn cases_csv(cases: &[&CaseRow]) -> String {
+    let header: Vec<String> = CASE_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
+    let mut text = csv_line(&header);
+    for row in cases {
+        text.push_str(&csv_line(&case_fields(row)));
+    }
+    text
+}
+
+fn figures_csv(figures: &Figures) -> String {
+    let mut rows: Vec<(String, String)> = vec![
+        ("opened".into(), figures.opened.to_string()),
+        ("assigned".into(), figures.assigned.to_string()),
+        ("closed".into(), figures.closed.to_string()),
+    ];
+    let seconds = |value: Option<i64>| value.map(|s| s.to_string()).unwrap_or_default();
+    for (name, durations) in [
+        ("first_reply", &figures.first_reply),
+        ("to_close", &figures.to_close),
+    ] {
+        rows.push((format!("{name}_count"), durations.count.to_string()));
+        rows.push((
+            format!("{name}_median_seconds"),
+            seconds(durations.median_seconds),
+        ));
+        rows.push((
+            format!("{name}_p90_seconds"),
+            seconds(durations.p90_seconds),
+        ));
+    }
+    rows.push(("rating_count".into(), figures.rating_count.to_string()));
+    rows.push((
+        "rating_average".into(),
+        figures
+            .rating_average
+            .map(|a| format!("{a:.2}"))
+            .unwrap_or_default(),
+    ));
+    for (prefix, counts) in [
+        ("language", &figures.by_language),
+        ("cancer_type", &figures.by_cancer_type),
+        ("driver", &figures.by_driver),
+    ] {
+        for (key, count) in counts {
+            rows.push((format!("{prefix}:{key}"), count.to_string()));
+        }
+    }
+    let mut text = csv_line(&["metric".to_owned(), "value".to_owned()]);
+    for (metric, value) in rows {
+        text.push_str(&csv_line(&[metric, value]));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_when_they_must_be() {
+        let line = csv_line(&[
+            "plain".into(),
+            "a,b".into(),
+            "say \"hi\"".into(),
+            "two\nlines".into(),
+            String::new(),
+        ]);
+        assert_eq!(line, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
+    }
+
+    #[test]
+    fn every_column_has_a_field() {
+        let row = CaseRow {
+            reference: crate::intake::CaseRef(7),
+            locale: "es".into(),
+            status: crate::handoff::CaseStatus::Closed,
+            opened_at: 0,
+            assigned_at: Some(60),
+            first_reply_at: None,
+            closed_at: Some(3600),
+            coordinator: Some("Maria, RN".into()),
+            rating: Some(4),
+            cancer_type: Some("lung".into()),
+            driver: None,
+        };
+        assert_eq!(case_fields(&row).len(), CASE_COLUMNS.len());
+        let csv = cases_csv(&[&row]);
+        assert_eq!(
+            csv.lines().nth(1),
+            Some(
+                "CF-000007,es,closed,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,,1970-01-01T01:00:00Z,\"Maria, RN\",4,lung,"
+            )
+        );
+    }
+}

@@ -1,0 +1,175 @@
+//! A look at a database without changing it, for `navigator doctor`:
+//! reachable, which migrations are applied, writable (a write that is
+//! rolled back), and a sample of sealed values to try the data keys on.
+//!
+//! Unlike `Storage::connect`, nothing here migrates or creates files.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Row};
+
+use super::{Backend, MIGRATOR, backend_of, redact};
+
+/// An open database, not migrated by opening it.
+pub struct Inspection {
+    pool: AnyPool,
+    pub backend: Backend,
+}
+
+/// Migrations as the database records them, against this version's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrationState {
+    /// Known to this version and applied.
+    pub applied: usize,
+    /// This version's migrations not applied yet: (version, description).
+    pub pending: Vec<(i64, String)>,
+    /// Applied versions this version does not know (a newer version ran).
+    pub unknown: Vec<i64>,
+    /// Applied, but the file changed since (checksum differs) or it failed.
+    pub altered: Vec<i64>,
+}
+
+impl MigrationState {
+    pub fn is_current(&self) -> bool {
+        self.pending.is_empty() && self.unknown.is_empty() && self.altered.is_empty()
+    }
+}
+
+/// The tables and columns that may hold sealed values.
+const SEALED_COLUMNS: &[(&str, &str)] = &[
+    ("cases", "answers"),
+    ("cases", "summary"),
+    ("cases", "title"),
+    ("intake_drafts", "draft"),
+    ("inbox", "payload"),
+    ("outbox", "job"),
+];
+
+impl Inspection {
+    /// Opens the database as it is (a missing SQLite file is an error).
+    pub async fn open(database_url: &str) -> anyhow::Result<Inspection> {
+        sqlx::any::install_default_drivers();
+        let backend = backend_of(database_url)?;
+        let url = match backend {
+            Backend::Sqlite if !database_url.contains("mode=") => {
+                let separator = if database_url.contains('?') { '&' } else { '?' };
+                format!("{database_url}{separator}mode=rw")
+            }
+            _ => database_url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)
+            .with_context(|| format!("invalid DATABASE_URL ({})", redact(database_url)))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .with_context(|| format!("cannot open the database {}", redact(database_url)))?;
+        Ok(Inspection { pool, backend })
+    }
+
+    /// The applied migrations against this version's list.
+    pub async fn migrations(&self) -> anyhow::Result<MigrationState> {
+        let has_table = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'"
+            }
+            Backend::Postgres => {
+                "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_name = '_sqlx_migrations'
+                 AND table_schema = current_schema()"
+            }
+        };
+        let count: i64 = sqlx::query(has_table)
+            .fetch_one(&self.pool)
+            .await
+            .context("cannot read the database's tables")?
+            .try_get("n")?;
+        let applied: Vec<(i64, bool, Vec<u8>)> = if count == 0 {
+            Vec::new()
+        } else {
+            sqlx::query(
+                "SELECT version, CAST(CASE WHEN success THEN 1 ELSE 0 END AS BIGINT) AS ok, checksum FROM _sqlx_migrations ORDER BY version",
+            )
+            .fetch_all(&self.pool)
+            .await
+            .context("cannot read the applied migrations")?
+            .iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("version")?,
+                    row.try_get::<i64, _>("ok")? != 0,
+                    row.try_get("checksum")?,
+                ))
+            })
+            .collect::<anyhow::Result<_>>()?
+        };
+        let mut state = MigrationState::default();
+        for migration in MIGRATOR.iter() {
+            match applied
+                .iter()
+                .find(|(version, ..)| *version == migration.version)
+            {
+                None => state
+                    .pending
+                    .push((migration.version, migration.description.to_string())),
+                Some((_, ok, checksum)) if !ok || checksum[..] != migration.checksum[..] => {
+                    state.altered.push(migration.version)
+                }
+                Some(_) => state.applied += 1,
+            }
+        }
+        state.unknown = applied
+            .iter()
+            .map(|(version, ..)| *version)
+            .filter(|version| MIGRATOR.iter().all(|m| m.version != *version))
+            .collect();
+        Ok(state)
+    }
+
+    /// Creates and fills a scratch table in a transaction, then rolls it
+    /// back: proves the database accepts writes without leaving a trace.
+    pub async fn write_probe(&self) -> anyhow::Result<()> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        sqlx::query("CREATE TABLE navigator_doctor_probe (x BIGINT)")
+            .execute(&mut *tx)
+            .await
+            .context("cannot create a table")?;
+        sqlx::query("INSERT INTO navigator_doctor_probe (x) VALUES ($1)")
+            .bind(1_i64)
+            .execute(&mut *tx)
+            .await
+            .context("cannot write a row")?;
+        tx.rollback().await.context("cannot roll back")?;
+        Ok(())
+    }
+
+    /// Up to `per_column` sealed values (`enc1:…`) of each column that may
+    /// hold them. Needs a migrated database.
+    pub async fn sealed_samples(&self, per_column: i64) -> anyhow::Result<Vec<String>> {
+        let mut samples = Vec::new();
+        for (table, column) in SEALED_COLUMNS {
+            let rows = sqlx::query(&format!(
+                "SELECT {column} AS v FROM {table} WHERE {column} LIKE 'enc1:%' LIMIT $1"
+            ))
+            .bind(per_column)
+            .fetch_all(&self.pool)
+            .await
+            .with_context(|| format!("cannot read {table}.{column}"))?;
+            for row in rows {
+                samples.push(row.try_get("v")?);
+            }
+        }
+        Ok(samples)
+    }
+
+    pub async fn close(self) {
+        self.pool.close().await;
+    }
+}
