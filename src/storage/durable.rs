@@ -19,23 +19,12 @@ const ORDER_POLL: std::time::Duration = std::time::Duration::from_millis(25);
 /// Earlier updates older than this no longer hold a chat back.
 const ORDER_WINDOW_SECONDS: i64 = 30;
 
-/// Whether an earlier update of the chat, received recently, is unprocessed.
-async fn earlier_update_pending(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    chat_id: i64,
-    update_id: i64,
-) -> anyhow::Result<bool> {
-    let row = sqlx::query(
-        "SELECT COUNT(*) AS n FROM inbox
-         WHERE chat_id = $1 AND update_id < $2 AND processed_at IS NULL AND received_at >= $3",
-    )
-    .bind(chat_id)
-    .bind(update_id)
-    .bind(unix_now() - ORDER_WINDOW_SECONDS)
-    .fetch_one(&mut **tx)
-    .await
-    .context("cannot read the inbox")?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
+/// What the inbox says about an update whose work starts.
+struct InboxRow {
+    processed: bool,
+    /// The chat it came from (patients' chats are positive).
+    chat_id: Option<i64>,
+    earlier_pending: bool,
 }
 
 /// A queued job as the sender reads it.
@@ -122,35 +111,45 @@ impl Storage {
         let mut waited = std::time::Duration::ZERO;
         loop {
             let mut tx = self.begin_write().await?;
-            let (in_inbox, processed, chat_id) = self.lock_update(&mut tx, update_id).await?;
-            if processed {
+            let Some(found) = self.lock_update(&mut tx, update_id).await? else {
+                return Ok(Begun::Ready(self.work(tx, update_id, false)));
+            };
+            if found.processed {
                 return Ok(Begun::Processed);
             }
-            if let Some(chat_id) = chat_id {
-                if self.backend == super::Backend::Postgres {
-                    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                        .bind(chat_id)
-                        .execute(&mut *tx)
-                        .await
-                        .context("cannot lock the chat")?;
-                }
-                if earlier_update_pending(&mut tx, chat_id, update_id).await? {
-                    tx.rollback().await.context("cannot end a transaction")?;
-                    if waited >= ORDER_WAIT {
-                        return Ok(Begun::Deferred);
-                    }
-                    tokio::time::sleep(ORDER_POLL).await;
-                    waited += ORDER_POLL;
-                    continue;
-                }
+            if let (Some(chat_id), super::Backend::Postgres) = (found.chat_id, self.backend) {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                    .bind(chat_id)
+                    .execute(&mut *tx)
+                    .await
+                    .context("cannot lock the chat")?;
             }
-            return Ok(Begun::Ready(Work {
-                tx,
-                sealer: self.sealer.clone(),
-                update_id,
-                jobs: Vec::new(),
-                in_inbox,
-            }));
+            if found.earlier_pending {
+                tx.rollback().await.context("cannot end a transaction")?;
+                if waited >= ORDER_WAIT {
+                    return Ok(Begun::Deferred);
+                }
+                tokio::time::sleep(ORDER_POLL).await;
+                waited += ORDER_POLL;
+                continue;
+            }
+            return Ok(Begun::Ready(self.work(tx, update_id, true)));
+        }
+    }
+
+    fn work(
+        &self,
+        tx: sqlx::Transaction<'static, sqlx::Any>,
+        update_id: i64,
+        in_inbox: bool,
+    ) -> Work {
+        Work {
+            tx,
+            sealer: self.sealer.clone(),
+            update_id,
+            jobs: Vec::new(),
+            in_inbox,
+            draft_loaded: None,
         }
     }
 
@@ -165,33 +164,37 @@ impl Storage {
             .context("cannot start a transaction")
     }
 
-    /// (in the inbox, processed, chat) of an update, its row locked.
+    /// An update's inbox row, locked, with whether an earlier update of
+    /// the same patient's chat, received recently, is still unprocessed
+    /// (one query: each is a round trip to the database).
     async fn lock_update(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         update_id: i64,
-    ) -> anyhow::Result<(bool, bool, Option<i64>)> {
+    ) -> anyhow::Result<Option<InboxRow>> {
+        const SELECT: &str = "SELECT i.processed_at, i.chat_id,
+                (SELECT COUNT(*) FROM inbox e
+                 WHERE i.chat_id > 0 AND e.chat_id = i.chat_id AND e.update_id < i.update_id
+                   AND e.processed_at IS NULL AND e.received_at >= $2) AS earlier
+             FROM inbox i WHERE i.update_id = $1";
         let query = match self.backend {
-            super::Backend::Sqlite => {
-                "SELECT processed_at, chat_id FROM inbox WHERE update_id = $1"
-            }
-            super::Backend::Postgres => {
-                "SELECT processed_at, chat_id FROM inbox WHERE update_id = $1 FOR UPDATE"
-            }
+            super::Backend::Sqlite => SELECT.to_owned(),
+            super::Backend::Postgres => format!("{SELECT} FOR UPDATE OF i"),
         };
-        let row = sqlx::query(query)
+        let row = sqlx::query(&query)
             .bind(update_id)
+            .bind(unix_now() - ORDER_WINDOW_SECONDS)
             .fetch_optional(&mut **tx)
             .await
             .context("cannot read the inbox")?;
-        Ok(match row {
-            None => (false, false, None),
-            Some(row) => (
-                true,
-                row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
-                row.try_get("chat_id")?,
-            ),
+        row.map(|row| {
+            Ok(InboxRow {
+                processed: row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
+                chat_id: row.try_get("chat_id")?,
+                earlier_pending: row.try_get::<i64, _>("earlier")? > 0,
+            })
         })
+        .transpose()
     }
 
     /// Updates stored a while ago and still not processed: their replica
@@ -242,11 +245,16 @@ impl Storage {
         Ok(())
     }
 
-    /// Jobs due now, oldest first.
+    /// Jobs due now, oldest first; not those behind an earlier job of their
+    /// chat that waits for a retry or that another replica is sending, so
+    /// that each chat's messages keep their order.
     pub async fn due_jobs(&self, now_ms: i64, limit: i64) -> anyhow::Result<Vec<OutboxJob>> {
         let rows = sqlx::query(
-            "SELECT id, chat_id, job, attempts FROM outbox
-             WHERE not_before_ms <= $1 AND claimed_until_ms <= $1 ORDER BY id LIMIT $2",
+            "SELECT o.id, o.chat_id, o.job, o.attempts FROM outbox o
+             WHERE o.not_before_ms <= $1 AND o.claimed_until_ms <= $1
+               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.id < o.id
+                               AND (e.not_before_ms > $1 OR e.claimed_until_ms > $1))
+             ORDER BY o.id LIMIT $2",
         )
         .bind(now_ms)
         .bind(limit)
@@ -263,16 +271,6 @@ impl Storage {
                 })
             })
             .collect()
-    }
-
-    /// Earlier jobs of a chat still waiting (a later one must wait for them).
-    pub async fn earlier_jobs_pending(&self, chat_id: i64, id: i64) -> anyhow::Result<bool> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE chat_id = $1 AND id < $2")
-            .bind(chat_id)
-            .bind(id)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("n")? > 0)
     }
 
     pub async fn outbox_depth(&self) -> anyhow::Result<i64> {
@@ -340,6 +338,8 @@ pub struct Work {
     jobs: Vec<(i64, String)>,
     /// Updates replayed from elsewhere (tests) may not be in the inbox.
     in_inbox: bool,
+    /// Whether the session loaded in this work had an intake draft.
+    draft_loaded: Option<bool>,
 }
 
 impl Work {
@@ -348,10 +348,17 @@ impl Work {
     }
 
     pub async fn load_session(&mut self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        super::load_session_in(&mut self.tx, self.sealer.as_deref(), chat_id).await
+        let session = super::load_session_in(&mut self.tx, self.sealer.as_deref(), chat_id).await?;
+        self.draft_loaded = Some(session.as_ref().is_some_and(|s| s.intake.is_some()));
+        Ok(session)
     }
 
     pub async fn save_session(&mut self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
+        if session.intake.is_none() && self.draft_loaded == Some(false) {
+            // No draft before, none now: nothing to clear (a round trip saved).
+            let now = unix_now();
+            return super::save_session_row(&mut self.tx, chat_id, session, now).await;
+        }
         super::save_session_in(&mut self.tx, self.sealer.as_deref(), chat_id, session).await
     }
 
@@ -419,17 +426,35 @@ impl Work {
             "too many jobs for one update"
         );
         let now = unix_now();
-        for (position, (chat_id, job)) in self.jobs.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO outbox (id, chat_id, job, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(self.update_id * JOBS_PER_UPDATE + position as i64)
-            .bind(*chat_id)
-            .bind(super::sealing::seal(self.sealer.as_deref(), job)?)
-            .bind(now)
-            .execute(&mut *self.tx)
-            .await
-            .context("cannot queue a message")?;
+        if !self.jobs.is_empty() {
+            // One statement for all of them: each statement is a round trip.
+            let rows: Vec<String> = (0..self.jobs.len())
+                .map(|i| {
+                    format!(
+                        "(${}, ${}, ${}, ${})",
+                        4 * i + 1,
+                        4 * i + 2,
+                        4 * i + 3,
+                        4 * i + 4
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO outbox (id, chat_id, job, created_at) VALUES {}",
+                rows.join(", ")
+            );
+            let mut insert = sqlx::query(&sql);
+            for (position, (chat_id, job)) in self.jobs.iter().enumerate() {
+                insert = insert
+                    .bind(self.update_id * JOBS_PER_UPDATE + position as i64)
+                    .bind(*chat_id)
+                    .bind(super::sealing::seal(self.sealer.as_deref(), job)?)
+                    .bind(now);
+            }
+            insert
+                .execute(&mut *self.tx)
+                .await
+                .context("cannot queue the messages")?;
         }
         if self.in_inbox {
             sqlx::query("UPDATE inbox SET processed_at = $1 WHERE update_id = $2")

@@ -71,8 +71,11 @@ impl Storage {
             .with_context(|| format!("invalid DATABASE_URL ({})", redact(database_url)))?;
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
-                // One writer at a time in SQLite; a few readers help little here.
-                Backend::Sqlite => 4,
+                // SQLite has one writer at a time, and a second connection
+                // that finds the file locked waits in SQLite's busy handler,
+                // which sleeps (1, 2, 5 … 100 ms): one connection queues
+                // callers in the pool instead, in order, without sleeping.
+                Backend::Sqlite => 1,
                 Backend::Postgres => 10,
             })
             .acquire_timeout(Duration::from_secs(5))
@@ -729,6 +732,17 @@ pub(crate) async fn save_session_in(
     session: &Session,
 ) -> anyhow::Result<()> {
     let now = unix_now();
+    save_session_row(tx, chat_id, session, now).await?;
+    save_draft(tx, sealer, chat_id, session, now).await
+}
+
+/// The session without its intake draft (one statement).
+pub(crate) async fn save_session_row(
+    tx: &mut AnyConnection,
+    chat_id: i64,
+    session: &Session,
+    now: i64,
+) -> anyhow::Result<()> {
     sqlx::query(
         "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, 0, $6, $6)
@@ -749,6 +763,17 @@ pub(crate) async fn save_session_in(
     .execute(&mut *tx)
     .await
     .context("cannot save the session")?;
+    Ok(())
+}
+
+/// The session's intake draft: stored, or cleared when there is none.
+async fn save_draft(
+    tx: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    chat_id: i64,
+    session: &Session,
+    now: i64,
+) -> anyhow::Result<()> {
     match &session.intake {
         Some(draft) => {
             sqlx::query(

@@ -17,9 +17,10 @@ pub mod webhook;
 use std::sync::Arc;
 
 use anyhow::Context;
-use teloxide::dispatching::{DefaultKey, UpdateFilterExt};
+use teloxide::dispatching::UpdateFilterExt;
 use teloxide::payloads::SetMyCommandsSetters;
 use teloxide::prelude::*;
+use teloxide::types::UpdateKind;
 use teloxide::types::{BotCommand, BotCommandScope, ChatMemberUpdated, Recipient};
 
 use crate::content::Content;
@@ -134,13 +135,41 @@ fn routes() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + 
         )
 }
 
+/// What the dispatcher keeps in order: one patient's chat, or one topic of
+/// the coordinators' group (one case). Conversations run in parallel, so a
+/// busy team's cases are not queued behind each other.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub struct Conversation {
+    chat: i64,
+    topic: Option<i32>,
+}
+
+fn conversation_of(update: &Update) -> Option<Conversation> {
+    let chat = update.chat()?;
+    let topic = if chat.is_private() {
+        None
+    } else {
+        let message = match &update.kind {
+            UpdateKind::Message(m) | UpdateKind::EditedMessage(m) => Some(m),
+            UpdateKind::CallbackQuery(q) => q.message.as_ref().and_then(|m| m.regular_message()),
+            _ => None,
+        };
+        message.and_then(|m| m.thread_id).map(|thread| thread.0.0)
+    };
+    Some(Conversation {
+        chat: chat.id.0,
+        topic,
+    })
+}
+
 pub fn dispatcher(
     bot: Bot,
     shell: Arc<Shell>,
-) -> Dispatcher<Bot, Box<dyn std::error::Error + Send + Sync>, DefaultKey> {
+) -> Dispatcher<Bot, Box<dyn std::error::Error + Send + Sync>, Conversation> {
     let storage = shell.storage.clone();
     Dispatcher::builder(bot, schema())
         .dependencies(dptree::deps![shell])
+        .distribution_function(conversation_of)
         .default_handler(move |update| {
             // Not for this bot (other groups, channels, kinds we do not
             // handle): marked processed so it is neither replayed nor kept.

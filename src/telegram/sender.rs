@@ -246,24 +246,8 @@ async fn deliver_batch(
         }
     }
     // Decide pacing up front (the limiter is not shared across tasks).
-    let mut runs = Vec::new();
-    for (chat_id, queue) in by_chat {
-        runs.push(async move {
-            let first = queue[0].id;
-            if shell
-                .storage
-                .earlier_jobs_pending(chat_id, first)
-                .await
-                .unwrap_or(true)
-            {
-                return Vec::new(); // an earlier job waits for a retry: keep the order
-            }
-            queue
-        });
-    }
-    let ready: Vec<Vec<crate::storage::OutboxJob>> = futures::future::join_all(runs).await;
     let mut chats = Vec::new();
-    for queue in ready.into_iter().filter(|q| !q.is_empty()) {
+    for (_, queue) in by_chat {
         let mut paced = Vec::new();
         for job in queue {
             let parsed: Result<Job, _> = serde_json::from_str(&job.job);
