@@ -45,19 +45,54 @@ impl Storage {
         chat_id: Option<i64>,
         payload: &str,
     ) -> anyhow::Result<bool> {
-        let stored = sqlx::query(
-            "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (update_id) DO NOTHING",
-        )
-        .bind(update_id)
-        .bind(chat_id)
-        .bind(super::sealing::seal(self.sealer(), payload)?)
-        .bind(unix_now())
-        .execute(&self.pool)
-        .await
-        .context("cannot store the update")?
-        .rows_affected();
-        Ok(stored == 1)
+        let stored = self
+            .store_updates(&[(update_id, chat_id, payload.to_owned())])
+            .await?;
+        Ok(stored.contains(&update_id))
+    }
+
+    /// Stores a batch of updates (one getUpdates answer) in one statement;
+    /// returns the ids that were new (not stored before).
+    pub async fn store_updates(
+        &self,
+        updates: &[(i64, Option<i64>, String)],
+    ) -> anyhow::Result<Vec<i64>> {
+        if updates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows: Vec<String> = (0..updates.len())
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${})",
+                    4 * i + 1,
+                    4 * i + 2,
+                    4 * i + 3,
+                    4 * i + 4
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES {}
+             ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+            rows.join(", ")
+        );
+        let now = unix_now();
+        let mut insert = sqlx::query(&sql);
+        for (update_id, chat_id, payload) in updates {
+            insert = insert
+                .bind(*update_id)
+                .bind(*chat_id)
+                .bind(super::sealing::seal(self.sealer(), payload)?)
+                .bind(now);
+        }
+        let stored = insert
+            .fetch_all(&self.pool)
+            .await
+            .context("cannot store the updates")?;
+        stored
+            .iter()
+            .map(|row| Ok(row.try_get("update_id")?))
+            .collect()
     }
 
     /// Updates stored but not processed (a crash came in between), in order.

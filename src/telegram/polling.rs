@@ -176,6 +176,7 @@ impl DurablePolling {
                         continue;
                     }
                 };
+                let mut readable = Vec::with_capacity(updates.len());
                 for update in updates {
                     let update_id = i64::from(update.id.0);
                     offset = offset.max(update_id + 1);
@@ -185,25 +186,47 @@ impl DurablePolling {
                         tracing::warn!(update_id, "an update teloxide cannot read was skipped");
                         continue;
                     }
-                    let chat_id = update.chat().map(|chat| chat.id.0);
-                    let stored = match serde_json::to_string(&update) {
-                        Ok(payload) => storage.store_update(update_id, chat_id, &payload).await,
-                        Err(err) => Err(err.into()),
-                    };
-                    match stored {
-                        Ok(true) => {
+                    readable.push(update);
+                }
+                let rows: Result<Vec<_>, serde_json::Error> = readable
+                    .iter()
+                    .map(|update| {
+                        let chat_id = update.chat().map(|chat| chat.id.0);
+                        Ok((
+                            i64::from(update.id.0),
+                            chat_id,
+                            serde_json::to_string(update)?,
+                        ))
+                    })
+                    .collect();
+                // One statement for the whole batch: each is a round trip.
+                let stored = match rows {
+                    Ok(rows) => storage.store_updates(&rows).await,
+                    Err(err) => Err(err.into()),
+                };
+                match stored {
+                    Ok(new) => {
+                        for update in readable {
+                            let update_id = i64::from(update.id.0);
+                            if !new.contains(&update_id) {
+                                tracing::debug!(update_id, "duplicate update dropped");
+                                continue;
+                            }
                             if sender.send(update).await.is_err() {
                                 return;
                             }
                         }
-                        Ok(false) => tracing::debug!(update_id, "duplicate update dropped"),
-                        Err(err) => {
-                            // Not confirmed: Telegram sends it again on the next poll.
-                            tracing::error!(update_id, error = %err, "cannot store an update; will fetch it again");
-                            offset = offset.min(update_id);
-                            tokio::time::sleep(Duration::from_secs(1)).await;
-                            break;
+                    }
+                    Err(err) => {
+                        // Not confirmed: Telegram sends them again on the next poll.
+                        tracing::error!(
+                            error = format!("{err:#}"),
+                            "cannot store updates; will fetch them again"
+                        );
+                        if let Some(first) = readable.first() {
+                            offset = offset.min(i64::from(first.id.0));
                         }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 }
             }
