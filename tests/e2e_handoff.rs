@@ -488,3 +488,42 @@ async fn blocked_bot_deleted_topic_and_strangers() {
     assert_eq!(bot.emulator.calls_to("leaveChat").len(), 1);
     bot.assert_spec_clean();
 }
+
+/// A crash after a coordinator's message was relayed but before its update
+/// was marked processed: the restarted bot replays the update, and the
+/// patient still gets the message once.
+#[tokio::test]
+async fn a_replayed_coordinator_message_reaches_the_patient_once() {
+    let mut bot = spawn(TestDb::sqlite()).await;
+    let lea = bot.patient(8301, "Lea", Some("en"));
+    let reference = patient_asks_for_a_person(&bot, &lea).await;
+    let thread = topic_of(&bot, &reference);
+    let coordinator = bot.coordinator(9301, "Alex", "alex").in_topic(thread);
+    let sent = coordinator.send_text("Hello Lea, I am Alex.").await;
+    bot.emulator.wait_idle().await;
+    let received = |lea: &UserHandle| {
+        lea.transcript()
+            .iter()
+            .filter(|m| m.from_bot && m.text == "Hello Lea, I am Alex.")
+            .count()
+    };
+    assert_eq!(received(&lea), 1);
+
+    // As if the crash came between the relay and the processed mark.
+    let store = storage(&bot).await;
+    sqlx::query("UPDATE inbox SET processed_at = NULL WHERE update_id = $1")
+        .bind(sent.update_id.unwrap())
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    bot.crash_and_restart().await;
+    bot.emulator.wait_idle().await;
+    let store = storage(&bot).await;
+    assert!(
+        store.is_processed(sent.update_id.unwrap()).await.unwrap(),
+        "the replayed update was handled"
+    );
+    assert_eq!(received(&lea), 1, "relayed once, not again on replay");
+    bot.assert_spec_clean();
+}

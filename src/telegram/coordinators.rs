@@ -597,6 +597,14 @@ async fn relay_to_patient(
     case: &CaseView,
     who: &Coordinator,
 ) -> anyhow::Result<()> {
+    if shell
+        .storage
+        .patient_copy(case.reference, msg.id.0.into())
+        .await?
+        .is_some()
+    {
+        return Ok(()); // relayed before a restart: never twice
+    }
     if case.status == CaseStatus::Waiting
         && shell.storage.take_case(case.reference, who).await? == TakeOutcome::Taken
     {
