@@ -527,3 +527,44 @@ async fn a_replayed_coordinator_message_reaches_the_patient_once() {
     assert_eq!(received(&lea), 1, "relayed once, not again on replay");
     bot.assert_spec_clean();
 }
+
+/// The Urgent button sets a state: pressed twice (a stale card, or a press
+/// replayed after a crash) the case stays urgent; "Not urgent" undoes it.
+#[tokio::test]
+async fn urgent_is_a_state_not_a_toggle() {
+    let bot = spawn(TestDb::sqlite()).await;
+    let max = bot.patient(8401, "Max", Some("en"));
+    let reference = patient_asks_for_a_person(&bot, &max).await;
+    let case = CaseRef::parse(&reference).unwrap();
+    let card = group(&bot)
+        .into_iter()
+        .find(|m| m.text.contains(&reference) && !m.buttons.is_empty())
+        .unwrap();
+    let alex = bot.coordinator(9401, "Alex", "alex");
+    let urgent = format!("q:urgent:{}", case.0);
+    alex.press_data(card.message_id, &urgent).await;
+    alex.press_data(card.message_id, &urgent).await;
+    let store = storage(&bot).await;
+    assert!(store.case_view(case).await.unwrap().unwrap().urgent);
+    let refreshed = group(&bot)
+        .into_iter()
+        .find(|m| m.message_id == card.message_id)
+        .unwrap();
+    assert!(refreshed.text.starts_with("🔴"), "{}", refreshed.text);
+    assert_eq!(refreshed.buttons[0][1].text, "Not urgent");
+    alex.press_data(card.message_id, &format!("q:normal:{}", case.0))
+        .await;
+    assert!(!store.case_view(case).await.unwrap().unwrap().urgent);
+    let trail = store.audit_trail(case).await.unwrap();
+    let marks: Vec<&str> = trail
+        .iter()
+        .map(|(_, action)| action.as_str())
+        .filter(|action| action.contains("urgent"))
+        .collect();
+    assert_eq!(
+        marks,
+        ["urgent", "not-urgent"],
+        "one audit entry per change"
+    );
+    bot.assert_spec_clean();
+}

@@ -74,7 +74,10 @@ pub enum CardAction {
     Take,
     Release,
     Close,
-    ToggleUrgent,
+    /// Mark urgent (`true`) or not: a state, not a toggle, so that a press
+    /// handled twice (a replay after a crash) or a stale card's button
+    /// leaves the case as the coordinator asked.
+    SetUrgent(bool),
 }
 
 impl CardAction {
@@ -83,7 +86,8 @@ impl CardAction {
             CardAction::Take => "take",
             CardAction::Release => "release",
             CardAction::Close => "close",
-            CardAction::ToggleUrgent => "urgent",
+            CardAction::SetUrgent(true) => "urgent",
+            CardAction::SetUrgent(false) => "normal",
         };
         format!("q:{op}:{}", case.0)
     }
@@ -95,7 +99,8 @@ impl CardAction {
             "take" => CardAction::Take,
             "release" => CardAction::Release,
             "close" => CardAction::Close,
-            "urgent" => CardAction::ToggleUrgent,
+            "urgent" => CardAction::SetUrgent(true),
+            "normal" => CardAction::SetUrgent(false),
             _ => return None,
         };
         Some((action, CaseRef(case.parse().ok()?)))
@@ -198,7 +203,7 @@ pub fn card(case: &CaseView, language_name: &str, now: i64) -> (String, Vec<Vec<
             Button::new("✋ Take", CardAction::Take.encode(case.reference)),
             Button::new(
                 urgent_label,
-                CardAction::ToggleUrgent.encode(case.reference),
+                CardAction::SetUrgent(!case.urgent).encode(case.reference),
             ),
             Button::new("✖ Close", CardAction::Close.encode(case.reference)),
         ]],
@@ -206,7 +211,7 @@ pub fn card(case: &CaseView, language_name: &str, now: i64) -> (String, Vec<Vec<
             Button::new("↩ Release", CardAction::Release.encode(case.reference)),
             Button::new(
                 urgent_label,
-                CardAction::ToggleUrgent.encode(case.reference),
+                CardAction::SetUrgent(!case.urgent).encode(case.reference),
             ),
             Button::new("✖ Close", CardAction::Close.encode(case.reference)),
         ]],
@@ -345,7 +350,11 @@ mod tests {
         );
         assert!(html.contains("Español (es)") && html.contains("2 document(s)"));
         let data: Vec<&str> = buttons[0].iter().map(|b| b.data.as_str()).collect();
-        assert_eq!(data, ["q:take:7", "q:urgent:7", "q:close:7"]);
+        assert_eq!(
+            data,
+            ["q:take:7", "q:normal:7", "q:close:7"],
+            "urgent: offers to undo"
+        );
         let (html, buttons) = card(&case(7, CaseStatus::Assigned, false, 0), "Español", 0);
         assert!(html.contains("assigned to Alex &lt;Lead&gt;"));
         assert_eq!(buttons[0][0].data, "q:release:7");
@@ -370,7 +379,8 @@ mod tests {
             CardAction::Take,
             CardAction::Release,
             CardAction::Close,
-            CardAction::ToggleUrgent,
+            CardAction::SetUrgent(true),
+            CardAction::SetUrgent(false),
         ] {
             assert_eq!(
                 CardAction::decode(&action.encode(CaseRef(42))),

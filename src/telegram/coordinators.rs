@@ -721,25 +721,28 @@ async fn coordinator_button(bot: &Bot, shell: &Shell, query: &CallbackQuery) -> 
             close(bot, shell, reference, Some(&who), true).await?;
             format!("{reference} is closed.")
         }
-        CardAction::ToggleUrgent => {
+        CardAction::SetUrgent(urgent) => {
             let case = load(shell, reference).await?;
-            shell.storage.set_urgent(reference, !case.urgent).await?;
-            shell
-                .storage
-                .audit(
-                    Some(reference),
-                    Some(&who),
-                    if case.urgent { "not-urgent" } else { "urgent" },
-                    "",
-                )
-                .await?;
+            if case.urgent != urgent {
+                shell.storage.set_urgent(reference, urgent).await?;
+                shell
+                    .storage
+                    .audit(
+                        Some(reference),
+                        Some(&who),
+                        if urgent { "urgent" } else { "not-urgent" },
+                        "",
+                    )
+                    .await?;
+            }
+            // Refreshed even when unchanged: a replay may find it so.
             if let Some(group) = shell.coordinator_chat {
                 refresh_card(bot, shell, group, reference).await?;
             }
-            if case.urgent {
-                format!("{reference} is no longer urgent.")
-            } else {
+            if urgent {
                 format!("{reference} is marked urgent.")
+            } else {
+                format!("{reference} is no longer urgent.")
             }
         }
     };
