@@ -17,6 +17,7 @@ use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 
 use crate::handoff::CaseStatus;
+use crate::handoff::hours::weekday;
 use crate::handoff::queue::waited;
 use crate::intake::CaseRef;
 use crate::text::escape_html;
@@ -405,21 +406,6 @@ impl fmt::Display for WeeklySchedule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:?} {}", self.day, self.time.strftime("%H:%M"))
     }
-}
-
-fn weekday(name: &str) -> Option<Weekday> {
-    let name = name.trim().to_ascii_lowercase();
-    let day = match name.get(..3)? {
-        "mon" => Weekday::Monday,
-        "tue" => Weekday::Tuesday,
-        "wed" => Weekday::Wednesday,
-        "thu" => Weekday::Thursday,
-        "fri" => Weekday::Friday,
-        "sat" => Weekday::Saturday,
-        "sun" => Weekday::Sunday,
-        _ => return None,
-    };
-    Some(day)
 }
 
 /// A summary missed by more than this (the bot was down) is not posted late.

@@ -129,22 +129,24 @@ impl fmt::Display for WorkingHours {
     }
 }
 
+/// A day by its English name or its first three letters (`mon`, `Monday`).
+pub fn weekday(name: &str) -> Option<Weekday> {
+    Some(match name.trim().to_ascii_lowercase().get(..3)? {
+        "mon" => Weekday::Monday,
+        "tue" => Weekday::Tuesday,
+        "wed" => Weekday::Wednesday,
+        "thu" => Weekday::Thursday,
+        "fri" => Weekday::Friday,
+        "sat" => Weekday::Saturday,
+        "sun" => Weekday::Sunday,
+        _ => return None,
+    })
+}
+
 fn parse_days(text: &str) -> Option<Vec<Weekday>> {
-    let day = |name: &str| -> Option<Weekday> {
-        Some(match name.trim().to_ascii_lowercase().get(..3)? {
-            "mon" => Weekday::Monday,
-            "tue" => Weekday::Tuesday,
-            "wed" => Weekday::Wednesday,
-            "thu" => Weekday::Thursday,
-            "fri" => Weekday::Friday,
-            "sat" => Weekday::Saturday,
-            "sun" => Weekday::Sunday,
-            _ => return None,
-        })
-    };
     match text.split_once('-') {
         Some((first, last)) => {
-            let (first, last) = (day(first)?, day(last)?);
+            let (first, last) = (weekday(first)?, weekday(last)?);
             let mut days = vec![first];
             let mut current = first;
             while current != last {
@@ -153,7 +155,7 @@ fn parse_days(text: &str) -> Option<Vec<Weekday>> {
             }
             Some(days)
         }
-        None => text.split('/').map(day).collect(),
+        None => text.split('/').map(weekday).collect(),
     }
 }
 

@@ -19,6 +19,20 @@ const ORDER_POLL: std::time::Duration = std::time::Duration::from_millis(25);
 /// Earlier updates older than this no longer hold a chat back.
 const ORDER_WINDOW_SECONDS: i64 = 30;
 
+/// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: a multi-row
+/// INSERT, one statement (each statement is a round trip to the database).
+fn placeholder_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (1..=columns)
+                .map(|column| format!("${}", row * columns + column))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What the inbox says about an update whose work starts.
 struct InboxRow {
     processed: bool,
@@ -60,21 +74,10 @@ impl Storage {
         if updates.is_empty() {
             return Ok(Vec::new());
         }
-        let rows: Vec<String> = (0..updates.len())
-            .map(|i| {
-                format!(
-                    "(${}, ${}, ${}, ${})",
-                    4 * i + 1,
-                    4 * i + 2,
-                    4 * i + 3,
-                    4 * i + 4
-                )
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES {}
              ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
-            rows.join(", ")
+            placeholder_rows(updates.len(), 4)
         );
         let now = unix_now();
         let mut insert = sqlx::query(&sql);
@@ -462,21 +465,9 @@ impl Work {
         );
         let now = unix_now();
         if !self.jobs.is_empty() {
-            // One statement for all of them: each statement is a round trip.
-            let rows: Vec<String> = (0..self.jobs.len())
-                .map(|i| {
-                    format!(
-                        "(${}, ${}, ${}, ${})",
-                        4 * i + 1,
-                        4 * i + 2,
-                        4 * i + 3,
-                        4 * i + 4
-                    )
-                })
-                .collect();
             let sql = format!(
                 "INSERT INTO outbox (id, chat_id, job, created_at) VALUES {}",
-                rows.join(", ")
+                placeholder_rows(self.jobs.len(), 4)
             );
             let mut insert = sqlx::query(&sql);
             for (position, (chat_id, job)) in self.jobs.iter().enumerate() {
