@@ -25,7 +25,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, bail};
 use clap::Parser;
 use patient_navigator::emulator::{
-    ChatKind, Emulator, EmulatorOptions, RecordedCall, Sent, UserHandle, UserSpec,
+    Emulator, EmulatorOptions, RecordedCall, Sent, UserHandle, UserSpec,
 };
 use patient_navigator::storage::Storage;
 use serde_json::Value;
@@ -764,14 +764,7 @@ async fn emulator() -> anyhow::Result<(Arc<Emulator>, Arc<Tracker>, tokio::task:
         })
         .await?,
     );
-    emulator.add_group_chat(
-        GROUP,
-        ChatKind::Supergroup {
-            title: "Coordinators".into(),
-            username: None,
-            is_forum: true,
-        },
-    );
+    emulator.add_forum(GROUP, "Coordinators");
     let (tracker, follower) = Tracker::start(emulator.clone());
     Ok((emulator, tracker, follower))
 }

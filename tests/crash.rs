@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use patient_navigator::emulator::{ChatKind, Emulator, EmulatorOptions, UserSpec};
+use patient_navigator::emulator::{Emulator, EmulatorOptions, UserSpec};
 
 const GROUP: i64 = -1_001_000_000_001;
 const PATIENTS: i64 = 6;
@@ -50,14 +50,7 @@ async fn kill_9_loses_nothing_and_duplicates_nothing() {
         ..EmulatorOptions::default()
     };
     let emulator = Emulator::start_with(options).await.unwrap();
-    emulator.add_group_chat(
-        GROUP,
-        ChatKind::Supergroup {
-            title: "Coordinators".into(),
-            username: None,
-            is_forum: true,
-        },
-    );
+    emulator.add_forum(GROUP, "Coordinators");
     let dir = tempfile::tempdir().unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
     command

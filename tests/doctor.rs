@@ -19,14 +19,7 @@ const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 const KEY_B: &str = "b:HxsdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=";
 
 fn forum(emulator: &Emulator) {
-    emulator.add_group_chat(
-        GROUP,
-        ChatKind::Supergroup {
-            title: "Coordinators".into(),
-            username: None,
-            is_forum: true,
-        },
-    );
+    emulator.add_forum(GROUP, "Coordinators");
 }
 
 /// An emulator with the coordinators' forum, a migrated database, and the

@@ -21,7 +21,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use common::db::TestDb;
-use patient_navigator::emulator::{ChatKind, Emulator, EmulatorOptions, UserSpec};
+use patient_navigator::emulator::{Emulator, EmulatorOptions, UserSpec};
 
 const GROUP: i64 = -1_001_000_000_002;
 /// Odd, so that a patient's messages alternate between the replicas.
@@ -146,14 +146,7 @@ async fn two_replicas_one_killed_lose_nothing_and_keep_each_chats_order() {
     })
     .await
     .unwrap();
-    emulator.add_group_chat(
-        GROUP,
-        ChatKind::Supergroup {
-            title: "Coordinators".into(),
-            username: None,
-            is_forum: true,
-        },
-    );
+    emulator.add_forum(GROUP, "Coordinators");
     let backends = vec![free_port(), free_port()];
     let balancer = Arc::new(Balancer {
         backends: backends.clone(),

@@ -279,6 +279,19 @@ impl Emulator {
         w.touch_chat(chat_id);
     }
 
+    /// Registers a forum supergroup (topics enabled), as a coordinators'
+    /// group is set up.
+    pub fn add_forum(&self, chat_id: i64, title: &str) {
+        self.add_group_chat(
+            chat_id,
+            ChatKind::Supergroup {
+                title: title.to_owned(),
+                username: None,
+                is_forum: true,
+            },
+        );
+    }
+
     /// Waits until nothing has changed anywhere (sends, edits, answers,
     /// new updates) for the quiet period: for bot activity outside the
     /// chat a test talks in, e.g. notifications to a coordinators' group.

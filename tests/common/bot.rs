@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use patient_navigator::emulator::{ChatKind, Emulator, EmulatorOptions, UserHandle, UserSpec};
+use patient_navigator::emulator::{Emulator, EmulatorOptions, UserHandle, UserSpec};
 use patient_navigator::startup::{self, RunningBot, Settings};
 
 use super::db::TestDb;
@@ -63,14 +63,7 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
     };
     configure(&mut settings);
     if let Some(group) = settings.coordinator_chat_id {
-        emulator.add_group_chat(
-            group,
-            ChatKind::Supergroup {
-                title: "CancerFax coordinators".into(),
-                username: None,
-                is_forum: true,
-            },
-        );
+        emulator.add_forum(group, "CancerFax coordinators");
     }
     let running = startup::start(settings.clone())
         .await
