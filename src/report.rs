@@ -127,31 +127,27 @@ fn case_json(row: &CaseRow) -> serde_json::Value {
     })
 }
 
-/// One CSV line (RFC 4180: fields with a comma, quote, CR or LF are quoted,
-/// quotes doubled; lines end in CRLF).
-fn csv_line(fields: &[String]) -> String {
-    let mut line = fields
-        .iter()
-        .map(|field| {
-            if field.contains([',', '"', '\r', '\n']) {
-                format!("\"{}\"", field.replace('"', "\"\""))
-            } else {
-                field.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",");
-    line.push_str("\r\n");
-    line
+/// CSV text (RFC 4180: quoted where needed, CRLF line ends) of `rows`.
+fn csv_text<I, R>(rows: I) -> String
+where
+    I: IntoIterator<Item = R>,
+    R: IntoIterator,
+    R::Item: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(row);
+    }
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 fn cases_csv(cases: &[&CaseRow]) -> String {
     let header: Vec<String> = CASE_COLUMNS.iter().map(|c| (*c).to_owned()).collect();
-    let mut text = csv_line(&header);
-    for row in cases {
-        text.push_str(&csv_line(&case_fields(row)));
-    }
-    text
+    csv_text(std::iter::once(header).chain(cases.iter().map(|row| case_fields(row))))
 }
 
 fn figures_csv(figures: &Figures) -> String {
@@ -192,11 +188,12 @@ fn figures_csv(figures: &Figures) -> String {
             rows.push((format!("{prefix}:{key}"), count.to_string()));
         }
     }
-    let mut text = csv_line(&["metric".to_owned(), "value".to_owned()]);
-    for (metric, value) in rows {
-        text.push_str(&csv_line(&[metric, value]));
-    }
-    text
+    let header = ("metric".to_owned(), "value".to_owned());
+    csv_text(
+        std::iter::once(header)
+            .chain(rows)
+            .map(|(metric, value)| [metric, value]),
+    )
 }
 
 #[cfg(test)]
@@ -205,13 +202,7 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_when_they_must_be() {
-        let line = csv_line(&[
-            "plain".into(),
-            "a,b".into(),
-            "say \"hi\"".into(),
-            "two\nlines".into(),
-            String::new(),
-        ]);
+        let line = csv_text([["plain", "a,b", "say \"hi\"", "two\nlines", ""]]);
         assert_eq!(line, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\r\n");
     }
 
