@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use patient_navigator::emulator::{Emulator, EmulatorOptions, UserSpec};
+use patient_navigator::emulator::{Emulator, EmulatorOptions, Fault, FaultKind, UserSpec};
 
 const GROUP: i64 = -1_001_000_000_001;
 const PATIENTS: i64 = 6;
@@ -160,6 +160,108 @@ async fn kill_9_loses_nothing_and_duplicates_nothing() {
             .count();
         assert_eq!(welcomes, 1, "one answer to /start");
     }
+    assert!(
+        emulator.spec_violations().is_empty(),
+        "{:?}",
+        emulator.spec_violations()
+    );
+}
+
+/// A coordinator's Take commits with what it must tell (the card, the
+/// patient): the binary killed with SIGKILL before those messages went out
+/// loses none of them after the restart, and the press changes nothing twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_take_killed_before_its_messages_went_out_loses_none() {
+    let emulator = Emulator::start_with(EmulatorOptions {
+        reaction_timeout: Duration::from_secs(30),
+        ..EmulatorOptions::default()
+    })
+    .await
+    .unwrap();
+    emulator.add_forum(GROUP, "Coordinators");
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
+    command
+        .arg("run")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TELOXIDE_TOKEN", emulator.token())
+        .env("TELOXIDE_API_URL", emulator.api_url().as_str())
+        .env("DATABASE_URL", &database)
+        .env("COORDINATOR_CHAT_ID", GROUP.to_string())
+        .env_remove("WORKING_HOURS")
+        .env("NO_RATE_LIMITS", "true")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut bot = Bot {
+        child: None,
+        command,
+    };
+    bot.start();
+    let ida = emulator.private_user(UserSpec {
+        id: 21_000,
+        first_name: "Ida".into(),
+        language_code: Some("en".into()),
+        ..Default::default()
+    });
+    let start = ida.say("/start").await;
+    ida.press_data(start.last().unwrap().message_id, "a:person")
+        .await;
+    emulator.wait_idle().await;
+    let card = emulator
+        .chat_transcript(GROUP)
+        .into_iter()
+        .find(|m| m.from_bot && m.text.starts_with("CF-000001") && !m.buttons.is_empty())
+        .expect("a card");
+
+    // Telegram is slow to redraw the card; the bot is killed meanwhile.
+    emulator.inject(Fault {
+        method: "editMessageText",
+        times: 1,
+        kind: FaultKind::Delay(Duration::from_secs(2)),
+    });
+    let alex = emulator
+        .private_user(UserSpec {
+            id: 21_001,
+            first_name: "Alex".into(),
+            username: Some("alex".into()),
+            ..Default::default()
+        })
+        .in_chat(GROUP);
+    alex.send_callback(card.message_id, "q:take:1").unwrap();
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    bot.kill();
+    bot.start();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    emulator.wait_idle().await;
+
+    let joined = ida
+        .transcript()
+        .iter()
+        .filter(|m| m.from_bot && m.text.contains("care coordinator has joined"))
+        .count();
+    assert_eq!(joined, 1, "told once: {}", ida.transcript_text());
+    let card_now = emulator
+        .chat_transcript(GROUP)
+        .into_iter()
+        .find(|m| m.message_id == card.message_id)
+        .unwrap();
+    assert!(
+        card_now.text.contains("assigned to Alex"),
+        "{}",
+        card_now.text
+    );
+    let store = patient_navigator::storage::Storage::connect(&database)
+        .await
+        .unwrap();
+    let takes = store
+        .audit_trail(patient_navigator::intake::CaseRef(1))
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, action)| action == "take")
+        .count();
+    assert_eq!(takes, 1, "taken once");
     assert!(
         emulator.spec_violations().is_empty(),
         "{:?}",

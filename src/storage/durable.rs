@@ -7,7 +7,9 @@ use sqlx::{AnyConnection, Row};
 
 use super::{Storage, unix_now};
 use crate::dialogue::Session;
+use crate::handoff::Coordinator;
 use crate::intake::{CaseRef, Submission};
+use crate::storage::TakeOutcome;
 
 /// Jobs one update may queue (part of the outbox id).
 const JOBS_PER_UPDATE: i64 = 64;
@@ -438,6 +440,45 @@ impl Work {
         stars: i64,
     ) -> anyhow::Result<bool> {
         super::rate_case_in(&mut self.tx, reference, chat_id, stars).await
+    }
+
+    pub async fn take_case(
+        &mut self,
+        reference: CaseRef,
+        who: &Coordinator,
+    ) -> anyhow::Result<TakeOutcome> {
+        super::take_case_in(&mut self.tx, self.sealer.as_deref(), reference, who).await
+    }
+
+    pub async fn release_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
+        super::release_case_in(&mut self.tx, reference).await
+    }
+
+    pub async fn transfer_case(
+        &mut self,
+        reference: CaseRef,
+        to: &Coordinator,
+    ) -> anyhow::Result<bool> {
+        super::transfer_case_in(&mut self.tx, reference, to).await
+    }
+
+    pub async fn close_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
+        super::close_case_in(&mut self.tx, reference).await
+    }
+
+    pub async fn set_urgent(&mut self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
+        super::set_urgent_in(&mut self.tx, reference, urgent).await
+    }
+
+    /// A coordinator's action in the audit log, in this update's transaction.
+    pub async fn audit_case(
+        &mut self,
+        reference: CaseRef,
+        who: Option<&Coordinator>,
+        action: &str,
+        detail: &str,
+    ) -> anyhow::Result<()> {
+        super::audit_in(&mut self.tx, Some(reference), who, action, detail).await
     }
 
     /// Appends to the audit log inside this update's transaction.

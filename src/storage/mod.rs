@@ -266,12 +266,14 @@ impl Storage {
     // ----- the coordinator queue -----
 
     pub async fn case_view(&self, reference: CaseRef) -> anyhow::Result<Option<CaseView>> {
-        let row = sqlx::query(&format!("{CASE_VIEW_SELECT} WHERE id = $1"))
-            .bind(reference.0)
-            .fetch_optional(&self.pool)
+        case_view_in(&mut *self.connection().await?, self.sealer(), reference).await
+    }
+
+    async fn connection(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        self.pool
+            .acquire()
             .await
-            .context("cannot load the case")?;
-        row.map(|row| case_view_of(&row, self.sealer())).transpose()
+            .context("cannot reach the database")
     }
 
     pub async fn case_in_thread(&self, thread_id: i64) -> anyhow::Result<Option<CaseView>> {
@@ -352,50 +354,18 @@ impl Storage {
         reference: CaseRef,
         who: &Coordinator,
     ) -> anyhow::Result<TakeOutcome> {
-        let taken = sqlx::query(
-            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
-                              assigned_at = COALESCE(assigned_at, $3)
-             WHERE id = $4 AND status = 'waiting'",
+        take_case_in(
+            &mut *self.connection().await?,
+            self.sealer(),
+            reference,
+            who,
         )
-        .bind(who.id)
-        .bind(&who.name)
-        .bind(unix_now())
-        .bind(reference.0)
-        .execute(&self.pool)
         .await
-        .context("cannot take the case")?
-        .rows_affected();
-        if taken == 1 {
-            return Ok(TakeOutcome::Taken);
-        }
-        Ok(match self.case_view(reference).await? {
-            Some(CaseView {
-                status: CaseStatus::Assigned,
-                coordinator: Some(holder),
-                ..
-            }) => TakeOutcome::HeldBy(holder),
-            Some(CaseView {
-                status: CaseStatus::Closed,
-                ..
-            }) => TakeOutcome::Closed,
-            _ => TakeOutcome::Gone,
-        })
     }
 
     /// Back to the queue (waiting again from now).
     pub async fn release_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        let now = unix_now();
-        let changed = sqlx::query(
-            "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, queued_at = $1, updated_at = $1
-             WHERE id = $2 AND status = 'assigned'",
-        )
-        .bind(now)
-        .bind(reference.0)
-        .execute(&self.pool)
-        .await
-        .context("cannot release the case")?
-        .rows_affected();
-        Ok(changed == 1)
+        release_case_in(&mut *self.connection().await?, reference).await
     }
 
     pub async fn transfer_case(
@@ -403,35 +373,12 @@ impl Storage {
         reference: CaseRef,
         to: &Coordinator,
     ) -> anyhow::Result<bool> {
-        let changed = sqlx::query(
-            "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
-                              assigned_at = COALESCE(assigned_at, $3)
-             WHERE id = $4 AND status <> 'closed'",
-        )
-        .bind(to.id)
-        .bind(&to.name)
-        .bind(unix_now())
-        .bind(reference.0)
-        .execute(&self.pool)
-        .await
-        .context("cannot transfer the case")?
-        .rows_affected();
-        Ok(changed == 1)
+        transfer_case_in(&mut *self.connection().await?, reference, to).await
     }
 
     /// Closes an open case; `false` if it was already closed.
     pub async fn close_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        let now = unix_now();
-        let changed = sqlx::query(
-            "UPDATE cases SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2 AND status <> 'closed'",
-        )
-        .bind(now)
-        .bind(reference.0)
-        .execute(&self.pool)
-        .await
-        .context("cannot close the case")?
-        .rows_affected();
-        Ok(changed == 1)
+        close_case_in(&mut *self.connection().await?, reference).await
     }
 
     /// A closed case back in the queue (the patient wrote again).
@@ -445,14 +392,7 @@ impl Storage {
     }
 
     pub async fn set_urgent(&self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
-        sqlx::query("UPDATE cases SET urgent = $1, updated_at = $2 WHERE id = $3")
-            .bind(i64::from(urgent))
-            .bind(unix_now())
-            .bind(reference.0)
-            .execute(&self.pool)
-            .await
-            .context("cannot mark the case")?;
-        Ok(())
+        set_urgent_in(&mut *self.connection().await?, reference, urgent).await
     }
 
     pub async fn rate_case(
@@ -607,20 +547,14 @@ impl Storage {
         action: &str,
         detail: &str,
     ) -> anyhow::Result<()> {
-        let at_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
-        sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(at_ms)
-            .bind(reference.map(|r| r.0))
-            .bind(actor.map(|a| a.id))
-            .bind(actor.map_or("system", |a| a.name.as_str()))
-            .bind(action)
-            .bind(detail)
-            .execute(&self.pool)
-            .await
-            .context("cannot write the audit log")?;
-        Ok(())
+        audit_in(
+            &mut *self.connection().await?,
+            reference,
+            actor,
+            action,
+            detail,
+        )
+        .await
     }
 
     /// The audit trail of a case: (actor, action) in order.
@@ -993,6 +927,150 @@ pub(crate) async fn patient_data_in(
         "case_details_in_progress": session.as_ref().and_then(|s| s.intake.as_ref()).map(|draft| &draft.answers),
         "cases": case_list,
     }))
+}
+
+pub(crate) async fn case_view_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    reference: CaseRef,
+) -> anyhow::Result<Option<CaseView>> {
+    let row = sqlx::query(&format!("{CASE_VIEW_SELECT} WHERE id = $1"))
+        .bind(reference.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("cannot load the case")?;
+    row.map(|row| case_view_of(&row, sealer)).transpose()
+}
+
+/// A waiting case to a coordinator, atomically: exactly one of two
+/// coordinators pressing Take at once gets it.
+pub(crate) async fn take_case_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    reference: CaseRef,
+    who: &Coordinator,
+) -> anyhow::Result<TakeOutcome> {
+    let taken = sqlx::query(
+        "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                          assigned_at = COALESCE(assigned_at, $3)
+         WHERE id = $4 AND status = 'waiting'",
+    )
+    .bind(who.id)
+    .bind(&who.name)
+    .bind(unix_now())
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot take the case")?
+    .rows_affected();
+    if taken == 1 {
+        return Ok(TakeOutcome::Taken);
+    }
+    Ok(match case_view_in(conn, sealer, reference).await? {
+        Some(CaseView {
+            status: CaseStatus::Assigned,
+            coordinator: Some(holder),
+            ..
+        }) => TakeOutcome::HeldBy(holder),
+        Some(CaseView {
+            status: CaseStatus::Closed,
+            ..
+        }) => TakeOutcome::Closed,
+        _ => TakeOutcome::Gone,
+    })
+}
+
+pub(crate) async fn release_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, queued_at = $1, updated_at = $1
+         WHERE id = $2 AND status = 'assigned'",
+    )
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot release the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn transfer_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    to: &Coordinator,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                          assigned_at = COALESCE(assigned_at, $3)
+         WHERE id = $4 AND status <> 'closed'",
+    )
+    .bind(to.id)
+    .bind(&to.name)
+    .bind(unix_now())
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot transfer the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn close_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2 AND status <> 'closed'",
+    )
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot close the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn set_urgent_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    urgent: bool,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE cases SET urgent = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(urgent))
+        .bind(unix_now())
+        .bind(reference.0)
+        .execute(&mut *conn)
+        .await
+        .context("cannot mark the case")?;
+    Ok(())
+}
+
+/// Appends to the audit log. Nothing in the bot edits or deletes it.
+pub(crate) async fn audit_in(
+    conn: &mut AnyConnection,
+    reference: Option<CaseRef>,
+    actor: Option<&Coordinator>,
+    action: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
+    let at_ms = unix_now_ms();
+    sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(at_ms)
+        .bind(reference.map(|r| r.0))
+        .bind(actor.map(|a| a.id))
+        .bind(actor.map_or("system", |a| a.name.as_str()))
+        .bind(action)
+        .bind(detail)
+        .execute(&mut *conn)
+        .await
+        .context("cannot write the audit log")?;
+    Ok(())
 }
 
 pub(crate) async fn reopen_case_in(

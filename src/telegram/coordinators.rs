@@ -17,6 +17,7 @@ use teloxide::types::{
 };
 
 use super::delivery::{self, is_missing_topic, is_permanent_refusal, with_retries};
+use super::sender::Job;
 use super::{HandlerResult, Shell};
 use crate::dialogue::Session;
 use crate::dialogue::engine::notices;
@@ -25,7 +26,7 @@ use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::reports;
-use crate::storage::{TakeOutcome, unix_now};
+use crate::storage::{Begun, TakeOutcome, Work, unix_now};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
 pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Result<()> {
@@ -112,24 +113,132 @@ fn card_reply(shell: &Shell, case: &CaseView) -> Reply {
     Reply::new(html, keyboard, Placement::New)
 }
 
-/// Redraws the card after a change of status.
-async fn refresh_card(
-    bot: &Bot,
-    shell: &Shell,
-    group: ChatId,
-    reference: CaseRef,
-) -> anyhow::Result<()> {
-    let case = load(shell, reference).await?;
-    if let Some(card_id) = shell.storage.card_message(reference).await? {
-        let card = card_reply(shell, &case);
-        match delivery::edit(bot, group, card_id as i32, &card).await {
-            Ok(()) | Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
-            Err(err) => {
-                tracing::warn!(case = %reference, error = %err, "the case card could not be updated")
+/// Redraws the card after a change of status (a failure is logged: the
+/// card is only a view of the case).
+pub(crate) async fn refresh_card(bot: &Bot, shell: &Shell, reference: CaseRef) {
+    let Some(group) = shell.coordinator_chat else {
+        return;
+    };
+    let refreshed = async {
+        let case = load(shell, reference).await?;
+        if let Some(card_id) = shell.storage.card_message(reference).await? {
+            let card = card_reply(shell, &case);
+            match delivery::edit(bot, group, card_id as i32, &card).await {
+                Ok(()) | Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
+                Err(err) => return Err(anyhow::Error::from(err)),
             }
         }
+        anyhow::Ok(())
+    };
+    if let Err(err) = refreshed.await {
+        tracing::warn!(case = %reference, error = format!("{err:#}"), "the case card could not be updated");
     }
-    Ok(())
+}
+
+/// Closes a case's topic (posting there later reopens it for that post).
+pub(crate) async fn close_topic(bot: &Bot, shell: &Shell, reference: CaseRef) {
+    let Ok(Some(case)) = shell.storage.case_view(reference).await else {
+        return;
+    };
+    if let (Some(group), Some(thread)) = (shell.coordinator_chat, case.thread_id) {
+        let thread = ThreadId(MessageId(thread as i32));
+        if let Err(err) = bot.close_forum_topic(group, thread).await {
+            tracing::warn!(case = %reference, error = %err, "the topic could not be closed");
+        }
+    }
+}
+
+/// What a case's change means for the group and the patient.
+enum CaseEvent<'a> {
+    Taken,
+    Released {
+        by: &'a Coordinator,
+    },
+    Transferred {
+        by: &'a Coordinator,
+        to: &'a Coordinator,
+    },
+    Closed {
+        by: Option<&'a Coordinator>,
+        tell_patient: bool,
+    },
+    Marked,
+}
+
+/// The messages a change of `case` calls for, as outbox jobs with their
+/// chats: committed with the change itself, they are sent once it is
+/// stored, even across a crash.
+fn event_jobs(shell: &Shell, case: &CaseView, event: CaseEvent<'_>) -> Vec<(i64, Job)> {
+    let Some(group) = shell.coordinator_chat.map(|group| group.0) else {
+        return Vec::new();
+    };
+    let reference = case.reference;
+    let content = shell.content.get();
+    let refresh = (group, Job::RefreshCard { case: reference.0 });
+    let note = |html: String| note_job(group, reference, html);
+    let escape = crate::text::escape_html;
+    match event {
+        CaseEvent::Taken => vec![
+            refresh,
+            (
+                case.chat_id,
+                Job::Reply {
+                    reply: notices::coordinator_joined(&content, &case.locale),
+                },
+            ),
+        ],
+        CaseEvent::Released { by } => vec![
+            refresh,
+            note(format!(
+                "↩ Released by {} back to the queue.",
+                escape(&by.name)
+            )),
+        ],
+        CaseEvent::Transferred { by, to } => vec![
+            refresh,
+            note(format!(
+                "➡ Transferred by {} to {}.",
+                escape(&by.name),
+                escape(&to.name)
+            )),
+        ],
+        CaseEvent::Closed { by, tell_patient } => {
+            let mut jobs = Vec::new();
+            if tell_patient {
+                jobs.push((
+                    case.chat_id,
+                    Job::Reply {
+                        reply: notices::closed(&content, &case.locale, reference),
+                    },
+                ));
+            }
+            let who = by.map_or("the bot".to_owned(), |c| c.name.clone());
+            jobs.push(refresh);
+            jobs.push(note(format!("✖ Closed by {}.", escape(&who))));
+            jobs.push((group, Job::CloseTopic { case: reference.0 }));
+            jobs
+        }
+        CaseEvent::Marked => vec![refresh],
+    }
+}
+
+fn note_job(group: i64, reference: CaseRef, html: String) -> (i64, Job) {
+    (
+        group,
+        Job::TopicNote {
+            case: reference.0,
+            html,
+        },
+    )
+}
+
+/// Sends a change's messages at once, where no update's transaction can
+/// carry them (a change the bot makes itself, or one inside a relay).
+async fn tell_now(bot: &Bot, shell: &Shell, jobs: Vec<(i64, Job)>) {
+    for (chat_id, job) in jobs {
+        // Boxed: a job may lead back here (a blocked patient closes the case).
+        Box::pin(super::sender::execute_now(bot, shell, chat_id, &job)).await;
+    }
 }
 
 async fn load(shell: &Shell, reference: CaseRef) -> anyhow::Result<CaseView> {
@@ -186,7 +295,7 @@ fn is_closed_topic(err: &RequestError) -> bool {
     matches!(err, RequestError::Api(teloxide::ApiError::Unknown(description)) if description.contains("TOPIC_CLOSED"))
 }
 
-async fn note_in_topic(
+pub(crate) async fn note_in_topic(
     bot: &Bot,
     shell: &Shell,
     reference: CaseRef,
@@ -483,28 +592,8 @@ async fn close(
         .audit(Some(reference), by, "close", "")
         .await?;
     let case = load(shell, reference).await?;
-    if tell_patient {
-        let closing = notices::closed(&shell.content.get(), &case.locale, reference);
-        if let Err(delivery::DeliveryError::Blocked) =
-            delivery::deliver(bot, ChatId(case.chat_id), &closing).await
-        {
-            shell.storage.set_blocked(case.chat_id, true).await?;
-        }
-    }
-    if let (Some(group), Some(thread)) = (shell.coordinator_chat, case.thread_id) {
-        refresh_card(bot, shell, group, reference).await?;
-        let who = by.map_or("the bot".to_owned(), |c| c.name.clone());
-        let note = Reply::new(
-            format!("✖ Closed by {}.", crate::text::escape_html(&who)),
-            Keyboard::None,
-            Placement::New,
-        );
-        let thread = ThreadId(MessageId(thread as i32));
-        let _ = delivery::send(bot, group, Some(thread), &note).await;
-        if let Err(err) = bot.close_forum_topic(group, thread).await {
-            tracing::warn!(case = %reference, error = %err, "the topic could not be closed");
-        }
-    }
+    let jobs = event_jobs(shell, &case, CaseEvent::Closed { by, tell_patient });
+    tell_now(bot, shell, jobs).await;
     Ok(())
 }
 
@@ -515,19 +604,17 @@ fn coordinator_of(user: &User) -> Coordinator {
     }
 }
 
-/// Anything a coordinator writes in the group.
+/// Anything a coordinator writes in the group. Commands that change a
+/// case commit the change with its messages and the update's processed
+/// mark; the rest (listings, relays) is done at once, at least once.
 pub async fn on_message(
     bot: Bot,
     shell: Arc<Shell>,
     update: Update,
     msg: Message,
 ) -> HandlerResult {
-    super::at_least_once(&shell, &update, coordinator_message(&bot, &shell, &msg)).await
-}
-
-async fn coordinator_message(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Result<()> {
     let Some(user) = msg.from.as_ref().filter(|user| !user.is_bot) else {
-        return Ok(());
+        return super::skip(&shell, &update).await;
     };
     let who = coordinator_of(user);
     shell
@@ -535,49 +622,156 @@ async fn coordinator_message(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow:
         .remember_coordinator(&who, user.username.as_deref())
         .await?;
     let command = msg.text().and_then(CoordinatorCommand::parse);
-    if command == Some(CoordinatorCommand::Queue) {
-        let listing = queue::listing(&shell.storage.open_cases().await?, unix_now());
-        let reply = Reply::new(listing, Keyboard::None, Placement::New);
-        delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
-        return Ok(());
-    }
-    if command == Some(CoordinatorCommand::Stats) {
-        let now = unix_now();
-        let stats = reports::summarize(
-            &shell.storage.report_rows(week_so_far(now)).await?,
-            now,
-            &shell.report_zone,
-        );
-        let html = reports::stats_html(&stats, shell.report_zone.iana_name().unwrap_or("UTC"));
-        let reply = Reply::new(html, Keyboard::None, Placement::New);
-        delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
-        return Ok(());
-    }
-    let Some(thread) = msg.thread_id.filter(|_| msg.is_topic_message) else {
-        return Ok(()); // the General topic is the coordinators' own
+    let case = match msg.thread_id.filter(|_| msg.is_topic_message) {
+        Some(thread) => shell.storage.case_in_thread(thread.0.0.into()).await?,
+        None => None, // the General topic is the coordinators' own
     };
-    let Some(case) = shell.storage.case_in_thread(thread.0.0.into()).await? else {
-        return Ok(());
-    };
+    match (command, case) {
+        (
+            Some(
+                command @ (CoordinatorCommand::Note
+                | CoordinatorCommand::Release
+                | CoordinatorCommand::Close
+                | CoordinatorCommand::Transfer(_)),
+            ),
+            Some(case),
+        ) => Ok(change_by_command(&shell, &update, &msg, case, &who, command).await?),
+        (command, case) => {
+            let work = coordinator_message(&bot, &shell, &msg, &who, command, case);
+            super::at_least_once(&shell, &update, work).await
+        }
+    }
+}
+
+async fn coordinator_message(
+    bot: &Bot,
+    shell: &Shell,
+    msg: &Message,
+    who: &Coordinator,
+    command: Option<CoordinatorCommand>,
+    case: Option<CaseView>,
+) -> anyhow::Result<()> {
     match command {
-        Some(CoordinatorCommand::Note) => {
-            shell
-                .storage
-                .audit(Some(case.reference), Some(&who), "note", "")
-                .await?;
+        Some(CoordinatorCommand::Queue) => {
+            let listing = queue::listing(&shell.storage.open_cases().await?, unix_now());
+            let reply = Reply::new(listing, Keyboard::None, Placement::New);
+            delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
         }
-        Some(CoordinatorCommand::Release) => release(bot, shell, case.reference, &who).await?,
-        Some(CoordinatorCommand::Close) => {
-            close(bot, shell, case.reference, Some(&who), true).await?
+        Some(CoordinatorCommand::Stats) => {
+            let now = unix_now();
+            let stats = reports::summarize(
+                &shell.storage.report_rows(week_so_far(now)).await?,
+                now,
+                &shell.report_zone,
+            );
+            let html = reports::stats_html(&stats, shell.report_zone.iana_name().unwrap_or("UTC"));
+            let reply = Reply::new(html, Keyboard::None, Placement::New);
+            delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
         }
-        Some(CoordinatorCommand::Transfer(username)) => {
-            transfer(bot, shell, msg, &case, &who, username).await?
-        }
-        Some(CoordinatorCommand::Queue | CoordinatorCommand::Stats) => {}
+        Some(_) => {} // a case command outside a case's topic
         None if msg.text().is_some_and(|text| text.starts_with('/')) => {} // other bots' commands
-        None => relay_to_patient(bot, shell, msg, &case, &who).await?,
+        None => {
+            if let Some(case) = case {
+                relay_to_patient(bot, shell, msg, &case, who).await?;
+            }
+        }
     }
     Ok(())
+}
+
+/// The work of an update that changes a case; `None` when it was done.
+async fn begin(shell: &Shell, update: &Update) -> anyhow::Result<Option<Work>> {
+    Ok(
+        match shell.storage.begin_update(super::update_id(update)).await? {
+            Begun::Ready(work) => Some(work),
+            Begun::Processed | Begun::Deferred => None,
+        },
+    )
+}
+
+/// Commits a change with the messages it calls for (the sender sends them).
+async fn commit_change(shell: &Shell, mut work: Work, jobs: Vec<(i64, Job)>) -> anyhow::Result<()> {
+    for (chat_id, job) in jobs {
+        work.push(chat_id, job.to_json());
+    }
+    work.commit().await?;
+    shell.wake.notify_one();
+    Ok(())
+}
+
+/// `/note`, `/release`, `/close`, `/transfer` in a case's topic.
+async fn change_by_command(
+    shell: &Shell,
+    update: &Update,
+    msg: &Message,
+    case: CaseView,
+    who: &Coordinator,
+    command: CoordinatorCommand,
+) -> anyhow::Result<()> {
+    let reference = case.reference;
+    let target = match &command {
+        CoordinatorCommand::Transfer(username) => {
+            transfer_target(shell, msg, username.clone()).await?
+        }
+        _ => None,
+    };
+    let Some(mut work) = begin(shell, update).await? else {
+        return Ok(());
+    };
+    let jobs = match command {
+        CoordinatorCommand::Note => {
+            work.audit_case(reference, Some(who), "note", "").await?;
+            Vec::new()
+        }
+        CoordinatorCommand::Release if work.release_case(reference).await? => {
+            work.audit_case(reference, Some(who), "release", "").await?;
+            event_jobs(shell, &case, CaseEvent::Released { by: who })
+        }
+        CoordinatorCommand::Close if work.close_case(reference).await? => {
+            work.audit_case(reference, Some(who), "close", "").await?;
+            let closed = CaseEvent::Closed {
+                by: Some(who),
+                tell_patient: true,
+            };
+            event_jobs(shell, &case, closed)
+        }
+        CoordinatorCommand::Transfer(_) => match &target {
+            None => shell
+                .coordinator_chat
+                .map(|group| note_job(group.0, reference, TRANSFER_HELP.to_owned()))
+                .into_iter()
+                .collect(),
+            Some(to) if work.transfer_case(reference, to).await? => {
+                let detail = format!("to {}", to.name);
+                work.audit_case(reference, Some(who), "transfer", &detail)
+                    .await?;
+                event_jobs(shell, &case, CaseEvent::Transferred { by: who, to })
+            }
+            Some(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
+    commit_change(shell, work, jobs).await
+}
+
+const TRANSFER_HELP: &str = "To transfer, write <code>/transfer @username</code> (they must have written in this group once), or reply to one of their messages with <code>/transfer</code>.";
+
+/// Whom `/transfer` names: `@username`, or the author of the message it replies to.
+async fn transfer_target(
+    shell: &Shell,
+    msg: &Message,
+    username: Option<String>,
+) -> anyhow::Result<Option<Coordinator>> {
+    Ok(match username {
+        Some(username) => shell.storage.coordinator_by_username(&username).await?,
+        None => match msg
+            .reply_to_message()
+            .and_then(|original| original.from.as_ref())
+        {
+            Some(user) if !user.is_bot => Some(coordinator_of(user)),
+            _ => None,
+        },
+    })
 }
 
 /// Enough rows for `/stats`: everything since the start of this week (at
@@ -681,29 +875,75 @@ async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Re
 }
 
 /// Take, release, close and urgent on a case card.
+/// A button on a case card: the change, its audit entry, the messages it
+/// calls for and the answer to the press commit with the update's
+/// processed mark.
 pub async fn on_button(
-    bot: Bot,
+    _bot: Bot,
     shell: Arc<Shell>,
     update: Update,
     query: CallbackQuery,
 ) -> HandlerResult {
-    super::at_least_once(&shell, &update, coordinator_button(&bot, &shell, &query)).await
+    Ok(coordinator_button(&shell, &update, &query).await?)
 }
 
-async fn coordinator_button(bot: &Bot, shell: &Shell, query: &CallbackQuery) -> anyhow::Result<()> {
+async fn coordinator_button(
+    shell: &Shell,
+    update: &Update,
+    query: &CallbackQuery,
+) -> anyhow::Result<()> {
     let who = coordinator_of(&query.from);
     shell
         .storage
         .remember_coordinator(&who, query.from.username.as_deref())
         .await?;
-    let Some((action, reference)) = query.data.as_deref().and_then(CardAction::decode) else {
-        bot.answer_callback_query(query.id.clone()).await?;
+    let decoded = query.data.as_deref().and_then(CardAction::decode);
+    let case = match decoded {
+        Some((_, reference)) => shell.storage.case_view(reference).await?,
+        None => None,
+    };
+    let Some(mut work) = begin(shell, update).await? else {
         return Ok(());
     };
-    let notice = match action {
-        CardAction::Take => match shell.storage.take_case(reference, &who).await? {
+    let mut jobs = Vec::new();
+    let notice = match (decoded, case) {
+        (None, _) => None,
+        (Some((_, reference)), None) => Some(format!("{reference} no longer exists.")),
+        (Some((action, _)), Some(case)) => {
+            Some(press_card(shell, &mut work, &mut jobs, action, &case, &who).await?)
+        }
+    };
+    let show_alert = notice
+        .as_deref()
+        .is_some_and(|notice| notice.contains("already taken by"));
+    // Keyed by the coordinator: the answer does not wait behind the group's
+    // paced messages (a press must be answered within seconds).
+    jobs.push((
+        who.id,
+        Job::AnswerCallback {
+            query_id: query.id.0.clone(),
+            text: notice,
+            show_alert,
+        },
+    ));
+    commit_change(shell, work, jobs).await
+}
+
+/// Applies a card button to the case; returns the notice for the presser.
+async fn press_card(
+    shell: &Shell,
+    work: &mut Work,
+    jobs: &mut Vec<(i64, Job)>,
+    action: CardAction,
+    case: &CaseView,
+    who: &Coordinator,
+) -> anyhow::Result<String> {
+    let reference = case.reference;
+    Ok(match action {
+        CardAction::Take => match work.take_case(reference, who).await? {
             TakeOutcome::Taken => {
-                taken(bot, shell, reference, &who).await?;
+                work.audit_case(reference, Some(who), "take", "").await?;
+                jobs.extend(event_jobs(shell, case, CaseEvent::Taken));
                 format!("You have taken {reference}.")
             }
             TakeOutcome::HeldBy(holder) if holder.id == who.id => {
@@ -714,47 +954,41 @@ async fn coordinator_button(bot: &Bot, shell: &Shell, query: &CallbackQuery) -> 
             TakeOutcome::Gone => format!("{reference} no longer exists."),
         },
         CardAction::Release => {
-            release(bot, shell, reference, &who).await?;
+            if work.release_case(reference).await? {
+                work.audit_case(reference, Some(who), "release", "").await?;
+                jobs.extend(event_jobs(shell, case, CaseEvent::Released { by: who }));
+            }
             format!("{reference} is back in the queue.")
         }
         CardAction::Close => {
-            close(bot, shell, reference, Some(&who), true).await?;
+            if work.close_case(reference).await? {
+                work.audit_case(reference, Some(who), "close", "").await?;
+                let closed = CaseEvent::Closed {
+                    by: Some(who),
+                    tell_patient: true,
+                };
+                jobs.extend(event_jobs(shell, case, closed));
+            }
             format!("{reference} is closed.")
         }
         CardAction::SetUrgent(urgent) => {
-            let case = load(shell, reference).await?;
             if case.urgent != urgent {
-                shell.storage.set_urgent(reference, urgent).await?;
-                shell
-                    .storage
-                    .audit(
-                        Some(reference),
-                        Some(&who),
-                        if urgent { "urgent" } else { "not-urgent" },
-                        "",
-                    )
-                    .await?;
+                work.set_urgent(reference, urgent).await?;
+                let action = if urgent { "urgent" } else { "not-urgent" };
+                work.audit_case(reference, Some(who), action, "").await?;
             }
-            // Refreshed even when unchanged: a replay may find it so.
-            if let Some(group) = shell.coordinator_chat {
-                refresh_card(bot, shell, group, reference).await?;
-            }
+            // Redrawn even when unchanged: a replay may find it so.
+            jobs.extend(event_jobs(shell, case, CaseEvent::Marked));
             if urgent {
                 format!("{reference} is marked urgent.")
             } else {
                 format!("{reference} is no longer urgent.")
             }
         }
-    };
-    let show_alert = notice.contains("already taken by");
-    bot.answer_callback_query(query.id.clone())
-        .text(notice)
-        .show_alert(show_alert)
-        .await?;
-    Ok(())
+    })
 }
 
-/// After a successful take: the card, the patient, the audit log.
+/// A coordinator took the case by writing in its topic (inside a relay).
 async fn taken(
     bot: &Bot,
     shell: &Shell,
@@ -765,95 +999,11 @@ async fn taken(
         .storage
         .audit(Some(reference), Some(who), "take", "")
         .await?;
-    if let Some(group) = shell.coordinator_chat {
-        refresh_card(bot, shell, group, reference).await?;
-    }
     let case = load(shell, reference).await?;
-    let joined = notices::coordinator_joined(&shell.content.get(), &case.locale);
-    if let Err(delivery::DeliveryError::Blocked) =
-        delivery::deliver(bot, ChatId(case.chat_id), &joined).await
-    {
-        shell.storage.set_blocked(case.chat_id, true).await?;
-    }
+    tell_now(bot, shell, event_jobs(shell, &case, CaseEvent::Taken)).await;
     Ok(())
 }
 
-async fn release(
-    bot: &Bot,
-    shell: &Shell,
-    reference: CaseRef,
-    who: &Coordinator,
-) -> anyhow::Result<()> {
-    if shell.storage.release_case(reference).await? {
-        shell
-            .storage
-            .audit(Some(reference), Some(who), "release", "")
-            .await?;
-        if let Some(group) = shell.coordinator_chat {
-            refresh_card(bot, shell, group, reference).await?;
-        }
-        note_in_topic(
-            bot,
-            shell,
-            reference,
-            format!(
-                "↩ Released by {} back to the queue.",
-                crate::text::escape_html(&who.name)
-            ),
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-/// `/transfer @username`, or `/transfer` in reply to the new holder's message.
-async fn transfer(
-    bot: &Bot,
-    shell: &Shell,
-    msg: &Message,
-    case: &CaseView,
-    who: &Coordinator,
-    username: Option<String>,
-) -> anyhow::Result<()> {
-    let target = match username {
-        Some(username) => shell.storage.coordinator_by_username(&username).await?,
-        None => match msg
-            .reply_to_message()
-            .and_then(|original| original.from.as_ref())
-        {
-            Some(user) if !user.is_bot => Some(coordinator_of(user)),
-            _ => None,
-        },
-    };
-    let Some(target) = target else {
-        let help = "To transfer, write <code>/transfer @username</code> (they must have written in this group once), or reply to one of their messages with <code>/transfer</code>.";
-        return note_in_topic(bot, shell, case.reference, help.to_owned()).await;
-    };
-    if shell.storage.transfer_case(case.reference, &target).await? {
-        shell
-            .storage
-            .audit(
-                Some(case.reference),
-                Some(who),
-                "transfer",
-                &format!("to {}", target.name),
-            )
-            .await?;
-        if let Some(group) = shell.coordinator_chat {
-            refresh_card(bot, shell, group, case.reference).await?;
-        }
-        let note = format!(
-            "➡ Transferred by {} to {}.",
-            crate::text::escape_html(&who.name),
-            crate::text::escape_html(&target.name)
-        );
-        note_in_topic(bot, shell, case.reference, note).await?;
-    }
-    Ok(())
-}
-
-/// The bot only works in private chats and the coordinators' group: it
-/// leaves any other group or channel it is added to.
 pub async fn leave_foreign_chat(bot: Bot, update: ChatMemberUpdated) -> HandlerResult {
     if update.chat.is_private() || !update.new_chat_member.is_present() {
         return Ok(());

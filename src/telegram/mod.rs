@@ -438,6 +438,7 @@ async fn converse(
         jobs.push(Job::AnswerCallback {
             query_id: query.id.0.clone(),
             text: callback_notice,
+            show_alert: false,
         });
     }
     jobs.extend(afterwards);

@@ -32,6 +32,22 @@ pub enum Job {
     AnswerCallback {
         query_id: String,
         text: Option<String>,
+        /// A notice the coordinator must dismiss (e.g. "already taken").
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        show_alert: bool,
+    },
+    /// Show a case's card as the case now stands.
+    RefreshCard {
+        case: i64,
+    },
+    /// A note from the bot in a case's topic (Telegram HTML).
+    TopicNote {
+        case: i64,
+        html: String,
+    },
+    /// Close a case's topic (it reopens when someone posts there).
+    CloseTopic {
+        case: i64,
     },
     /// Show the patient the command menu in their language.
     ChatCommands {
@@ -79,7 +95,10 @@ impl Job {
     /// Whether Telegram counts it against the message rate limits.
     fn is_message(&self) -> bool {
         matches!(self, Job::Reply { reply } if reply.placement == crate::reply::Placement::New)
-            || matches!(self, Job::Relay { .. } | Job::Document { .. })
+            || matches!(
+                self,
+                Job::Relay { .. } | Job::Document { .. } | Job::TopicNote { .. }
+            )
     }
 }
 
@@ -332,6 +351,17 @@ async fn run_chat(
     }
 }
 
+/// Runs a job at once, outside the outbox (no retry beyond the call's own).
+pub(crate) async fn execute_now(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) {
+    match execute(bot, shell, chat_id, job).await {
+        Done::Sent => {}
+        Done::Later(_) => tracing::warn!(chat_id, "a message sent at once failed; not retried"),
+        Done::Drop(reason) => {
+            tracing::warn!(chat_id, %reason, "a message sent at once was dropped")
+        }
+    }
+}
+
 async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
     let chat = ChatId(chat_id);
     match job {
@@ -343,11 +373,19 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
             }
             Err(err) => failed(&err),
         },
-        Job::AnswerCallback { query_id, text } => {
+        Job::AnswerCallback {
+            query_id,
+            text,
+            show_alert,
+        } => {
+            use teloxide::payloads::AnswerCallbackQuerySetters;
             let mut request =
                 bot.answer_callback_query(teloxide::types::CallbackQueryId(query_id.clone()));
             if let Some(text) = text {
-                request = teloxide::payloads::AnswerCallbackQuerySetters::text(request, text);
+                request = request.text(text);
+            }
+            if *show_alert {
+                request = request.show_alert(true);
             }
             match request.await {
                 Ok(_) => Done::Sent,
@@ -389,6 +427,17 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
                 }
                 Err(err) => failed(&err),
             }
+        }
+        Job::RefreshCard { case } => {
+            coordinators::refresh_card(bot, shell, CaseRef(*case)).await;
+            Done::Sent
+        }
+        Job::TopicNote { case, html } => {
+            from_anyhow(coordinators::note_in_topic(bot, shell, CaseRef(*case), html.clone()).await)
+        }
+        Job::CloseTopic { case } => {
+            coordinators::close_topic(bot, shell, CaseRef(*case)).await;
+            Done::Sent
         }
         Job::ErasureNotice {
             case,
