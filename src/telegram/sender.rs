@@ -351,16 +351,24 @@ async fn run_chat(
     }
 }
 
-/// Runs a job at once, outside the outbox (no retry beyond the call's own).
+/// Runs a job at once, outside the outbox, with a few bounded retries.
 pub(crate) async fn execute_now(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) {
-    match execute(bot, shell, chat_id, job).await {
-        Done::Sent => {}
-        Done::Later(_) => tracing::warn!(chat_id, "a message sent at once failed; not retried"),
-        Done::Drop(reason) => {
-            tracing::warn!(chat_id, %reason, "a message sent at once was dropped")
+    for _ in 0..NOW_ATTEMPTS {
+        match execute(bot, shell, chat_id, job).await {
+            Done::Sent => return,
+            Done::Later(wait) => tokio::time::sleep(wait.min(NOW_LONGEST_WAIT)).await,
+            Done::Drop(reason) => {
+                tracing::warn!(chat_id, %reason, "a message sent at once was dropped");
+                return;
+            }
         }
     }
+    tracing::warn!(chat_id, "a message sent at once kept failing; given up");
 }
+
+/// Tries of a job run at once, and the longest wait between them.
+const NOW_ATTEMPTS: usize = 4;
+const NOW_LONGEST_WAIT: Duration = Duration::from_secs(5);
 
 async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
     let chat = ChatId(chat_id);
