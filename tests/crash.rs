@@ -25,6 +25,26 @@ struct Bot {
 }
 
 impl Bot {
+    /// The real binary, polling the emulator, on a SQLite file.
+    fn new(emulator: &Emulator, database: &str) -> Bot {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
+        command
+            .arg("run")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("TELOXIDE_TOKEN", emulator.token())
+            .env("TELOXIDE_API_URL", emulator.api_url().as_str())
+            .env("DATABASE_URL", database)
+            .env("COORDINATOR_CHAT_ID", GROUP.to_string())
+            .env_remove("WORKING_HOURS")
+            .env("NO_RATE_LIMITS", "true")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        Bot {
+            child: None,
+            command,
+        }
+    }
+
     fn start(&mut self) {
         self.child = Some(self.command.spawn().expect("the bot starts"));
     }
@@ -52,25 +72,8 @@ async fn kill_9_loses_nothing_and_duplicates_nothing() {
     let emulator = Emulator::start_with(options).await.unwrap();
     emulator.add_forum(GROUP, "Coordinators");
     let dir = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
-    command
-        .arg("run")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TELOXIDE_TOKEN", emulator.token())
-        .env("TELOXIDE_API_URL", emulator.api_url().as_str())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}", dir.path().join("bot.db").display()),
-        )
-        .env("COORDINATOR_CHAT_ID", GROUP.to_string())
-        .env_remove("WORKING_HOURS")
-        .env("NO_RATE_LIMITS", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut bot = Bot {
-        child: None,
-        command,
-    };
+    let database = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let mut bot = Bot::new(&emulator, &database);
     bot.start();
 
     let patients: Vec<_> = (0..PATIENTS)
@@ -181,22 +184,7 @@ async fn a_take_killed_before_its_messages_went_out_loses_none() {
     emulator.add_forum(GROUP, "Coordinators");
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}", dir.path().join("bot.db").display());
-    let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
-    command
-        .arg("run")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("TELOXIDE_TOKEN", emulator.token())
-        .env("TELOXIDE_API_URL", emulator.api_url().as_str())
-        .env("DATABASE_URL", &database)
-        .env("COORDINATOR_CHAT_ID", GROUP.to_string())
-        .env_remove("WORKING_HOURS")
-        .env("NO_RATE_LIMITS", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut bot = Bot {
-        child: None,
-        command,
-    };
+    let mut bot = Bot::new(&emulator, &database);
     bot.start();
     let ida = emulator.private_user(UserSpec {
         id: 21_000,
