@@ -407,7 +407,8 @@ fn to_fluent_args<'a>(args: &'a [(&'a str, Arg<'a>)]) -> FluentArgs<'a> {
     fluent_args
 }
 
-fn ftl_files(folder: &Path) -> Vec<PathBuf> {
+/// The `.ftl` files of a locale folder, in name order.
+pub(crate) fn ftl_files(folder: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = fs::read_dir(folder)
         .into_iter()
         .flatten()

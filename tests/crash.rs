@@ -9,8 +9,10 @@
 //! answered is recorded and never repeated, so at most the sends in flight
 //! at a kill repeat: the test bounds duplicates by the number of kills.
 
+mod common;
+
 use std::collections::HashMap;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use patient_navigator::emulator::{Emulator, EmulatorOptions, Fault, FaultKind, UserSpec};
@@ -27,18 +29,7 @@ struct Bot {
 impl Bot {
     /// The real binary, polling the emulator, on a SQLite file.
     fn new(emulator: &Emulator, database: &str) -> Bot {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
-        command
-            .arg("run")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("TELOXIDE_TOKEN", emulator.token())
-            .env("TELOXIDE_API_URL", emulator.api_url().as_str())
-            .env("DATABASE_URL", database)
-            .env("COORDINATOR_CHAT_ID", GROUP.to_string())
-            .env_remove("WORKING_HOURS")
-            .env("NO_RATE_LIMITS", "true")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        let command = common::bot::navigator_command(emulator, database, GROUP);
         Bot {
             child: None,
             command,

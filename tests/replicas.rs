@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -75,20 +75,10 @@ struct Replica {
 
 impl Replica {
     fn start(emulator: &Emulator, db_url: &str, hook_url: &str, listen: SocketAddr) -> Replica {
-        let child = Command::new(env!("CARGO_BIN_EXE_navigator"))
-            .arg("run")
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("TELOXIDE_TOKEN", emulator.token())
-            .env("TELOXIDE_API_URL", emulator.api_url().as_str())
-            .env("DATABASE_URL", db_url)
-            .env("COORDINATOR_CHAT_ID", GROUP.to_string())
+        let child = common::bot::navigator_command(emulator, db_url, GROUP)
             .env("WEBHOOK_URL", hook_url)
             .env("WEBHOOK_LISTEN", listen.to_string())
             .env("WEBHOOK_SECRET", SECRET)
-            .env_remove("WORKING_HOURS")
-            .env("NO_RATE_LIMITS", "true")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
             .spawn()
             .expect("a replica starts");
         Replica { child: Some(child) }

@@ -512,7 +512,7 @@ mod tests {
     #[test]
     fn code_lists_match_the_source() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let english: BTreeSet<String> = super::super::source::ftl_files(&root.join("locales/en"))
+        let english: BTreeSet<String> = crate::i18n::ftl_files(&root.join("locales/en"))
             .iter()
             .flat_map(|path| {
                 let text = fs::read_to_string(path).unwrap();

@@ -118,7 +118,7 @@ pub(crate) fn discover(dir: &Path) -> Discovery {
             continue;
         };
         let mut files = Vec::new();
-        for path in ftl_files(&folder) {
+        for path in crate::i18n::ftl_files(&folder) {
             match fs::read_to_string(&path) {
                 Ok(text) => files.push(SourceFile {
                     name: file_name(&path),
@@ -149,18 +149,6 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
         .to_string_lossy()
         .into_owned()
-}
-
-pub(crate) fn ftl_files(folder: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(folder)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .map(|entry| entry.path())
-        .filter(|path| path.extension().is_some_and(|ext| ext == "ftl"))
-        .collect();
-    files.sort();
-    files
 }
 
 pub(crate) struct ParsedFile<'s> {

@@ -102,19 +102,7 @@ impl Storage {
 
     /// Updates stored but not processed (a crash came in between), in order.
     pub async fn unprocessed_updates(&self) -> anyhow::Result<Vec<(i64, String)>> {
-        let rows = sqlx::query(
-            "SELECT update_id, payload FROM inbox WHERE processed_at IS NULL ORDER BY update_id",
-        )
-        .fetch_all(&self.pool)
-        .await
-        .context("cannot read the inbox")?;
-        rows.iter()
-            .map(|row| {
-                let payload =
-                    super::sealing::open(self.sealer(), &row.try_get::<String, _>("payload")?)?;
-                Ok((row.try_get("update_id")?, payload))
-            })
-            .collect()
+        self.stale_updates(i64::MAX, i64::MAX).await
     }
 
     /// The highest update id ever stored (to resume polling after it).
@@ -237,8 +225,8 @@ impl Storage {
         .transpose()
     }
 
-    /// Updates stored a while ago and still not processed: their replica
-    /// stopped before it could (several replicas share one database).
+    /// Updates stored before `received_before` and still not processed (a
+    /// crash, a replica that stopped, a deferred update), oldest first.
     pub async fn stale_updates(
         &self,
         received_before: i64,

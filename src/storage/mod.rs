@@ -149,11 +149,7 @@ impl Storage {
     }
 
     pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        let mut conn = self
-            .pool
-            .acquire()
-            .await
-            .context("cannot reach the database")?;
+        let mut conn = self.connection().await?;
         load_session_in(&mut conn, self.sealer(), chat_id).await
     }
 
@@ -383,11 +379,7 @@ impl Storage {
 
     /// A closed case back in the queue (the patient wrote again).
     pub async fn reopen_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        let mut conn = self
-            .pool
-            .acquire()
-            .await
-            .context("cannot reach the database")?;
+        let mut conn = self.connection().await?;
         reopen_case_in(&mut conn, reference).await
     }
 
@@ -401,11 +393,7 @@ impl Storage {
         chat_id: i64,
         stars: i64,
     ) -> anyhow::Result<bool> {
-        let mut conn = self
-            .pool
-            .acquire()
-            .await
-            .context("cannot reach the database")?;
+        let mut conn = self.connection().await?;
         rate_case_in(&mut conn, reference, chat_id, stars).await
     }
 

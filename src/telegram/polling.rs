@@ -27,6 +27,21 @@ const ORPHAN_AFTER: Duration = Duration::from_secs(5);
 /// One handed out and still unprocessed is handed out again after this.
 const SWEEP_AGAIN_AFTER: Duration = Duration::from_secs(60);
 
+/// An update read back from the inbox, to be handed out again (logged; one
+/// that cannot be read is logged and skipped).
+pub(crate) fn stored_update(update_id: i64, payload: &str) -> Option<Update> {
+    match serde_json::from_str::<Update>(payload) {
+        Ok(update) => {
+            tracing::info!(update_id, "handing out a stored update not processed yet");
+            Some(update)
+        }
+        Err(err) => {
+            tracing::error!(update_id, error = %err, "a stored update cannot be read");
+            None
+        }
+    }
+}
+
 /// Hands out again updates stored but left unprocessed: by a replica that
 /// stopped (replicas behind one webhook URL share the database), or
 /// deferred behind an earlier update of their chat, or whose handling
@@ -57,11 +72,10 @@ where
             if handed.contains_key(&update_id) {
                 continue;
             }
-            let Ok(update) = serde_json::from_str::<Update>(&payload) else {
+            handed.insert(update_id, now);
+            let Some(update) = stored_update(update_id, &payload) else {
                 continue;
             };
-            tracing::info!(update_id, "handing out an update left unprocessed");
-            handed.insert(update_id, now);
             if !hand_out(update).await {
                 return;
             }
@@ -139,17 +153,12 @@ impl DurablePolling {
         let sweep_storage = storage.clone();
         let poller = tokio::spawn(async move {
             let mut flag = flag.fuse();
-            for (update_id, payload) in replay {
-                match serde_json::from_str::<Update>(&payload) {
-                    Ok(update) => {
-                        tracing::info!(update_id, "handing out an update stored before a restart");
-                        if sender.send(update).await.is_err() {
-                            return;
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(update_id, error = %err, "a stored update cannot be read")
-                    }
+            for update in replay
+                .iter()
+                .filter_map(|(id, payload)| stored_update(*id, payload))
+            {
+                if sender.send(update).await.is_err() {
+                    return;
                 }
             }
             let mut failures = 0u32;

@@ -362,17 +362,12 @@ async fn replay_inbox(
     let Some(sender) = sender.as_ref() else {
         return;
     };
-    for (update_id, payload) in inbox {
-        match serde_json::from_str::<Update>(&payload) {
-            Ok(update) => {
-                tracing::info!(update_id, "handing out an update stored before a restart");
-                if sender.send(update).await.is_err() {
-                    return;
-                }
-            }
-            Err(err) => {
-                tracing::error!(update_id, error = %err, "a stored update cannot be read")
-            }
+    for update in inbox
+        .iter()
+        .filter_map(|(id, payload)| super::polling::stored_update(*id, payload))
+    {
+        if sender.send(update).await.is_err() {
+            return;
         }
     }
 }

@@ -26,6 +26,29 @@ pub async fn spawn_bot_on(db: TestDb) -> TestBot {
     spawn_bot_with(db, |_| {}).await
 }
 
+/// The real `navigator run` against the emulator, on `database_url`, with a
+/// coordinators' group, unpaced, its output discarded (add webhook settings
+/// to receive by webhook).
+pub fn navigator_command(
+    emulator: &Emulator,
+    database_url: &str,
+    coordinator_chat: i64,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_navigator"));
+    command
+        .arg("run")
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("TELOXIDE_TOKEN", emulator.token())
+        .env("TELOXIDE_API_URL", emulator.api_url().as_str())
+        .env("DATABASE_URL", database_url)
+        .env("COORDINATOR_CHAT_ID", coordinator_chat.to_string())
+        .env_remove("WORKING_HOURS")
+        .env("NO_RATE_LIMITS", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    command
+}
+
 /// The coordinators' forum supergroup in tests.
 pub const COORDINATOR_CHAT: i64 = -1_001_234_567_890;
 
