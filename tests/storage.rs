@@ -4,7 +4,7 @@ mod common;
 
 use common::db::TestDb;
 use patient_navigator::dialogue::Session;
-use patient_navigator::storage::{Backend, Storage};
+use patient_navigator::storage::{Backend, Begun, Storage};
 
 fn session(node: &str, locale: &str, chosen: bool) -> Session {
     Session {
@@ -212,6 +212,103 @@ async fn concurrent_submissions_never_share_a_reference() {
         }
         references.sort();
         assert_eq!(references, (1..=8).collect::<Vec<_>>(), "{}", db.label);
+        storage.close().await;
+    }
+}
+
+/// Updates whose work starts together share one transaction (group
+/// commit): each is processed once, with its session and its jobs, and one
+/// that gives up after a statement of its own is undone alone.
+#[tokio::test]
+async fn updates_worked_together_commit_together_and_fail_alone() {
+    for db in TestDb::all().await {
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let updates: Vec<_> = (1..=30_i64)
+            .map(|id| (id, Some(100 + id), format!("{{\"update_id\":{id}}}")))
+            .collect();
+        storage.store_updates(&updates).await.unwrap();
+        let given_up = 13;
+        let tasks: Vec<_> = (1..=30_i64)
+            .map(|id| {
+                let storage = storage.clone();
+                tokio::spawn(async move {
+                    let Begun::Ready(mut work) = storage.begin_update(id).await.unwrap() else {
+                        panic!("update {id} was not ready");
+                    };
+                    let chat = 100 + id;
+                    assert_eq!(work.load_session(chat).await.unwrap(), None);
+                    work.audit("test", &format!("update-{id}")).await.unwrap();
+                    let node = format!("node-{id}");
+                    work.save_session(chat, &session(&node, "en", true))
+                        .await
+                        .unwrap();
+                    work.push(chat, format!("job-{id}"));
+                    if id == given_up {
+                        drop(work); // an error after writing
+                    } else {
+                        work.commit().await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        for id in 1..=30_i64 {
+            let expected = (id != given_up).then(|| session(&format!("node-{id}"), "en", true));
+            let label = format!("{} update {id}", db.label);
+            assert_eq!(
+                storage.load_session(100 + id).await.unwrap(),
+                expected,
+                "{label}"
+            );
+            assert_eq!(
+                storage.is_processed(id).await.unwrap(),
+                id != given_up,
+                "{label}"
+            );
+        }
+        let jobs = storage.due_jobs(i64::MAX, 100, &[]).await.unwrap();
+        let mut sent: Vec<String> = jobs.iter().map(|job| job.job.clone()).collect();
+        sent.sort();
+        let mut expected: Vec<String> = (1..=30_i64)
+            .filter(|id| *id != given_up)
+            .map(|id| format!("job-{id}"))
+            .collect();
+        expected.sort();
+        assert_eq!(sent, expected, "{}", db.label);
+        // Another chat's jobs are left out while that chat is being sent.
+        let skipped = storage.due_jobs(i64::MAX, 100, &[101]).await.unwrap();
+        assert_eq!(skipped.len(), 28, "{}", db.label);
+
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        let audited: Vec<String> =
+            sqlx::query_scalar("SELECT action FROM audit_log WHERE actor_name = 'test'")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+        assert_eq!(audited.len(), 29, "{}", db.label);
+        assert!(
+            !audited.contains(&format!("update-{given_up}")),
+            "{}",
+            db.label
+        );
+        pool.close().await;
+
+        // Processed once; the one given up is worked again.
+        assert!(matches!(
+            storage.begin_update(5).await.unwrap(),
+            Begun::Processed
+        ));
+        let Begun::Ready(work) = storage.begin_update(given_up).await.unwrap() else {
+            panic!("the update given up was not ready again");
+        };
+        work.commit().await.unwrap();
+        assert!(
+            storage.is_processed(given_up).await.unwrap(),
+            "{}",
+            db.label
+        );
         storage.close().await;
     }
 }

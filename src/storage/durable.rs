@@ -18,12 +18,10 @@ const JOBS_PER_UPDATE: i64 = 64;
 /// replica received, before it is deferred to the orphan sweep.
 const ORDER_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 const ORDER_POLL: std::time::Duration = std::time::Duration::from_millis(25);
-/// Earlier updates older than this no longer hold a chat back.
-const ORDER_WINDOW_SECONDS: i64 = 30;
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `columns` values: a multi-row
 /// INSERT, one statement (each statement is a round trip to the database).
-fn placeholder_rows(rows: usize, columns: usize) -> String {
+pub(super) fn placeholder_rows(rows: usize, columns: usize) -> String {
     (0..rows)
         .map(|row| {
             let values: Vec<String> = (1..=columns)
@@ -35,12 +33,20 @@ fn placeholder_rows(rows: usize, columns: usize) -> String {
         .join(", ")
 }
 
+/// `$from, $from+1, …`: `count` placeholders for an `IN (…)` list.
+pub(super) fn placeholder_list(from: usize, count: usize) -> String {
+    (from..from + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What the inbox says about an update whose work starts.
-struct InboxRow {
-    processed: bool,
+pub(super) struct InboxRow {
+    pub processed: bool,
     /// The chat it came from (patients' chats are positive).
-    chat_id: Option<i64>,
-    earlier_pending: bool,
+    pub chat_id: Option<i64>,
+    pub earlier_pending: bool,
 }
 
 /// A queued job as the sender reads it.
@@ -82,16 +88,26 @@ impl Storage {
             placeholder_rows(updates.len(), 4)
         );
         let now = unix_now();
-        let mut insert = sqlx::query(&sql);
-        for (update_id, chat_id, payload) in updates {
-            insert = insert
-                .bind(*update_id)
-                .bind(*chat_id)
-                .bind(super::sealing::seal(self.sealer(), payload)?)
-                .bind(now);
-        }
-        let stored = insert
-            .fetch_all(&self.pool)
+        let rows = updates
+            .iter()
+            .map(|(update_id, chat_id, payload)| {
+                Ok((
+                    *update_id,
+                    *chat_id,
+                    super::sealing::seal(self.sealer(), payload)?,
+                ))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let stored = self
+            .write(move |conn| {
+                Box::pin(async move {
+                    let mut insert = sqlx::query(&sql);
+                    for (update_id, chat_id, sealed) in rows {
+                        insert = insert.bind(update_id).bind(chat_id).bind(sealed).bind(now);
+                    }
+                    Ok(insert.fetch_all(conn).await?)
+                })
+            })
             .await
             .context("cannot store the updates")?;
         stored
@@ -108,7 +124,7 @@ impl Storage {
     /// The highest update id ever stored (to resume polling after it).
     pub async fn last_update_id(&self) -> anyhow::Result<Option<i64>> {
         let row = sqlx::query("SELECT MAX(update_id) AS last FROM inbox")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await
             .context("cannot read the inbox")?;
         Ok(row.try_get("last")?)
@@ -117,7 +133,7 @@ impl Storage {
     pub async fn update_payload(&self, update_id: i64) -> anyhow::Result<Option<String>> {
         sqlx::query("SELECT payload FROM inbox WHERE update_id = $1")
             .bind(update_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .map(|row| row.try_get::<String, _>("payload"))
             .transpose()?
@@ -125,104 +141,32 @@ impl Storage {
             .transpose()
     }
 
-    /// Starts the work of one update.
-    /// SQLite takes its write lock up front (`BEGIN IMMEDIATE`): a read
-    /// transaction upgraded later fails when another writer came in between.
-    /// PostgreSQL, possibly shared by several replicas, locks the update's
-    /// row (the same update is never worked on twice at once) and the chat
-    /// (an advisory lock: one update of a chat at a time), and lets an
-    /// earlier update of the chat that another replica holds go first: it
-    /// waits for it a little, then defers (the orphan sweep hands both out
-    /// again, in order, once the earlier one is processed or orphaned).
-    /// Hold a `Work` only for database work, never across network calls.
+    /// Starts the work of one update, in a transaction it may share with
+    /// other updates' work (group commit, `group.rs`): SQLite's write lock
+    /// is taken up front (`BEGIN IMMEDIATE`); PostgreSQL, possibly shared by
+    /// several replicas, locks the update's row (the same update is never
+    /// worked on twice at once) and its chat (an advisory lock: one update
+    /// of a chat at a time). An earlier update of the same patient's chat,
+    /// still unprocessed (another replica holds it), goes first: this one
+    /// waits for it a little, then is deferred (the orphan sweep hands both
+    /// out again, in order, once the earlier one is processed or orphaned).
+    /// Hold a `Work` only for database work, never across network calls:
+    /// the other updates of its transaction wait for it.
     pub async fn begin_update(&self, update_id: i64) -> anyhow::Result<Begun> {
         let mut waited = std::time::Duration::ZERO;
         loop {
-            let mut tx = self.begin_write().await?;
-            let Some(found) = self.lock_update(&mut tx, update_id).await? else {
-                return Ok(Begun::Ready(self.work(tx, update_id, false)));
-            };
-            if found.processed {
-                return Ok(Begun::Processed);
-            }
-            if let (Some(chat_id), super::Backend::Postgres) = (found.chat_id, self.backend) {
-                sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                    .bind(chat_id)
-                    .execute(&mut *tx)
-                    .await
-                    .context("cannot lock the chat")?;
-            }
-            if found.earlier_pending {
-                tx.rollback().await.context("cannot end a transaction")?;
-                if waited >= ORDER_WAIT {
+            match self.group.turn(update_id).await? {
+                super::group::Turn::Ready(work) => return Ok(Begun::Ready(work)),
+                super::group::Turn::Processed => return Ok(Begun::Processed),
+                super::group::Turn::EarlierPending if waited >= ORDER_WAIT => {
                     return Ok(Begun::Deferred);
                 }
-                tokio::time::sleep(ORDER_POLL).await;
-                waited += ORDER_POLL;
-                continue;
+                super::group::Turn::EarlierPending => {
+                    tokio::time::sleep(ORDER_POLL).await;
+                    waited += ORDER_POLL;
+                }
             }
-            return Ok(Begun::Ready(self.work(tx, update_id, true)));
         }
-    }
-
-    fn work(
-        &self,
-        tx: sqlx::Transaction<'static, sqlx::Any>,
-        update_id: i64,
-        in_inbox: bool,
-    ) -> Work {
-        Work {
-            tx,
-            sealer: self.sealer.clone(),
-            update_id,
-            jobs: Vec::new(),
-            in_inbox,
-            draft_loaded: None,
-        }
-    }
-
-    async fn begin_write(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
-        let begin = match self.backend {
-            super::Backend::Sqlite => "BEGIN IMMEDIATE",
-            super::Backend::Postgres => "BEGIN",
-        };
-        self.pool
-            .begin_with(begin)
-            .await
-            .context("cannot start a transaction")
-    }
-
-    /// An update's inbox row, locked, with whether an earlier update of
-    /// the same patient's chat, received recently, is still unprocessed
-    /// (one query: each is a round trip to the database).
-    async fn lock_update(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        update_id: i64,
-    ) -> anyhow::Result<Option<InboxRow>> {
-        const SELECT: &str = "SELECT i.processed_at, i.chat_id,
-                (SELECT COUNT(*) FROM inbox e
-                 WHERE i.chat_id > 0 AND e.chat_id = i.chat_id AND e.update_id < i.update_id
-                   AND e.processed_at IS NULL AND e.received_at >= $2) AS earlier
-             FROM inbox i WHERE i.update_id = $1";
-        let query = match self.backend {
-            super::Backend::Sqlite => SELECT.to_owned(),
-            super::Backend::Postgres => format!("{SELECT} FOR UPDATE OF i"),
-        };
-        let row = sqlx::query(&query)
-            .bind(update_id)
-            .bind(unix_now() - ORDER_WINDOW_SECONDS)
-            .fetch_optional(&mut **tx)
-            .await
-            .context("cannot read the inbox")?;
-        row.map(|row| {
-            Ok(InboxRow {
-                processed: row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
-                chat_id: row.try_get("chat_id")?,
-                earlier_pending: row.try_get::<i64, _>("earlier")? > 0,
-            })
-        })
-        .transpose()
     }
 
     /// Updates stored before `received_before` and still not processed (a
@@ -238,7 +182,7 @@ impl Storage {
         )
         .bind(received_before)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await
         .context("cannot read the inbox")?;
         rows.iter()
@@ -255,7 +199,7 @@ impl Storage {
     pub async fn is_processed(&self, update_id: i64) -> anyhow::Result<bool> {
         let row = sqlx::query("SELECT processed_at FROM inbox WHERE update_id = $1")
             .bind(update_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         Ok(match row {
             Some(row) => row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
@@ -264,31 +208,46 @@ impl Storage {
     }
 
     pub async fn mark_processed(&self, update_id: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE inbox SET processed_at = $1 WHERE update_id = $2")
-            .bind(unix_now())
-            .bind(update_id)
-            .execute(&self.pool)
-            .await
-            .context("cannot mark the update processed")?;
+        self.execute_write(
+            sqlx::query("UPDATE inbox SET processed_at = $1 WHERE update_id = $2")
+                .bind(unix_now())
+                .bind(update_id),
+        )
+        .await
+        .context("cannot mark the update processed")?;
         Ok(())
     }
 
-    /// Jobs due now, oldest first; not those behind an earlier job of their
-    /// chat that waits for a retry or that another replica is sending, so
-    /// that each chat's messages keep their order.
-    pub async fn due_jobs(&self, now_ms: i64, limit: i64) -> anyhow::Result<Vec<OutboxJob>> {
-        let rows = sqlx::query(
+    /// Jobs due now, oldest first, but for the chats in `skip` (being sent
+    /// now); not those behind an earlier job of their chat that waits for a
+    /// retry or that another replica is sending, so that each chat's
+    /// messages keep their order.
+    pub async fn due_jobs(
+        &self,
+        now_ms: i64,
+        limit: i64,
+        skip: &[i64],
+    ) -> anyhow::Result<Vec<OutboxJob>> {
+        let skipped = if skip.is_empty() {
+            String::new()
+        } else {
+            format!("AND o.chat_id NOT IN ({})", placeholder_list(3, skip.len()))
+        };
+        let sql = format!(
             "SELECT o.id, o.chat_id, o.job, o.attempts FROM outbox o
-             WHERE o.not_before_ms <= $1 AND o.claimed_until_ms <= $1
+             WHERE o.not_before_ms <= $1 AND o.claimed_until_ms <= $1 {skipped}
                AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.id < o.id
                                AND (e.not_before_ms > $1 OR e.claimed_until_ms > $1))
-             ORDER BY o.id LIMIT $2",
-        )
-        .bind(now_ms)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .context("cannot read the outbox")?;
+             ORDER BY o.id LIMIT $2"
+        );
+        let mut select = sqlx::query(&sql).bind(now_ms).bind(limit);
+        for chat_id in skip {
+            select = select.bind(*chat_id);
+        }
+        let rows = select
+            .fetch_all(&self.reader)
+            .await
+            .context("cannot read the outbox")?;
         rows.iter()
             .map(|row| {
                 Ok(OutboxJob {
@@ -303,7 +262,7 @@ impl Storage {
 
     pub async fn outbox_depth(&self) -> anyhow::Result<i64> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM outbox")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await?
             .try_get("n")?)
     }
@@ -314,42 +273,42 @@ impl Storage {
         if self.backend == super::Backend::Sqlite {
             return Ok(true);
         }
-        let claimed = sqlx::query(
-            "UPDATE outbox SET claimed_until_ms = $1 WHERE id = $2 AND claimed_until_ms <= $3",
-        )
-        .bind(now_ms + lease_ms)
-        .bind(id)
-        .bind(now_ms)
-        .execute(&self.pool)
-        .await
-        .context("cannot claim a job")?
-        .rows_affected();
+        let claimed = self
+            .execute_write(
+                sqlx::query(
+                    "UPDATE outbox SET claimed_until_ms = $1 WHERE id = $2 AND claimed_until_ms <= $3",
+                )
+                .bind(now_ms + lease_ms)
+                .bind(id)
+                .bind(now_ms),
+            )
+            .await
+            .context("cannot claim a job")?
+            .rows_affected();
         Ok(claimed == 1)
     }
 
+    /// A delivered job leaves the outbox (with the next group of updates'
+    /// writes: one statement for all the jobs delivered meanwhile).
     pub async fn finish_job(&self, id: i64) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM outbox WHERE id = $1")
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .context("cannot clear a delivered job")?;
-        Ok(())
+        self.group.delivered(id).await
     }
 
     pub async fn retry_job(&self, id: i64, not_before_ms: i64) -> anyhow::Result<()> {
-        sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1, claimed_until_ms = 0 WHERE id = $2")
-            .bind(not_before_ms)
-            .bind(id)
-            .execute(&self.pool)
-            .await
-            .context("cannot reschedule a job")?;
+        self.execute_write(
+            sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1, claimed_until_ms = 0 WHERE id = $2")
+                .bind(not_before_ms)
+                .bind(id),
+        )
+        .await
+        .context("cannot reschedule a job")?;
         Ok(())
     }
 }
 
 /// What starting an update's work found.
 pub enum Begun {
-    Ready(Work),
+    Ready(Box<Work>),
     /// Processed before (Telegram sent it twice, or it was replayed).
     Processed,
     /// An earlier update of the same chat is still unprocessed (another
@@ -359,35 +318,96 @@ pub enum Begun {
 
 /// All the database work of one update, committed at once: its effects,
 /// its session, its outgoing jobs, and the mark that it was processed.
+/// Sessions and jobs are buffered and written with those of the other
+/// updates sharing the transaction; a statement of the update's own (a
+/// case taken, an audit entry) first sets a savepoint, so that a failure
+/// undoes this update's work alone.
 pub struct Work {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    /// `None` only once handed back to the group commit.
+    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
     sealer: Option<std::sync::Arc<super::Sealer>>,
     update_id: i64,
-    jobs: Vec<(i64, String)>,
     /// Updates replayed from elsewhere (tests) may not be in the inbox.
     in_inbox: bool,
-    /// Whether the session loaded in this work had an intake draft.
-    draft_loaded: Option<bool>,
+    /// The patient's session, loaded with those of the whole group.
+    preloaded: Option<(i64, Option<super::LoadedSession>)>,
+    writes: UnitWrites,
+    /// Whether the draft of the session loaded here was stored.
+    draft_row: Option<(i64, bool)>,
+    savepoint: bool,
+    back: Option<tokio::sync::oneshot::Sender<super::group::HandedBack>>,
+}
+
+/// What one update's work leaves for the group's writes.
+#[derive(Default)]
+pub(super) struct UnitWrites {
+    pub update_id: i64,
+    pub in_inbox: bool,
+    /// The session saved, and whether its chat had a draft stored before.
+    pub session: Option<(i64, Session, bool)>,
+    pub jobs: Vec<(i64, String)>,
 }
 
 impl Work {
-    pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
+    pub(super) fn new(
+        tx: sqlx::Transaction<'static, sqlx::Any>,
+        sealer: Option<std::sync::Arc<super::Sealer>>,
+        update_id: i64,
+        in_inbox: bool,
+        preloaded: Option<(i64, Option<super::LoadedSession>)>,
+        back: tokio::sync::oneshot::Sender<super::group::HandedBack>,
+    ) -> Work {
+        Work {
+            tx: Some(tx),
+            sealer,
+            update_id,
+            in_inbox,
+            preloaded,
+            writes: UnitWrites::default(),
+            draft_row: None,
+            savepoint: false,
+            back: Some(back),
+        }
+    }
+
+    /// The transaction, for a statement of this update's own (after a
+    /// savepoint that its failure rolls back to).
+    async fn conn(&mut self) -> anyhow::Result<&mut AnyConnection> {
+        let tx = self.tx.as_mut().context("the work was handed back")?;
+        if !self.savepoint {
+            sqlx::query("SAVEPOINT unit")
+                .execute(&mut **tx)
+                .await
+                .context("cannot set a savepoint")?;
+            self.savepoint = true;
+        }
+        Ok(&mut **tx)
     }
 
     pub async fn load_session(&mut self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        let session = super::load_session_in(&mut self.tx, self.sealer.as_deref(), chat_id).await?;
-        self.draft_loaded = Some(session.as_ref().is_some_and(|s| s.intake.is_some()));
-        Ok(session)
+        let loaded = match self.preloaded.take() {
+            Some((chat, loaded)) if chat == chat_id => loaded,
+            _ => {
+                let sealer = self.sealer.clone();
+                let conn = self.conn().await?;
+                super::load_sessions_in(conn, sealer.as_deref(), &[chat_id])
+                    .await?
+                    .remove(&chat_id)
+            }
+        };
+        let draft_row = loaded.as_ref().is_some_and(|loaded| loaded.draft_row);
+        self.draft_row = Some((chat_id, draft_row));
+        Ok(loaded.map(|loaded| loaded.session))
     }
 
+    /// Saved with the group's other sessions, at the commit.
     pub async fn save_session(&mut self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
-        if session.intake.is_none() && self.draft_loaded == Some(false) {
-            // No draft before, none now: nothing to clear (a round trip saved).
-            let now = unix_now();
-            return super::save_session_row(&mut self.tx, chat_id, session, now).await;
-        }
-        super::save_session_in(&mut self.tx, self.sealer.as_deref(), chat_id, session).await
+        let draft_row = match self.draft_row {
+            Some((chat, draft_row)) if chat == chat_id => draft_row,
+            _ => true, // not loaded here: a stored draft may need clearing
+        };
+        self.writes.session = Some((chat_id, session.clone(), draft_row));
+        Ok(())
     }
 
     pub async fn create_case(
@@ -396,9 +416,10 @@ impl Work {
         locale: &str,
         submission: &Submission,
     ) -> anyhow::Result<CaseRef> {
+        let sealer = self.sealer.clone();
         super::create_case_in(
-            &mut self.tx,
-            self.sealer.as_deref(),
+            self.conn().await?,
+            sealer.as_deref(),
             chat_id,
             locale,
             submission,
@@ -407,18 +428,19 @@ impl Work {
     }
 
     pub async fn reopen_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
-        super::reopen_case_in(&mut self.tx, reference).await
+        super::reopen_case_in(self.conn().await?, reference).await
     }
 
     pub async fn erase_patient_data(
         &mut self,
         chat_id: i64,
     ) -> anyhow::Result<Vec<super::ErasedCase>> {
-        super::erase_patient_data_in(&mut self.tx, chat_id).await
+        super::erase_patient_data_in(self.conn().await?, chat_id).await
     }
 
     pub async fn patient_data(&mut self, chat_id: i64) -> anyhow::Result<serde_json::Value> {
-        super::patient_data_in(&mut self.tx, self.sealer.as_deref(), chat_id).await
+        let sealer = self.sealer.clone();
+        super::patient_data_in(self.conn().await?, sealer.as_deref(), chat_id).await
     }
 
     pub async fn rate_case(
@@ -427,7 +449,7 @@ impl Work {
         chat_id: i64,
         stars: i64,
     ) -> anyhow::Result<bool> {
-        super::rate_case_in(&mut self.tx, reference, chat_id, stars).await
+        super::rate_case_in(self.conn().await?, reference, chat_id, stars).await
     }
 
     pub async fn take_case(
@@ -435,11 +457,12 @@ impl Work {
         reference: CaseRef,
         who: &Coordinator,
     ) -> anyhow::Result<TakeOutcome> {
-        super::take_case_in(&mut self.tx, self.sealer.as_deref(), reference, who).await
+        let sealer = self.sealer.clone();
+        super::take_case_in(self.conn().await?, sealer.as_deref(), reference, who).await
     }
 
     pub async fn release_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
-        super::release_case_in(&mut self.tx, reference).await
+        super::release_case_in(self.conn().await?, reference).await
     }
 
     pub async fn transfer_case(
@@ -447,15 +470,15 @@ impl Work {
         reference: CaseRef,
         to: &Coordinator,
     ) -> anyhow::Result<bool> {
-        super::transfer_case_in(&mut self.tx, reference, to).await
+        super::transfer_case_in(self.conn().await?, reference, to).await
     }
 
     pub async fn close_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
-        super::close_case_in(&mut self.tx, reference).await
+        super::close_case_in(self.conn().await?, reference).await
     }
 
     pub async fn set_urgent(&mut self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
-        super::set_urgent_in(&mut self.tx, reference, urgent).await
+        super::set_urgent_in(self.conn().await?, reference, urgent).await
     }
 
     /// A coordinator's action in the audit log, in this update's transaction.
@@ -466,7 +489,7 @@ impl Work {
         action: &str,
         detail: &str,
     ) -> anyhow::Result<()> {
-        super::audit_in(&mut self.tx, Some(reference), who, action, detail).await
+        super::audit_in(self.conn().await?, Some(reference), who, action, detail).await
     }
 
     /// Appends to the audit log inside this update's transaction.
@@ -476,7 +499,7 @@ impl Work {
             .bind(at_ms)
             .bind(actor)
             .bind(action)
-            .execute(&mut *self.tx)
+            .execute(self.conn().await?)
             .await
             .context("cannot write the audit log")?;
         Ok(())
@@ -484,42 +507,50 @@ impl Work {
 
     /// Queues something to send once the work is committed.
     pub fn push(&mut self, chat_id: i64, job: String) {
-        self.jobs.push((chat_id, job));
+        self.writes.jobs.push((chat_id, job));
     }
 
+    /// Hands the work back to its group, and waits for the group's commit.
     pub async fn commit(mut self) -> anyhow::Result<()> {
         anyhow::ensure!(
-            self.jobs.len() as i64 <= JOBS_PER_UPDATE,
+            self.writes.jobs.len() as i64 <= JOBS_PER_UPDATE,
             "too many jobs for one update"
         );
-        let now = unix_now();
-        if !self.jobs.is_empty() {
-            let sql = format!(
-                "INSERT INTO outbox (id, chat_id, job, created_at) VALUES {}",
-                placeholder_rows(self.jobs.len(), 4)
-            );
-            let mut insert = sqlx::query(&sql);
-            for (position, (chat_id, job)) in self.jobs.iter().enumerate() {
-                insert = insert
-                    .bind(self.update_id * JOBS_PER_UPDATE + position as i64)
-                    .bind(*chat_id)
-                    .bind(super::sealing::seal(self.sealer.as_deref(), job)?)
-                    .bind(now);
-            }
-            insert
-                .execute(&mut *self.tx)
-                .await
-                .context("cannot queue the messages")?;
-        }
-        if self.in_inbox {
-            sqlx::query("UPDATE inbox SET processed_at = $1 WHERE update_id = $2")
-                .bind(now)
-                .bind(self.update_id)
-                .execute(&mut *self.tx)
-                .await
-                .context("cannot mark the update processed")?;
-        }
-        self.tx.commit().await.context("cannot commit the update")?;
-        Ok(())
+        let (committed, outcome) = tokio::sync::oneshot::channel();
+        let writes = UnitWrites {
+            update_id: self.update_id,
+            in_inbox: self.in_inbox,
+            ..std::mem::take(&mut self.writes)
+        };
+        self.hand_back(Some((writes, committed)));
+        outcome
+            .await
+            .context("the database work was dropped")?
+            .map_err(|err| anyhow::anyhow!("cannot commit the update: {err}"))
     }
+
+    fn hand_back(&mut self, done: Option<(UnitWrites, super::group::Committed)>) {
+        if let (Some(tx), Some(back)) = (self.tx.take(), self.back.take()) {
+            // The group waits on this channel; it is gone only when the
+            // runtime shuts down, and the transaction is then dropped too.
+            let _ = back.send(super::group::HandedBack {
+                tx,
+                savepoint: self.savepoint,
+                done,
+            });
+        }
+    }
+}
+
+impl Drop for Work {
+    /// Work given up (an error, a panic): the group rolls back to this
+    /// update's savepoint and goes on with the others.
+    fn drop(&mut self) {
+        self.hand_back(None);
+    }
+}
+
+/// Outbox ids keep each update's jobs in order, after earlier updates'.
+pub(super) fn job_id(update_id: i64, position: usize) -> i64 {
+    update_id * JOBS_PER_UPDATE + position as i64
 }

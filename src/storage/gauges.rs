@@ -24,17 +24,17 @@ pub struct Gauges {
 impl Storage {
     pub async fn gauges(&self) -> anyhow::Result<Gauges> {
         let outbox = sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox")
-            .fetch_one(&self.pool)
+            .fetch_one(&self.reader)
             .await
             .context("cannot read the outbox")?;
         let queue = sqlx::query(
             "SELECT COUNT(*) AS n, MIN(queued_at) AS oldest FROM cases WHERE status = 'waiting'",
         )
-        .fetch_one(&self.pool)
+        .fetch_one(&self.reader)
         .await
         .context("cannot read the queue")?;
         let statuses = sqlx::query("SELECT status, COUNT(*) AS n FROM cases GROUP BY status")
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await
             .context("cannot count cases")?;
         Ok(Gauges {

@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 pub mod backup;
 mod durable;
 mod gauges;
+mod group;
 pub mod health;
 mod reports;
 pub mod sealing;
@@ -45,10 +46,21 @@ pub enum Backend {
 #[derive(Clone)]
 pub struct Storage {
     pool: AnyPool,
+    /// For reads that run often beside the writes (the outbox sender's):
+    /// SQLite's readers do not wait for its one writer, nor it for them.
+    reader: AnyPool,
     backend: Backend,
     /// Seals what patients write; `None` stores plaintext (development).
     sealer: Option<Arc<Sealer>>,
+    group: group::GroupCommit,
+    /// Coordinators stored lately, with their name and username then.
+    coordinators_seen: Arc<std::sync::Mutex<CoordinatorsSeen>>,
 }
+
+type CoordinatorsSeen = std::collections::HashMap<i64, ((String, Option<String>), i64)>;
+
+/// How often a coordinator's `seen_at` is refreshed while nothing else changed.
+const COORDINATOR_SEEN_EVERY: i64 = 3600;
 
 impl Storage {
     /// Connects (creating a SQLite file on first run) and applies migrations.
@@ -97,10 +109,30 @@ impl Storage {
             .run(&pool)
             .await
             .context("cannot apply database migrations")?;
+        let reader = match backend {
+            Backend::Sqlite if !url.contains(":memory:") => AnyPoolOptions::new()
+                .max_connections(2)
+                .acquire_timeout(Duration::from_secs(5))
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        Ok(())
+                    })
+                })
+                .connect_with(AnyConnectOptions::from_str(&url)?)
+                .await
+                .with_context(|| format!("cannot open the database {}", redact(database_url)))?,
+            // One in-memory database per connection: readers would see another.
+            _ => pool.clone(),
+        };
+        let sealer = sealer.map(Arc::new);
         Ok(Storage {
+            group: group::GroupCommit::start(pool.clone(), backend, sealer.clone())?,
             pool,
+            reader,
             backend,
-            sealer: sealer.map(Arc::new),
+            sealer,
+            coordinators_seen: Default::default(),
         })
     }
 
@@ -149,7 +181,7 @@ impl Storage {
     }
 
     pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
-        let mut conn = self.connection().await?;
+        let mut conn = self.reading().await?;
         load_session_in(&mut conn, self.sealer(), chat_id).await
     }
 
@@ -190,7 +222,7 @@ impl Storage {
              FROM cases WHERE id = $1",
         )
         .bind(reference.0)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await
         .context("cannot load the case")?;
         row.map(|row| {
@@ -213,7 +245,7 @@ impl Storage {
     pub async fn cases_of(&self, chat_id: i64) -> anyhow::Result<Vec<CaseRef>> {
         let rows = sqlx::query("SELECT id FROM cases WHERE chat_id = $1 ORDER BY id")
             .bind(chat_id)
-            .fetch_all(&self.pool)
+            .fetch_all(&self.reader)
             .await
             .context("cannot list cases")?;
         rows.iter()
@@ -238,20 +270,21 @@ impl Storage {
 
     /// Records that the patient blocked (or unblocked) the bot.
     pub async fn set_blocked(&self, chat_id: i64, blocked: bool) -> anyhow::Result<()> {
-        sqlx::query("UPDATE sessions SET blocked = $1, updated_at = $2 WHERE chat_id = $3")
-            .bind(i64::from(blocked))
-            .bind(unix_now())
-            .bind(chat_id)
-            .execute(&self.pool)
-            .await
-            .context("cannot record the blocked state")?;
+        self.execute_write(
+            sqlx::query("UPDATE sessions SET blocked = $1, updated_at = $2 WHERE chat_id = $3")
+                .bind(i64::from(blocked))
+                .bind(unix_now())
+                .bind(chat_id),
+        )
+        .await
+        .context("cannot record the blocked state")?;
         Ok(())
     }
 
     pub async fn is_blocked(&self, chat_id: i64) -> anyhow::Result<bool> {
         let blocked = sqlx::query("SELECT blocked FROM sessions WHERE chat_id = $1")
             .bind(chat_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await
             .context("cannot read the blocked state")?
             .map(|row| row.try_get::<i64, _>("blocked"))
@@ -262,7 +295,39 @@ impl Storage {
     // ----- the coordinator queue -----
 
     pub async fn case_view(&self, reference: CaseRef) -> anyhow::Result<Option<CaseView>> {
-        case_view_in(&mut *self.connection().await?, self.sealer(), reference).await
+        case_view_in(&mut *self.reading().await?, self.sealer(), reference).await
+    }
+
+    /// Runs a write on the group commit's thread (see `group.rs`): where
+    /// the one SQLite connection is used, without waiting for turns on the
+    /// bot's runtime while holding it.
+    async fn write<T, F>(&self, write: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut AnyConnection,
+            ) -> futures::future::BoxFuture<'c, anyhow::Result<T>>
+            + Send
+            + 'static,
+    {
+        self.group.write(write).await
+    }
+
+    /// One statement written through `write`.
+    async fn execute_write(
+        &self,
+        statement: sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments<'static>>,
+    ) -> anyhow::Result<sqlx::any::AnyQueryResult> {
+        self.write(move |conn| Box::pin(async move { Ok(statement.execute(conn).await?) }))
+            .await
+    }
+
+    /// A connection for reads only (they never wait for the writer).
+    async fn reading(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        self.reader
+            .acquire()
+            .await
+            .context("cannot reach the database")
     }
 
     async fn connection(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
@@ -277,7 +342,7 @@ impl Storage {
             "{CASE_VIEW_SELECT} WHERE thread_id = $1 ORDER BY id DESC LIMIT 1"
         ))
         .bind(thread_id)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.reader)
         .await
         .context("cannot find the topic's case")?;
         row.map(|row| case_view_of(&row, self.sealer())).transpose()
@@ -288,7 +353,7 @@ impl Storage {
         let rows = sqlx::query(&format!(
             "{CASE_VIEW_SELECT} WHERE status <> 'closed' ORDER BY id"
         ))
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await
         .context("cannot list open cases")?;
         rows.iter()
@@ -302,7 +367,7 @@ impl Storage {
     ) -> anyhow::Result<Vec<crate::intake::Document>> {
         let json: Option<String> = sqlx::query("SELECT documents FROM cases WHERE id = $1")
             .bind(reference.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .map(|row| row.try_get("documents"))
             .transpose()?;
@@ -318,14 +383,15 @@ impl Storage {
         thread_id: i64,
         card_message_id: Option<i64>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        self.execute_write(
+sqlx::query(
             "UPDATE cases SET thread_id = $1, card_message_id = $2, updated_at = $3 WHERE id = $4",
         )
         .bind(thread_id)
         .bind(card_message_id)
         .bind(unix_now())
-        .bind(reference.0)
-        .execute(&self.pool)
+        .bind(reference.0),
+        )
         .await
         .context("cannot record the case's topic")?;
         Ok(())
@@ -335,7 +401,7 @@ impl Storage {
         Ok(
             sqlx::query("SELECT card_message_id FROM cases WHERE id = $1")
                 .bind(reference.0)
-                .fetch_optional(&self.pool)
+                .fetch_optional(&self.reader)
                 .await?
                 .map(|row| row.try_get::<Option<i64>, _>("card_message_id"))
                 .transpose()?
@@ -400,7 +466,7 @@ impl Storage {
     pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
         Ok(sqlx::query("SELECT rating FROM cases WHERE id = $1")
             .bind(reference.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .map(|row| row.try_get::<Option<i64>, _>("rating"))
             .transpose()?
@@ -409,12 +475,13 @@ impl Storage {
 
     /// Records the first coordinator reply (for reports); later ones keep it.
     pub async fn note_first_reply(&self, reference: CaseRef) -> anyhow::Result<()> {
-        sqlx::query(
-            "UPDATE cases SET first_reply_at = $1 WHERE id = $2 AND first_reply_at IS NULL",
+        self.execute_write(
+            sqlx::query(
+                "UPDATE cases SET first_reply_at = $1 WHERE id = $2 AND first_reply_at IS NULL",
+            )
+            .bind(unix_now())
+            .bind(reference.0),
         )
-        .bind(unix_now())
-        .bind(reference.0)
-        .execute(&self.pool)
         .await?;
         Ok(())
     }
@@ -426,16 +493,18 @@ impl Storage {
         now: i64,
         interval: i64,
     ) -> anyhow::Result<bool> {
-        let changed = sqlx::query(
-            "UPDATE cases SET off_hours_noted_at = $1
+        let changed = self
+            .execute_write(
+                sqlx::query(
+                    "UPDATE cases SET off_hours_noted_at = $1
              WHERE id = $2 AND (off_hours_noted_at IS NULL OR off_hours_noted_at <= $3)",
-        )
-        .bind(now)
-        .bind(reference.0)
-        .bind(now - interval)
-        .execute(&self.pool)
-        .await?
-        .rows_affected();
+                )
+                .bind(now)
+                .bind(reference.0)
+                .bind(now - interval),
+            )
+            .await?
+            .rows_affected();
         Ok(changed == 1)
     }
 
@@ -444,17 +513,31 @@ impl Storage {
         who: &Coordinator,
         username: Option<&str>,
     ) -> anyhow::Result<()> {
-        sqlx::query(
-            "INSERT INTO coordinators (id, name, username, seen_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, username = excluded.username, seen_at = excluded.seen_at",
+        let username = username.map(str::to_ascii_lowercase);
+        let now = unix_now();
+        let known = (who.name.clone(), username.clone());
+        if let Ok(seen) = self.coordinators_seen.lock()
+            && seen
+                .get(&who.id)
+                .is_some_and(|(same, at)| *same == known && now - at < COORDINATOR_SEEN_EVERY)
+        {
+            return Ok(()); // a write per action was most of the group's writes
+        }
+        self.execute_write(
+            sqlx::query(
+                "INSERT INTO coordinators (id, name, username, seen_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE SET name = excluded.name, username = excluded.username, seen_at = excluded.seen_at",
+            )
+            .bind(who.id)
+            .bind(who.name.clone())
+            .bind(username.clone())
+            .bind(now),
         )
-        .bind(who.id)
-        .bind(&who.name)
-        .bind(username.map(str::to_ascii_lowercase))
-        .bind(unix_now())
-        .execute(&self.pool)
         .await
         .context("cannot remember the coordinator")?;
+        if let Ok(mut seen) = self.coordinators_seen.lock() {
+            seen.insert(who.id, (known, now));
+        }
         Ok(())
     }
 
@@ -464,7 +547,7 @@ impl Storage {
     ) -> anyhow::Result<Option<Coordinator>> {
         let row = sqlx::query("SELECT id, name FROM coordinators WHERE username = $1")
             .bind(username.trim_start_matches('@').to_ascii_lowercase())
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?;
         row.map(|row| {
             Ok(Coordinator {
@@ -482,7 +565,8 @@ impl Storage {
         topic_message_id: i64,
         from_patient: bool,
     ) -> anyhow::Result<()> {
-        sqlx::query(
+        self.execute_write(
+sqlx::query(
             "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at)
              VALUES ($1, $2, $3, $4, $5)",
         )
@@ -490,8 +574,8 @@ impl Storage {
         .bind(patient_message_id)
         .bind(topic_message_id)
         .bind(i64::from(from_patient))
-        .bind(unix_now())
-        .execute(&self.pool)
+        .bind(unix_now()),
+        )
         .await
         .context("cannot record the relayed message")?;
         Ok(())
@@ -506,7 +590,7 @@ impl Storage {
         Ok(sqlx::query("SELECT topic_message_id FROM relayed_messages WHERE case_id = $1 AND patient_message_id = $2")
             .bind(reference.0)
             .bind(patient_message_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .map(|row| row.try_get("topic_message_id"))
             .transpose()?)
@@ -521,7 +605,7 @@ impl Storage {
         Ok(sqlx::query("SELECT patient_message_id FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2")
             .bind(reference.0)
             .bind(topic_message_id)
-            .fetch_optional(&self.pool)
+            .fetch_optional(&self.reader)
             .await?
             .map(|row| row.try_get("patient_message_id"))
             .transpose()?)
@@ -551,7 +635,7 @@ impl Storage {
             "SELECT actor_name, action FROM audit_log WHERE case_id = $1 ORDER BY at_ms",
         )
         .bind(reference.0)
-        .fetch_all(&self.pool)
+        .fetch_all(&self.reader)
         .await?;
         rows.iter()
             .map(|row| Ok((row.try_get("actor_name")?, row.try_get("action")?)))
@@ -653,71 +737,118 @@ pub(crate) async fn save_session_in(
     chat_id: i64,
     session: &Session,
 ) -> anyhow::Result<()> {
-    let now = unix_now();
-    save_session_row(tx, chat_id, session, now).await?;
-    save_draft(tx, sealer, chat_id, session, now).await
+    let write = SessionWrite {
+        chat_id,
+        session,
+        draft_row: true,
+    };
+    save_sessions_in(tx, sealer, &[write], unix_now()).await
 }
 
-/// The session without its intake draft (one statement).
-pub(crate) async fn save_session_row(
-    tx: &mut AnyConnection,
-    chat_id: i64,
-    session: &Session,
-    now: i64,
-) -> anyhow::Result<()> {
-    sqlx::query(
-        "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 0, $6, $6)
-         ON CONFLICT (chat_id) DO UPDATE SET
-             locale = excluded.locale,
-             locale_chosen = excluded.locale_chosen,
-             node = excluded.node,
-             filling = excluded.filling,
-             blocked = 0,
-             updated_at = excluded.updated_at",
-    )
-    .bind(chat_id)
-    .bind(&session.locale)
-    .bind(i64::from(session.locale_chosen))
-    .bind(&session.node)
-    .bind(i64::from(session.filling))
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .context("cannot save the session")?;
-    Ok(())
+/// A session to store, and whether its chat had an intake draft stored
+/// before (only then does a session without a draft need a DELETE).
+pub(crate) struct SessionWrite<'a> {
+    pub chat_id: i64,
+    pub session: &'a Session,
+    pub draft_row: bool,
 }
 
-/// The session's intake draft: stored, or cleared when there is none.
-async fn save_draft(
+/// Rows per multi-row statement (well under both databases' limit on
+/// bound values).
+const ROWS_PER_STATEMENT: usize = 200;
+
+/// Stores sessions with their intake drafts: one statement per table for
+/// all of them (each statement is a round trip to the database). At most
+/// one write per chat.
+pub(crate) async fn save_sessions_in(
     tx: &mut AnyConnection,
     sealer: Option<&Sealer>,
-    chat_id: i64,
-    session: &Session,
+    writes: &[SessionWrite<'_>],
     now: i64,
 ) -> anyhow::Result<()> {
-    match &session.intake {
-        Some(draft) => {
-            sqlx::query(
-                "INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES ($1, $2, $3)
-                 ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
-            )
-            .bind(chat_id)
-            .bind(sealing::seal(sealer, &serde_json::to_string(draft)?)?)
-            .bind(now)
+    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+             VALUES {}
+             ON CONFLICT (chat_id) DO UPDATE SET
+                 locale = excluded.locale,
+                 locale_chosen = excluded.locale_chosen,
+                 node = excluded.node,
+                 filling = excluded.filling,
+                 blocked = 0,
+                 updated_at = excluded.updated_at",
+            durable::placeholder_rows(chunk.len(), 8)
+        );
+        let mut upsert = sqlx::query(&sql);
+        for write in chunk {
+            let session = write.session;
+            upsert = upsert
+                .bind(write.chat_id)
+                .bind(&session.locale)
+                .bind(i64::from(session.locale_chosen))
+                .bind(&session.node)
+                .bind(i64::from(session.filling))
+                .bind(0_i64)
+                .bind(now)
+                .bind(now);
+        }
+        upsert
             .execute(&mut *tx)
             .await
-            .context("cannot save the intake draft")?;
+            .context("cannot save the sessions")?;
+    }
+    let drafts: Vec<(i64, String)> = writes
+        .iter()
+        .filter_map(|write| Some((write.chat_id, write.session.intake.as_ref()?)))
+        .map(|(chat_id, draft)| {
+            Ok((
+                chat_id,
+                sealing::seal(sealer, &serde_json::to_string(draft)?)?,
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    for chunk in drafts.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES {}
+             ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
+            durable::placeholder_rows(chunk.len(), 3)
+        );
+        let mut upsert = sqlx::query(&sql);
+        for (chat_id, sealed) in chunk {
+            upsert = upsert.bind(*chat_id).bind(sealed).bind(now);
         }
-        None => {
-            sqlx::query("DELETE FROM intake_drafts WHERE chat_id = $1")
-                .bind(chat_id)
-                .execute(&mut *tx)
-                .await
-                .context("cannot clear the intake draft")?;
+        upsert
+            .execute(&mut *tx)
+            .await
+            .context("cannot save the intake drafts")?;
+    }
+    let cleared: Vec<i64> = writes
+        .iter()
+        .filter(|write| write.session.intake.is_none() && write.draft_row)
+        .map(|write| write.chat_id)
+        .collect();
+    for chunk in cleared.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "DELETE FROM intake_drafts WHERE chat_id IN ({})",
+            durable::placeholder_list(1, chunk.len())
+        );
+        let mut delete = sqlx::query(&sql);
+        for chat_id in chunk {
+            delete = delete.bind(*chat_id);
         }
+        delete
+            .execute(&mut *tx)
+            .await
+            .context("cannot clear the intake drafts")?;
     }
     Ok(())
+}
+
+/// A stored session, and whether an intake draft row was stored with it
+/// (even one this version could not read).
+pub(crate) struct LoadedSession {
+    pub session: Session,
+    pub draft_row: bool,
 }
 
 pub(crate) async fn load_session_in(
@@ -725,22 +856,50 @@ pub(crate) async fn load_session_in(
     sealer: Option<&Sealer>,
     chat_id: i64,
 ) -> anyhow::Result<Option<Session>> {
-    let row = sqlx::query(
-        "SELECT s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
-         FROM sessions s
-         LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
-         LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
-         WHERE s.chat_id = $1",
-    )
-    .bind(chat_id)
-    .fetch_optional(&mut *conn)
-    .await
-    .context("cannot load the session")?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    let draft: Option<String> = row
-        .try_get::<Option<String>, _>("draft")?
+    let mut loaded = load_sessions_in(conn, sealer, &[chat_id]).await?;
+    Ok(loaded.remove(&chat_id).map(|loaded| loaded.session))
+}
+
+/// The stored sessions of these chats (one statement per 200 chats).
+pub(crate) async fn load_sessions_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    chat_ids: &[i64],
+) -> anyhow::Result<std::collections::HashMap<i64, LoadedSession>> {
+    let mut sessions = std::collections::HashMap::with_capacity(chat_ids.len());
+    for chunk in chat_ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT s.chat_id, s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
+             FROM sessions s
+             LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+             LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
+             WHERE s.chat_id IN ({})",
+            durable::placeholder_list(1, chunk.len())
+        );
+        let mut select = sqlx::query(&sql);
+        for chat_id in chunk {
+            select = select.bind(*chat_id);
+        }
+        let rows = select
+            .fetch_all(&mut *conn)
+            .await
+            .context("cannot load the sessions")?;
+        for row in rows {
+            let chat_id: i64 = row.try_get("chat_id")?;
+            sessions.insert(chat_id, session_of_row(&row, sealer, chat_id)?);
+        }
+    }
+    Ok(sessions)
+}
+
+fn session_of_row(
+    row: &sqlx::any::AnyRow,
+    sealer: Option<&Sealer>,
+    chat_id: i64,
+) -> anyhow::Result<LoadedSession> {
+    let stored_draft: Option<String> = row.try_get("draft")?;
+    let draft_row = stored_draft.is_some();
+    let draft: Option<String> = stored_draft
         .map(|stored| sealing::open(sealer, &stored))
         .transpose()?;
     let intake = draft
@@ -757,14 +916,15 @@ pub(crate) async fn load_session_in(
         reference: CaseRef(id),
         open: CaseStatus::parse(&status).is_open(),
     });
-    Ok(Some(Session {
+    let session = Session {
         case,
         locale: row.try_get("locale")?,
         locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
         node: row.try_get("node")?,
         filling: row.try_get::<i64, _>("filling")? != 0 && intake.is_some(),
         intake,
-    }))
+    };
+    Ok(LoadedSession { session, draft_row })
 }
 
 /// Numbers and stores a new case, waiting in the queue.

@@ -683,7 +683,7 @@ async fn coordinator_message(
 async fn begin(shell: &Shell, update: &Update) -> anyhow::Result<Option<Work>> {
     Ok(
         match shell.storage.begin_update(super::update_id(update)).await? {
-            Begun::Ready(work) => Some(work),
+            Begun::Ready(work) => Some(*work),
             Begun::Processed | Begun::Deferred => None,
         },
     )

@@ -4,7 +4,7 @@
 //! `retry_after` is obeyed, 5xx and network errors are retried with backoff,
 //! a 403 stops delivery to that patient and closes their case.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use tokio::sync::Notify;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::coordinators;
@@ -207,7 +208,15 @@ fn wait_in_window(
     }
 }
 
+/// Jobs read from the outbox at a time.
+const READ_AT_ONCE: i64 = 500;
+/// Chats served at once (each holds an HTTP connection and its buffers).
+const CHATS_AT_ONCE: usize = 100;
+
 /// Delivers the outbox until `stop`, then keeps draining for at most `drain`.
+/// Chats are served at once, each in order: a chat whose jobs are being
+/// sent is not read again until they are done, and a chat that finishes
+/// does not wait for the others (one slow chat holds back only itself).
 pub async fn run(
     bot: Bot,
     shell: Arc<Shell>,
@@ -217,20 +226,29 @@ pub async fn run(
 ) {
     let mut limiter = Limiter::new(shell.limits);
     let mut deadline: Option<tokio::time::Instant> = None;
+    let mut sending: HashSet<i64> = HashSet::new();
+    // Tasks of their own: a chat's work may wait for the database, which
+    // must not wait in turn for this loop.
+    let mut chats: JoinSet<()> = JoinSet::new();
+    let mut chat_of_task: HashMap<tokio::task::Id, i64> = HashMap::new();
     loop {
         if deadline.is_none() && stop.is_cancelled() {
             deadline = Some(tokio::time::Instant::now() + drain);
         }
         let now_ms = crate::storage::unix_now_ms();
-        let jobs = match shell.storage.due_jobs(now_ms, 100).await {
-            Ok(jobs) => jobs,
-            Err(err) => {
-                tracing::error!(error = %err, "cannot read the outbox");
-                Vec::new()
-            }
+        let room = CHATS_AT_ONCE.saturating_sub(sending.len());
+        let busy: Vec<i64> = sending.iter().copied().collect();
+        let jobs = match room {
+            0 => Vec::new(), // read again when a chat is done
+            _ => match shell.storage.due_jobs(now_ms, READ_AT_ONCE, &busy).await {
+                Ok(jobs) => jobs,
+                Err(err) => {
+                    tracing::error!(error = %err, "cannot read the outbox");
+                    Vec::new()
+                }
+            },
         };
-        let idle = jobs.is_empty();
-        if idle && deadline.is_some() {
+        if jobs.is_empty() && chats.is_empty() && deadline.is_some() {
             return; // drained
         }
         if deadline.is_some_and(|at| tokio::time::Instant::now() >= at) {
@@ -239,66 +257,81 @@ pub async fn run(
             );
             return;
         }
-        deliver_batch(&bot, &shell, &mut limiter, jobs).await;
-        if idle {
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = stop.cancelled(), if deadline.is_none() => {}
-                _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+        for (chat_id, queue) in paced_by_chat(&shell, &mut limiter, jobs, room) {
+            sending.insert(chat_id);
+            let (bot, shell) = (bot.clone(), shell.clone());
+            let task = chats.spawn(async move { run_chat(&bot, &shell, queue).await });
+            chat_of_task.insert(task.id(), chat_id);
+        }
+        tokio::select! {
+            Some(done) = chats.join_next_with_id(), if !chats.is_empty() => {
+                // Every chat done meanwhile, before the next read.
+                let mut done = Some(done);
+                while let Some(result) = done {
+                    let task = match result {
+                        Ok((task, ())) => task,
+                        Err(err) => {
+                            tracing::error!(error = %err, "a chat's delivery stopped");
+                            err.id()
+                        }
+                    };
+                    if let Some(chat_id) = chat_of_task.remove(&task) {
+                        sending.remove(&chat_id);
+                    }
+                    done = chats.try_join_next_with_id();
+                }
             }
+            _ = wake.notified() => {}
+            _ = stop.cancelled(), if deadline.is_none() => {}
+            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
         }
     }
 }
 
-/// One pass over the due jobs: chats in parallel, each chat in order.
-async fn deliver_batch(
-    bot: &Bot,
+type PacedJob = (
+    crate::storage::OutboxJob,
+    Result<Job, serde_json::Error>,
+    Duration,
+);
+
+/// The jobs of the first `chats` chats, by chat, in order, each with how
+/// long the limits make it wait (the other chats' jobs are read again).
+fn paced_by_chat(
     shell: &Shell,
     limiter: &mut Limiter,
     jobs: Vec<crate::storage::OutboxJob>,
-) {
-    let mut by_chat: Vec<(i64, Vec<crate::storage::OutboxJob>)> = Vec::new();
+    chats: usize,
+) -> Vec<(i64, Vec<PacedJob>)> {
+    let mut by_chat: Vec<(i64, Vec<PacedJob>)> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
     for job in jobs {
-        match by_chat.iter_mut().find(|(chat, _)| *chat == job.chat_id) {
-            Some((_, queue)) => queue.push(job),
-            None => by_chat.push((job.chat_id, vec![job])),
+        if !index.contains_key(&job.chat_id) && index.len() >= chats {
+            continue;
         }
+        let parsed: Result<Job, _> = serde_json::from_str(&job.job);
+        let wait = match &parsed {
+            Ok(parsed) if parsed.is_message() => {
+                // A relay is a message in the coordinators' group.
+                let target = match parsed {
+                    Job::Relay { .. } => {
+                        shell.coordinator_chat.map_or(job.chat_id, |group| group.0)
+                    }
+                    _ => job.chat_id,
+                };
+                limiter.reserve(target, Instant::now())
+            }
+            _ => Duration::ZERO,
+        };
+        let slot = *index.entry(job.chat_id).or_insert_with(|| {
+            by_chat.push((job.chat_id, Vec::new()));
+            by_chat.len() - 1
+        });
+        by_chat[slot].1.push((job, parsed, wait));
     }
-    // Decide pacing up front (the limiter is not shared across tasks).
-    let mut chats = Vec::new();
-    for (_, queue) in by_chat {
-        let mut paced = Vec::new();
-        for job in queue {
-            let parsed: Result<Job, _> = serde_json::from_str(&job.job);
-            let wait = match &parsed {
-                Ok(parsed) if parsed.is_message() => {
-                    // A relay is a message in the coordinators' group.
-                    let target = match parsed {
-                        Job::Relay { .. } => {
-                            shell.coordinator_chat.map_or(job.chat_id, |group| group.0)
-                        }
-                        _ => job.chat_id,
-                    };
-                    limiter.reserve(target, Instant::now())
-                }
-                _ => Duration::ZERO,
-            };
-            paced.push((job, parsed, wait));
-        }
-        chats.push(run_chat(bot, shell, paced));
-    }
-    futures::future::join_all(chats).await;
+    by_chat
 }
 
-async fn run_chat(
-    bot: &Bot,
-    shell: &Shell,
-    jobs: Vec<(
-        crate::storage::OutboxJob,
-        Result<Job, serde_json::Error>,
-        Duration,
-    )>,
-) {
+async fn run_chat(bot: &Bot, shell: &Shell, jobs: Vec<PacedJob>) {
     for (stored, parsed, wait) in jobs {
         let now_ms = crate::storage::unix_now_ms();
         match shell

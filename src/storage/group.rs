@@ -1,0 +1,533 @@
+//! Group commit: the updates whose work starts together share one
+//! transaction.
+//!
+//! Why: every statement is a round trip to the database (for SQLite, to the
+//! thread of its one connection), and a transaction holds the connection
+//! from BEGIN to COMMIT. One transaction of eight statements per update
+//! capped the bot near a thousand updates a second however fast the rest
+//! was. Here, the updates waiting when a transaction starts share it: their
+//! inbox rows are locked and their patients' sessions loaded in one
+//! statement each; each update's `Work` runs in turn (its sessions and
+//! outgoing jobs are buffered); then one statement per table writes what
+//! they buffered, with the outbox jobs delivered meanwhile, and one COMMIT
+//! ends it. An update's own statements (a case taken, an audit entry) come
+//! after a savepoint, so an update that fails is undone alone.
+//!
+//! Owns the order of the work and the group's statements; what an update
+//! does is the caller's (`Work`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use anyhow::Context;
+use futures::future::BoxFuture;
+use sqlx::{AnyPool, Row};
+use tokio::sync::{mpsc, oneshot};
+
+use super::durable::{InboxRow, UnitWrites, Work, job_id, placeholder_list, placeholder_rows};
+use super::{Backend, LoadedSession, ROWS_PER_STATEMENT, Sealer, SessionWrite, sealing};
+use crate::dialogue::Session;
+
+/// Updates sharing one transaction at most: bounds how long the others
+/// wait for their answers, and the size of the statements.
+const MAX_GROUP: usize = 64;
+
+/// Groups worked at once: SQLite has one connection; PostgreSQL overlaps
+/// one group's round trips and commit with another's.
+fn groups_at_once(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 4,
+    }
+}
+
+/// Earlier updates older than this no longer hold a chat back.
+const ORDER_WINDOW_SECONDS: i64 = 30;
+
+/// Told once the group's transaction is committed (or why it was not).
+pub(super) type Committed = oneshot::Sender<Result<(), String>>;
+
+/// A `Work` handed back to its group: the transaction, and what the
+/// update left to write (`None`: given up).
+pub(super) struct HandedBack {
+    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub savepoint: bool,
+    pub done: Option<(UnitWrites, Committed)>,
+}
+
+/// An update's turn in a group.
+pub(super) enum Turn {
+    Ready(Box<Work>),
+    /// Processed before (sent twice, or replayed).
+    Processed,
+    /// An earlier update of the same patient's chat is still unprocessed.
+    EarlierPending,
+}
+
+enum Request {
+    Update {
+        update_id: i64,
+        turn: oneshot::Sender<anyhow::Result<Turn>>,
+    },
+    /// A job the sender delivered: deleted from the outbox.
+    Delivered { job_id: i64, done: Committed },
+    /// Another write, on its own (it commits by itself).
+    Write(WriteJob),
+}
+
+/// A write run on the group's thread; it reports its own result.
+type WriteJob = Box<
+    dyn for<'c> FnOnce(Result<&'c mut sqlx::AnyConnection, String>) -> BoxFuture<'c, ()> + Send,
+>;
+
+/// The way into the group commit (a task that owns its order).
+#[derive(Clone)]
+pub(super) struct GroupCommit {
+    requests: mpsc::UnboundedSender<Request>,
+}
+
+struct Database {
+    pool: AnyPool,
+    backend: Backend,
+    sealer: Option<Arc<Sealer>>,
+}
+
+impl GroupCommit {
+    /// Starts the group commit on a thread of its own: its round trips to
+    /// the database then never wait behind the bot's other tasks for a
+    /// turn on the runtime (they did, and that was most of their time).
+    pub(super) fn start(
+        pool: AnyPool,
+        backend: Backend,
+        sealer: Option<Arc<Sealer>>,
+    ) -> anyhow::Result<Self> {
+        let (requests, receiver) = mpsc::unbounded_channel();
+        let database = Database {
+            pool,
+            backend,
+            sealer,
+        };
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("cannot start the group commit's runtime")?;
+        std::thread::Builder::new()
+            .name("group-commit".to_owned())
+            .spawn(move || runtime.block_on(run(database, receiver)))
+            .context("cannot start the group commit's thread")?;
+        Ok(GroupCommit { requests })
+    }
+
+    pub(super) async fn turn(&self, update_id: i64) -> anyhow::Result<Turn> {
+        let (turn, answer) = oneshot::channel();
+        self.requests
+            .send(Request::Update { update_id, turn })
+            .ok()
+            .context("the database is closed")?;
+        answer.await.context("the database is closed")?
+    }
+
+    /// Runs a write on the group's thread, between groups: its round trips
+    /// to the database do not wait for turns on the bot's runtime while the
+    /// one SQLite connection waits with them.
+    pub(super) async fn write<T, F>(&self, write: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> BoxFuture<'c, anyhow::Result<T>>
+            + Send
+            + 'static,
+    {
+        let (done, answer) = oneshot::channel();
+        let job: WriteJob = Box::new(move |conn| {
+            Box::pin(async move {
+                let result = match conn {
+                    Ok(conn) => write(conn).await,
+                    Err(why) => Err(anyhow::anyhow!("cannot reach the database: {why}")),
+                };
+                let _ = done.send(result);
+            })
+        });
+        self.requests
+            .send(Request::Write(job))
+            .ok()
+            .context("the database is closed")?;
+        answer.await.context("the database is closed")?
+    }
+
+    pub(super) async fn delivered(&self, job_id: i64) -> anyhow::Result<()> {
+        let (done, answer) = oneshot::channel();
+        self.requests
+            .send(Request::Delivered { job_id, done })
+            .ok()
+            .context("the database is closed")?;
+        answer
+            .await
+            .context("the database is closed")?
+            .map_err(|err| anyhow::anyhow!("cannot clear a delivered job: {err}"))
+    }
+}
+
+/// Takes whatever waits, up to a group, and works it; again. What comes
+/// while every group slot is busy waits for the next group.
+async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>) {
+    let database = Arc::new(database);
+    let slots = Arc::new(tokio::sync::Semaphore::new(groups_at_once(
+        database.backend,
+    )));
+    loop {
+        let Ok(slot) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let Some(first) = requests.recv().await else {
+            return;
+        };
+        let mut updates = Vec::new();
+        let mut delivered = Vec::new();
+        let mut writes = Vec::new();
+        let mut next = Some(first);
+        while let Some(request) = next.take() {
+            match request {
+                Request::Update { update_id, turn } => updates.push((update_id, turn)),
+                Request::Delivered { job_id, done } => delivered.push((job_id, done)),
+                Request::Write(write) => writes.push(write),
+            }
+            if updates.len() < MAX_GROUP {
+                next = requests.try_recv().ok();
+            }
+        }
+        let database = database.clone();
+        tokio::spawn(async move {
+            run_writes(&database, writes).await;
+            work_group(&database, updates, delivered).await;
+            drop(slot);
+        });
+    }
+}
+
+/// What the group's updates buffered, written at its end.
+#[derive(Default)]
+struct GroupWrites {
+    /// The last session saved per chat, with whether a draft was stored.
+    sessions: BTreeMap<i64, (Session, bool)>,
+    /// (outbox id, chat, job)
+    jobs: Vec<(i64, i64, String)>,
+    processed: Vec<i64>,
+    delivered: Vec<i64>,
+    waiting: Vec<Committed>,
+}
+
+impl GroupWrites {
+    fn add(&mut self, writes: UnitWrites, committed: Committed) {
+        if let Some((chat_id, session, draft_row)) = writes.session {
+            self.sessions.insert(chat_id, (session, draft_row));
+        }
+        for (position, (chat_id, job)) in writes.jobs.into_iter().enumerate() {
+            self.jobs
+                .push((job_id(writes.update_id, position), chat_id, job));
+        }
+        if writes.in_inbox {
+            self.processed.push(writes.update_id);
+        }
+        self.waiting.push(committed);
+    }
+
+    fn finish(self, result: anyhow::Result<()>) {
+        match result {
+            Ok(()) => {
+                for committed in self.waiting {
+                    let _ = committed.send(Ok(()));
+                }
+            }
+            Err(err) => {
+                tracing::error!(error = format!("{err:#}"), "a group's writes failed");
+                self.fail(&format!("{err:#}"));
+            }
+        }
+    }
+
+    fn fail(self, why: &str) {
+        for committed in self.waiting {
+            let _ = committed.send(Err(why.to_owned()));
+        }
+    }
+}
+
+type UpdateRequest = (i64, oneshot::Sender<anyhow::Result<Turn>>);
+
+/// The writes on their own, one after the other on one connection.
+async fn run_writes(database: &Database, writes: Vec<WriteJob>) {
+    if writes.is_empty() {
+        return;
+    }
+    match database.pool.acquire().await {
+        Ok(mut conn) => {
+            for write in writes {
+                write(Ok(&mut conn)).await;
+            }
+        }
+        Err(err) => {
+            for write in writes {
+                write(Err(err.to_string())).await;
+            }
+        }
+    }
+}
+
+async fn work_group(
+    database: &Database,
+    updates: Vec<UpdateRequest>,
+    delivered: Vec<(i64, Committed)>,
+) {
+    let mut group = GroupWrites::default();
+    for (job_id, done) in delivered {
+        group.delivered.push(job_id);
+        group.waiting.push(done);
+    }
+    if updates.is_empty() && group.waiting.is_empty() {
+        return;
+    }
+    if updates.is_empty() {
+        // Deliveries alone: one statement, no transaction around it.
+        let result = match database.pool.acquire().await {
+            Ok(mut conn) => delete_delivered(&mut conn, &group.delivered).await,
+            Err(err) => Err(anyhow::Error::from(err).context("cannot reach the database")),
+        };
+        return group.finish(result);
+    }
+    let ids: Vec<i64> = updates.iter().map(|(update_id, _)| *update_id).collect();
+    let (mut tx, rows, mut sessions) = match open(database, &ids).await {
+        Ok(opened) => opened,
+        Err(err) => {
+            let why = format!("{err:#}");
+            for (_, turn) in updates {
+                let _ = turn.send(Err(anyhow::anyhow!("{why}")));
+            }
+            return group.fail(&why);
+        }
+    };
+    let mut chats_in_group = std::collections::HashSet::new();
+    let mut pending = updates.into_iter();
+    while let Some((update_id, turn)) = pending.next() {
+        let row = rows.get(&update_id);
+        let patient_chat = row.and_then(|row| row.chat_id).filter(|chat| *chat > 0);
+        let ready = match row {
+            Some(row) if row.processed => Err(Turn::Processed),
+            Some(row) if row.earlier_pending => Err(Turn::EarlierPending),
+            // One update of a patient's chat per group: the next one sees
+            // what this one wrote (it waits for the commit).
+            _ if patient_chat.is_some_and(|chat| !chats_in_group.insert(chat)) => {
+                Err(Turn::EarlierPending)
+            }
+            _ => Ok(()),
+        };
+        if let Err(answer) = ready {
+            let _ = turn.send(Ok(answer));
+            continue;
+        }
+        let preloaded = patient_chat.map(|chat| (chat, sessions.remove(&chat)));
+        let (back, handed_back) = oneshot::channel();
+        let sealer = database.sealer.clone();
+        let work = Work::new(tx, sealer, update_id, row.is_some(), preloaded, back);
+        // A caller gone drops the work, which hands it back.
+        let _ = turn.send(Ok(Turn::Ready(Box::new(work))));
+        let Ok(handed) = handed_back.await else {
+            // Only when the runtime shuts down: the transaction is gone.
+            for (_, turn) in pending {
+                let _ = turn.send(Err(anyhow::anyhow!("the database is closing")));
+            }
+            return group.fail("the database is closing");
+        };
+        tx = handed.tx;
+        match handed.done {
+            Some((writes, committed)) => group.add(writes, committed),
+            None if handed.savepoint => {
+                let rolled_back = sqlx::query("ROLLBACK TO SAVEPOINT unit")
+                    .execute(&mut *tx)
+                    .await;
+                if let Err(err) = rolled_back {
+                    let why = format!("cannot undo a failed update: {err}");
+                    for (_, turn) in pending {
+                        let _ = turn.send(Err(anyhow::anyhow!("{why}")));
+                    }
+                    return group.fail(&why);
+                }
+            }
+            None => {}
+        }
+    }
+    if group.waiting.is_empty() {
+        // Nothing to write (all processed before, or given up).
+        let _ = tx.rollback().await;
+        return;
+    }
+    let written = write_and_commit(database, tx, &group).await;
+    group.finish(written)
+}
+
+type Opened = (
+    sqlx::Transaction<'static, sqlx::Any>,
+    HashMap<i64, InboxRow>,
+    HashMap<i64, LoadedSession>,
+);
+
+/// Starts the group's transaction: its updates' inbox rows locked (with
+/// their chats, on PostgreSQL), and their patients' sessions loaded.
+async fn open(database: &Database, update_ids: &[i64]) -> anyhow::Result<Opened> {
+    // SQLite takes its write lock up front: a read transaction upgraded
+    // later fails when another writer came in between.
+    let begin = match database.backend {
+        Backend::Sqlite => "BEGIN IMMEDIATE",
+        Backend::Postgres => "BEGIN",
+    };
+    let mut tx = database
+        .pool
+        .begin_with(begin)
+        .await
+        .context("cannot start a transaction")?;
+    let rows = lock_updates(&mut tx, database.backend, update_ids).await?;
+    let mut chats: Vec<i64> = rows
+        .values()
+        .filter(|row| !row.processed && !row.earlier_pending)
+        .filter_map(|row| row.chat_id)
+        .collect();
+    chats.sort_unstable();
+    chats.dedup();
+    if database.backend == Backend::Postgres && !chats.is_empty() {
+        // In one order everywhere, so that two replicas never wait on
+        // each other.
+        let sql = format!(
+            "SELECT pg_advisory_xact_lock(c) FROM
+                 (SELECT c FROM (VALUES {}) AS v(c) ORDER BY c) AS ordered",
+            placeholder_rows(chats.len(), 1)
+        );
+        let mut lock = sqlx::query(&sql);
+        for chat in &chats {
+            lock = lock.bind(*chat);
+        }
+        lock.fetch_all(&mut *tx)
+            .await
+            .context("cannot lock the chats")?;
+    }
+    let patients: Vec<i64> = chats.into_iter().filter(|chat| *chat > 0).collect();
+    let sessions = if patients.is_empty() {
+        HashMap::new()
+    } else {
+        super::load_sessions_in(&mut tx, database.sealer.as_deref(), &patients).await?
+    };
+    Ok((tx, rows, sessions))
+}
+
+/// The updates' inbox rows, locked, each with whether an earlier update of
+/// the same patient's chat, received recently, is still unprocessed.
+async fn lock_updates(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    backend: Backend,
+    update_ids: &[i64],
+) -> anyhow::Result<HashMap<i64, InboxRow>> {
+    let mut found = HashMap::with_capacity(update_ids.len());
+    if update_ids.is_empty() {
+        return Ok(found);
+    }
+    let select = format!(
+        "SELECT i.update_id, i.processed_at, i.chat_id,
+                (SELECT COUNT(*) FROM inbox e
+                 WHERE i.chat_id > 0 AND e.chat_id = i.chat_id AND e.update_id < i.update_id
+                   AND e.processed_at IS NULL AND e.received_at >= $1) AS earlier
+         FROM inbox i WHERE i.update_id IN ({}) ORDER BY i.update_id",
+        placeholder_list(2, update_ids.len())
+    );
+    let sql = match backend {
+        Backend::Sqlite => select,
+        Backend::Postgres => format!("{select} FOR UPDATE OF i"),
+    };
+    let mut query = sqlx::query(&sql).bind(super::unix_now() - ORDER_WINDOW_SECONDS);
+    for update_id in update_ids {
+        query = query.bind(*update_id);
+    }
+    let rows = query
+        .fetch_all(&mut **tx)
+        .await
+        .context("cannot read the inbox")?;
+    for row in rows {
+        found.insert(
+            row.try_get("update_id")?,
+            InboxRow {
+                processed: row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
+                chat_id: row.try_get("chat_id")?,
+                earlier_pending: row.try_get::<i64, _>("earlier")? > 0,
+            },
+        );
+    }
+    Ok(found)
+}
+
+/// The group's buffered writes, one statement per table, and the commit.
+async fn write_and_commit(
+    database: &Database,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    group: &GroupWrites,
+) -> anyhow::Result<()> {
+    let now = super::unix_now();
+    let sessions: Vec<SessionWrite> = group
+        .sessions
+        .iter()
+        .map(|(chat_id, (session, draft_row))| SessionWrite {
+            chat_id: *chat_id,
+            session,
+            draft_row: *draft_row,
+        })
+        .collect();
+    super::save_sessions_in(&mut tx, database.sealer.as_deref(), &sessions, now).await?;
+    for chunk in group.jobs.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO outbox (id, chat_id, job, created_at) VALUES {}",
+            placeholder_rows(chunk.len(), 4)
+        );
+        let mut insert = sqlx::query(&sql);
+        for (id, chat_id, job) in chunk {
+            insert = insert
+                .bind(*id)
+                .bind(*chat_id)
+                .bind(sealing::seal(database.sealer.as_deref(), job)?)
+                .bind(now);
+        }
+        insert
+            .execute(&mut *tx)
+            .await
+            .context("cannot queue the messages")?;
+    }
+    for chunk in group.processed.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE inbox SET processed_at = $1 WHERE update_id IN ({})",
+            placeholder_list(2, chunk.len())
+        );
+        let mut mark = sqlx::query(&sql).bind(now);
+        for update_id in chunk {
+            mark = mark.bind(*update_id);
+        }
+        mark.execute(&mut *tx)
+            .await
+            .context("cannot mark the updates processed")?;
+    }
+    delete_delivered(&mut tx, &group.delivered).await?;
+    tx.commit().await.context("cannot commit")?;
+    Ok(())
+}
+
+async fn delete_delivered(conn: &mut sqlx::AnyConnection, job_ids: &[i64]) -> anyhow::Result<()> {
+    for chunk in job_ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "DELETE FROM outbox WHERE id IN ({})",
+            placeholder_list(1, chunk.len())
+        );
+        let mut delete = sqlx::query(&sql);
+        for id in chunk {
+            delete = delete.bind(*id);
+        }
+        delete
+            .execute(&mut *conn)
+            .await
+            .context("cannot clear the delivered jobs")?;
+    }
+    Ok(())
+}
