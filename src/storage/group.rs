@@ -515,19 +515,7 @@ async fn write_and_commit(
 }
 
 async fn delete_delivered(conn: &mut sqlx::AnyConnection, job_ids: &[i64]) -> anyhow::Result<()> {
-    for chunk in job_ids.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "DELETE FROM outbox WHERE id IN ({})",
-            placeholder_list(1, chunk.len())
-        );
-        let mut delete = sqlx::query(&sql);
-        for id in chunk {
-            delete = delete.bind(*id);
-        }
-        delete
-            .execute(&mut *conn)
-            .await
-            .context("cannot clear the delivered jobs")?;
-    }
-    Ok(())
+    super::delete_keys_in(conn, "outbox", "id", job_ids)
+        .await
+        .context("cannot clear the delivered jobs")
 }

@@ -827,19 +827,29 @@ pub(crate) async fn save_sessions_in(
         .filter(|write| write.session.intake.is_none() && write.draft_row)
         .map(|write| write.chat_id)
         .collect();
-    for chunk in cleared.chunks(ROWS_PER_STATEMENT) {
+    delete_keys_in(tx, "intake_drafts", "chat_id", &cleared)
+        .await
+        .context("cannot clear the intake drafts")
+}
+
+/// Deletes the rows of `table` whose `column` is one of `keys` (a statement
+/// per 200 keys).
+pub(crate) async fn delete_keys_in(
+    conn: &mut AnyConnection,
+    table: &str,
+    column: &str,
+    keys: &[i64],
+) -> anyhow::Result<()> {
+    for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "DELETE FROM intake_drafts WHERE chat_id IN ({})",
+            "DELETE FROM {table} WHERE {column} IN ({})",
             durable::placeholder_list(1, chunk.len())
         );
         let mut delete = sqlx::query(&sql);
-        for chat_id in chunk {
-            delete = delete.bind(*chat_id);
+        for key in chunk {
+            delete = delete.bind(*key);
         }
-        delete
-            .execute(&mut *tx)
-            .await
-            .context("cannot clear the intake drafts")?;
+        delete.execute(&mut *conn).await?;
     }
     Ok(())
 }
