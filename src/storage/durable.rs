@@ -326,9 +326,6 @@ pub struct Work {
     /// `None` only once handed back to the group commit.
     tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
     sealer: Option<std::sync::Arc<super::Sealer>>,
-    update_id: i64,
-    /// Updates replayed from elsewhere (tests) may not be in the inbox.
-    in_inbox: bool,
     /// The patient's session, loaded with those of the whole group.
     preloaded: Option<(i64, Option<super::LoadedSession>)>,
     writes: UnitWrites,
@@ -342,6 +339,7 @@ pub struct Work {
 #[derive(Default)]
 pub(super) struct UnitWrites {
     pub update_id: i64,
+    /// Updates replayed from elsewhere (tests) may not be in the inbox.
     pub in_inbox: bool,
     /// The session saved, and whether its chat had a draft stored before.
     pub session: Option<(i64, Session, bool)>,
@@ -360,10 +358,12 @@ impl Work {
         Work {
             tx: Some(tx),
             sealer,
-            update_id,
-            in_inbox,
             preloaded,
-            writes: UnitWrites::default(),
+            writes: UnitWrites {
+                update_id,
+                in_inbox,
+                ..UnitWrites::default()
+            },
             draft_row: None,
             savepoint: false,
             back: Some(back),
@@ -517,11 +517,7 @@ impl Work {
             "too many jobs for one update"
         );
         let (committed, outcome) = tokio::sync::oneshot::channel();
-        let writes = UnitWrites {
-            update_id: self.update_id,
-            in_inbox: self.in_inbox,
-            ..std::mem::take(&mut self.writes)
-        };
+        let writes = std::mem::take(&mut self.writes);
         self.hand_back(Some((writes, committed)));
         outcome
             .await

@@ -11,7 +11,10 @@
 //! outgoing jobs are buffered); then one statement per table writes what
 //! they buffered, with the outbox jobs delivered meanwhile, and one COMMIT
 //! ends it. An update's own statements (a case taken, an audit entry) come
-//! after a savepoint, so an update that fails is undone alone.
+//! after a savepoint, so an update that fails is undone alone. Other writes
+//! (`Storage::write`) run on this thread too, between groups: SQLite's one
+//! connection is then never held by a task waiting for a turn on the bot's
+//! runtime.
 //!
 //! Owns the order of the work and the group's statements; what an update
 //! does is the caller's (`Work`).
@@ -254,6 +257,15 @@ impl GroupWrites {
 
 type UpdateRequest = (i64, oneshot::Sender<anyhow::Result<Turn>>);
 
+/// The group cannot go on: the updates not worked yet and those waiting
+/// for the commit are told why.
+fn abandon(pending: impl IntoIterator<Item = UpdateRequest>, group: GroupWrites, why: &str) {
+    for (_, turn) in pending {
+        let _ = turn.send(Err(anyhow::anyhow!("{why}")));
+    }
+    group.fail(why);
+}
+
 /// The writes on their own, one after the other on one connection.
 async fn run_writes(database: &Database, writes: Vec<WriteJob>) {
     if writes.is_empty() {
@@ -297,13 +309,7 @@ async fn work_group(
     let ids: Vec<i64> = updates.iter().map(|(update_id, _)| *update_id).collect();
     let (mut tx, rows, mut sessions) = match open(database, &ids).await {
         Ok(opened) => opened,
-        Err(err) => {
-            let why = format!("{err:#}");
-            for (_, turn) in updates {
-                let _ = turn.send(Err(anyhow::anyhow!("{why}")));
-            }
-            return group.fail(&why);
-        }
+        Err(err) => return abandon(updates, group, &format!("{err:#}")),
     };
     let mut chats_in_group = std::collections::HashSet::new();
     let mut pending = updates.into_iter();
@@ -332,10 +338,7 @@ async fn work_group(
         let _ = turn.send(Ok(Turn::Ready(Box::new(work))));
         let Ok(handed) = handed_back.await else {
             // Only when the runtime shuts down: the transaction is gone.
-            for (_, turn) in pending {
-                let _ = turn.send(Err(anyhow::anyhow!("the database is closing")));
-            }
-            return group.fail("the database is closing");
+            return abandon(pending, group, "the database is closing");
         };
         tx = handed.tx;
         match handed.done {
@@ -346,10 +349,7 @@ async fn work_group(
                     .await;
                 if let Err(err) = rolled_back {
                     let why = format!("cannot undo a failed update: {err}");
-                    for (_, turn) in pending {
-                        let _ = turn.send(Err(anyhow::anyhow!("{why}")));
-                    }
-                    return group.fail(&why);
+                    return abandon(pending, group, &why);
                 }
             }
             None => {}

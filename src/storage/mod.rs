@@ -384,13 +384,13 @@ impl Storage {
         card_message_id: Option<i64>,
     ) -> anyhow::Result<()> {
         self.execute_write(
-sqlx::query(
-            "UPDATE cases SET thread_id = $1, card_message_id = $2, updated_at = $3 WHERE id = $4",
-        )
-        .bind(thread_id)
-        .bind(card_message_id)
-        .bind(unix_now())
-        .bind(reference.0),
+            sqlx::query(
+                "UPDATE cases SET thread_id = $1, card_message_id = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(thread_id)
+            .bind(card_message_id)
+            .bind(unix_now())
+            .bind(reference.0),
         )
         .await
         .context("cannot record the case's topic")?;
@@ -521,7 +521,7 @@ sqlx::query(
                 .get(&who.id)
                 .is_some_and(|(same, at)| *same == known && now - at < COORDINATOR_SEEN_EVERY)
         {
-            return Ok(()); // a write per action was most of the group's writes
+            return Ok(()); // otherwise a write at every press and message
         }
         self.execute_write(
             sqlx::query(
@@ -566,15 +566,15 @@ sqlx::query(
         from_patient: bool,
     ) -> anyhow::Result<()> {
         self.execute_write(
-sqlx::query(
-            "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(reference.0)
-        .bind(patient_message_id)
-        .bind(topic_message_id)
-        .bind(i64::from(from_patient))
-        .bind(unix_now()),
+            sqlx::query(
+                "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(reference.0)
+            .bind(patient_message_id)
+            .bind(topic_message_id)
+            .bind(i64::from(from_patient))
+            .bind(unix_now()),
         )
         .await
         .context("cannot record the relayed message")?;

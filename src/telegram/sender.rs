@@ -4,7 +4,7 @@
 //! `retry_after` is obeyed, 5xx and network errors are retried with backoff,
 //! a 403 stops delivery to that patient and closes their case.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -226,18 +226,18 @@ pub async fn run(
 ) {
     let mut limiter = Limiter::new(shell.limits);
     let mut deadline: Option<tokio::time::Instant> = None;
-    let mut sending: HashSet<i64> = HashSet::new();
     // Tasks of their own: a chat's work may wait for the database, which
     // must not wait in turn for this loop.
     let mut chats: JoinSet<()> = JoinSet::new();
-    let mut chat_of_task: HashMap<tokio::task::Id, i64> = HashMap::new();
+    // The chats being sent to, by task.
+    let mut sending: HashMap<tokio::task::Id, i64> = HashMap::new();
     loop {
         if deadline.is_none() && stop.is_cancelled() {
             deadline = Some(tokio::time::Instant::now() + drain);
         }
         let now_ms = crate::storage::unix_now_ms();
         let room = CHATS_AT_ONCE.saturating_sub(sending.len());
-        let busy: Vec<i64> = sending.iter().copied().collect();
+        let busy: Vec<i64> = sending.values().copied().collect();
         let jobs = match room {
             0 => Vec::new(), // read again when a chat is done
             _ => match shell.storage.due_jobs(now_ms, READ_AT_ONCE, &busy).await {
@@ -258,10 +258,9 @@ pub async fn run(
             return;
         }
         for (chat_id, queue) in paced_by_chat(&shell, &mut limiter, jobs, room) {
-            sending.insert(chat_id);
             let (bot, shell) = (bot.clone(), shell.clone());
             let task = chats.spawn(async move { run_chat(&bot, &shell, queue).await });
-            chat_of_task.insert(task.id(), chat_id);
+            sending.insert(task.id(), chat_id);
         }
         tokio::select! {
             Some(done) = chats.join_next_with_id(), if !chats.is_empty() => {
@@ -275,9 +274,7 @@ pub async fn run(
                             err.id()
                         }
                     };
-                    if let Some(chat_id) = chat_of_task.remove(&task) {
-                        sending.remove(&chat_id);
-                    }
+                    sending.remove(&task);
                     done = chats.try_join_next_with_id();
                 }
             }
