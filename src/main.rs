@@ -17,7 +17,7 @@ use patient_navigator::reports::WeeklySchedule;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::{DEFAULT_DATABASE_URL, Storage, redact};
 use patient_navigator::telegram::flood::FloodLimit;
-use patient_navigator::telegram::sender::RateLimits;
+use patient_navigator::telegram::pacing::RateLimits;
 use patient_navigator::telegram::webhook::WebhookOptions;
 use tracing_subscriber::EnvFilter;
 
@@ -109,6 +109,16 @@ struct RunArgs {
     /// (only for machine-speed load against the local emulator).
     #[arg(long, env = "NO_RATE_LIMITS", hide = true)]
     no_rate_limits: bool,
+    /// Telegram's limits with every window multiplied by this (e.g. 0.05:
+    /// a group's minute lasts 3 s), against an emulator scaled alike, so
+    /// that tests and benchmarks meet the limits in seconds.
+    #[arg(
+        long,
+        env = "TELEGRAM_LIMITS_SCALE",
+        hide = true,
+        default_value_t = 1.0
+    )]
+    telegram_limits_scale: f64,
     #[command(flatten)]
     webhook: Box<WebhookArgs>,
     #[command(flatten)]
@@ -448,6 +458,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         working_timezone,
         weekly_summary,
         no_rate_limits,
+        telegram_limits_scale,
         retention_days,
         webhook,
         log_json: _,
@@ -520,7 +531,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         rate_limits: if no_rate_limits {
             RateLimits::unlimited()
         } else {
-            RateLimits::default()
+            RateLimits::default().scaled(telegram_limits_scale)
         },
         retention_days,
         flood_limit: if no_rate_limits {

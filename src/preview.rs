@@ -31,7 +31,7 @@ use crate::i18n::REFERENCE_LOCALE;
 use crate::pseudo::{self, PseudoKind, pseudo_tag};
 use crate::startup::{self, Settings};
 use crate::telegram::flood::FloodLimit;
-use crate::telegram::sender::RateLimits;
+use crate::telegram::pacing::RateLimits;
 
 /// The simulated patient.
 const USER_ID: i64 = 1001;

@@ -20,8 +20,8 @@ use crate::reload::{self, LiveContent};
 use crate::reports::WeeklySchedule;
 use crate::storage::{Sealer, Storage};
 use crate::telegram::flood::{FloodGuard, FloodLimit};
+use crate::telegram::pacing::RateLimits;
 use crate::telegram::polling::DurablePolling;
-use crate::telegram::sender::RateLimits;
 use crate::telegram::webhook::{self, WebhookOptions, WebhookServer};
 use crate::telegram::{self, Shell};
 
@@ -153,7 +153,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         coordinator_chat: settings.coordinator_chat_id.map(ChatId),
         hours: settings.working_hours.clone(),
         wake: wake.clone(),
-        limits: settings.rate_limits,
+        pacer: crate::telegram::pacing::Pacer::new(settings.rate_limits),
         retention_days: settings.retention_days,
         flood: FloodGuard::new(settings.flood_limit),
         report_zone: settings.time_zone.clone(),

@@ -30,6 +30,10 @@ pub const OUTBOX_OLDEST: &str = "navigator_outbox_oldest_seconds";
 pub const QUEUE_WAITING: &str = "navigator_queue_waiting";
 pub const QUEUE_LONGEST_WAIT: &str = "navigator_queue_longest_wait_seconds";
 pub const CASES: &str = "navigator_cases";
+pub const OUTBOX_FAILING: &str = "navigator_outbox_failing";
+pub const OUTBOX_HELD: &str = "navigator_outbox_held";
+pub const JOB_FAILURES: &str = "navigator_outbox_failures_total";
+pub const UNDELIVERED: &str = "navigator_undelivered_total";
 
 /// Handler latency buckets, seconds: most updates take a few milliseconds.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -76,6 +80,16 @@ pub fn telegram_error(err: &RequestError) {
     metrics::counter!(TELEGRAM_ERRORS, "code" => error_code(err)).increment(1);
 }
 
+/// An outbox job failed a try (it is tried again).
+pub fn job_failed() {
+    metrics::counter!(JOB_FAILURES).increment(1);
+}
+
+/// Telegram refused a job for good (recorded in `undelivered`).
+pub fn job_undelivered(kind: &'static str) {
+    metrics::counter!(UNDELIVERED, "kind" => kind).increment(1);
+}
+
 /// Telegram's answer as a code: the HTTP status where the error implies
 /// one, else what went wrong on the way.
 pub fn error_code(err: &RequestError) -> &'static str {
@@ -98,6 +112,8 @@ async fn refresh_gauges(storage: &Storage) -> anyhow::Result<()> {
     metrics::gauge!(OUTBOX_DEPTH).set(gauges.outbox_depth as f64);
     metrics::gauge!(OUTBOX_OLDEST)
         .set(gauges.outbox_oldest.map_or(0, |at| (now - at).max(0)) as f64);
+    metrics::gauge!(OUTBOX_FAILING).set(gauges.outbox_failing as f64);
+    metrics::gauge!(OUTBOX_HELD).set(gauges.outbox_held as f64);
     metrics::gauge!(QUEUE_WAITING).set(gauges.waiting as f64);
     metrics::gauge!(QUEUE_LONGEST_WAIT)
         .set(gauges.waiting_since.map_or(0, |at| (now - at).max(0)) as f64);

@@ -23,13 +23,15 @@ async fn a_flood_is_slowed_and_nothing_is_lost() {
         pia.send_text(&format!("message {i}")).await;
     }
     bot.emulator.wait_idle().await;
-    let relayed = bot
-        .emulator
-        .chat_transcript(COORDINATOR_CHAT)
+    let relayed: Vec<String> = common::texts_of(bot.emulator.chat_transcript(COORDINATOR_CHAT))
         .into_iter()
-        .filter(|m| m.text.starts_with("message "))
-        .count();
-    assert_eq!(relayed, 20, "coordinators see everything, once");
+        .filter(|text| text.starts_with("message "))
+        .collect();
+    let expected: Vec<String> = (0..20).map(|i| format!("message {i}")).collect();
+    assert_eq!(
+        relayed, expected,
+        "coordinators see everything, once, in order"
+    );
     let notes = pia
         .transcript()
         .iter()

@@ -242,7 +242,7 @@ async fn updates_worked_together_commit_together_and_fail_alone() {
                     work.save_session(chat, &session(&node, "en", true))
                         .await
                         .unwrap();
-                    work.push(chat, format!("job-{id}"));
+                    work.push(chat, format!("chat:{chat}"), format!("job-{id}"));
                     if id == given_up {
                         drop(work); // an error after writing
                     } else {
@@ -268,7 +268,7 @@ async fn updates_worked_together_commit_together_and_fail_alone() {
                 "{label}"
             );
         }
-        let jobs = storage.due_jobs(i64::MAX, 100, &[]).await.unwrap();
+        let jobs = storage.due_jobs(i64::MAX, 100, &[], true).await.unwrap();
         let mut sent: Vec<String> = jobs.iter().map(|job| job.job.clone()).collect();
         sent.sort();
         let mut expected: Vec<String> = (1..=30_i64)
@@ -278,7 +278,10 @@ async fn updates_worked_together_commit_together_and_fail_alone() {
         expected.sort();
         assert_eq!(sent, expected, "{}", db.label);
         // Another chat's jobs are left out while that chat is being sent.
-        let skipped = storage.due_jobs(i64::MAX, 100, &[101]).await.unwrap();
+        let skipped = storage
+            .due_jobs(i64::MAX, 100, &["chat:101".to_owned()], true)
+            .await
+            .unwrap();
         assert_eq!(skipped.len(), 28, "{}", db.label);
 
         let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
@@ -309,6 +312,92 @@ async fn updates_worked_together_commit_together_and_fail_alone() {
             "{}",
             db.label
         );
+        storage.close().await;
+    }
+}
+
+#[tokio::test]
+async fn outbox_lanes_keep_order_apart_and_failing_jobs_are_held_not_deleted() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let Begun::Ready(mut work) = storage.begin_update(1).await.unwrap() else {
+            panic!("{label}: update 1 was not ready");
+        };
+        // One patient: two relays for their case's topic, then a screen.
+        work.push(42, "topic:7".into(), "relay-1".into());
+        work.push(42, "topic:7".into(), "relay-2".into());
+        work.push(42, "chat:42".into(), "screen".into());
+        work.commit().await.unwrap();
+        let due = storage.due_jobs(1_000, 100, &[], true).await.unwrap();
+        let names: Vec<&str> = due.iter().map(|job| job.job.as_str()).collect();
+        assert_eq!(names, ["relay-1", "relay-2", "screen"], "{label}");
+
+        // The topic's first relay fails (a 5xx): the topic's lane waits for
+        // its retry, the patient's screen does not.
+        let failing = due[0].id;
+        storage
+            .retry_job(failing, 60_000, 1_000, "Bad Gateway")
+            .await
+            .unwrap();
+        let due = storage.due_jobs(2_000, 100, &[], true).await.unwrap();
+        let names: Vec<&str> = due.iter().map(|job| job.job.as_str()).collect();
+        assert_eq!(names, ["screen"], "{label}: only the other lane goes");
+        // Private chats only, while the group's lanes are all busy.
+        let private = storage.due_jobs(90_000, 100, &[], false).await.unwrap();
+        assert_eq!(private.len(), 1, "{label}");
+        assert_eq!(private[0].lane, "chat:42", "{label}");
+
+        // Retried again later: it keeps the time it started failing.
+        storage
+            .retry_job(failing, 120_000, 61_000, "Bad Gateway")
+            .await
+            .unwrap();
+        let again = storage.due_jobs(130_000, 100, &[], true).await.unwrap();
+        let job = again.iter().find(|job| job.id == failing).unwrap();
+        assert_eq!(job.attempts, 2, "{label}");
+        assert_eq!(job.failing_since_ms, Some(1_000), "{label}");
+        // Held once failing long enough; never deleted for it.
+        assert!(storage.held_lanes(1_000).await.unwrap().is_empty());
+        let held = storage.held_lanes(5_000).await.unwrap();
+        assert_eq!(held.len(), 1, "{label}");
+        assert_eq!(
+            (
+                held[0].lane.as_str(),
+                held[0].jobs,
+                held[0].last_error.as_str()
+            ),
+            ("topic:7", 1, "Bad Gateway"),
+            "{label}"
+        );
+        assert_eq!(storage.outbox_depth().await.unwrap(), 3, "{label}");
+
+        // Refused for good: out of the outbox, recorded with its reason.
+        storage
+            .give_up_job(patient_navigator::storage::Undelivered {
+                job_id: failing,
+                chat_id: 42,
+                lane: "topic:7",
+                kind: "relay",
+                reason: "Bad Request: chat not found",
+            })
+            .await
+            .unwrap();
+        assert_eq!(storage.outbox_depth().await.unwrap(), 2, "{label}");
+        assert_eq!(storage.undelivered_since(0).await.unwrap(), 1, "{label}");
+        let pool = sqlx::AnyPool::connect(&db.url).await.unwrap();
+        let (kind, reason): (String, String) =
+            sqlx::query_as("SELECT kind, reason FROM undelivered WHERE id = $1")
+                .bind(failing)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (kind.as_str(), reason.as_str()),
+            ("relay", "Bad Request: chat not found"),
+            "{label}"
+        );
+        pool.close().await;
         storage.close().await;
     }
 }

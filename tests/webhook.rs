@@ -14,7 +14,7 @@ use patient_navigator::emulator::{Emulator, EmulatorOptions, UserHandle, UserSpe
 use patient_navigator::reload::LiveContent;
 use patient_navigator::storage::Storage;
 use patient_navigator::telegram::flood::{FloodGuard, FloodLimit};
-use patient_navigator::telegram::sender::RateLimits;
+use patient_navigator::telegram::pacing::{Pacer, RateLimits};
 use patient_navigator::telegram::webhook::{self, SECRET_HEADER, WebhookOptions, WebhookServer};
 use patient_navigator::telegram::{self, Shell};
 use reqwest::StatusCode;
@@ -121,7 +121,7 @@ async fn start_bot(
         coordinator_chat: None,
         hours: None,
         wake: wake.clone(),
-        limits: RateLimits::unlimited(),
+        pacer: Pacer::new(RateLimits::unlimited()),
         retention_days: 30,
         flood: FloodGuard::new(FloodLimit::off()),
         report_zone: jiff::tz::TimeZone::UTC,

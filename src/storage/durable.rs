@@ -54,8 +54,33 @@ pub(super) struct InboxRow {
 pub struct OutboxJob {
     pub id: i64,
     pub chat_id: i64,
+    /// Where its order is kept (see `telegram::sender::Lane`).
+    pub lane: String,
     pub job: String,
+    /// Failed tries so far (waiting for Telegram's limits is not one).
     pub attempts: i64,
+    /// When it started failing, if it is failing.
+    pub failing_since_ms: Option<i64>,
+}
+
+/// Jobs that keep failing, by lane: what `navigator doctor`, `/metrics`
+/// and the coordinators' `/queue` show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldLane {
+    pub lane: String,
+    pub jobs: i64,
+    pub failing_since_ms: i64,
+    pub last_error: String,
+}
+
+/// A job ended undelivered: the lane, what kind, and why (never the content).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undelivered<'a> {
+    pub job_id: i64,
+    pub chat_id: i64,
+    pub lane: &'a str,
+    pub kind: &'a str,
+    pub reason: &'a str,
 }
 
 impl Storage {
@@ -218,31 +243,37 @@ impl Storage {
         Ok(())
     }
 
-    /// Jobs due now, oldest first, but for the chats in `skip` (being sent
-    /// now); not those behind an earlier job of their chat that waits for a
-    /// retry or that another replica is sending, so that each chat's
-    /// messages keep their order.
+    /// Jobs due now, oldest first, but for the lanes in `busy` (being sent
+    /// now), and only private chats' lanes unless `with_group`; not those
+    /// behind an earlier job of their lane that waits for a retry or that
+    /// another replica is sending, so that each lane keeps its order.
     pub async fn due_jobs(
         &self,
         now_ms: i64,
         limit: i64,
-        skip: &[i64],
+        busy: &[String],
+        with_group: bool,
     ) -> anyhow::Result<Vec<OutboxJob>> {
-        let skipped = if skip.is_empty() {
-            String::new()
-        } else {
-            format!("AND o.chat_id NOT IN ({})", placeholder_list(3, skip.len()))
-        };
+        let mut filters = String::new();
+        if !busy.is_empty() {
+            filters.push_str(&format!(
+                " AND o.lane NOT IN ({})",
+                placeholder_list(3, busy.len())
+            ));
+        }
+        if !with_group {
+            filters.push_str(" AND o.lane LIKE 'chat:%'");
+        }
         let sql = format!(
-            "SELECT o.id, o.chat_id, o.job, o.attempts FROM outbox o
-             WHERE o.not_before_ms <= $1 AND o.claimed_until_ms <= $1 {skipped}
-               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.id < o.id
+            "SELECT o.id, o.chat_id, o.lane, o.job, o.attempts, o.failing_since_ms FROM outbox o
+             WHERE o.not_before_ms <= $1 AND o.claimed_until_ms <= $1{filters}
+               AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.lane = o.lane AND e.id < o.id
                                AND (e.not_before_ms > $1 OR e.claimed_until_ms > $1))
              ORDER BY o.id LIMIT $2"
         );
         let mut select = sqlx::query(&sql).bind(now_ms).bind(limit);
-        for chat_id in skip {
-            select = select.bind(*chat_id);
+        for lane in busy {
+            select = select.bind(lane.clone());
         }
         let rows = select
             .fetch_all(&self.reader)
@@ -253,8 +284,10 @@ impl Storage {
                 Ok(OutboxJob {
                     id: row.try_get("id")?,
                     chat_id: row.try_get("chat_id")?,
+                    lane: row.try_get("lane")?,
                     job: super::sealing::open(self.sealer(), &row.try_get::<String, _>("job")?)?,
                     attempts: row.try_get("attempts")?,
+                    failing_since_ms: row.try_get("failing_since_ms")?,
                 })
             })
             .collect()
@@ -288,21 +321,129 @@ impl Storage {
         Ok(claimed == 1)
     }
 
+    /// Extends the claim on a job still being sent (it waits for Telegram's
+    /// limits), so that no other replica takes it meanwhile.
+    pub async fn renew_claim(&self, id: i64, until_ms: i64) -> anyhow::Result<()> {
+        if self.backend == super::Backend::Sqlite {
+            return Ok(());
+        }
+        self.execute_write(
+            sqlx::query("UPDATE outbox SET claimed_until_ms = $1 WHERE id = $2")
+                .bind(until_ms)
+                .bind(id),
+        )
+        .await
+        .context("cannot renew a job's claim")?;
+        Ok(())
+    }
+
     /// A delivered job leaves the outbox (with the next group of updates'
     /// writes: one statement for all the jobs delivered meanwhile).
     pub async fn finish_job(&self, id: i64) -> anyhow::Result<()> {
         self.group.delivered(id).await
     }
 
-    pub async fn retry_job(&self, id: i64, not_before_ms: i64) -> anyhow::Result<()> {
+    /// A try failed for a reason that may pass (a 5xx, the network, the
+    /// database): the job is tried again from `not_before_ms`, and
+    /// remembers since when and why it fails.
+    pub async fn retry_job(
+        &self,
+        id: i64,
+        not_before_ms: i64,
+        now_ms: i64,
+        error: &str,
+    ) -> anyhow::Result<()> {
         self.execute_write(
-            sqlx::query("UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1, claimed_until_ms = 0 WHERE id = $2")
-                .bind(not_before_ms)
-                .bind(id),
+            sqlx::query(
+                "UPDATE outbox SET attempts = attempts + 1, not_before_ms = $1, claimed_until_ms = 0,
+                        failing_since_ms = COALESCE(failing_since_ms, $2), last_error = $3
+                 WHERE id = $4",
+            )
+            .bind(not_before_ms)
+            .bind(now_ms)
+            .bind(error.to_owned())
+            .bind(id),
         )
         .await
         .context("cannot reschedule a job")?;
         Ok(())
+    }
+
+    /// Telegram refused a job for good: it leaves the outbox, and what was
+    /// not delivered is recorded with the reason, in one transaction.
+    pub async fn give_up_job(&self, undelivered: Undelivered<'_>) -> anyhow::Result<()> {
+        let Undelivered {
+            job_id,
+            chat_id,
+            lane,
+            kind,
+            reason,
+        } = undelivered;
+        let (lane, kind, reason) = (lane.to_owned(), kind.to_owned(), reason.to_owned());
+        let now_ms = super::unix_now_ms();
+        self.write(move |conn| {
+            Box::pin(async move {
+                let mut tx = sqlx::Connection::begin(conn).await?;
+                sqlx::query(
+                    "INSERT INTO undelivered (id, chat_id, lane, kind, reason, at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                )
+                .bind(job_id)
+                .bind(chat_id)
+                .bind(lane)
+                .bind(kind)
+                .bind(reason)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM outbox WHERE id = $1")
+                    .bind(job_id)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            })
+        })
+        .await
+        .context("cannot record an undelivered job")
+    }
+
+    /// Lanes whose first failing job has been failing since before
+    /// `since_ms`: held, retried, and shown to people until they go.
+    pub async fn held_lanes(&self, since_ms: i64) -> anyhow::Result<Vec<HeldLane>> {
+        let rows = sqlx::query(
+            "SELECT lane, COUNT(*) AS jobs, MIN(failing_since_ms) AS since, MAX(last_error) AS error
+             FROM outbox WHERE failing_since_ms IS NOT NULL AND failing_since_ms < $1
+             GROUP BY lane ORDER BY MIN(failing_since_ms)",
+        )
+        .bind(since_ms)
+        .fetch_all(&self.reader)
+        .await
+        .context("cannot read the held jobs")?;
+        rows.iter()
+            .map(|row| {
+                Ok(HeldLane {
+                    lane: row.try_get("lane")?,
+                    jobs: row.try_get("jobs")?,
+                    failing_since_ms: row.try_get("since")?,
+                    last_error: row
+                        .try_get::<Option<String>, _>("error")?
+                        .unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// Jobs refused for good since `since_ms`.
+    pub async fn undelivered_since(&self, since_ms: i64) -> anyhow::Result<i64> {
+        Ok(
+            sqlx::query("SELECT COUNT(*) AS n FROM undelivered WHERE at_ms >= $1")
+                .bind(since_ms)
+                .fetch_one(&self.reader)
+                .await
+                .context("cannot read the undelivered jobs")?
+                .try_get("n")?,
+        )
     }
 }
 
@@ -343,7 +484,8 @@ pub(super) struct UnitWrites {
     pub in_inbox: bool,
     /// The session saved, and whether its chat had a draft stored before.
     pub session: Option<(i64, Session, bool)>,
-    pub jobs: Vec<(i64, String)>,
+    /// (chat, lane, job)
+    pub jobs: Vec<(i64, String, String)>,
 }
 
 impl Work {
@@ -506,8 +648,8 @@ impl Work {
     }
 
     /// Queues something to send once the work is committed.
-    pub fn push(&mut self, chat_id: i64, job: String) {
-        self.writes.jobs.push((chat_id, job));
+    pub fn push(&mut self, chat_id: i64, lane: String, job: String) {
+        self.writes.jobs.push((chat_id, lane, job));
     }
 
     /// Hands the work back to its group, and waits for the group's commit.

@@ -19,14 +19,25 @@ pub struct Gauges {
     /// When the case waiting longest entered the queue (unix seconds).
     pub waiting_since: Option<i64>,
     pub cases_by_status: Vec<(String, i64)>,
+    /// Jobs failing for over an hour (held, still retried).
+    pub outbox_held: i64,
+    /// Jobs failing now, for any time.
+    pub outbox_failing: i64,
 }
 
 impl Storage {
     pub async fn gauges(&self) -> anyhow::Result<Gauges> {
-        let outbox = sqlx::query("SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox")
-            .fetch_one(&self.reader)
-            .await
-            .context("cannot read the outbox")?;
+        let held_before = super::unix_now_ms() - crate::telegram::sender::HOLD_AFTER_MS;
+        let outbox = sqlx::query(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest,
+                    COUNT(failing_since_ms) AS failing,
+                    SUM(CASE WHEN failing_since_ms < $1 THEN 1 ELSE 0 END) AS held
+             FROM outbox",
+        )
+        .bind(held_before)
+        .fetch_one(&self.reader)
+        .await
+        .context("cannot read the outbox")?;
         let queue = sqlx::query(
             "SELECT COUNT(*) AS n, MIN(queued_at) AS oldest FROM cases WHERE status = 'waiting'",
         )
@@ -40,6 +51,8 @@ impl Storage {
         Ok(Gauges {
             outbox_depth: outbox.try_get("n")?,
             outbox_oldest: outbox.try_get("oldest")?,
+            outbox_failing: outbox.try_get("failing")?,
+            outbox_held: outbox.try_get::<Option<i64>, _>("held")?.unwrap_or(0),
             waiting: queue.try_get("n")?,
             waiting_since: queue.try_get("oldest")?,
             cases_by_status: statuses

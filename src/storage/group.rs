@@ -212,8 +212,8 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
 struct GroupWrites {
     /// The last session saved per chat, with whether a draft was stored.
     sessions: BTreeMap<i64, (Session, bool)>,
-    /// (outbox id, chat, job)
-    jobs: Vec<(i64, i64, String)>,
+    /// (outbox id, chat, lane, job)
+    jobs: Vec<(i64, i64, String, String)>,
     processed: Vec<i64>,
     delivered: Vec<i64>,
     waiting: Vec<Committed>,
@@ -224,9 +224,9 @@ impl GroupWrites {
         if let Some((chat_id, session, draft_row)) = writes.session {
             self.sessions.insert(chat_id, (session, draft_row));
         }
-        for (position, (chat_id, job)) in writes.jobs.into_iter().enumerate() {
+        for (position, (chat_id, lane, job)) in writes.jobs.into_iter().enumerate() {
             self.jobs
-                .push((job_id(writes.update_id, position), chat_id, job));
+                .push((job_id(writes.update_id, position), chat_id, lane, job));
         }
         if writes.in_inbox {
             self.processed.push(writes.update_id);
@@ -480,14 +480,15 @@ async fn write_and_commit(
     super::save_sessions_in(&mut tx, database.sealer.as_deref(), &sessions, now).await?;
     for chunk in group.jobs.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO outbox (id, chat_id, job, created_at) VALUES {}",
-            placeholder_rows(chunk.len(), 4)
+            "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES {}",
+            placeholder_rows(chunk.len(), 5)
         );
         let mut insert = sqlx::query(&sql);
-        for (id, chat_id, job) in chunk {
+        for (id, chat_id, lane, job) in chunk {
             insert = insert
                 .bind(*id)
                 .bind(*chat_id)
+                .bind(lane.clone())
                 .bind(sealing::seal(database.sealer.as_deref(), job)?)
                 .bind(now);
         }

@@ -23,7 +23,7 @@ pub mod health;
 mod reports;
 pub mod sealing;
 
-pub use durable::{Begun, OutboxJob, Work};
+pub use durable::{Begun, HeldLane, OutboxJob, Undelivered, Work};
 pub use gauges::{CASE_STATUSES, Gauges};
 pub use sealing::Sealer;
 
@@ -581,6 +581,58 @@ impl Storage {
         Ok(())
     }
 
+    /// Several of the patient's messages went as one merged message.
+    pub async fn record_relays(
+        &self,
+        reference: CaseRef,
+        pairs: &[(i64, i64)],
+        from_patient: bool,
+    ) -> anyhow::Result<()> {
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at) VALUES {}",
+            durable::placeholder_rows(pairs.len(), 5)
+        );
+        let now = unix_now();
+        let (case_id, pairs) = (reference.0, pairs.to_vec());
+        self.write(move |conn| {
+            Box::pin(async move {
+                let mut insert = sqlx::query(&sql);
+                for (patient_message_id, topic_message_id) in pairs {
+                    insert = insert
+                        .bind(case_id)
+                        .bind(patient_message_id)
+                        .bind(topic_message_id)
+                        .bind(i64::from(from_patient))
+                        .bind(now);
+                }
+                Ok(insert.execute(conn).await?)
+            })
+        })
+        .await
+        .context("cannot record the relayed messages")?;
+        Ok(())
+    }
+
+    /// Whether a topic message carries several of the patient's messages.
+    pub async fn is_merged_copy(
+        &self,
+        reference: CaseRef,
+        topic_message_id: i64,
+    ) -> anyhow::Result<bool> {
+        let parts: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2",
+        )
+        .bind(reference.0)
+        .bind(topic_message_id)
+        .fetch_one(&self.reader)
+        .await?
+        .try_get("n")?;
+        Ok(parts > 1)
+    }
+
     /// The topic's copy of a message in the patient's chat.
     pub async fn topic_copy(
         &self,
@@ -602,7 +654,9 @@ impl Storage {
         reference: CaseRef,
         topic_message_id: i64,
     ) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query("SELECT patient_message_id FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2")
+        // A merged message carries several: a reply to it answers the last.
+        Ok(sqlx::query("SELECT patient_message_id FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2
+                        ORDER BY patient_message_id DESC LIMIT 1")
             .bind(reference.0)
             .bind(topic_message_id)
             .fetch_optional(&self.reader)

@@ -17,10 +17,12 @@ use teloxide::types::{
 };
 
 use super::delivery::{self, is_missing_topic, is_permanent_refusal, with_retries};
-use super::sender::Job;
+use super::pacing::{Destination, Spend};
+use super::sender::{self, Job};
 use super::{HandlerResult, Shell};
 use crate::dialogue::Session;
 use crate::dialogue::engine::notices;
+use crate::handoff::merge;
 use crate::handoff::queue::{self, CardAction, CoordinatorCommand, OFF_HOURS_NOTE_INTERVAL};
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{CaseRef, DocumentKind};
@@ -29,13 +31,18 @@ use crate::reports;
 use crate::storage::{Begun, TakeOutcome, Work, unix_now};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
+/// Tried again after a failure, it goes on where it stopped: the topic and
+/// the card are recorded as soon as they exist, never made twice.
 pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Result<()> {
     let Some(group) = shell.coordinator_chat else {
         tracing::warn!(case = %reference, "COORDINATOR_CHAT_ID is not set: the case is stored but no coordinator sees it");
         return Ok(());
     };
     let case = load(shell, reference).await?;
-    open_topic(bot, shell, group, &case).await?;
+    let resume = case
+        .thread_id
+        .map(|thread| ThreadId(MessageId(thread as i32)));
+    open_topic(bot, shell, group, &case, resume).await?;
     shell
         .storage
         .audit(Some(reference), None, "queued", "")
@@ -43,24 +50,57 @@ pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Re
     Ok(())
 }
 
-/// Creates the case's topic, posts the card and re-sends the documents.
+/// Posts a message into the group, paced (429s waited out), with a few
+/// retries of transient failures.
+async fn post_in_group<T, F, Fut>(shell: &Shell, group: ChatId, post: F) -> Result<T, RequestError>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<T, RequestError>>,
+{
+    let post = &post;
+    with_retries(move || {
+        shell
+            .pacer
+            .call(Destination::Group(group), Spend::Messages(1), post)
+    })
+    .await
+}
+
+/// Creates the case's topic (or goes on in `resume`, the topic an earlier
+/// try created), posts the card unless it was, and re-sends the documents.
 async fn open_topic(
     bot: &Bot,
     shell: &Shell,
     group: ChatId,
     case: &CaseView,
+    resume: Option<ThreadId>,
 ) -> anyhow::Result<ThreadId> {
-    let topic = with_retries(|| {
-        bot.create_forum_topic(group, queue::topic_name(case))
-            .into_future()
+    let thread = match resume {
+        Some(thread) => thread,
+        None => {
+            let topic = post_in_group(shell, group, || {
+                bot.create_forum_topic(group, queue::topic_name(case))
+                    .into_future()
+            })
+            .await
+            .context("cannot create the case's topic")?;
+            // Recorded at once: a retry must find it rather than make another.
+            shell
+                .storage
+                .set_topic(case.reference, topic.thread_id.0.0.into(), None)
+                .await?;
+            topic.thread_id
+        }
+    };
+    if resume.is_some() && shell.storage.card_message(case.reference).await?.is_some() {
+        return Ok(thread); // the card and documents went before
+    }
+    let card = card_reply(shell, case);
+    let card_id = post_in_group(shell, group, || {
+        delivery::send(bot, group, Some(thread), &card)
     })
     .await
-    .context("cannot create the case's topic")?;
-    let thread = topic.thread_id;
-    let card = card_reply(shell, case);
-    let card_id = with_retries(|| delivery::send(bot, group, Some(thread), &card))
-        .await
-        .context("cannot post the case card")?;
+    .context("cannot post the case card")?;
     shell
         .storage
         .set_topic(case.reference, thread.0.0.into(), Some(card_id.0.into()))
@@ -68,14 +108,14 @@ async fn open_topic(
     for document in shell.storage.case_documents(case.reference).await? {
         let file = || InputFile::file_id(document.file_id.clone().into());
         let sent = match document.kind {
-            DocumentKind::Photo => with_retries(|| {
+            DocumentKind::Photo => post_in_group(shell, group, || {
                 bot.send_photo(group, file())
                     .message_thread_id(thread)
                     .into_future()
             })
             .await
             .map(drop),
-            DocumentKind::Pdf | DocumentKind::Image => with_retries(|| {
+            DocumentKind::Pdf | DocumentKind::Image => post_in_group(shell, group, || {
                 bot.send_document(group, file())
                     .message_thread_id(thread)
                     .into_future()
@@ -91,7 +131,10 @@ async fn open_topic(
                 Keyboard::None,
                 Placement::New,
             );
-            let _ = delivery::send(bot, group, Some(thread), &note).await;
+            let _ = post_in_group(shell, group, || {
+                delivery::send(bot, group, Some(thread), &note)
+            })
+            .await;
         }
     }
     Ok(thread)
@@ -123,7 +166,13 @@ pub(crate) async fn refresh_card(bot: &Bot, shell: &Shell, reference: CaseRef) {
         let case = load(shell, reference).await?;
         if let Some(card_id) = shell.storage.card_message(reference).await? {
             let card = card_reply(shell, &case);
-            match delivery::edit(bot, group, card_id as i32, &card).await {
+            let edited = shell
+                .pacer
+                .call(Destination::Group(group), Spend::Edit, || {
+                    delivery::edit(bot, group, card_id as i32, &card)
+                })
+                .await;
+            match edited {
                 Ok(()) | Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
                 Err(err) => return Err(anyhow::Error::from(err)),
             }
@@ -254,10 +303,10 @@ async fn post_in_topic<T, F, Fut>(
     bot: &Bot,
     shell: &Shell,
     reference: CaseRef,
-    mut post: F,
+    post: F,
 ) -> anyhow::Result<Option<T>>
 where
-    F: FnMut(ChatId, ThreadId) -> Fut,
+    F: Fn(ChatId, ThreadId) -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,
 {
     let Some(group) = shell.coordinator_chat else {
@@ -266,16 +315,17 @@ where
     let case = load(shell, reference).await?;
     let thread = match case.thread_id {
         Some(thread) => ThreadId(MessageId(thread as i32)),
-        None => open_topic(bot, shell, group, &case).await?,
+        None => open_topic(bot, shell, group, &case, None).await?,
     };
-    match with_retries(|| post(group, thread)).await {
+    let post = &post;
+    match post_in_group(shell, group, move || post(group, thread)).await {
         Ok(value) => Ok(Some(value)),
         Err(err) if is_closed_topic(&err) => {
             // A closed case keeps a closed topic: reopen it for this post only.
             bot.reopen_forum_topic(group, thread)
                 .await
                 .context("cannot reopen the topic")?;
-            let posted = with_retries(|| post(group, thread)).await;
+            let posted = post_in_group(shell, group, move || post(group, thread)).await;
             if !case.status.is_open() || load(shell, reference).await?.status == CaseStatus::Closed
             {
                 let _ = bot.close_forum_topic(group, thread).await;
@@ -284,8 +334,10 @@ where
         }
         Err(err) if is_missing_topic(&err) => {
             tracing::warn!(case = %reference, "the case's topic was deleted; recreating it");
-            let thread = open_topic(bot, shell, group, &case).await?;
-            Ok(Some(with_retries(|| post(group, thread)).await?))
+            let thread = open_topic(bot, shell, group, &case, None).await?;
+            Ok(Some(
+                post_in_group(shell, group, move || post(group, thread)).await?,
+            ))
         }
         Err(err) => Err(err.into()),
     }
@@ -353,41 +405,145 @@ pub async fn rated(bot: &Bot, shell: &Shell, reference: CaseRef, stars: u8) -> a
     .await
 }
 
-/// Relays the patient's message (or edit) of a stored update, for the outbox.
-pub async fn relay_update(
+/// The patient's message in a stored update.
+async fn stored_message(shell: &Shell, update_id: i64) -> anyhow::Result<Option<Message>> {
+    let Some(payload) = shell.storage.update_payload(update_id).await? else {
+        return Ok(None);
+    };
+    let update: Update = serde_json::from_str(&payload).context("unreadable stored update")?;
+    Ok(match update.kind {
+        UpdateKind::Message(msg) | UpdateKind::EditedMessage(msg) => Some(msg),
+        _ => None,
+    })
+}
+
+/// Relays the patient's messages of stored updates to their case's topic,
+/// for the outbox. Several texts waiting together (a backlog behind the
+/// group's budget) go as one message, each part with its time, so that
+/// the topic catches up at more than 20 patient messages a minute.
+pub async fn relay_updates(
+    bot: &Bot,
+    shell: &Shell,
+    chat_id: i64,
+    update_ids: &[i64],
+) -> anyhow::Result<()> {
+    let Some(session) = shell.storage.load_session(chat_id).await? else {
+        return Ok(());
+    };
+    let Some(link) = session.case else {
+        return Ok(());
+    };
+    let mut messages = Vec::new();
+    for update_id in update_ids {
+        if let Some(msg) = stored_message(shell, *update_id).await? {
+            // Relayed before a restart: never twice.
+            if shell
+                .storage
+                .topic_copy(link.reference, msg.id.0.into())
+                .await?
+                .is_none()
+            {
+                messages.push(msg);
+            }
+        }
+    }
+    let mut relayed = false;
+    let mut texts: Vec<&Message> = Vec::new();
+    for msg in &messages {
+        if merge::mergeable(msg.text(), msg.reply_to_message().is_some()) {
+            texts.push(msg);
+            continue;
+        }
+        relayed |= relay_merged(bot, shell, &session, link.reference, &texts).await?;
+        texts.clear();
+        relayed |= relay_from_patient(bot, shell, &session, msg).await?;
+    }
+    relayed |= relay_merged(bot, shell, &session, link.reference, &texts).await?;
+    if let (true, Some(first)) = (relayed, messages.first()) {
+        tell_if_off_hours(bot, shell, &session, link.reference, first.chat.id).await?;
+    }
+    Ok(())
+}
+
+/// Texts of the patient waiting together: one message in the topic (more
+/// if they do not fit in one); a single one is copied as it is.
+async fn relay_merged(
+    bot: &Bot,
+    shell: &Shell,
+    session: &Session,
+    reference: CaseRef,
+    texts: &[&Message],
+) -> anyhow::Result<bool> {
+    match texts {
+        [] => return Ok(false),
+        [single] => return relay_from_patient(bot, shell, session, single).await,
+        _ => {}
+    }
+    let parts: Vec<merge::Part> = texts
+        .iter()
+        .map(|msg| merge::Part {
+            time: local_time(shell, msg.date.timestamp()),
+            text: msg.text().unwrap_or_default().to_owned(),
+        })
+        .collect();
+    let mut from = 0;
+    for chunk in merge::merge(&parts) {
+        let merged = Reply::new(chunk.html, Keyboard::None, Placement::New);
+        let posted = post_in_topic(bot, shell, reference, |group, thread| {
+            delivery::send(bot, group, Some(thread), &merged)
+        })
+        .await?;
+        let Some(copy) = posted else {
+            return Ok(false);
+        };
+        let pairs: Vec<(i64, i64)> = texts[from..from + chunk.parts]
+            .iter()
+            .map(|msg| (msg.id.0.into(), copy.0.into()))
+            .collect();
+        shell.storage.record_relays(reference, &pairs, true).await?;
+        from += chunk.parts;
+    }
+    tracing::debug!(case = %reference, messages = texts.len(), "patient messages merged for the topic");
+    Ok(true)
+}
+
+/// `HH:MM` in the team's time zone.
+fn local_time(shell: &Shell, unix: i64) -> String {
+    jiff::Timestamp::from_second(unix)
+        .map(|at| {
+            at.to_zoned(shell.report_zone.clone())
+                .strftime("%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Applies the patient's edit of a stored update to the topic's copy.
+pub async fn relay_edit(
     bot: &Bot,
     shell: &Shell,
     chat_id: i64,
     update_id: i64,
-    edit: bool,
 ) -> anyhow::Result<()> {
-    let Some(payload) = shell.storage.update_payload(update_id).await? else {
+    let Some(msg) = stored_message(shell, update_id).await? else {
         return Ok(());
-    };
-    let update: Update = serde_json::from_str(&payload).context("unreadable stored update")?;
-    let msg = match update.kind {
-        UpdateKind::Message(msg) | UpdateKind::EditedMessage(msg) => msg,
-        _ => return Ok(()),
     };
     let Some(session) = shell.storage.load_session(chat_id).await? else {
         return Ok(());
     };
-    if edit {
-        relay_patient_edit(bot, shell, &session, &msg).await
-    } else {
-        relay_from_patient(bot, shell, &session, &msg).await
-    }
+    relay_patient_edit(bot, shell, &session, &msg).await
 }
 
-/// A patient's message goes to their case's topic, without a forward header.
+/// A patient's message goes to their case's topic, without a forward
+/// header; `true` when it was relayed now.
 pub async fn relay_from_patient(
     bot: &Bot,
     shell: &Shell,
     session: &Session,
     msg: &Message,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let Some(link) = session.case else {
-        return Ok(());
+        return Ok(false);
     };
     let reference = link.reference;
     if shell
@@ -396,7 +552,7 @@ pub async fn relay_from_patient(
         .await?
         .is_some()
     {
-        return Ok(()); // relayed before a restart: never twice
+        return Ok(false); // relayed before a restart: never twice
     }
     let reply_to = match msg.reply_to_message() {
         Some(original) => {
@@ -425,23 +581,23 @@ pub async fn relay_from_patient(
                 .storage
                 .record_relay(reference, msg.id.0.into(), copy.0.into(), true)
                 .await?;
+            Ok(true)
         }
-        Ok(None) => return Ok(()),
+        Ok(None) => Ok(false),
         Err(err)
             if err
                 .downcast_ref::<RequestError>()
                 .is_some_and(delivery::is_transient) =>
         {
-            return Err(err); // the outbox tries again
+            Err(err) // the outbox tries again
         }
         Err(err) => {
             tracing::error!(chat_id = msg.chat.id.0, case = %reference, error = %err, "a patient message could not reach the topic");
             let sorry = notices::not_delivered(&shell.content.get(), &session.locale);
-            let _ = delivery::deliver(bot, msg.chat.id, &sorry).await;
-            return Ok(());
+            let _ = delivery::deliver(bot, &shell.pacer, msg.chat.id, &sorry).await;
+            Ok(false)
         }
     }
-    tell_if_off_hours(bot, shell, session, reference, msg.chat.id).await
 }
 
 /// Outside working hours the patient hears when to expect an answer.
@@ -470,7 +626,7 @@ async fn tell_if_off_hours(
             &opens,
             hours.zone_name(),
         );
-        let _ = delivery::deliver(bot, chat, &note).await;
+        let _ = delivery::deliver(bot, &shell.pacer, chat, &note).await;
     }
     Ok(())
 }
@@ -492,24 +648,79 @@ pub async fn relay_patient_edit(
     else {
         return Ok(());
     };
-    apply_edit(bot, group, MessageId(copy as i32), msg).await;
+    if shell.storage.is_merged_copy(link.reference, copy).await? {
+        // One part of a merged message: the others stay as they were, the
+        // edit is shown beside it.
+        let edited = Reply::new(
+            merge::edited_part(
+                &local_time(
+                    shell,
+                    msg.edit_date().map_or(msg.date, |at| *at).timestamp(),
+                ),
+                msg.text().or(msg.caption()).unwrap_or_default(),
+            ),
+            Keyboard::None,
+            Placement::New,
+        );
+        post_in_topic(bot, shell, link.reference, |group, thread| {
+            let mut request = bot
+                .send_message(group, edited.html.clone())
+                .parse_mode(teloxide::types::ParseMode::Html)
+                .message_thread_id(thread);
+            request = request.reply_parameters(
+                ReplyParameters::new(MessageId(copy as i32)).allow_sending_without_reply(),
+            );
+            request.into_future()
+        })
+        .await?;
+        return Ok(());
+    }
+    apply_edit(
+        bot,
+        shell,
+        Destination::Group(group),
+        MessageId(copy as i32),
+        msg,
+    )
+    .await;
     Ok(())
 }
 
 /// Makes a bot-sent copy say what the edited original says now.
-async fn apply_edit(bot: &Bot, chat: ChatId, copy: MessageId, original: &Message) {
+async fn apply_edit(
+    bot: &Bot,
+    shell: &Shell,
+    destination: Destination,
+    copy: MessageId,
+    original: &Message,
+) {
+    let chat = match destination {
+        Destination::Private(chat) | Destination::Group(chat) => chat,
+    };
     let result = if let Some(text) = original.text() {
-        let mut request = bot.edit_message_text(chat, copy, text);
-        if let Some(entities) = original.entities() {
-            request = request.entities(entities.to_vec());
-        }
-        request.await.map(drop)
+        shell
+            .pacer
+            .call(destination, Spend::Edit, || {
+                let mut request = bot.edit_message_text(chat, copy, text);
+                if let Some(entities) = original.entities() {
+                    request = request.entities(entities.to_vec());
+                }
+                request.into_future()
+            })
+            .await
+            .map(drop)
     } else if let Some(caption) = original.caption() {
-        let mut request = bot.edit_message_caption(chat, copy).caption(caption);
-        if let Some(entities) = original.caption_entities() {
-            request = request.caption_entities(entities.to_vec());
-        }
-        request.await.map(drop)
+        shell
+            .pacer
+            .call(destination, Spend::Edit, || {
+                let mut request = bot.edit_message_caption(chat, copy).caption(caption);
+                if let Some(entities) = original.caption_entities() {
+                    request = request.caption_entities(entities.to_vec());
+                }
+                request.into_future()
+            })
+            .await
+            .map(drop)
     } else {
         Ok(())
     };
@@ -546,7 +757,13 @@ pub async fn erasure_notice(
     // The case's topic may already be closed (the case was): reopen it for
     // the notice; it is closed again below.
     let _ = bot.reopen_forum_topic(group, thread).await;
-    match delivery::send(bot, group, Some(thread), &note).await {
+    let sent = shell
+        .pacer
+        .call(Destination::Group(group), Spend::Messages(1), || {
+            delivery::send(bot, group, Some(thread), &note)
+        })
+        .await;
+    match sent {
         Ok(_) => {}
         Err(err) if is_missing_topic(&err) => {} // deleted by hand: nobody to tell
         Err(err) => return Err(err.into()),
@@ -655,7 +872,10 @@ async fn coordinator_message(
         Some(CoordinatorCommand::Queue) => {
             let listing = queue::listing(&shell.storage.open_cases().await?, unix_now());
             let reply = Reply::new(listing, Keyboard::None, Placement::New);
-            delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
+            post_in_group(shell, msg.chat.id, || {
+                delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
+            })
+            .await?;
         }
         Some(CoordinatorCommand::Stats) => {
             let now = unix_now();
@@ -666,7 +886,10 @@ async fn coordinator_message(
             );
             let html = reports::stats_html(&stats, shell.report_zone.iana_name().unwrap_or("UTC"));
             let reply = Reply::new(html, Keyboard::None, Placement::New);
-            delivery::send(bot, msg.chat.id, msg.thread_id, &reply).await?;
+            post_in_group(shell, msg.chat.id, || {
+                delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
+            })
+            .await?;
         }
         Some(_) => {} // a case command outside a case's topic
         None if msg.text().is_some_and(|text| text.starts_with('/')) => {} // other bots' commands
@@ -692,7 +915,7 @@ async fn begin(shell: &Shell, update: &Update) -> anyhow::Result<Option<Work>> {
 /// Commits a change with the messages it calls for (the sender sends them).
 async fn commit_change(shell: &Shell, mut work: Work, jobs: Vec<(i64, Job)>) -> anyhow::Result<()> {
     for (chat_id, job) in jobs {
-        work.push(chat_id, job.to_json());
+        sender::queue(&mut work, chat_id, &job);
     }
     work.commit().await?;
     shell.wake.notify_one();
@@ -814,14 +1037,20 @@ async fn relay_to_patient(
         }
         None => None,
     };
+    // The patient's own budget: never behind other cases' relays.
     let copied = with_retries(|| {
-        let mut request = bot.copy_message(patient, msg.chat.id, msg.id);
-        if let Some(reply_to) = reply_to {
-            request = request.reply_parameters(
-                ReplyParameters::new(MessageId(reply_to as i32)).allow_sending_without_reply(),
-            );
-        }
-        request.into_future()
+        shell
+            .pacer
+            .call(Destination::Private(patient), Spend::Messages(1), || {
+                let mut request = bot.copy_message(patient, msg.chat.id, msg.id);
+                if let Some(reply_to) = reply_to {
+                    request = request.reply_parameters(
+                        ReplyParameters::new(MessageId(reply_to as i32))
+                            .allow_sending_without_reply(),
+                    );
+                }
+                request.into_future()
+            })
     })
     .await;
     match copied {
@@ -869,7 +1098,8 @@ async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Re
         .patient_copy(case.reference, msg.id.0.into())
         .await?
     {
-        apply_edit(bot, ChatId(case.chat_id), MessageId(copy as i32), msg).await;
+        let patient = Destination::Private(ChatId(case.chat_id));
+        apply_edit(bot, shell, patient, MessageId(copy as i32), msg).await;
     }
     Ok(())
 }

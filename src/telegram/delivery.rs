@@ -1,6 +1,7 @@
 //! Delivery: sending and editing messages with bounded retries. Telegram's
-//! 429 `retry_after` is obeyed, 5xx and network errors are retried with
-//! backoff, 403 (blocked, deactivated) is reported as such.
+//! 429 `retry_after` is waited out (in `pacing`, for the calls it paces),
+//! 5xx and network errors are retried with backoff, 403 (blocked,
+//! deactivated) is reported as such.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use teloxide::types::{
 };
 use teloxide::{ApiError, RequestError};
 
+use super::pacing::{Destination, Pacer, Spend};
 use crate::reply::{Keyboard, Placement, Reply};
 
 /// How many times a call is tried before it is given up.
@@ -37,18 +39,33 @@ impl DeliveryError {
 }
 
 /// `deliver_once` with bounded retries (for notices sent outside the outbox).
-pub async fn deliver(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), DeliveryError> {
-    with_retries(|| deliver_once(bot, chat_id, reply))
+pub async fn deliver(
+    bot: &Bot,
+    pacer: &Pacer,
+    chat_id: ChatId,
+    reply: &Reply,
+) -> Result<(), DeliveryError> {
+    with_retries(|| deliver_once(bot, pacer, chat_id, reply))
         .await
         .map_err(DeliveryError::of)
 }
 
 /// Edits the pressed message when asked to (falling back to a new message
-/// when it cannot be edited), or sends a new one; tries once.
-pub async fn deliver_once(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(), RequestError> {
+/// when it cannot be edited), or sends a new one, into a patient's private
+/// chat, paced; tries once (429s are waited out).
+pub async fn deliver_once(
+    bot: &Bot,
+    pacer: &Pacer,
+    chat_id: ChatId,
+    reply: &Reply,
+) -> Result<(), RequestError> {
+    let chat = Destination::Private(chat_id);
     let editable = matches!(reply.keyboard, Keyboard::None | Keyboard::Inline(_));
     if let (Placement::Replace(message_id), true) = (reply.placement, editable) {
-        match edit(bot, chat_id, message_id, reply).await {
+        let edited = pacer
+            .call(chat, Spend::Edit, || edit(bot, chat_id, message_id, reply))
+            .await;
+        match edited {
             Ok(()) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Ok(()),
             Err(err)
                 if is_permanent_refusal(&err)
@@ -63,7 +80,10 @@ pub async fn deliver_once(bot: &Bot, chat_id: ChatId, reply: &Reply) -> Result<(
             }
         }
     }
-    send(bot, chat_id, None, reply).await.map(drop)
+    pacer
+        .call(chat, Spend::Messages(1), || send(bot, chat_id, None, reply))
+        .await
+        .map(drop)
 }
 
 /// Sends one message (into a forum topic when `thread` is set).

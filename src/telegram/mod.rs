@@ -9,6 +9,7 @@
 mod coordinators;
 pub mod delivery;
 pub mod flood;
+pub mod pacing;
 pub mod polling;
 pub mod sender;
 pub mod summary;
@@ -47,8 +48,8 @@ pub struct Shell {
     pub hours: Option<WorkingHours>,
     /// Wakes the outbox sender when new jobs are committed.
     pub wake: Arc<tokio::sync::Notify>,
-    /// Telegram's rate limits, as the sender applies them.
-    pub limits: sender::RateLimits,
+    /// Telegram's rate limits: every limited call waits here for its turn.
+    pub pacer: pacing::Pacer,
     /// Closed conversations are erased after this many days.
     pub retention_days: u32,
     /// Slows patients who send dozens of messages in seconds.
@@ -426,8 +427,15 @@ async fn converse(
             Effect::SetChatCommands(locale) => afterwards.push(Job::ChatCommands {
                 locale: locale.tag(),
             }),
-            Effect::Relay => afterwards.push(Job::Relay { update_id }),
-            Effect::RelayEdit => afterwards.push(Job::RelayEdit { update_id }),
+            // In the lane of the case's topic, not of the patient's screens.
+            Effect::Relay => afterwards.push(Job::Relay {
+                update_id,
+                case: session.case.map(|link| link.reference.0),
+            }),
+            Effect::RelayEdit => afterwards.push(Job::RelayEdit {
+                update_id,
+                case: session.case.map(|link| link.reference.0),
+            }),
         }
     }
     work.save_session(chat_id.0, &session)
@@ -443,7 +451,7 @@ async fn converse(
     }
     jobs.extend(afterwards);
     for job in &jobs {
-        work.push(chat_id.0, job.to_json());
+        sender::queue(&mut work, chat_id.0, job);
     }
     work.commit()
         .await

@@ -1,12 +1,18 @@
-//! The outbox sender: delivers what the handlers queued, in order per chat,
-//! within Telegram's limits (about 1 message a second per chat with short
-//! bursts, 20 a minute per group, 30 a second overall). A 429's
-//! `retry_after` is obeyed, 5xx and network errors are retried with backoff,
-//! a 403 stops delivery to that patient and closes their case.
+//! The outbox sender: delivers what the handlers queued, in order per
+//! lane (a patient's chat, a case's topic, a case's card), within
+//! Telegram's limits (see `pacing`). Waiting is never failing: our own
+//! pacing and Telegram's 429s are waited out without touching the job, 5xx
+//! and network errors are retried with backoff for as long as they last
+//! (a job failing for an hour is *held*: shown in `/queue`, `navigator
+//! doctor` and `/metrics`, still retried). Only a refusal that no retry can
+//! change (a 403, a 400) ends a job undelivered, recorded with its reason;
+//! a 403 from a patient also closes their case.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use teloxide::RequestError;
@@ -17,9 +23,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::coordinators;
 use super::delivery;
+use super::pacing::{Destination, Priority, Spend, Turn};
 use super::{Shell, set_chat_commands};
 use crate::intake::CaseRef;
 use crate::reply::Reply;
+use crate::storage::{OutboxJob, Undelivered, Work};
 
 /// Something to send, waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -69,10 +77,16 @@ pub enum Job {
     /// Copy the patient's message (update `update_id`) to their case's topic.
     Relay {
         update_id: i64,
+        /// The case whose topic it goes to (its lane); `None` in jobs
+        /// queued before lanes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<i64>,
     },
     /// Apply the patient's edit (update `update_id`) to the topic's copy.
     RelayEdit {
         update_id: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<i64>,
     },
     /// A file made by the bot (the patient's data export).
     Document {
@@ -92,131 +106,159 @@ impl Job {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("jobs serialize")
     }
+}
 
-    /// Whether Telegram counts it against the message rate limits.
-    fn is_message(&self) -> bool {
-        matches!(self, Job::Reply { reply } if reply.placement == crate::reply::Placement::New)
-            || matches!(
-                self,
-                Job::Relay { .. } | Job::Document { .. } | Job::TopicNote { .. }
-            )
+/// Where a job's order is kept. Jobs of one lane go one after another, in
+/// the order they were queued; lanes do not wait for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// A private chat: a patient's screens, or a coordinator's presses.
+    Chat(i64),
+    /// A case's topic: its opening, the patient's messages, the notes.
+    Topic(CaseRef),
+    /// A case's card, redrawn (only its last state matters).
+    Card(CaseRef),
+}
+
+impl Lane {
+    /// Lanes into the coordinators' group share its budget.
+    pub fn is_group(self) -> bool {
+        !matches!(self, Lane::Chat(_))
     }
 }
 
-/// Retries before a job is given up (logged, never silently).
-const MAX_ATTEMPTS: i64 = 8;
+impl fmt::Display for Lane {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Lane::Chat(chat) => write!(f, "chat:{chat}"),
+            Lane::Topic(case) => write!(f, "topic:{}", case.0),
+            Lane::Card(case) => write!(f, "card:{}", case.0),
+        }
+    }
+}
+
+impl FromStr for Lane {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Lane, String> {
+        let (kind, id) = text
+            .split_once(':')
+            .ok_or_else(|| format!("not a lane: {text:?}"))?;
+        let id: i64 = id.parse().map_err(|_| format!("not a lane: {text:?}"))?;
+        match kind {
+            "chat" => Ok(Lane::Chat(id)),
+            "topic" => Ok(Lane::Topic(CaseRef(id))),
+            "card" => Ok(Lane::Card(CaseRef(id))),
+            _ => Err(format!("not a lane: {text:?}")),
+        }
+    }
+}
+
+impl Job {
+    /// The lane of a job queued for `chat_id`.
+    pub fn lane(&self, chat_id: i64) -> Lane {
+        match self {
+            Job::Reply { .. }
+            | Job::AnswerCallback { .. }
+            | Job::ChatCommands { .. }
+            | Job::Document { .. } => Lane::Chat(chat_id),
+            Job::RefreshCard { case } => Lane::Card(CaseRef(*case)),
+            Job::TopicNote { case, .. }
+            | Job::CloseTopic { case }
+            | Job::Enqueue { case }
+            | Job::Reopened { case }
+            | Job::Rated { case, .. }
+            | Job::ErasureNotice { case, .. } => Lane::Topic(CaseRef(*case)),
+            Job::Relay { case, .. } | Job::RelayEdit { case, .. } => match case {
+                Some(case) => Lane::Topic(CaseRef(*case)),
+                // Queued before lanes: kept in its chat's order.
+                None => Lane::Chat(chat_id),
+            },
+        }
+    }
+
+    /// How urgent it is where the group's budget is short.
+    fn priority(&self) -> Priority {
+        match self {
+            Job::Enqueue { .. } | Job::Reopened { .. } => Priority::First,
+            Job::Relay { .. } | Job::RelayEdit { .. } => Priority::PatientMessage,
+            Job::TopicNote { .. }
+            | Job::CloseTopic { .. }
+            | Job::Rated { .. }
+            | Job::ErasureNotice { .. } => Priority::Note,
+            Job::RefreshCard { .. } => Priority::Card,
+            Job::Reply { .. }
+            | Job::AnswerCallback { .. }
+            | Job::ChatCommands { .. }
+            | Job::Document { .. } => Priority::First,
+        }
+    }
+
+    /// Its kind, for the record of what was not delivered (never its content).
+    fn kind(&self) -> &'static str {
+        match self {
+            Job::Reply { .. } => "reply",
+            Job::AnswerCallback { .. } => "answer_callback",
+            Job::RefreshCard { .. } => "refresh_card",
+            Job::TopicNote { .. } => "topic_note",
+            Job::CloseTopic { .. } => "close_topic",
+            Job::ChatCommands { .. } => "chat_commands",
+            Job::Enqueue { .. } => "enqueue",
+            Job::Reopened { .. } => "reopened",
+            Job::Rated { .. } => "rated",
+            Job::Relay { .. } => "relay",
+            Job::RelayEdit { .. } => "relay_edit",
+            Job::Document { .. } => "document",
+            Job::ErasureNotice { .. } => "erasure_notice",
+        }
+    }
+}
+
+/// Queues `job` for `chat_id` in the update's transaction, in its lane.
+pub fn queue(work: &mut Work, chat_id: i64, job: &Job) {
+    work.push(chat_id, job.lane(chat_id).to_string(), job.to_json());
+}
 
 /// How long a replica holds a job it is sending (PostgreSQL; after a crash
-/// another replica sends it once the lease ends).
+/// another replica sends it once the lease ends). Renewed while the job
+/// waits for Telegram's limits.
 const CLAIM_LEASE_MS: i64 = 30_000;
+
+/// A job failing for this long is held: shown to people, still retried.
+pub const HOLD_AFTER_MS: i64 = 3_600_000;
+/// The longest pause between two tries of a failing job.
+const LONGEST_BACKOFF: Duration = Duration::from_secs(300);
 
 /// What happened to one job.
 enum Done {
     Sent,
-    /// Try again after this long.
-    Later(Duration),
-    /// Give up on it (logged).
-    Drop(String),
+    /// Failed for a reason that may pass (5xx, network, database): retried.
+    Failed(String),
+    /// Refused for good: recorded undelivered.
+    Refused(String),
 }
 
-/// Sliding-window limits, per chat and overall: (messages, window).
-#[derive(Debug, Clone, Copy)]
-pub struct RateLimits {
-    pub per_private_chat: (usize, Duration),
-    pub per_group: (usize, Duration),
-    pub overall: (usize, Duration),
-}
-
-impl RateLimits {
-    /// No pacing: for the local emulator (tests, previews, benchmarks).
-    pub fn unlimited() -> RateLimits {
-        let lots = (usize::MAX, Duration::from_secs(1));
-        RateLimits {
-            per_private_chat: lots,
-            per_group: lots,
-            overall: lots,
-        }
-    }
-}
-
-impl Default for RateLimits {
-    /// Telegram's documented limits, with a short burst allowed per chat.
-    fn default() -> Self {
-        RateLimits {
-            per_private_chat: (3, Duration::from_secs(2)),
-            per_group: (20, Duration::from_secs(60)),
-            overall: (30, Duration::from_secs(1)),
-        }
-    }
-}
-
-/// Remembers recent sends to keep within the limits.
-pub struct Limiter {
-    limits: RateLimits,
-    per_chat: HashMap<i64, VecDeque<Instant>>,
-    overall: VecDeque<Instant>,
-}
-
-impl Limiter {
-    pub fn new(limits: RateLimits) -> Limiter {
-        Limiter {
-            limits,
-            per_chat: HashMap::new(),
-            overall: VecDeque::new(),
-        }
-    }
-
-    /// How long to wait before a message to `chat_id` may go (zero: now);
-    /// records the send when it may go now.
-    pub fn reserve(&mut self, chat_id: i64, now: Instant) -> Duration {
-        let (limit, window) = if chat_id < 0 {
-            self.limits.per_group
-        } else {
-            self.limits.per_private_chat
-        };
-        let chat = self.per_chat.entry(chat_id).or_default();
-        let wait = wait_in_window(chat, limit, window, now).max(wait_in_window(
-            &mut self.overall,
-            self.limits.overall.0,
-            self.limits.overall.1,
-            now,
-        ));
-        if wait.is_zero() {
-            chat.push_back(now);
-            self.overall.push_back(now);
-        }
-        wait
-    }
-}
-
-fn wait_in_window(
-    sent: &mut VecDeque<Instant>,
-    limit: usize,
-    window: Duration,
-    now: Instant,
-) -> Duration {
-    while sent
-        .front()
-        .is_some_and(|at| now.duration_since(*at) >= window)
-    {
-        sent.pop_front();
-    }
-    if sent.len() < limit {
-        Duration::ZERO
-    } else {
-        window - now.duration_since(sent[sent.len() - limit])
-    }
+/// The pause before the next try of a job that failed `attempts` times.
+fn backoff(attempts: i64) -> Duration {
+    let exponent = u32::try_from(attempts.clamp(0, 16)).unwrap_or(16);
+    Duration::from_secs(2)
+        .saturating_mul(2u32.saturating_pow(exponent))
+        .min(LONGEST_BACKOFF)
 }
 
 /// Jobs read from the outbox at a time.
 const READ_AT_ONCE: i64 = 500;
-/// Chats served at once (each holds an HTTP connection and its buffers).
-const CHATS_AT_ONCE: usize = 100;
+/// Private chats served at once (each holds an HTTP connection and buffers).
+const PRIVATE_LANES_AT_ONCE: usize = 100;
+/// Group lanes served at once: they mostly wait for the group's budget
+/// (20 messages a minute), so a few dozen are plenty for the pacer to
+/// share it fairly, and they never take the private chats' places.
+const GROUP_LANES_AT_ONCE: usize = 40;
 
 /// Delivers the outbox until `stop`, then keeps draining for at most `drain`.
-/// Chats are served at once, each in order: a chat whose jobs are being
-/// sent is not read again until they are done, and a chat that finishes
-/// does not wait for the others (one slow chat holds back only itself).
+/// Lanes are served at once, each in order: a lane whose jobs are being
+/// sent is not read again until they are done, and a lane that finishes
+/// does not wait for the others (one slow lane holds back only itself).
 pub async fn run(
     bot: Bot,
     shell: Arc<Shell>,
@@ -224,31 +266,42 @@ pub async fn run(
     stop: CancellationToken,
     drain: Duration,
 ) {
-    let mut limiter = Limiter::new(shell.limits);
     let mut deadline: Option<tokio::time::Instant> = None;
-    // Tasks of their own: a chat's work may wait for the database, which
+    // Tasks of their own: a lane's work may wait for the database, which
     // must not wait in turn for this loop.
-    let mut chats: JoinSet<()> = JoinSet::new();
-    // The chats being sent to, by task.
-    let mut sending: HashMap<tokio::task::Id, i64> = HashMap::new();
+    let mut lanes: JoinSet<()> = JoinSet::new();
+    // The lanes being sent to, by task.
+    let mut sending: HashMap<tokio::task::Id, String> = HashMap::new();
     loop {
         if deadline.is_none() && stop.is_cancelled() {
             deadline = Some(tokio::time::Instant::now() + drain);
         }
         let now_ms = crate::storage::unix_now_ms();
-        let room = CHATS_AT_ONCE.saturating_sub(sending.len());
-        let busy: Vec<i64> = sending.values().copied().collect();
-        let jobs = match room {
-            0 => Vec::new(), // read again when a chat is done
-            _ => match shell.storage.due_jobs(now_ms, READ_AT_ONCE, &busy).await {
+        let busy: Vec<String> = sending.values().cloned().collect();
+        let group_busy = busy
+            .iter()
+            .filter(|lane| lane.parse::<Lane>().is_ok_and(Lane::is_group))
+            .count();
+        let room = Room {
+            private: PRIVATE_LANES_AT_ONCE.saturating_sub(busy.len() - group_busy),
+            group: GROUP_LANES_AT_ONCE.saturating_sub(group_busy),
+        };
+        let jobs = if room.private == 0 && room.group == 0 {
+            Vec::new() // read again when a lane is done
+        } else {
+            match shell
+                .storage
+                .due_jobs(now_ms, READ_AT_ONCE, &busy, room.group > 0)
+                .await
+            {
                 Ok(jobs) => jobs,
                 Err(err) => {
-                    tracing::error!(error = %err, "cannot read the outbox");
+                    tracing::error!(error = format!("{err:#}"), "cannot read the outbox");
                     Vec::new()
                 }
-            },
+            }
         };
-        if jobs.is_empty() && chats.is_empty() && deadline.is_some() {
+        if jobs.is_empty() && lanes.is_empty() && deadline.is_some() {
             return; // drained
         }
         if deadline.is_some_and(|at| tokio::time::Instant::now() >= at) {
@@ -257,25 +310,25 @@ pub async fn run(
             );
             return;
         }
-        for (chat_id, queue) in paced_by_chat(&shell, &mut limiter, jobs, room) {
+        for (lane, queue) in by_lane(jobs, room) {
             let (bot, shell) = (bot.clone(), shell.clone());
-            let task = chats.spawn(async move { run_chat(&bot, &shell, queue).await });
-            sending.insert(task.id(), chat_id);
+            let task = lanes.spawn(async move { run_lane(&bot, &shell, queue).await });
+            sending.insert(task.id(), lane);
         }
         tokio::select! {
-            Some(done) = chats.join_next_with_id(), if !chats.is_empty() => {
-                // Every chat done meanwhile, before the next read.
+            Some(done) = lanes.join_next_with_id(), if !lanes.is_empty() => {
+                // Every lane done meanwhile, before the next read.
                 let mut done = Some(done);
                 while let Some(result) = done {
                     let task = match result {
                         Ok((task, ())) => task,
                         Err(err) => {
-                            tracing::error!(error = %err, "a chat's delivery stopped");
+                            tracing::error!(error = %err, "a lane's delivery stopped");
                             err.id()
                         }
                     };
                     sending.remove(&task);
-                    done = chats.try_join_next_with_id();
+                    done = lanes.try_join_next_with_id();
                 }
             }
             _ = wake.notified() => {}
@@ -285,110 +338,238 @@ pub async fn run(
     }
 }
 
-type PacedJob = (
-    crate::storage::OutboxJob,
-    Result<Job, serde_json::Error>,
-    Duration,
-);
-
-/// The jobs of the first `chats` chats, by chat, in order, each with how
-/// long the limits make it wait (the other chats' jobs are read again).
-fn paced_by_chat(
-    shell: &Shell,
-    limiter: &mut Limiter,
-    jobs: Vec<crate::storage::OutboxJob>,
-    chats: usize,
-) -> Vec<(i64, Vec<PacedJob>)> {
-    let mut by_chat: Vec<(i64, Vec<PacedJob>)> = Vec::new();
-    let mut index: HashMap<i64, usize> = HashMap::new();
-    for job in jobs {
-        if !index.contains_key(&job.chat_id) && index.len() >= chats {
-            continue;
-        }
-        let parsed: Result<Job, _> = serde_json::from_str(&job.job);
-        let wait = match &parsed {
-            Ok(parsed) if parsed.is_message() => {
-                // A relay is a message in the coordinators' group.
-                let target = match parsed {
-                    Job::Relay { .. } => {
-                        shell.coordinator_chat.map_or(job.chat_id, |group| group.0)
-                    }
-                    _ => job.chat_id,
-                };
-                limiter.reserve(target, Instant::now())
-            }
-            _ => Duration::ZERO,
-        };
-        let slot = *index.entry(job.chat_id).or_insert_with(|| {
-            by_chat.push((job.chat_id, Vec::new()));
-            by_chat.len() - 1
-        });
-        by_chat[slot].1.push((job, parsed, wait));
-    }
-    by_chat
+/// Lanes that may start now, private and in the group.
+#[derive(Debug, Clone, Copy)]
+struct Room {
+    private: usize,
+    group: usize,
 }
 
-async fn run_chat(bot: &Bot, shell: &Shell, jobs: Vec<PacedJob>) {
-    for (stored, parsed, wait) in jobs {
-        let now_ms = crate::storage::unix_now_ms();
-        match shell
-            .storage
-            .claim_job(stored.id, now_ms, CLAIM_LEASE_MS)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => break, // another replica sends this chat's messages now
-            Err(err) => {
-                tracing::error!(error = %err, "cannot claim a job");
-                break;
-            }
+/// The jobs of the lanes that fit in `room`, by lane, in order (the other
+/// lanes' jobs are read again).
+fn by_lane(jobs: Vec<OutboxJob>, mut room: Room) -> Vec<(String, Vec<OutboxJob>)> {
+    let mut lanes: Vec<(String, Vec<OutboxJob>)> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for job in jobs {
+        if let Some(slot) = index.get(&job.lane) {
+            lanes[*slot].1.push(job);
+            continue;
         }
-        let done = match parsed {
-            Err(err) => Done::Drop(format!("unreadable job: {err}")),
-            Ok(_) if !wait.is_zero() => Done::Later(wait),
-            Ok(job) => execute(bot, shell, stored.chat_id, &job).await,
+        let room_left = if job.lane.parse::<Lane>().is_ok_and(Lane::is_group) {
+            &mut room.group
+        } else {
+            &mut room.private
         };
-        let now_ms = crate::storage::unix_now_ms();
-        let in_order = matches!(done, Done::Sent | Done::Drop(_));
-        let result = match done {
-            Done::Sent => shell.storage.finish_job(stored.id).await,
-            Done::Later(_) | Done::Drop(_) if stored.attempts + 1 >= MAX_ATTEMPTS => {
-                tracing::error!(
-                    chat_id = stored.chat_id,
-                    job = stored.id,
-                    "a message was given up after {MAX_ATTEMPTS} attempts"
-                );
-                shell.storage.finish_job(stored.id).await
-            }
-            Done::Later(wait) => {
-                shell
-                    .storage
-                    .retry_job(stored.id, now_ms + wait.as_millis() as i64)
-                    .await
-            }
-            Done::Drop(reason) => {
-                tracing::error!(chat_id = stored.chat_id, job = stored.id, %reason, "a message could not be delivered");
-                shell.storage.finish_job(stored.id).await
-            }
-        };
-        if let Err(err) = &result {
-            tracing::error!(error = %err, "cannot update the outbox");
+        if *room_left == 0 {
+            continue;
         }
-        // After a delay, the rest of this chat waits for the next pass, in order.
-        if !in_order || result.is_err() {
+        *room_left -= 1;
+        index.insert(job.lane.clone(), lanes.len());
+        lanes.push((job.lane.clone(), vec![job]));
+    }
+    lanes
+}
+
+/// What one step of a lane sends: one job, or several of the patient's
+/// messages for their topic at once (merged under backlog).
+enum Step {
+    One(OutboxJob, Result<Job, serde_json::Error>),
+    Relays(Vec<(OutboxJob, i64)>),
+    /// A card redraw that a later one in the lane makes pointless.
+    Superseded(OutboxJob),
+}
+
+/// Groups a lane's jobs into steps: card redraws but the last are skipped
+/// (each draws the case as it is then), and consecutive relays of the
+/// patient's messages go together.
+fn steps(jobs: Vec<OutboxJob>) -> Vec<Step> {
+    let parsed: Vec<(OutboxJob, Result<Job, serde_json::Error>)> = jobs
+        .into_iter()
+        .map(|job| {
+            let parsed = serde_json::from_str(&job.job);
+            (job, parsed)
+        })
+        .collect();
+    let last_card = parsed
+        .iter()
+        .rposition(|(_, job)| matches!(job, Ok(Job::RefreshCard { .. })));
+    let mut steps: Vec<Step> = Vec::new();
+    for (position, (stored, job)) in parsed.into_iter().enumerate() {
+        match job {
+            Ok(Job::RefreshCard { .. }) if Some(position) != last_card => {
+                steps.push(Step::Superseded(stored));
+            }
+            Ok(Job::Relay { update_id, .. }) => match steps.last_mut() {
+                Some(Step::Relays(relays)) if relays[0].0.chat_id == stored.chat_id => {
+                    relays.push((stored, update_id));
+                }
+                _ => steps.push(Step::Relays(vec![(stored, update_id)])),
+            },
+            job => steps.push(Step::One(stored, job)),
+        }
+    }
+    steps
+}
+
+async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
+    for step in steps(jobs) {
+        let stored: Vec<&OutboxJob> = match &step {
+            Step::One(stored, _) | Step::Superseded(stored) => vec![stored],
+            Step::Relays(relays) => relays.iter().map(|(stored, _)| stored).collect(),
+        };
+        if !claim(shell, &stored).await {
+            break; // another replica sends this lane now
+        }
+        let first = stored[0];
+        let (lane, chat_id) = (first.lane.clone(), first.chat_id);
+        let done = match &step {
+            Step::Superseded(_) => Done::Sent,
+            Step::One(_, Err(err)) => Done::Refused(format!("unreadable job: {err}")),
+            Step::One(_, Ok(job)) => {
+                let turn = Turn {
+                    priority: job.priority(),
+                    lane: lane.clone(),
+                };
+                let work = turn.scope(execute(bot, shell, chat_id, job));
+                keep_claimed(shell, &stored, work).await
+            }
+            Step::Relays(relays) => {
+                let turn = Turn {
+                    priority: Priority::PatientMessage,
+                    lane: lane.clone(),
+                };
+                let update_ids: Vec<i64> = relays.iter().map(|(_, update)| *update).collect();
+                let work = turn.scope(async {
+                    from_anyhow(coordinators::relay_updates(bot, shell, chat_id, &update_ids).await)
+                });
+                keep_claimed(shell, &stored, work).await
+            }
+        };
+        let kind = match &step {
+            Step::One(_, Ok(job)) => job.kind(),
+            Step::Relays(_) => "relay",
+            Step::One(_, Err(_)) | Step::Superseded(_) => "unreadable",
+        };
+        if !settle(shell, &stored, kind, done).await {
+            // A failure: the rest of this lane waits for its retry, in order.
             break;
         }
     }
 }
 
-/// Runs a job at once, outside the outbox, with a few bounded retries.
+/// Claims the step's jobs (PostgreSQL replicas); `false` when another
+/// replica holds one of them.
+async fn claim(shell: &Shell, jobs: &[&OutboxJob]) -> bool {
+    let now_ms = crate::storage::unix_now_ms();
+    for job in jobs {
+        match shell
+            .storage
+            .claim_job(job.id, now_ms, CLAIM_LEASE_MS)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => return false,
+            Err(err) => {
+                tracing::error!(
+                    job = job.id,
+                    error = format!("{err:#}"),
+                    "cannot claim a job"
+                );
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Runs `work`, renewing the claim on its jobs while it waits (a 429 of
+/// 30 s must not let another replica send them too).
+async fn keep_claimed(
+    shell: &Shell,
+    jobs: &[&OutboxJob],
+    work: impl std::future::Future<Output = Done>,
+) -> Done {
+    tokio::pin!(work);
+    let every = Duration::from_millis((CLAIM_LEASE_MS / 3) as u64);
+    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            _ = renew.tick() => {
+                let until = crate::storage::unix_now_ms() + CLAIM_LEASE_MS;
+                for job in jobs {
+                    if let Err(err) = shell.storage.renew_claim(job.id, until).await {
+                        tracing::warn!(job = job.id, error = format!("{err:#}"), "cannot renew a job's claim");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Records how the step went; `true` when the lane may go on.
+async fn settle(shell: &Shell, jobs: &[&OutboxJob], kind: &'static str, done: Done) -> bool {
+    let now_ms = crate::storage::unix_now_ms();
+    let mut go_on = true;
+    for job in jobs {
+        let result = match &done {
+            Done::Sent => shell.storage.finish_job(job.id).await,
+            Done::Failed(error) => {
+                go_on = false;
+                let retry_at = now_ms + backoff(job.attempts).as_millis() as i64;
+                let held = job
+                    .failing_since_ms
+                    .is_some_and(|since| now_ms - since >= HOLD_AFTER_MS);
+                if held {
+                    tracing::error!(chat_id = job.chat_id, job = job.id, lane = %job.lane, %error, "a message is held: it has failed for over an hour (retried)");
+                } else {
+                    tracing::warn!(chat_id = job.chat_id, job = job.id, lane = %job.lane, %error, "a message failed; retried later");
+                }
+                crate::telemetry::job_failed();
+                shell
+                    .storage
+                    .retry_job(job.id, retry_at, now_ms, error)
+                    .await
+            }
+            Done::Refused(reason) => {
+                tracing::error!(chat_id = job.chat_id, job = job.id, lane = %job.lane, kind, %reason, "a message was refused for good");
+                crate::telemetry::job_undelivered(kind);
+                shell
+                    .storage
+                    .give_up_job(Undelivered {
+                        job_id: job.id,
+                        chat_id: job.chat_id,
+                        lane: &job.lane,
+                        kind,
+                        reason,
+                    })
+                    .await
+            }
+        };
+        if let Err(err) = result {
+            tracing::error!(
+                job = job.id,
+                error = format!("{err:#}"),
+                "cannot update the outbox"
+            );
+            go_on = false;
+        }
+    }
+    go_on
+}
+
+/// Runs a job at once, outside the outbox, with a few bounded retries
+/// (Telegram's 429s are waited out in `pacing`, not counted here).
 pub(crate) async fn execute_now(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) {
-    for _ in 0..NOW_ATTEMPTS {
+    for attempt in 0..NOW_ATTEMPTS {
         match execute(bot, shell, chat_id, job).await {
             Done::Sent => return,
-            Done::Later(wait) => tokio::time::sleep(wait.min(NOW_LONGEST_WAIT)).await,
-            Done::Drop(reason) => {
-                tracing::warn!(chat_id, %reason, "a message sent at once was dropped");
+            Done::Failed(error) => {
+                tracing::warn!(chat_id, %error, "a message sent at once failed; trying again");
+                tokio::time::sleep(backoff(attempt as i64).min(NOW_LONGEST_WAIT)).await;
+            }
+            Done::Refused(reason) => {
+                tracing::warn!(chat_id, %reason, "a message sent at once was refused");
                 return;
             }
         }
@@ -403,14 +584,16 @@ const NOW_LONGEST_WAIT: Duration = Duration::from_secs(5);
 async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
     let chat = ChatId(chat_id);
     match job {
-        Job::Reply { reply } => match delivery::deliver_once(bot, chat, reply).await {
-            Ok(()) => Done::Sent,
-            Err(err) if delivery::is_permanent_refusal(&err) => {
-                patient_unreachable(bot, shell, chat_id).await;
-                Done::Drop("the patient blocked the bot".to_owned())
+        Job::Reply { reply } => {
+            match delivery::deliver_once(bot, &shell.pacer, chat, reply).await {
+                Ok(()) => Done::Sent,
+                Err(err) if delivery::is_permanent_refusal(&err) => {
+                    patient_unreachable(bot, shell, chat_id).await;
+                    Done::Refused("the patient blocked the bot".to_owned())
+                }
+                Err(err) => failed(&err),
             }
-            Err(err) => failed(&err),
-        },
+        }
         Job::AnswerCallback {
             query_id,
             text,
@@ -448,20 +631,26 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
         Job::Rated { case, stars } => {
             from_anyhow(coordinators::rated(bot, shell, CaseRef(*case), *stars).await)
         }
-        Job::Relay { update_id } => {
-            from_anyhow(coordinators::relay_update(bot, shell, chat_id, *update_id, false).await)
+        Job::Relay { update_id, .. } => {
+            from_anyhow(coordinators::relay_updates(bot, shell, chat_id, &[*update_id]).await)
         }
-        Job::RelayEdit { update_id } => {
-            from_anyhow(coordinators::relay_update(bot, shell, chat_id, *update_id, true).await)
+        Job::RelayEdit { update_id, .. } => {
+            from_anyhow(coordinators::relay_edit(bot, shell, chat_id, *update_id).await)
         }
         Job::Document { name, content } => {
-            let file = teloxide::types::InputFile::memory(content.clone().into_bytes())
-                .file_name(name.clone());
-            match bot.send_document(chat, file).await {
+            let sent = shell
+                .pacer
+                .call(Destination::Private(chat), Spend::Messages(1), || {
+                    let file = teloxide::types::InputFile::memory(content.clone().into_bytes())
+                        .file_name(name.clone());
+                    bot.send_document(chat, file).into_future()
+                })
+                .await;
+            match sent {
                 Ok(_) => Done::Sent,
                 Err(err) if delivery::is_permanent_refusal(&err) => {
                     patient_unreachable(bot, shell, chat_id).await;
-                    Done::Drop("the patient blocked the bot".to_owned())
+                    Done::Refused("the patient blocked the bot".to_owned())
                 }
                 Err(err) => failed(&err),
             }
@@ -502,12 +691,18 @@ fn failed(err: &RequestError) -> Done {
     classify(err)
 }
 
-/// Errors from helpers that retried (and counted) already.
+/// Whether a failure may pass (tried again) or is a refusal for good.
 fn classify(err: &RequestError) -> Done {
     match err {
-        RequestError::RetryAfter(after) => Done::Later(after.duration()),
-        err if delivery::is_transient(err) => Done::Later(Duration::from_secs(2)),
-        other => Done::Drop(other.to_string()),
+        // Only where a call bypassed the pacer: waiting, not failing.
+        RequestError::RetryAfter(after) => {
+            Done::Failed(format!("Telegram asked to wait {}s", after.seconds()))
+        }
+        err if delivery::is_transient(err) => Done::Failed(err.to_string()),
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => Done::Refused(err.to_string()),
+        // Anything else the client reports (a body it could not read...)
+        // may pass: tried again, never dropped.
+        other => Done::Failed(other.to_string()),
     }
 }
 
@@ -516,7 +711,8 @@ fn from_anyhow(result: anyhow::Result<()>) -> Done {
         Ok(()) => Done::Sent,
         Err(err) => match err.downcast_ref::<RequestError>() {
             Some(request) => classify(request),
-            None => Done::Later(Duration::from_secs(2)),
+            // The database or our own bookkeeping: may pass.
+            None => Done::Failed(format!("{err:#}")),
         },
     }
 }
@@ -525,47 +721,156 @@ fn from_anyhow(result: anyhow::Result<()>) -> Done {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_chat_gets_a_short_burst_then_waits() {
-        let mut limiter = Limiter::new(RateLimits::default());
-        let start = Instant::now();
-        for _ in 0..3 {
-            assert_eq!(limiter.reserve(42, start), Duration::ZERO);
+    fn stored(id: i64, job: &Job) -> OutboxJob {
+        OutboxJob {
+            id,
+            chat_id: 42,
+            lane: job.lane(42).to_string(),
+            job: job.to_json(),
+            attempts: 0,
+            failing_since_ms: None,
         }
-        let wait = limiter.reserve(42, start);
-        assert_eq!(wait, Duration::from_secs(2));
+    }
+
+    #[test]
+    fn lanes_split_a_patient_s_screens_from_their_case_s_topic_and_card() {
+        let reply = Job::Reply {
+            reply: Reply::new(
+                "hi".into(),
+                crate::reply::Keyboard::None,
+                crate::reply::Placement::New,
+            ),
+        };
+        assert_eq!(reply.lane(42), Lane::Chat(42));
+        let relay = Job::Relay {
+            update_id: 1,
+            case: Some(7),
+        };
+        assert_eq!(relay.lane(42), Lane::Topic(CaseRef(7)));
         assert_eq!(
-            limiter.reserve(42, start + Duration::from_secs(2)),
-            Duration::ZERO
+            Job::RefreshCard { case: 7 }.lane(42),
+            Lane::Card(CaseRef(7))
         );
+        for lane in [
+            Lane::Chat(-5),
+            Lane::Topic(CaseRef(7)),
+            Lane::Card(CaseRef(9)),
+        ] {
+            assert_eq!(lane.to_string().parse::<Lane>(), Ok(lane));
+        }
+        assert!("topic:x".parse::<Lane>().is_err());
+        // A relay queued before lanes keeps its chat's order.
+        let old: Job = serde_json::from_str(r#"{"job":"relay","update_id":3}"#).unwrap();
+        assert_eq!(old.lane(42), Lane::Chat(42));
+    }
+
+    #[test]
+    fn steps_merge_consecutive_relays_and_keep_only_the_last_card() {
+        let jobs = vec![
+            stored(1, &Job::Enqueue { case: 7 }),
+            stored(
+                2,
+                &Job::Relay {
+                    update_id: 10,
+                    case: Some(7),
+                },
+            ),
+            stored(
+                3,
+                &Job::Relay {
+                    update_id: 11,
+                    case: Some(7),
+                },
+            ),
+            stored(
+                4,
+                &Job::TopicNote {
+                    case: 7,
+                    html: "n".into(),
+                },
+            ),
+            stored(
+                5,
+                &Job::Relay {
+                    update_id: 12,
+                    case: Some(7),
+                },
+            ),
+            stored(6, &Job::RefreshCard { case: 7 }),
+            stored(7, &Job::RefreshCard { case: 7 }),
+        ];
+        let shape: Vec<String> = steps(jobs)
+            .iter()
+            .map(|step| match step {
+                Step::One(job, _) => format!("one {}", job.id),
+                Step::Superseded(job) => format!("skip {}", job.id),
+                Step::Relays(relays) => format!(
+                    "relays {:?}",
+                    relays.iter().map(|(_, update)| *update).collect::<Vec<_>>()
+                ),
+            })
+            .collect();
         assert_eq!(
-            limiter.reserve(7, start),
-            Duration::ZERO,
-            "other chats are not held up"
+            shape,
+            [
+                "one 1",
+                "relays [10, 11]",
+                "one 4",
+                "relays [12]",
+                "skip 6",
+                "one 7"
+            ]
         );
     }
 
     #[test]
-    fn groups_get_twenty_a_minute_and_everyone_thirty_a_second() {
-        let mut limiter = Limiter::new(RateLimits::default());
-        let start = Instant::now();
-        for i in 0..20 {
-            assert_eq!(
-                limiter.reserve(-100, start + Duration::from_millis(i * 60)),
-                Duration::ZERO
-            );
+    fn group_lanes_never_take_private_chats_places() {
+        let mut jobs = Vec::new();
+        for case in 0..5 {
+            jobs.push(stored(case, &Job::Enqueue { case }));
         }
-        assert!(limiter.reserve(-100, start + Duration::from_secs(2)) > Duration::from_secs(50));
-        let mut limiter = Limiter::new(RateLimits::default());
-        for chat in 0..30 {
-            assert_eq!(limiter.reserve(chat, start), Duration::ZERO);
-        }
-        assert_eq!(limiter.reserve(99, start), Duration::from_secs(1));
+        jobs.push(stored(
+            99,
+            &Job::ChatCommands {
+                locale: "en".into(),
+            },
+        ));
+        let lanes = by_lane(
+            jobs,
+            Room {
+                private: 1,
+                group: 2,
+            },
+        );
+        let names: Vec<&str> = lanes.iter().map(|(lane, _)| lane.as_str()).collect();
+        assert_eq!(names, ["topic:0", "topic:1", "chat:42"]);
+    }
+
+    #[test]
+    fn waiting_is_not_failing_and_only_refusals_end_a_job() {
+        let retry = RequestError::RetryAfter(teloxide::types::Seconds::from_seconds(30));
+        assert!(matches!(classify(&retry), Done::Failed(_)));
+        let server = RequestError::Api(teloxide::ApiError::Unknown("Internal Server Error".into()));
+        assert!(matches!(classify(&server), Done::Failed(_)));
+        let refused = RequestError::Api(teloxide::ApiError::Unknown(
+            "Bad Request: message text is empty".into(),
+        ));
+        assert!(matches!(classify(&refused), Done::Refused(_)));
+        assert!(matches!(
+            from_anyhow(Err(anyhow::anyhow!("database is locked"))),
+            Done::Failed(_)
+        ));
+        assert_eq!(backoff(0), Duration::from_secs(2));
+        assert_eq!(backoff(3), Duration::from_secs(16));
+        assert_eq!(backoff(40), LONGEST_BACKOFF);
     }
 
     #[test]
     fn jobs_round_trip_through_json() {
-        let job = Job::Relay { update_id: 7 };
+        let job = Job::Relay {
+            update_id: 7,
+            case: Some(3),
+        };
         assert_eq!(serde_json::from_str::<Job>(&job.to_json()).unwrap(), job);
     }
 }

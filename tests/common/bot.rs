@@ -73,7 +73,7 @@ pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -
         time_zone: jiff::tz::TimeZone::UTC,
         weekly_summary: None,
         // Pacing is tested on its own; here it would only slow the stories.
-        rate_limits: patient_navigator::telegram::sender::RateLimits::unlimited(),
+        rate_limits: patient_navigator::telegram::pacing::RateLimits::unlimited(),
         retention_days: 365,
         flood_limit: patient_navigator::telegram::flood::FloodLimit::off(),
         data_key: None,

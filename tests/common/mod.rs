@@ -3,3 +3,31 @@
 
 pub mod bot;
 pub mod db;
+
+/// What a chat shows of the patients' texts: a message the bot merged
+/// under backlog (`HH:MM text` per line) counts as its parts.
+pub fn texts_of(transcript: Vec<patient_navigator::emulator::ChatMessage>) -> Vec<String> {
+    fn merged_part(line: &str) -> Option<&str> {
+        let (time, text) = line.split_once(' ')?;
+        let bytes = time.as_bytes();
+        let is_time = bytes.len() == 5
+            && bytes[2] == b':'
+            && [0, 1, 3, 4].iter().all(|at| bytes[*at].is_ascii_digit());
+        is_time.then_some(text)
+    }
+    transcript
+        .into_iter()
+        .flat_map(|message| {
+            let lines: Vec<&str> = message.text.lines().collect();
+            if lines.iter().all(|line| merged_part(line).is_some()) {
+                lines
+                    .iter()
+                    .filter_map(|line| merged_part(line))
+                    .map(str::to_owned)
+                    .collect()
+            } else {
+                vec![message.text.clone()]
+            }
+        })
+        .collect()
+}
