@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use patient_navigator::emulator::{
-    ChatKind, ChatMessage, Emulator, Fault, FaultKind, MessageKind, UserHandle, UserSpec, spec,
+    ChatKind, ChatMessage, Emulator, EmulatorOptions, Fault, FaultKind, FloodControl, FloodLimit,
+    MessageKind, UserHandle, UserSpec, spec,
 };
 use serde_json::{Value, json};
 use teloxide::prelude::*;
@@ -1418,17 +1419,61 @@ async fn users_write_in_groups_and_forum_topics() {
     assert_no_violations(&emu);
 }
 
-#[tokio::test]
-async fn flood_control_answers_429_over_the_limits() {
-    let options = patient_navigator::emulator::EmulatorOptions {
-        flood_control: Some(patient_navigator::emulator::FloodControl {
-            per_chat_per_second: 2,
-            per_group_per_minute: 3,
-            global_per_second: 30,
-        }),
+// ----- flood limits --------------------------------------------------------------------
+
+/// An emulator enforcing these flood limits.
+async fn flood_emulator(limits: FloodControl) -> Emulator {
+    let options = EmulatorOptions {
+        flood_control: Some(limits),
         ..Default::default()
     };
-    let emu = Emulator::start_with(options).await.expect("emulator");
+    Emulator::start_with(options).await.expect("emulator")
+}
+
+/// The `retry_after` of a 429.
+fn retry_after(err: RequestError) -> u64 {
+    match err {
+        RequestError::RetryAfter(after) => u64::from(after.seconds()),
+        other => panic!("429 expected: {other:?}"),
+    }
+}
+
+/// (method, chat, limit) of every flood refusal so far.
+fn refusals(emu: &Emulator) -> Vec<(String, i64, FloodLimit)> {
+    emu.flood_refusals()
+        .into_iter()
+        .map(|r| (r.method, r.chat_id, r.limit))
+        .collect()
+}
+
+/// An album of `n` photos.
+fn album(n: usize) -> Vec<teloxide::types::InputMedia> {
+    (0..n)
+        .map(|i| {
+            teloxide::types::InputMedia::Photo(teloxide::types::InputMediaPhoto::new(
+                InputFile::memory(vec![b'a'; i + 1]),
+            ))
+        })
+        .collect()
+}
+
+fn add_group(emu: &Emulator, chat_id: i64) {
+    emu.add_group_chat(
+        chat_id,
+        ChatKind::Group {
+            title: "Team".into(),
+        },
+    );
+}
+
+#[tokio::test]
+async fn flood_control_answers_429_over_the_limits() {
+    let emu = flood_emulator(FloodControl {
+        per_private_chat: (2, Duration::from_secs(1)),
+        per_group: (3, Duration::from_secs(60)),
+        ..FloodControl::telegram()
+    })
+    .await;
     let alice = started_user(&emu, 1001, "Alice").await;
     let bot = bot(&emu);
     for _ in 0..2 {
@@ -1440,30 +1485,411 @@ async fn flood_control_answers_429_over_the_limits() {
         .send_message(ChatId(1001), "too fast")
         .await
         .expect_err("429");
-    assert!(
-        matches!(err, RequestError::RetryAfter(s) if s.seconds() == 1),
-        "{err:?}"
-    );
-    assert_eq!(alice.transcript().len(), 3);
-    emu.add_group_chat(
-        -5,
-        ChatKind::Group {
-            title: "Team".into(),
-        },
-    );
+    assert_eq!(retry_after(err), 1);
+    assert_eq!(alice.transcript().len(), 3, "{}", alice.transcript_text());
+    add_group(&emu, -5);
     for _ in 0..3 {
         bot.send_message(ChatId(-5), "note")
             .await
             .expect("within limit");
     }
+    let (status, reply) = raw(
+        &emu,
+        "sendMessage",
+        json!({"chat_id": -5, "text": "one more"}),
+    )
+    .await;
+    assert_eq!(status, 429);
+    let seconds = reply["parameters"]["retry_after"]
+        .as_u64()
+        .expect("retry_after");
+    assert!((59..=60).contains(&seconds), "{reply}");
+    assert_eq!(
+        reply,
+        json!({
+            "ok": false,
+            "error_code": 429,
+            "description": format!("Too Many Requests: retry after {seconds}"),
+            "parameters": {"retry_after": seconds},
+        })
+    );
+    assert_eq!(emu.chat_transcript(-5).len(), 3);
+    assert_eq!(
+        refusals(&emu),
+        vec![
+            ("sendMessage".to_owned(), 1001, FloodLimit::PrivateChat),
+            ("sendMessage".to_owned(), -5, FloodLimit::Group),
+        ]
+    );
+    assert_eq!(
+        emu.flood_refusals()[1].retry_after,
+        u32::try_from(seconds).expect("u32")
+    );
+}
+
+#[tokio::test]
+async fn without_flood_control_nothing_is_limited() {
+    let emu = Emulator::start().await.expect("emulator");
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let bot = bot(&emu);
+    for i in 0..40 {
+        bot.send_message(ChatId(1001), format!("message {i}"))
+            .await
+            .expect("unlimited");
+    }
+    assert_eq!(alice.transcript().len(), 41);
+    assert!(emu.flood_refusals().is_empty());
+}
+
+#[tokio::test]
+async fn flood_wait_outlasts_the_window() {
+    // A 300 ms window: it frees long before the 1 s flood wait ends.
+    let emu = flood_emulator(FloodControl::telegram().scaled(0.3)).await;
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let bot = bot(&emu);
+    let mut sent = Vec::new();
+    for _ in 0..3 {
+        sent.push(
+            bot.send_message(ChatId(1001), "burst")
+                .await
+                .expect("burst"),
+        );
+    }
     let err = bot
-        .send_message(ChatId(-5), "one more")
+        .send_message(ChatId(1001), "fourth")
         .await
         .expect_err("429");
-    let RequestError::RetryAfter(after) = err else {
-        panic!("RetryAfter expected: {err:?}");
-    };
-    assert!((59..=60).contains(&after.seconds()), "{after:?}");
+    let refused_at = Instant::now();
+    assert_eq!(retry_after(err), 1);
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    // The window is empty again, the flood wait is not over.
+    let err = bot
+        .send_message(ChatId(1001), "still waiting")
+        .await
+        .expect_err("flood wait");
+    assert_eq!(retry_after(err), 1);
+    // Edits in private chats are not limited, flood wait or not.
+    bot.edit_message_text(ChatId(1001), sent[0].id, "edited")
+        .await
+        .expect("private edit");
+    tokio::time::sleep_until((refused_at + Duration::from_millis(1050)).into()).await;
+    bot.send_message(ChatId(1001), "after the wait")
+        .await
+        .expect("wait over");
+    assert_eq!(
+        refusals(&emu),
+        vec![
+            ("sendMessage".to_owned(), 1001, FloodLimit::PrivateChat),
+            ("sendMessage".to_owned(), 1001, FloodLimit::FloodWait),
+        ]
+    );
+    assert_eq!(alice.transcript().len(), 5, "{}", alice.transcript_text());
+}
+
+#[tokio::test]
+async fn group_edits_have_their_own_budget_and_private_edits_none() {
+    let emu = flood_emulator(FloodControl {
+        per_group: (2, Duration::from_secs(60)),
+        group_edits: (3, Duration::from_secs(60)),
+        ..FloodControl::telegram()
+    })
+    .await;
+    let bot = bot(&emu);
+    // Messages do not use the edit budget.
+    add_group(&emu, -5);
+    let first = bot.send_message(ChatId(-5), "m1").await.expect("m1");
+    bot.send_message(ChatId(-5), "m2").await.expect("m2");
+    for i in 0..3 {
+        bot.edit_message_text(ChatId(-5), first.id, format!("edit {i}"))
+            .await
+            .expect("within the edit budget");
+    }
+    let err = bot
+        .edit_message_text(ChatId(-5), first.id, "edit 3")
+        .await
+        .expect_err("429");
+    assert!((59..=60).contains(&retry_after(err)));
+    let shown = emu.chat_transcript(-5);
+    assert_eq!(shown[0].text, "edit 2", "a refused edit has no effect");
+    // The chat is now in a flood wait: messages are refused too.
+    let err = bot
+        .send_message(ChatId(-5), "m3")
+        .await
+        .expect_err("flood wait");
+    assert!((59..=60).contains(&retry_after(err)));
+    // Edits do not use the message budget.
+    add_group(&emu, -6);
+    let note = bot.send_message(ChatId(-6), "n1").await.expect("n1");
+    for i in 0..3 {
+        bot.edit_message_text(ChatId(-6), note.id, format!("edit {i}"))
+            .await
+            .expect("within the edit budget");
+    }
+    bot.send_message(ChatId(-6), "n2")
+        .await
+        .expect("second message");
+    let err = bot
+        .send_message(ChatId(-6), "n3")
+        .await
+        .expect_err("third message");
+    assert!((59..=60).contains(&retry_after(err)));
+    // Private chats: edits are free.
+    started_user(&emu, 1001, "Alice").await;
+    let private = bot.send_message(ChatId(1001), "p").await.expect("p");
+    for i in 0..25 {
+        bot.edit_message_text(ChatId(1001), private.id, format!("edit {i}"))
+            .await
+            .expect("private edits are not limited");
+    }
+    assert_eq!(
+        refusals(&emu),
+        vec![
+            ("editMessageText".to_owned(), -5, FloodLimit::GroupEdits),
+            ("sendMessage".to_owned(), -5, FloodLimit::FloodWait),
+            ("sendMessage".to_owned(), -6, FloodLimit::Group),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn albums_count_each_message_and_are_refused_whole() {
+    let emu = flood_emulator(FloodControl {
+        per_group: (5, Duration::from_secs(60)),
+        ..FloodControl::telegram()
+    })
+    .await;
+    let bot = bot(&emu);
+    add_group(&emu, -5);
+    let sent = bot
+        .send_media_group(ChatId(-5), album(3))
+        .await
+        .expect("3 of 5");
+    assert_eq!(sent.len(), 3);
+    let err = bot
+        .send_media_group(ChatId(-5), album(3))
+        .await
+        .expect_err("3 more do not fit");
+    assert!((59..=60).contains(&retry_after(err)));
+    assert_eq!(emu.chat_transcript(-5).len(), 3, "nothing of it posted");
+    // An album larger than the private limit (3 per second) fits an empty
+    // window, and fills it.
+    let alice = started_user(&emu, 1001, "Alice").await;
+    bot.send_media_group(ChatId(1001), album(4))
+        .await
+        .expect("album of 4");
+    let err = bot
+        .send_message(ChatId(1001), "right after")
+        .await
+        .expect_err("429");
+    assert_eq!(retry_after(err), 1);
+    assert_eq!(alice.transcript().len(), 5);
+    assert_eq!(
+        refusals(&emu),
+        vec![
+            ("sendMediaGroup".to_owned(), -5, FloodLimit::Group),
+            ("sendMessage".to_owned(), 1001, FloodLimit::PrivateChat),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn creating_a_topic_counts_and_closing_one_does_not() {
+    let emu = flood_emulator(FloodControl {
+        per_group: (3, Duration::from_secs(60)),
+        ..FloodControl::telegram()
+    })
+    .await;
+    emu.add_forum(-100_123, "Coordinators");
+    let bot = bot(&emu);
+    let chat = ChatId(-100_123);
+    let first = bot
+        .create_forum_topic(chat, "Case 1")
+        .await
+        .expect("topic 1");
+    bot.send_message(chat, "New case")
+        .message_thread_id(first.thread_id)
+        .await
+        .expect("in topic");
+    // Service messages of closing and reopening are free.
+    bot.close_forum_topic(chat, first.thread_id)
+        .await
+        .expect("close");
+    bot.reopen_forum_topic(chat, first.thread_id)
+        .await
+        .expect("reopen");
+    let second = bot
+        .create_forum_topic(chat, "Case 2")
+        .await
+        .expect("topic 2: the third message");
+    let err = bot
+        .create_forum_topic(chat, "Case 3")
+        .await
+        .expect_err("a fourth message");
+    assert!((59..=60).contains(&retry_after(err)));
+    assert_eq!(emu.forum_topics(-100_123).len(), 2);
+    // Topics share their group's budget and flood wait.
+    let err = bot
+        .send_message(chat, "in topic 2")
+        .message_thread_id(second.thread_id)
+        .await
+        .expect_err("flood wait");
+    assert!((59..=60).contains(&retry_after(err)));
+    bot.close_forum_topic(chat, second.thread_id)
+        .await
+        .expect("closing is not counted");
+    assert_eq!(
+        refusals(&emu),
+        vec![
+            ("createForumTopic".to_owned(), -100_123, FloodLimit::Group),
+            ("sendMessage".to_owned(), -100_123, FloodLimit::FloodWait),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn uncounted_methods_pass_during_a_flood_wait() {
+    let emu = flood_emulator(FloodControl::telegram()).await;
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let bot = bot(&emu);
+    let markup = InlineKeyboardMarkup::new([[InlineKeyboardButton::callback("Next", "g:next")]]);
+    let menu = bot
+        .send_message(ChatId(1001), "Menu")
+        .reply_markup(markup)
+        .await
+        .expect("menu");
+    let other = bot.send_message(ChatId(1001), "2").await.expect("2");
+    bot.send_message(ChatId(1001), "3").await.expect("3");
+    let err = bot.send_message(ChatId(1001), "4").await.expect_err("429");
+    assert_eq!(retry_after(err), 1);
+    alice
+        .send_callback(i64::from(menu.id.0), "g:next")
+        .expect("press");
+    let updates = bot.get_updates().await.expect("getUpdates");
+    let query = updates
+        .iter()
+        .find_map(|u| match &u.kind {
+            UpdateKind::CallbackQuery(q) => Some(q.clone()),
+            _ => None,
+        })
+        .expect("callback query");
+    bot.answer_callback_query(query.id.clone())
+        .text("Done")
+        .await
+        .expect("answerCallbackQuery is free");
+    bot.send_chat_action(ChatId(1001), teloxide::types::ChatAction::Typing)
+        .await
+        .expect("sendChatAction is free");
+    bot.delete_message(ChatId(1001), other.id)
+        .await
+        .expect("deleteMessage is free");
+    bot.set_my_commands(vec![teloxide::types::BotCommand::new("start", "Start")])
+        .await
+        .expect("setMyCommands is free");
+    bot.get_chat(ChatId(1001)).await.expect("getChat is free");
+    assert_eq!(emu.flood_refusals().len(), 1);
+}
+
+#[tokio::test]
+async fn time_scale_shortens_the_windows() {
+    // The group minute becomes 600 ms.
+    let emu = flood_emulator(
+        FloodControl {
+            per_group: (2, Duration::from_secs(60)),
+            ..FloodControl::telegram()
+        }
+        .scaled(0.01),
+    )
+    .await;
+    let bot = bot(&emu);
+    add_group(&emu, -5);
+    for _ in 0..2 {
+        bot.send_message(ChatId(-5), "first pair")
+            .await
+            .expect("within limit");
+    }
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    for _ in 0..2 {
+        bot.send_message(ChatId(-5), "second pair")
+            .await
+            .expect("a new window");
+    }
+    let err = bot
+        .send_message(ChatId(-5), "third")
+        .await
+        .expect_err("429");
+    // retry_after stays in real seconds: the 600 ms window answers 1.
+    assert_eq!(retry_after(err), 1);
+    assert_eq!(emu.chat_transcript(-5).len(), 4);
+}
+
+#[tokio::test]
+async fn overall_limit_spans_chats_and_puts_none_in_a_flood_wait() {
+    // 4 messages per 300 ms to all chats together.
+    let emu = flood_emulator(
+        FloodControl {
+            overall: (4, Duration::from_secs(1)),
+            ..FloodControl::telegram()
+        }
+        .scaled(0.3),
+    )
+    .await;
+    for id in 1001..=1005 {
+        started_user(&emu, id, "User").await;
+    }
+    let bot = bot(&emu);
+    for id in 1001..=1004 {
+        bot.send_message(ChatId(id), "news")
+            .await
+            .expect("within limit");
+    }
+    let err = bot
+        .send_message(ChatId(1005), "news")
+        .await
+        .expect_err("429");
+    assert_eq!(retry_after(err), 1);
+    // Not a flood wait: the chat is served as soon as the window has room.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    bot.send_message(ChatId(1005), "news")
+        .await
+        .expect("window free");
+    assert_eq!(
+        refusals(&emu),
+        vec![("sendMessage".to_owned(), 1005, FloodLimit::Overall)]
+    );
+}
+
+#[tokio::test]
+async fn flood_refusals_leave_out_injected_faults() {
+    let emu = flood_emulator(FloodControl::telegram()).await;
+    started_user(&emu, 1001, "Alice").await;
+    emu.inject(Fault::once(
+        "sendMessage",
+        FaultKind::TooManyRequests { retry_after: 7 },
+    ));
+    let bot = bot(&emu);
+    let err = bot
+        .send_message(ChatId(1001), "faulted")
+        .await
+        .expect_err("injected 429");
+    assert_eq!(retry_after(err), 7);
+    assert!(emu.flood_refusals().is_empty());
+    for _ in 0..3 {
+        bot.send_message(ChatId(1001), "burst")
+            .await
+            .expect("within limit");
+    }
+    let before = std::time::SystemTime::now();
+    bot.send_message(ChatId(1001), "fourth")
+        .await
+        .expect_err("429");
+    let after = std::time::SystemTime::now();
+    let log = emu.flood_refusals();
+    assert_eq!(log.len(), 1);
+    assert_eq!(log[0].method, "sendMessage");
+    assert_eq!(log[0].chat_id, 1001);
+    assert_eq!(log[0].retry_after, 1);
+    assert_eq!(log[0].limit, FloodLimit::PrivateChat);
+    assert!(before <= log[0].at && log[0].at <= after);
 }
 
 // ----- webhooks ----------------------------------------------------------------------------

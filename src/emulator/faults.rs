@@ -74,30 +74,3 @@ impl Fault {
         self.times > 0 && (self.method == "*" || self.method.eq_ignore_ascii_case(method))
     }
 }
-
-/// Telegram's flood limits, emulated when enabled in
-/// [`super::EmulatorOptions::flood_control`]: a send over a limit answers
-/// `429 Too Many Requests: retry after N` and has no effect.
-///
-/// The official FAQ says: no more than one message per second in a chat
-/// ("short bursts" tolerated), 20 messages per minute in a group, about 30
-/// messages per second overall.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FloodControl {
-    /// Messages to one private chat within any 1-second window.
-    pub per_chat_per_second: usize,
-    /// Messages to one group or supergroup within any 60-second window.
-    pub per_group_per_minute: usize,
-    /// Messages to all chats within any 1-second window.
-    pub global_per_second: usize,
-}
-
-impl Default for FloodControl {
-    fn default() -> Self {
-        Self {
-            per_chat_per_second: 3,
-            per_group_per_minute: 20,
-            global_per_second: 30,
-        }
-    }
-}

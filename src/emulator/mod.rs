@@ -35,6 +35,19 @@
 //!   listed in [`Emulator::spec_violations`].
 //! * Webhooks are delivered only to loopback URLs (plain HTTP and any port
 //!   with [`EmulatorOptions::local_webhooks`]).
+//! * Flood limits are off by default (any rate is accepted). With
+//!   [`EmulatorOptions::flood_control`] they model what Telegram publishes:
+//!   sliding windows of the bot's messages per private chat, per group (all
+//!   its topics together) and overall, of edits per group, and the flood
+//!   wait that follows a per-chat refusal (every message or group edit to
+//!   that chat refused until `retry_after` has passed); see
+//!   [`FloodControl`] for what counts. Not modelled: edits in private
+//!   chats (no published figure), limits on other methods (callback
+//!   answers, deletions, commands, chat actions), Telegram's unpublished
+//!   adaptive limits (longer waits for repeat offenders, stricter limits
+//!   for new bots or bulk notifications), and the paid broadcast allowance.
+//!   Windows can be shortened with [`FloodControl::time_scale`];
+//!   `retry_after` stays in real seconds.
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -51,6 +64,7 @@
 mod control;
 mod error;
 mod faults;
+mod flood;
 mod html;
 mod markdown;
 mod markup;
@@ -75,7 +89,8 @@ use serde_json::Value;
 use tokio::task::JoinHandle;
 
 pub use error::ApiError;
-pub use faults::{Fault, FaultKind, FloodControl};
+pub use faults::{Fault, FaultKind};
+pub use flood::{FloodControl, FloodLimit, FloodRefusal};
 pub use transcript::{
     Button, ChatMessage, EntityView, KeyboardButton, MessageKind, ReplyKeyboard, render,
 };
@@ -108,7 +123,8 @@ pub struct EmulatorOptions {
     /// How long the bot must stay quiet for a reaction to be complete.
     /// Default 150 ms.
     pub quiet_period: Duration,
-    /// Emulate Telegram's flood limits (429 over the limits). Default off.
+    /// Enforce Telegram's flood limits (429 and flood waits over them; see
+    /// [`FloodControl`]). Default `None`: unlimited.
     pub flood_control: Option<FloodControl>,
     /// Accept webhook URLs on loopback hosts over plain HTTP and any port
     /// (Telegram requires HTTPS on 443, 80, 88 or 8443), so a bot under
@@ -387,6 +403,14 @@ impl Emulator {
     /// unimplemented methods, and emulator answers not matching the spec).
     pub fn spec_violations(&self) -> Vec<String> {
         self.shared.world().violations.clone()
+    }
+
+    /// Calls the emulated flood limits refused with 429, in order (empty
+    /// without [`EmulatorOptions::flood_control`]). Injected
+    /// [`FaultKind::TooManyRequests`] faults are not listed, so a test can
+    /// assert that the bot itself provoked no 429.
+    pub fn flood_refusals(&self) -> Vec<FloodRefusal> {
+        self.shared.world().flood.refusals().to_vec()
     }
 
     /// Queues a fault for the next calls of a method.

@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use tokio::sync::watch;
 
 use super::faults::{Fault, FaultKind};
+use super::flood::FloodState;
 use super::markup::Markup;
 use super::spec::Spec;
 use super::text::FormattedText;
@@ -314,8 +315,8 @@ pub(crate) struct World {
     pub violations: Vec<String>,
     /// Monotonic version counter for changes.
     pub version: u64,
-    /// When the bot sent messages, and where (last 60 s, for flood control).
-    pub recent_sends: VecDeque<(Instant, i64)>,
+    /// Flood-limit bookkeeping (used only with flood control on).
+    pub flood: FloodState,
 }
 
 /// Shared between the HTTP server, test handles and waiters.
@@ -422,7 +423,7 @@ impl World {
             calls: Vec::new(),
             violations: Vec::new(),
             version: 0,
-            recent_sends: VecDeque::new(),
+            flood: FloodState::default(),
         }
     }
 
@@ -607,9 +608,6 @@ impl World {
         let version = self.bump();
         stored.version = version;
         let json = stored.json.clone();
-        if stored.from_bot {
-            self.note_send(chat_id);
-        }
         if let Some(chat) = self.chats.get_mut(&chat_id) {
             if stored.from_bot {
                 chat.version = version;
@@ -618,19 +616,6 @@ impl World {
             chat.messages.insert(stored.id(), stored);
         }
         json
-    }
-
-    /// Remembers a bot send for flood control (keeps the last minute).
-    fn note_send(&mut self, chat_id: i64) {
-        let now = Instant::now();
-        while self
-            .recent_sends
-            .front()
-            .is_some_and(|(at, _)| now.duration_since(*at) > Duration::from_secs(60))
-        {
-            self.recent_sends.pop_front();
-        }
-        self.recent_sends.push_back((now, chat_id));
     }
 
     /// A message of a chat.

@@ -4,8 +4,9 @@
 use serde_json::{Map, Value, json};
 
 use super::messages::{Target, finish_bot_message, new_bot_message};
-use super::{EmulatorOptions, ok, target_chat};
+use super::{EmulatorOptions, check_flood, ok, target_chat};
 use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::flood::Charge;
 use crate::emulator::params::Params;
 use crate::emulator::world::{ForumTopic, World};
 
@@ -85,7 +86,7 @@ fn service_message(
 /// createForumTopic.
 pub(crate) fn create_forum_topic(
     w: &mut World,
-    _: &EmulatorOptions,
+    opts: &EmulatorOptions,
     p: &Params,
 ) -> ApiResult<Value> {
     let chat_id = forum_chat(w, p)?;
@@ -94,6 +95,8 @@ pub(crate) fn create_forum_topic(
     if !ICON_COLORS.contains(&icon_color) {
         return Err(ApiError::bad_request("invalid icon_color specified"));
     }
+    // The topic-creation service message counts as a message the bot posts.
+    check_flood(w, opts, chat_id, Charge::Messages(1))?;
     let next_id = w.chats.get(&chat_id).map_or(1, |c| c.next_message_id);
     let mut created = json!({ "name": name, "icon_color": icon_color });
     let emoji = p.opt_str("icon_custom_emoji_id").filter(|e| !e.is_empty());

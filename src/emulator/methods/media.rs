@@ -6,8 +6,12 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use super::EmulatorOptions;
-use super::messages::{caption_param, finish_bot_message, new_bot_message, prepare_send};
+use super::check_flood;
+use super::messages::{
+    caption_param, finish_bot_message, new_bot_message, prepare_send, prepare_target,
+};
 use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::flood::Charge;
 use crate::emulator::params::Params;
 use crate::emulator::world::{StoredFile, World};
 
@@ -233,8 +237,8 @@ pub(crate) fn send_media_group(
             "wrong number of media in the album: 2-10 items are needed",
         ));
     }
-    let group_id = format!("1{:017}", w.bump());
-    let mut messages = Vec::new();
+    // Items are validated before anything is posted or charged.
+    let mut items = Vec::with_capacity(media.len());
     for item in &media {
         let kind = item
             .get("type")
@@ -248,7 +252,20 @@ pub(crate) fn send_media_group(
         let mut item_params = p.clone();
         item_params.map = item.as_object().cloned().unwrap_or_default();
         let caption = caption_param(opts, &item_params)?;
-        let target = prepare_send(w, opts, p)?;
+        let mode = item
+            .get("parse_mode")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        items.push((kind, input, caption, mode));
+    }
+    // Every item is a message of its own: the album is charged as many,
+    // all or nothing.
+    let album = prepare_target(w, p)?;
+    check_flood(w, opts, album.chat_id, Charge::Messages(items.len()))?;
+    let group_id = format!("1{:017}", w.bump());
+    let mut messages = Vec::new();
+    for (kind, input, caption, mode) in items {
+        let target = prepare_target(w, p)?;
         let file = resolve_file(w, p, input, kind)?;
         let mut m = new_bot_message(w, &target);
         m.insert("media_group_id".into(), json!(group_id));
@@ -257,10 +274,6 @@ pub(crate) fn send_media_group(
             w.put_text(&mut m, "caption", &formatted);
             raw
         });
-        let mode = item
-            .get("parse_mode")
-            .and_then(Value::as_str)
-            .map(str::to_owned);
         messages.push(finish_bot_message(w, target, m, source, mode));
     }
     Ok(Value::Array(messages))

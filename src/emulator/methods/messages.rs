@@ -7,6 +7,7 @@ use super::{
     target_thread,
 };
 use crate::emulator::error::{ApiError, ApiResult};
+use crate::emulator::flood::Charge;
 use crate::emulator::markup::{self, Markup};
 use crate::emulator::params::{Params, as_i64};
 use crate::emulator::text::FormattedText;
@@ -50,14 +51,22 @@ pub(crate) fn markup_param(p: &Params) -> ApiResult<Option<Markup>> {
     }
 }
 
-/// Checks everything a send needs besides its content, in Telegram's order.
-pub(crate) fn prepare_send(w: &World, opts: &EmulatorOptions, p: &Params) -> ApiResult<Target> {
+/// Checks everything a send of one message needs besides its content, in
+/// Telegram's order, flood limits last.
+pub(crate) fn prepare_send(w: &mut World, opts: &EmulatorOptions, p: &Params) -> ApiResult<Target> {
+    let target = prepare_target(w, p)?;
+    check_flood(w, opts, target.chat_id, Charge::Messages(1))?;
+    Ok(target)
+}
+
+/// Checks where a message goes (chat, thread, reply, markup, the right to
+/// post), without the flood limits.
+pub(crate) fn prepare_target(w: &World, p: &Params) -> ApiResult<Target> {
     let markup = markup_param(p)?;
     let chat_id = target_chat(w, p, "chat_id")?;
     let thread = target_thread(w, chat_id, p)?;
     let reply = reply_target(w, chat_id, p)?;
     ensure_can_post(w, chat_id)?;
-    check_flood(w, opts, chat_id)?;
     Ok(Target {
         chat_id,
         thread,
@@ -285,6 +294,7 @@ pub(crate) fn edit_message_text(
     ) {
         return Err(not_modified());
     }
+    check_flood(w, opts, chat_id, Charge::Edit)?;
     apply_edit(
         w,
         chat_id,
@@ -331,6 +341,7 @@ pub(crate) fn edit_message_caption(
     {
         return Err(not_modified());
     }
+    check_flood(w, opts, chat_id, Charge::Edit)?;
     let source = caption.map(|(raw, _)| (raw, p.opt_str("parse_mode")));
     apply_edit(
         w,
@@ -352,7 +363,7 @@ pub(crate) fn edit_message_caption(
 /// editMessageReplyMarkup.
 pub(crate) fn edit_message_reply_markup(
     w: &mut World,
-    _: &EmulatorOptions,
+    opts: &EmulatorOptions,
     p: &Params,
 ) -> ApiResult<Value> {
     let markup = edit_markup(p)?;
@@ -363,6 +374,7 @@ pub(crate) fn edit_message_reply_markup(
     if current == markup {
         return Err(not_modified());
     }
+    check_flood(w, opts, chat_id, Charge::Edit)?;
     apply_edit(w, chat_id, message_id, |_, _| {}, None, markup)
 }
 

@@ -8,12 +8,13 @@ mod updates;
 
 pub(crate) use bot::register_callback;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Value, json};
 
 use super::EmulatorOptions;
 use super::error::{ApiError, ApiResult};
+use super::flood::Charge;
 use super::html::{HtmlOptions, parse_html};
 use super::markdown;
 use super::params::Params;
@@ -138,7 +139,10 @@ pub(crate) async fn call(
                 .map(|(_, h)| *h)
                 .ok_or_else(ApiError::not_found)?;
             let mut world = shared.world();
-            handler(&mut world, &shared.options, params).map(Success::from)
+            world.flood.begin(method);
+            let outcome = handler(&mut world, &shared.options, params);
+            world.flood.finish(outcome.is_ok(), Instant::now());
+            outcome.map(Success::from)
         }
     }
 }
@@ -196,45 +200,27 @@ pub(crate) fn ensure_can_post(w: &World, chat_id: i64) -> ApiResult<()> {
     Ok(())
 }
 
-/// Telegram's flood limits, when enabled: `429 retry after N` over them.
-pub(crate) fn check_flood(w: &World, options: &EmulatorOptions, chat_id: i64) -> ApiResult<()> {
+/// Telegram's flood limits, when enabled: whether the call being served may
+/// do `charge` in a chat (`429 retry after N` if not). Handlers call it once
+/// the call is otherwise valid and before any effect; the charge counts only
+/// if the call then succeeds (see [`super::flood`]).
+pub(crate) fn check_flood(
+    w: &mut World,
+    options: &EmulatorOptions,
+    chat_id: i64,
+    charge: Charge,
+) -> ApiResult<()> {
     let Some(limits) = &options.flood_control else {
         return Ok(());
     };
-    let now = Instant::now();
-    let within = |secs: u64| {
-        let window = Duration::from_secs(secs);
-        w.recent_sends
-            .iter()
-            .filter(move |(at, _)| now.duration_since(*at) < window)
+    let is_group = match w.chats.get(&chat_id).map(|c| &c.kind) {
+        Some(ChatKind::Private { .. }) => false,
+        Some(ChatKind::Group { .. } | ChatKind::Supergroup { .. }) => true,
+        // Handlers resolve the chat first; an unknown one posts nothing.
+        None => return Ok(()),
     };
-    let is_private = matches!(
-        w.chats.get(&chat_id).map(|c| &c.kind),
-        Some(ChatKind::Private { .. })
-    );
-    if within(1).count() >= limits.global_per_second {
-        return Err(ApiError::too_many_requests(1));
-    }
-    if is_private {
-        if within(1).filter(|(_, c)| *c == chat_id).count() >= limits.per_chat_per_second {
-            return Err(ApiError::too_many_requests(1));
-        }
-        return Ok(());
-    }
-    let in_group: Vec<Instant> = within(60)
-        .filter(|(_, c)| *c == chat_id)
-        .map(|(at, _)| *at)
-        .collect();
-    if in_group.len() >= limits.per_group_per_minute {
-        let oldest = in_group.first().copied().unwrap_or(now);
-        let wait = 60u64
-            .saturating_sub(now.duration_since(oldest).as_secs())
-            .max(1);
-        return Err(ApiError::too_many_requests(
-            u32::try_from(wait).unwrap_or(60),
-        ));
-    }
-    Ok(())
+    w.flood
+        .check(limits, Instant::now(), chat_id, is_group, charge)
 }
 
 /// The message thread to post into: checked against the chat's topics.
