@@ -54,10 +54,41 @@ pub const COORDINATOR_CHAT: i64 = -1_001_234_567_890;
 
 /// A bot with a coordinators' group (and any other settings changed).
 pub async fn spawn_bot_with(db: TestDb, configure: impl FnOnce(&mut Settings)) -> TestBot {
+    spawn_bot_in(db, None, configure).await
+}
+
+/// Telegram's limits in tests: every window multiplied by this (a group's
+/// minute lasts 3 s), in the emulator and in the bot alike.
+pub const LIMITS_SCALE: f64 = 0.05;
+
+/// A bot with a coordinators' group against an emulator that enforces
+/// Telegram's flood limits (scaled by [`LIMITS_SCALE`]), the bot pacing
+/// itself to the same limits and slowing fast typists as in production.
+pub async fn spawn_bot_at_telegram_limits(
+    db: TestDb,
+    configure: impl FnOnce(&mut Settings),
+) -> TestBot {
+    let flood = patient_navigator::emulator::FloodControl::telegram().scaled(LIMITS_SCALE);
+    spawn_bot_in(db, Some(flood), |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+        settings.rate_limits =
+            patient_navigator::telegram::pacing::RateLimits::default().scaled(LIMITS_SCALE);
+        settings.flood_limit = patient_navigator::telegram::flood::FloodLimit::default();
+        configure(settings);
+    })
+    .await
+}
+
+async fn spawn_bot_in(
+    db: TestDb,
+    flood_control: Option<patient_navigator::emulator::FloodControl>,
+    configure: impl FnOnce(&mut Settings),
+) -> TestBot {
     let options = EmulatorOptions {
         quiet_period: Duration::from_millis(60),
         // teloxide itself waits 10 s after a 5xx before reporting it.
         reaction_timeout: Duration::from_secs(30),
+        flood_control,
         ..EmulatorOptions::default()
     };
     let emulator = Emulator::start_with(options)
