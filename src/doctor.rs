@@ -20,7 +20,8 @@ use crate::check::{self, CheckOptions};
 use crate::handoff::WorkingHours;
 use crate::reports::WeeklySchedule;
 use crate::storage::health::Inspection;
-use crate::storage::{Sealer, redact};
+use crate::storage::{HeldLane, Sealer, redact};
+use crate::telegram::sender::HOLD_AFTER_MS;
 
 /// The raw settings, as `navigator run` reads them (nothing validated yet:
 /// a bad value is a finding, not a refusal).
@@ -504,9 +505,49 @@ async fn database(config: &DoctorConfig) -> Vec<Check> {
             Ok(samples) => existing_data(&samples, sealer.as_ref(), keys_given(config)),
             Err(err) => Check::fail("stored data opens", format!("{err:#}")),
         });
+        let now_ms = crate::storage::unix_now_ms();
+        let delivery = inspection
+            .delivery(now_ms - HOLD_AFTER_MS, now_ms - 86_400_000)
+            .await;
+        checks.push(match delivery {
+            Ok((held, refused)) => outbox_check(&held, refused, now_ms),
+            Err(err) => Check::fail(OUTBOX, format!("{err:#}")),
+        });
     }
     inspection.close().await;
     checks
+}
+
+const OUTBOX: &str = "outbox";
+
+/// Messages that Telegram has failed for over an hour are held (retried,
+/// never deleted): a failure until they go. Refusals of the last day are
+/// worth a look.
+fn outbox_check(held: &[HeldLane], refused: i64, now_ms: i64) -> Check {
+    if let Some(oldest) = held.first() {
+        let jobs: i64 = held.iter().map(|lane| lane.jobs).sum();
+        let hours = (now_ms - oldest.failing_since_ms) / 3_600_000;
+        return Check::fail(
+            OUTBOX,
+            format!(
+                "{jobs} message(s) in {} lane(s) held: failing for {hours} h or more (last error: {}); \
+                 they are retried every few minutes and go out as soon as Telegram accepts them — \
+                 check the error, the bot's rights in the coordinators' group, and Telegram's status",
+                held.len(),
+                oldest.last_error
+            ),
+        );
+    }
+    if refused > 0 {
+        return Check::warn(
+            OUTBOX,
+            format!(
+                "{refused} message(s) refused by Telegram for good in the last 24 h (table `undelivered`: \
+                 where, what kind, why); most often patients who blocked the bot"
+            ),
+        );
+    }
+    Check::ok(OUTBOX, "nothing held, nothing refused in the last 24 h")
 }
 
 fn keys_given(config: &DoctorConfig) -> bool {

@@ -11,6 +11,7 @@ use std::process::Command;
 use common::db::TestDb;
 use patient_navigator::doctor::{self, DoctorConfig, Outcome, Report};
 use patient_navigator::emulator::{AdminRights, BotMembership, ChatKind, Emulator};
+use patient_navigator::storage::Begun;
 use patient_navigator::storage::{Sealer, Storage};
 use teloxide::prelude::*;
 
@@ -80,6 +81,7 @@ async fn a_deployment_set_up_right_passes_every_check() {
             "migrations",
             "database writable",
             "stored data opens",
+            "outbox",
             "content",
             "time settings",
         ] {
@@ -276,6 +278,47 @@ async fn unmigrated_and_unreachable_databases_fail() {
 }
 
 #[tokio::test]
+async fn messages_telegram_keeps_failing_are_shown_as_held() {
+    for db in TestDb::all().await {
+        let (_emulator, config) = deployment(&db).await;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let Begun::Ready(mut work) = storage.begin_update(1).await.unwrap() else {
+            panic!("update 1 was not ready");
+        };
+        work.push(5, "topic:3".into(), "{}".into());
+        work.commit().await.unwrap();
+        let job = storage.due_jobs(i64::MAX, 10, &[], true).await.unwrap()[0].id;
+        // A 5xx for a minute: failing, not held yet.
+        let now_ms = patient_navigator::storage::unix_now_ms();
+        storage
+            .retry_job(job, now_ms + 60_000, now_ms - 60_000, "Bad Gateway")
+            .await
+            .unwrap();
+        let report = doctor::run(&config).await;
+        assert!(
+            matches!(outcome(&report, "outbox"), Outcome::Ok(_)),
+            "{}: {}",
+            db.label,
+            report.to_text()
+        );
+        // Failing for two hours: held, and the doctor says what to look at.
+        storage
+            .retry_job(job, now_ms + 60_000, 0, "Bad Gateway")
+            .await
+            .unwrap();
+        sqlx::query("UPDATE outbox SET failing_since_ms = $1")
+            .bind(now_ms - 2 * 3_600_000)
+            .execute(storage.pool())
+            .await
+            .unwrap();
+        let report = doctor::run(&config).await;
+        assert_fails(&report, "outbox", "1 message(s) in 1 lane(s) held");
+        assert_fails(&report, "outbox", "Bad Gateway");
+        storage.close().await;
+    }
+}
+
+#[tokio::test]
 async fn keys_are_checked_against_the_stored_data() {
     for db in TestDb::all().await {
         let (_emulator, mut config) = deployment(&db).await;
@@ -445,7 +488,7 @@ fn the_binary_exits_non_zero_and_says_what_to_fix() {
         assert!(stdout.ends_with("Ready: every check passed.\n"), "{stdout}");
         assert_eq!(
             stdout.lines().count(),
-            13,
+            14,
             "one line per check and a verdict: {stdout}"
         );
 

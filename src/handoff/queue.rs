@@ -225,8 +225,18 @@ pub fn queue_order(cases: &mut [CaseView]) {
     cases.sort_by_key(|case| (!case.urgent, case.queued_at, case.reference));
 }
 
-/// The `/queue` listing: waiting cases in order, then who holds what.
-pub fn listing(cases: &[CaseView], now: i64) -> String {
+/// A page of the `/queue` listing: at most this many characters, well
+/// inside Telegram's 4096 for a message.
+const LISTING_PAGE_CHARS: usize = 3500;
+/// And at most this many cases, to stay readable on a phone.
+const LISTING_PAGE_CASES: usize = 25;
+/// Button data of a listing page (`ql:<page>`).
+const LISTING_PAGE_PREFIX: &str = "ql:";
+
+/// The `/queue` listing: waiting cases urgent first then oldest first, then
+/// who holds what; one page of it, with ◀ ▶ buttons when there are more.
+/// Pages count from 0; a page past the end shows the last one.
+pub fn listing(cases: &[CaseView], now: i64, page: usize) -> (String, Vec<Vec<Button>>) {
     let mut waiting: Vec<CaseView> = cases
         .iter()
         .filter(|c| c.status == CaseStatus::Waiting)
@@ -238,13 +248,9 @@ pub fn listing(cases: &[CaseView], now: i64) -> String {
         .filter(|c| c.status == CaseStatus::Assigned)
         .collect();
     if waiting.is_empty() && assigned.is_empty() {
-        return "<b>Queue</b>\nNo open cases.".to_owned();
+        return ("<b>Queue</b>\nNo open cases.".to_owned(), Vec::new());
     }
-    let mut lines = vec![format!(
-        "<b>Queue</b> · {} waiting · {} assigned",
-        waiting.len(),
-        assigned.len()
-    )];
+    let mut lines: Vec<String> = Vec::new();
     for case in &waiting {
         let urgent = if case.urgent { "🔴 " } else { "" };
         lines.push(format!(
@@ -254,7 +260,7 @@ pub fn listing(cases: &[CaseView], now: i64) -> String {
             waited(now - case.queued_at)
         ));
     }
-    for case in assigned {
+    for case in assigned.iter() {
         let who = case.coordinator.as_ref().map_or("?", |c| c.name.as_str());
         lines.push(format!(
             "✋ {} · {} · {}",
@@ -263,7 +269,74 @@ pub fn listing(cases: &[CaseView], now: i64) -> String {
             escape_html(who)
         ));
     }
-    lines.join("\n")
+    let pages = paginate(&lines);
+    let page = page.min(pages.len() - 1);
+    let mut header = format!(
+        "<b>Queue</b> · {} waiting · {} assigned",
+        waiting.len(),
+        assigned.len()
+    );
+    if pages.len() > 1 {
+        header.push_str(&format!(" · page {}/{}", page + 1, pages.len()));
+    }
+    let mut html = header;
+    for line in &lines[pages[page].clone()] {
+        html.push('\n');
+        html.push_str(line);
+    }
+    let mut row = Vec::new();
+    if page > 0 {
+        row.push(Button::new(
+            "◀",
+            format!("{LISTING_PAGE_PREFIX}{}", page - 1),
+        ));
+    }
+    if page + 1 < pages.len() {
+        row.push(Button::new(
+            "▶",
+            format!("{LISTING_PAGE_PREFIX}{}", page + 1),
+        ));
+    }
+    let buttons = if row.is_empty() {
+        Vec::new()
+    } else {
+        vec![row]
+    };
+    (html, buttons)
+}
+
+/// The page a listing button asks for.
+pub fn listing_page(data: &str) -> Option<usize> {
+    data.strip_prefix(LISTING_PAGE_PREFIX)?.parse().ok()
+}
+
+/// Lines cut into pages by length and count (each page at least one line).
+fn paginate(lines: &[String]) -> Vec<std::ops::Range<usize>> {
+    let mut pages = Vec::new();
+    let (mut start, mut length) = (0, 0);
+    for (index, line) in lines.iter().enumerate() {
+        let cost = line.chars().count() + 1;
+        if index > start
+            && (length + cost > LISTING_PAGE_CHARS || index - start >= LISTING_PAGE_CASES)
+        {
+            pages.push(start..index);
+            start = index;
+            length = 0;
+        }
+        length += cost;
+    }
+    pages.push(start..lines.len());
+    pages
+}
+
+/// Messages that Telegram has failed for long are held, not lost: the
+/// coordinators see it at the top of `/queue`.
+pub fn held_notice(jobs: i64, failing_minutes: i64, error: &str) -> String {
+    format!(
+        "⚠️ {jobs} message(s) held: Telegram has failed them for {} ({}). They are retried and go out when Telegram accepts them.",
+        waited(failing_minutes * 60),
+        escape_html(error)
+    )
 }
 
 fn topic_title(case: &CaseView) -> String {
@@ -327,7 +400,8 @@ mod tests {
             case(2, CaseStatus::Assigned, false, 0),
             case(3, CaseStatus::Closed, false, 0),
         ];
-        let text = listing(&cases, 3 * 3600 + 5 * 60);
+        let (text, buttons) = listing(&cases, 3 * 3600 + 5 * 60, 0);
+        assert!(buttons.is_empty(), "one page, no page buttons");
         assert!(text.contains("1 waiting · 1 assigned"), "{text}");
         assert!(
             text.contains("CF-000001 · Lung · EGFR · Ana · waiting 3 h 05 min"),
@@ -338,7 +412,43 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("CF-000003"));
-        assert_eq!(listing(&[], 0), "<b>Queue</b>\nNo open cases.");
+        assert_eq!(listing(&[], 0, 0).0, "<b>Queue</b>\nNo open cases.");
+    }
+
+    #[test]
+    fn a_long_queue_is_paged_within_telegram_s_limit() {
+        let mut cases: Vec<CaseView> = (1..=400)
+            .map(|n| case(n, CaseStatus::Waiting, n % 50 == 0, n * 10))
+            .collect();
+        for case in &mut cases {
+            case.title = "Lung · EGFR · ".to_owned() + &"Á".repeat(100);
+        }
+        let (first, buttons) = listing(&cases, 10_000, 0);
+        assert!(
+            first.contains("400 waiting · 0 assigned · page 1/"),
+            "{first}"
+        );
+        assert!(first.contains("🔴 CF-000050"), "urgent first: {first}");
+        assert_eq!(buttons.len(), 1);
+        assert_eq!(buttons[0].len(), 1, "only ▶ on the first page");
+        assert_eq!(listing_page(&buttons[0][0].data), Some(1));
+        let mut seen = 0;
+        let mut page = 0;
+        loop {
+            let (html, buttons) = listing(&cases, 10_000, page);
+            assert!(html.encode_utf16().count() <= 4096, "page {page} too long");
+            seen += html.matches("CF-").count();
+            match buttons
+                .first()
+                .and_then(|row| row.iter().find(|b| b.label == "▶"))
+            {
+                Some(next) => page = listing_page(&next.data).unwrap(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, 400, "every case on some page, once");
+        let (past_the_end, _) = listing(&cases, 10_000, 999);
+        assert!(past_the_end.contains(&format!("page {}/{}", page + 1, page + 1)));
     }
 
     #[test]

@@ -411,27 +411,7 @@ impl Storage {
     /// Lanes whose first failing job has been failing since before
     /// `since_ms`: held, retried, and shown to people until they go.
     pub async fn held_lanes(&self, since_ms: i64) -> anyhow::Result<Vec<HeldLane>> {
-        let rows = sqlx::query(
-            "SELECT lane, COUNT(*) AS jobs, MIN(failing_since_ms) AS since, MAX(last_error) AS error
-             FROM outbox WHERE failing_since_ms IS NOT NULL AND failing_since_ms < $1
-             GROUP BY lane ORDER BY MIN(failing_since_ms)",
-        )
-        .bind(since_ms)
-        .fetch_all(&self.reader)
-        .await
-        .context("cannot read the held jobs")?;
-        rows.iter()
-            .map(|row| {
-                Ok(HeldLane {
-                    lane: row.try_get("lane")?,
-                    jobs: row.try_get("jobs")?,
-                    failing_since_ms: row.try_get("since")?,
-                    last_error: row
-                        .try_get::<Option<String>, _>("error")?
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
+        held_lanes_in(&self.reader, since_ms).await
     }
 
     /// Jobs refused for good since `since_ms`.
@@ -445,6 +425,35 @@ impl Storage {
                 .try_get("n")?,
         )
     }
+}
+
+/// The held lanes (see `Storage::held_lanes`), from any pool (the doctor
+/// reads them without opening `Storage`).
+pub(super) async fn held_lanes_in(
+    pool: &sqlx::AnyPool,
+    since_ms: i64,
+) -> anyhow::Result<Vec<HeldLane>> {
+    let rows = sqlx::query(
+        "SELECT lane, COUNT(*) AS jobs, MIN(failing_since_ms) AS since, MAX(last_error) AS error
+         FROM outbox WHERE failing_since_ms IS NOT NULL AND failing_since_ms < $1
+         GROUP BY lane ORDER BY MIN(failing_since_ms)",
+    )
+    .bind(since_ms)
+    .fetch_all(pool)
+    .await
+    .context("cannot read the held jobs")?;
+    rows.iter()
+        .map(|row| {
+            Ok(HeldLane {
+                lane: row.try_get("lane")?,
+                jobs: row.try_get("jobs")?,
+                failing_since_ms: row.try_get("since")?,
+                last_error: row
+                    .try_get::<Option<String>, _>("error")?
+                    .unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 /// What starting an update's work found.

@@ -169,6 +169,23 @@ impl Inspection {
         Ok(samples)
     }
 
+    /// Lanes of the outbox failing since before `since_ms` (held), and how
+    /// many jobs Telegram refused for good since `refused_since_ms`.
+    pub async fn delivery(
+        &self,
+        since_ms: i64,
+        refused_since_ms: i64,
+    ) -> anyhow::Result<(Vec<super::HeldLane>, i64)> {
+        let held = super::durable::held_lanes_in(&self.pool, since_ms).await?;
+        let refused: i64 = sqlx::query("SELECT COUNT(*) AS n FROM undelivered WHERE at_ms >= $1")
+            .bind(refused_since_ms)
+            .fetch_one(&self.pool)
+            .await
+            .context("cannot read the undelivered jobs")?
+            .try_get("n")?;
+        Ok((held, refused))
+    }
+
     pub async fn close(self) {
         self.pool.close().await;
     }

@@ -870,8 +870,7 @@ async fn coordinator_message(
 ) -> anyhow::Result<()> {
     match command {
         Some(CoordinatorCommand::Queue) => {
-            let listing = queue::listing(&shell.storage.open_cases().await?, unix_now());
-            let reply = Reply::new(listing, Keyboard::None, Placement::New);
+            let reply = queue_page(shell, 0).await?;
             post_in_group(shell, msg.chat.id, || {
                 delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
             })
@@ -898,6 +897,57 @@ async fn coordinator_message(
                 relay_to_patient(bot, shell, msg, &case, who).await?;
             }
         }
+    }
+    Ok(())
+}
+
+/// A page of `/queue`, with the held messages' notice on top if any.
+async fn queue_page(shell: &Shell, page: usize) -> anyhow::Result<Reply> {
+    let now_ms = crate::storage::unix_now_ms();
+    let (mut html, buttons) = queue::listing(&shell.storage.open_cases().await?, unix_now(), page);
+    let held = shell
+        .storage
+        .held_lanes(now_ms - sender::HOLD_AFTER_MS)
+        .await?;
+    if let Some(oldest) = held.first() {
+        let jobs = held.iter().map(|lane| lane.jobs).sum();
+        let minutes = (now_ms - oldest.failing_since_ms) / 60_000;
+        html = format!(
+            "{}\n\n{html}",
+            queue::held_notice(jobs, minutes, &oldest.last_error)
+        );
+    }
+    let keyboard = if buttons.is_empty() {
+        Keyboard::None
+    } else {
+        Keyboard::Inline(buttons)
+    };
+    Ok(Reply::new(html, keyboard, Placement::New))
+}
+
+/// ◀ ▶ under `/queue`: the same message shows another page.
+async fn turn_queue_page(
+    bot: &Bot,
+    shell: &Shell,
+    query: &CallbackQuery,
+    page: usize,
+) -> anyhow::Result<()> {
+    if let Some(message) = &query.message {
+        let (group, id) = (message.chat().id, message.id());
+        let reply = queue_page(shell, page).await?;
+        let edited = shell
+            .pacer
+            .call(Destination::Group(group), Spend::Edit, || {
+                delivery::edit(bot, group, id.0, &reply)
+            })
+            .await;
+        match edited {
+            Ok(()) | Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
+            Err(err) => return Err(err.into()),
+        }
+    }
+    if let Err(err) = bot.answer_callback_query(query.id.clone()).await {
+        tracing::debug!(error = %err, "a page button's answer failed");
     }
     Ok(())
 }
@@ -1109,11 +1159,15 @@ async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Re
 /// calls for and the answer to the press commit with the update's
 /// processed mark.
 pub async fn on_button(
-    _bot: Bot,
+    bot: Bot,
     shell: Arc<Shell>,
     update: Update,
     query: CallbackQuery,
 ) -> HandlerResult {
+    if let Some(page) = query.data.as_deref().and_then(queue::listing_page) {
+        let work = turn_queue_page(&bot, &shell, &query, page);
+        return super::at_least_once(&shell, &update, work).await;
+    }
     Ok(coordinator_button(&shell, &update, &query).await?)
 }
 
