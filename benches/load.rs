@@ -14,18 +14,26 @@
 //! writes; the patient writes twice; the coordinator closes; the patient
 //! rates. Steps wait for the bot's answer and then for a quiet moment, as a
 //! person reading would (but at machine speed).
+//!
+//! `--scenario telegram-limits` runs (after the load scenario, or alone) the
+//! bot at Telegram's flood limits instead: the emulator enforces them and
+//! the bot paces itself, both with every window scaled by `--limits-scale`.
+//! Patients write at a human pace (scaled alike) more than one group takes,
+//! and it reports what reached the coordinators, how late, in how many
+//! group messages, the 429s provoked, how fast a patient's /menu answers
+//! meanwhile, and how long the backlog took to drain.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, bail};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use patient_navigator::emulator::{
-    Emulator, EmulatorOptions, RecordedCall, Sent, UserHandle, UserSpec,
+    Emulator, EmulatorOptions, FloodControl, RecordedCall, Sent, UserHandle, UserSpec,
 };
 use patient_navigator::storage::Storage;
 use serde_json::Value;
@@ -39,9 +47,27 @@ const ROLE_ENV: &str = "LOAD_BENCH_ROLE";
 /// How long any single wait may take before the run is declared stuck.
 const STUCK: Duration = Duration::from_secs(120);
 
+/// What a benchmark run does.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    /// Journeys at machine speed, a fixed rate, the echo bot's baseline
+    /// (no rate limits anywhere).
+    Load,
+    /// Patients at a human pace against Telegram's flood limits.
+    TelegramLimits,
+}
+
 #[derive(Parser, Debug, Clone)]
 #[command(about = "Load benchmark of the navigator bot against the Bot API emulator")]
 struct Args {
+    /// Scenarios to run, in this order: load, telegram-limits.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "load,telegram-limits"
+    )]
+    scenario: Vec<Scenario>,
     /// Journeys in all, each a new patient; all run at once.
     #[arg(long, default_value_t = 1000)]
     journeys: usize,
@@ -66,6 +92,22 @@ struct Args {
     /// Start-ups measured (the median is reported).
     #[arg(long, default_value_t = 5)]
     starts: usize,
+    /// telegram-limits: every window of Telegram's limits (in the emulator
+    /// and the bot) and the patients' pace multiplied by this, so that a
+    /// group's minute lasts 6 s at 0.1.
+    #[arg(long, default_value_t = 0.1)]
+    limits_scale: f64,
+    /// telegram-limits: patients, each with a case (a topic) in one group.
+    #[arg(long, default_value_t = 12)]
+    limits_patients: usize,
+    /// telegram-limits: texts each patient writes, one every 6 to 14 s of
+    /// Telegram time.
+    #[arg(long, default_value_t = 5)]
+    limits_texts: usize,
+    /// telegram-limits: seconds (real) to wait for the group to drain
+    /// before reporting what arrived.
+    #[arg(long, default_value_t = 600)]
+    limits_timeout: u64,
     /// Another `navigator` binary to measure (e.g. one built with
     /// `--profile profiling` for a profiler); default: this build's.
     #[arg(long)]
@@ -690,6 +732,7 @@ impl BotProcess {
         emulator: &Emulator,
         db_url: &str,
         log: &Path,
+        limits_scale: Option<f64>,
     ) -> anyhow::Result<BotProcess> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut command = Command::new(program);
@@ -698,13 +741,18 @@ impl BotProcess {
         } else {
             command.arg("run");
         }
+        // Machine-speed load would only measure the pacer's waits; at
+        // Telegram's limits the bot paces to the emulator's scaled windows.
+        match limits_scale {
+            Some(scale) => command.env("TELEGRAM_LIMITS_SCALE", scale.to_string()),
+            None => command.env("NO_RATE_LIMITS", "true"),
+        };
         let log = std::fs::File::create(log)?;
         let child = command
             .env("TELOXIDE_TOKEN", emulator.token())
             .env("TELOXIDE_API_URL", emulator.api_url().as_str())
             .env("DATABASE_URL", db_url)
             .env("COORDINATOR_CHAT_ID", GROUP.to_string())
-            .env("NO_RATE_LIMITS", "true")
             .env("RUST_LOG", "warn")
             .env("LOCALES_DIR", root.join("locales"))
             .env("DIALOGUES_DIR", root.join("dialogues"))
@@ -754,12 +802,18 @@ impl Drop for BotProcess {
 }
 
 /// A fresh emulator with the coordinators' forum, and its call follower.
-async fn emulator() -> anyhow::Result<(Arc<Emulator>, Arc<Tracker>, tokio::task::JoinHandle<()>)> {
+async fn emulator(
+    flood_control: Option<FloodControl>,
+) -> anyhow::Result<(Arc<Emulator>, Arc<Tracker>, tokio::task::JoinHandle<()>)> {
     let emulator = Arc::new(
         Emulator::start_with(EmulatorOptions {
             // Under saturation an answer may come late; Telegram's 15 s
             // limit would only add errors to the figures.
             callback_query_timeout: None,
+            // A case's opening waits for the bot to start (no answer
+            // before); the limit only bounds a stuck run.
+            reaction_timeout: STUCK,
+            flood_control,
             ..EmulatorOptions::default()
         })
         .await?,
@@ -798,7 +852,7 @@ async fn measure_start(
     let tally = Arc::new(Tally::default());
     let person = patient(emulator, id, tracker, &tally, Duration::ZERO);
     let started = SystemTime::now();
-    let process = BotProcess::spawn(program, echo, emulator, db_url, log)?;
+    let process = BotProcess::spawn(program, echo, emulator, db_url, log, None)?;
     person.user.send_text("/start").await;
     let mut seen = 0;
     let reply = tracker
@@ -944,7 +998,7 @@ async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow:
         seed(&db.url, args.seed_cases).await?;
     }
     let size_before = if echo { 0 } else { db.size().await? };
-    let (emulator, tracker, follower) = emulator().await?;
+    let (emulator, tracker, follower) = emulator(None).await?;
     let log = work.join(format!("{name}-{backend}.log"));
 
     let mut starts = Vec::new();
@@ -1028,12 +1082,383 @@ fn print_row(backend: &str, name: &str, f: &Figures) {
     );
 }
 
+// ----- at Telegram's limits ---------------------------------------------------------
+
+/// How long a /menu may wait for its answer before it counts as unanswered.
+const MENU_WAIT: Duration = Duration::from_secs(30);
+
+/// Everything measured at Telegram's limits on one backend.
+struct LimitsFigures {
+    /// Patients' texts sent, and those that reached the group (once or more).
+    sent: usize,
+    delivered: usize,
+    /// Texts seen more than once in the group.
+    duplicates: usize,
+    /// Group messages carrying patients' texts.
+    carriers: usize,
+    /// 429s the bot provoked.
+    refusals: usize,
+    /// Patient's send to first seen in the group, real time.
+    relay: Percentiles,
+    /// /menu to its answer during the backlog, real time.
+    menu: Percentiles,
+    menus: usize,
+    menus_unanswered: usize,
+    /// Last patient's send to every text visible (None: not all arrived).
+    drain: Option<Duration>,
+}
+
+impl LimitsFigures {
+    fn meets(&self, scale: f64) -> [(&'static str, bool); 4] {
+        [
+            (
+                "100% delivered",
+                self.sent > 0 && self.delivered == self.sent,
+            ),
+            ("0 429s", self.refusals == 0),
+            (
+                "/menu p95 < 2 s",
+                self.menus_unanswered == 0 && self.menu.p95 < Duration::from_secs(2),
+            ),
+            (
+                "relay p95 < 60 s TG",
+                self.relay.p95.as_secs_f64() / scale < 60.0,
+            ),
+        ]
+    }
+}
+
+/// Patient `i`'s text `j`, unique so that its arrival can be told.
+fn limits_text(i: usize, j: usize) -> String {
+    format!("p{i} m{j}")
+}
+
+/// A repeatable number in [0, 1) from two (splitmix64): the same jitter on
+/// every run, so that runs compare.
+fn unit(a: u64, b: u64) -> f64 {
+    let mut z = a
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add(b.wrapping_mul(0xD1B5_4A32_D192_ED03));
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The patients' texts a group message carries: a merged message has one
+/// line `HH:MM text` per part; a copied one is the text itself.
+fn message_parts(text: &str) -> Vec<&str> {
+    fn merged_part(line: &str) -> Option<&str> {
+        let (time, text) = line.split_once(' ')?;
+        let b = time.as_bytes();
+        let is_time =
+            b.len() == 5 && b[2] == b':' && [0, 1, 3, 4].iter().all(|&at| b[at].is_ascii_digit());
+        is_time.then_some(text)
+    }
+    let parts: Option<Vec<&str>> = text.lines().map(merged_part).collect();
+    match parts {
+        Some(parts) if !parts.is_empty() => parts,
+        _ => vec![text],
+    }
+}
+
+/// One backend at Telegram's limits: the emulator enforcing them, the bot
+/// pacing to them, both scaled in time by `--limits-scale`.
+async fn telegram_limits(args: &Args, backend: &str, work: &Path) -> anyhow::Result<LimitsFigures> {
+    let program = args
+        .navigator_bin
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_navigator")));
+    let scale = args.limits_scale;
+    let db = BenchDb::create(backend, &args.postgres_admin_url).await?;
+    let flood = FloodControl::telegram().scaled(scale);
+    let (emulator, tracker, follower) = emulator(Some(flood)).await?;
+    let log = work.join(format!("navigator-limits-{backend}.log"));
+    let process = BotProcess::spawn(&program, false, &emulator, &db.url, &log, Some(scale))?;
+    eprintln!(
+        "[{backend}] telegram limits ×{scale}: {} patients × {} texts…",
+        args.limits_patients, args.limits_texts
+    );
+    let figures = limits_run(args, &emulator, &tracker, &log).await;
+    process.stop();
+    follower.abort();
+    db.drop_database().await?;
+    figures
+}
+
+async fn limits_run(
+    args: &Args,
+    emulator: &Arc<Emulator>,
+    tracker: &Arc<Tracker>,
+    log: &Path,
+) -> anyhow::Result<LimitsFigures> {
+    let scale = args.limits_scale;
+    let count = args.limits_patients.max(1);
+    let texts = args.limits_texts;
+    let patients: Vec<UserHandle> = (0..count)
+        .map(|i| {
+            emulator.private_user(UserSpec {
+                id: 700_000 + i as i64,
+                first_name: format!("P{i}"),
+                language_code: Some("en".into()),
+                ..Default::default()
+            })
+        })
+        .collect();
+    // A case each, so a topic each in the one group: the openings (topic,
+    // card) are themselves part of the group's backlog.
+    for patient in &patients {
+        let start = patient
+            .try_say("/start")
+            .await
+            .with_context(|| format!("no answer to /start; see {}", log.display()))?;
+        let last = start.last().context("/start answered nothing")?.message_id;
+        let press = patient.send_callback(last, "a:person")?;
+        patient
+            .try_reaction(&press)
+            .await
+            .context("the case did not open")?;
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(args.limits_timeout);
+    let expected: HashSet<String> = (0..count)
+        .flat_map(|i| (0..texts).map(move |j| limits_text(i, j)))
+        .collect();
+    let backlog_over = Arc::new(AtomicBool::new(false));
+    let sent_at: Arc<Mutex<HashMap<String, Instant>>> = Arc::default();
+
+    // First-seen times in the group, polled (what a coordinator would see).
+    let watcher = {
+        let (emulator, over) = (emulator.clone(), backlog_over.clone());
+        let expected = expected.clone();
+        tokio::spawn(async move {
+            let mut first_seen: HashMap<String, Instant> = HashMap::new();
+            let mut tick = tokio::time::interval(Duration::from_millis(50));
+            loop {
+                tick.tick().await;
+                let now = Instant::now();
+                for message in emulator.chat_transcript(GROUP) {
+                    if !message.from_bot {
+                        continue;
+                    }
+                    for part in message_parts(&message.text) {
+                        if expected.contains(part) && !first_seen.contains_key(part) {
+                            first_seen.insert(part.to_owned(), now);
+                        }
+                    }
+                }
+                if first_seen.len() == expected.len() || now > deadline {
+                    break;
+                }
+            }
+            over.store(true, Ordering::Relaxed);
+            first_seen
+        })
+    };
+
+    // A person's pace: one text every ~10 s (6 to 14) of Telegram time.
+    let writers: Vec<_> = patients
+        .iter()
+        .enumerate()
+        .map(|(i, patient)| {
+            let (patient, sent_at) = (patient.clone(), sent_at.clone());
+            tokio::spawn(async move {
+                for j in 0..texts {
+                    let pause = (6.0 + 8.0 * unit(i as u64, j as u64)) * scale;
+                    tokio::time::sleep(Duration::from_secs_f64(pause)).await;
+                    let text = limits_text(i, j);
+                    sent_at.lock().unwrap().insert(text.clone(), Instant::now());
+                    patient.send_text(&text).await;
+                }
+            })
+        })
+        .collect();
+
+    // Meanwhile a patient (round robin) opens the menu every second: their
+    // own screens must not wait behind the group's backlog. The bot's own
+    // per-patient flood guard (8 texts in 10 real s) stays clear of it at
+    // the defaults: 5 texts and a /menu every 12 s per patient.
+    let menus = {
+        let (tracker, over, patients) = (tracker.clone(), backlog_over.clone(), patients.clone());
+        tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut unanswered = 0;
+            let mut seen = vec![0; patients.len()];
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            for turn in 0.. {
+                tick.tick().await;
+                if over.load(Ordering::Relaxed) {
+                    break;
+                }
+                let i = turn % patients.len();
+                let key = Key::Chat(patients[i].chat_id());
+                let posted = SystemTime::now();
+                patients[i].send_text("/menu").await;
+                // The menu is a new message; reactions and other calls in
+                // the chat are not its answer.
+                let until = Instant::now() + MENU_WAIT;
+                let reply = loop {
+                    let left = until.saturating_duration_since(Instant::now());
+                    match tracker.next(&key, &mut seen[i], left).await {
+                        Some(call) if call.method == "sendMessage" && call.at >= posted => {
+                            break Some(call);
+                        }
+                        Some(_) => {}
+                        None => break None,
+                    }
+                };
+                match reply {
+                    Some(call) => {
+                        latencies.push(call.at.duration_since(posted).unwrap_or_default());
+                    }
+                    None => unanswered += 1,
+                }
+            }
+            (latencies, unanswered)
+        })
+    };
+
+    for writer in writers {
+        writer.await?;
+    }
+    let first_seen = watcher.await?;
+    let (mut menu_latencies, menus_unanswered) = menus.await?;
+    // A late second copy would show only after the backlog: look again once
+    // the group has been quiet for a while.
+    tokio::time::sleep(Duration::from_secs_f64((60.0 * scale).clamp(1.0, 10.0))).await;
+
+    let sent_at = sent_at.lock().unwrap().clone();
+    let mut relay: Vec<Duration> = first_seen
+        .iter()
+        .filter_map(|(text, seen)| Some(seen.saturating_duration_since(*sent_at.get(text)?)))
+        .collect();
+    relay.sort();
+    menu_latencies.sort();
+    let last_send = sent_at.values().max().copied();
+    let drain = match (last_send, first_seen.values().max()) {
+        (Some(last_send), Some(last_seen)) if first_seen.len() == expected.len() => {
+            Some(last_seen.saturating_duration_since(last_send))
+        }
+        _ => None,
+    };
+    let mut occurrences: HashMap<String, usize> = HashMap::new();
+    let mut carriers = 0;
+    for message in emulator.chat_transcript(GROUP) {
+        let parts: Vec<&str> = message_parts(&message.text)
+            .into_iter()
+            .filter(|part| message.from_bot && expected.contains(*part))
+            .collect();
+        if !parts.is_empty() {
+            carriers += 1;
+        }
+        for part in parts {
+            *occurrences.entry(part.to_owned()).or_default() += 1;
+        }
+    }
+    Ok(LimitsFigures {
+        sent: sent_at.len(),
+        delivered: first_seen.len(),
+        duplicates: occurrences.values().map(|n| n.saturating_sub(1)).sum(),
+        carriers,
+        refusals: emulator.flood_refusals().len(),
+        relay: Percentiles::of(&relay),
+        menu: Percentiles::of(&menu_latencies),
+        menus: menu_latencies.len() + menus_unanswered,
+        menus_unanswered,
+        drain,
+    })
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64())
+}
+
+fn print_limits(args: &Args, results: &[(String, LimitsFigures)]) {
+    let scale = args.limits_scale;
+    let telegram = |d: Duration| d.div_f64(scale);
+    println!();
+    println!(
+        "Telegram's limits ×{scale} (TG = real ÷ {scale}): {} patients × {} texts, one every 6–14 s TG; a /menu every 1 s real during the backlog",
+        args.limits_patients, args.limits_texts
+    );
+    println!(
+        "{:<9} {:>9} {:>5} {:>5} {:>9}  {:>15}  {:>15}  {:>16}  {:>12}",
+        "backend",
+        "delivered",
+        "dups",
+        "429s",
+        "msgs/text",
+        "relay p50/95 s",
+        "relay p50/95 ms",
+        "/menu p50/95 ms",
+        "drain s / ms",
+    );
+    for (backend, f) in results {
+        println!(
+            "{backend:<9} {:>9} {:>5} {:>5} {:>9.2}  {:>15}  {:>15}  {:>16}  {:>12}",
+            format!("{}/{}", f.delivered, f.sent),
+            f.duplicates,
+            f.refusals,
+            f.carriers as f64 / f.sent.max(1) as f64,
+            format!(
+                "{} / {}",
+                secs(telegram(f.relay.p50)),
+                secs(telegram(f.relay.p95))
+            ),
+            format!(
+                "{:.0} / {:.0}",
+                f.relay.p50.as_secs_f64() * 1000.0,
+                f.relay.p95.as_secs_f64() * 1000.0
+            ),
+            format!("{} / {}", ms(f.menu.p50), ms(f.menu.p95)),
+            f.drain.map_or("-".into(), |d| format!(
+                "{} / {:.0}",
+                secs(telegram(d)),
+                d.as_secs_f64() * 1000.0
+            )),
+        );
+    }
+    println!(
+        "targets: 100% delivered, 0 429s, /menu p95 < 2 s, relay p95 < 60 s TG (relay and drain in TG seconds / real ms)"
+    );
+    for (backend, f) in results {
+        let verdicts: Vec<String> = f
+            .meets(scale)
+            .iter()
+            .map(|(target, met)| format!("{target} {}", if *met { "✓" } else { "✗" }))
+            .collect();
+        println!(
+            "[{backend}] {}; {} /menu sent, {} unanswered within {MENU_WAIT:?}",
+            verdicts.join(", "),
+            f.menus,
+            f.menus_unanswered
+        );
+    }
+}
+
 async fn run(args: Args) -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
+    if args.scenario.contains(&Scenario::Load) {
+        run_load(&args, work.path()).await?;
+    }
+    if args.scenario.contains(&Scenario::TelegramLimits) {
+        let mut results = Vec::new();
+        for backend in &args.backends {
+            let figures = telegram_limits(&args, backend, work.path()).await?;
+            results.push((backend.clone(), figures));
+        }
+        print_limits(&args, &results);
+    }
+    Ok(())
+}
+
+/// Journeys, the fixed rate and the echo baseline on every backend.
+async fn run_load(args: &Args, work: &Path) -> anyhow::Result<()> {
     let mut results = Vec::new();
     for backend in &args.backends {
-        let ours = measure(&args, backend, false, work.path()).await?;
-        let echo = measure(&args, backend, true, work.path()).await?;
+        let ours = measure(args, backend, false, work).await?;
+        let echo = measure(args, backend, true, work).await?;
         results.push((backend.clone(), ours, echo));
     }
     println!();
