@@ -18,6 +18,7 @@ use teloxide::types::{ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind, 
 
 use crate::check::{self, CheckOptions};
 use crate::handoff::WorkingHours;
+use crate::handoff::teams::Teams;
 use crate::reports::WeeklySchedule;
 use crate::storage::health::Inspection;
 use crate::storage::{HeldLane, Sealer, redact};
@@ -31,6 +32,8 @@ pub struct DoctorConfig {
     pub api_url: Option<url::Url>,
     pub database_url: String,
     pub coordinator_chat_id: Option<i64>,
+    /// The teams file (each team's group is checked like the one group).
+    pub teams_file: Option<PathBuf>,
     pub working_hours: Option<String>,
     pub working_timezone: String,
     pub weekly_summary: Option<String>,
@@ -146,7 +149,7 @@ pub async fn run(config: &DoctorConfig) -> Report {
     let (token_check, me) = token(config).await;
     let bot = me.as_ref().map(|(bot, me)| (bot.clone(), me.clone()));
     checks.push(token_check);
-    checks.extend(coordinator_group(config, bot.as_ref()).await);
+    checks.extend(coordinator_groups(config, bot.as_ref()).await);
     checks.push(webhook(config, bot.as_ref().map(|(bot, _)| bot)).await);
     checks.extend(database(config).await);
     checks.push(content(config));
@@ -224,13 +227,48 @@ async fn token(config: &DoctorConfig) -> (Check, Option<(Bot, Me)>) {
     }
 }
 
-/// The coordinators' group: exists, a forum, the bot an administrator with
+/// Every team's group (one group without a teams file), each checked the
+/// same way; with a teams file, a line for the file and each group's lines
+/// name their team.
+async fn coordinator_groups(config: &DoctorConfig, bot: Option<&(Bot, Me)>) -> Vec<Check> {
+    const TEAMS: &str = "teams";
+    let Some(file) = config.teams_file.as_deref() else {
+        return coordinator_group(config.coordinator_chat_id, bot).await;
+    };
+    let teams = match Teams::load(Some(file), config.coordinator_chat_id) {
+        Ok(teams) => teams,
+        Err(err) => return vec![Check::fail(TEAMS, err)],
+    };
+    let names: Vec<String> = teams
+        .all()
+        .iter()
+        .map(|team| {
+            let default = if team.default { " (default)" } else { "" };
+            format!("{}{default}", team.name)
+        })
+        .collect();
+    let mut checks = vec![Check::ok(
+        TEAMS,
+        format!("{} teams: {}", names.len(), names.join(", ")),
+    )];
+    for team in teams.all() {
+        for mut check in coordinator_group(Some(team.group), bot).await {
+            let (Outcome::Ok(message) | Outcome::Warn(message) | Outcome::Fail(message)) =
+                &mut check.outcome;
+            *message = format!("team “{}”: {message}", team.name);
+            checks.push(check);
+        }
+    }
+    checks
+}
+
+/// A coordinators' group: exists, a forum, the bot an administrator with
 /// the rights the queue uses.
-async fn coordinator_group(config: &DoctorConfig, bot: Option<&(Bot, Me)>) -> Vec<Check> {
+async fn coordinator_group(chat_id: Option<i64>, bot: Option<&(Bot, Me)>) -> Vec<Check> {
     const GROUP: &str = "coordinator group";
     const ADMIN: &str = "bot is administrator";
     const RIGHTS: &str = "bot's rights";
-    let Some(chat_id) = config.coordinator_chat_id else {
+    let Some(chat_id) = chat_id else {
         return vec![Check::warn(
             GROUP,
             "COORDINATOR_CHAT_ID is not set: cases are stored but no coordinator sees them (see README: The coordinators' group)",

@@ -90,6 +90,11 @@ struct RunArgs {
     /// The coordinators' supergroup (used by the coordinator queue).
     #[arg(long, env = "COORDINATOR_CHAT_ID", allow_hyphen_values = true)]
     coordinator_chat_id: Option<i64>,
+    /// Several coordinators' groups (teams) with routing rules, a YAML
+    /// file (see the README); COORDINATOR_CHAT_ID is then the default team
+    /// unless the file names one.
+    #[arg(long = "teams", env = "TEAMS_FILE")]
+    teams_file: Option<PathBuf>,
     /// When coordinators work, e.g. "Mon-Fri 09:00-18:00, Sat 10:00-13:00"
     /// (unset: always). Outside these hours patients get a note.
     #[arg(long, env = "WORKING_HOURS")]
@@ -435,6 +440,7 @@ fn doctor_config(args: &RunArgs) -> doctor::DoctorConfig {
         api_url: args.api_url.clone(),
         database_url: args.database_url.clone(),
         coordinator_chat_id: args.coordinator_chat_id,
+        teams_file: args.teams_file.clone(),
         working_hours: args.working_hours.clone(),
         working_timezone: args.working_timezone.clone(),
         weekly_summary: Some(args.weekly_summary.clone()),
@@ -454,6 +460,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         api_url,
         database_url,
         coordinator_chat_id,
+        teams_file,
         working_hours,
         working_timezone,
         weekly_summary,
@@ -525,6 +532,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         api_url,
         database_url,
         coordinator_chat_id,
+        teams_file,
         working_hours,
         time_zone,
         weekly_summary,

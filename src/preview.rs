@@ -137,6 +137,7 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         api_url: Some(emulator.api_url()),
         database_url: format!("sqlite://{}", scratch.path.join("chat.db").display()),
         coordinator_chat_id: None,
+        teams_file: None,
         working_hours: None,
         time_zone: jiff::tz::TimeZone::UTC,
         weekly_summary: None,

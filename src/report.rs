@@ -45,6 +45,7 @@ pub const CASE_COLUMNS: &[&str] = &[
     "rating",
     "cancer_type",
     "driver",
+    "team_group",
 ];
 
 pub async fn run(request: Request) -> anyhow::Result<()> {
@@ -75,6 +76,7 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
             "to": request.to.to_string(),
             "time_zone": request.time_zone.trim(),
             "figures": figures,
+            "figures_by_team": figures_by_team(&rows, period),
             "cases": cases.iter().map(|row| case_json(row)).collect::<Vec<_>>(),
         });
         serde_json::to_string_pretty(&document)? + "\n"
@@ -93,6 +95,26 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
     }
 }
 
+/// The figures of each team's cases, by the team's group.
+fn figures_by_team(rows: &[CaseRow], period: Period) -> serde_json::Value {
+    let mut groups: Vec<Option<i64>> = rows.iter().map(|row| row.team_group).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    let teams: serde_json::Map<String, serde_json::Value> = groups
+        .into_iter()
+        .map(|group| {
+            let own: Vec<CaseRow> = rows
+                .iter()
+                .filter(|row| row.team_group == group)
+                .cloned()
+                .collect();
+            let key = group.map_or_else(|| "none".to_owned(), |group| group.to_string());
+            (key, json!(reports::figures(&own, period)))
+        })
+        .collect();
+    serde_json::Value::Object(teams)
+}
+
 fn case_fields(row: &CaseRow) -> Vec<String> {
     let time = |at: Option<i64>| at.map(iso).unwrap_or_default();
     vec![
@@ -107,6 +129,9 @@ fn case_fields(row: &CaseRow) -> Vec<String> {
         row.rating.map(|r| r.to_string()).unwrap_or_default(),
         row.cancer_type.clone().unwrap_or_default(),
         row.driver.clone().unwrap_or_default(),
+        row.team_group
+            .map(|group| group.to_string())
+            .unwrap_or_default(),
     ]
 }
 
@@ -124,6 +149,7 @@ fn case_json(row: &CaseRow) -> serde_json::Value {
         "rating": row.rating,
         "cancer_type": row.cancer_type,
         "driver": row.driver,
+        "team_group": row.team_group,
     })
 }
 
@@ -220,13 +246,14 @@ mod tests {
             rating: Some(4),
             cancer_type: Some("lung".into()),
             driver: None,
+            team_group: Some(-100),
         };
         assert_eq!(case_fields(&row).len(), CASE_COLUMNS.len());
         let csv = cases_csv(&[&row]);
         assert_eq!(
             csv.lines().nth(1),
             Some(
-                "CF-000007,es,closed,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,,1970-01-01T01:00:00Z,\"Maria, RN\",4,lung,"
+                "CF-000007,es,closed,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,,1970-01-01T01:00:00Z,\"Maria, RN\",4,lung,,-100"
             )
         );
     }

@@ -43,6 +43,8 @@ pub struct CaseRow {
     pub cancer_type: Option<String>,
     /// The form's `driver` choice (`egfr`, …, `unknown`), if answered.
     pub driver: Option<String>,
+    /// The group of the team that has the case.
+    pub team_group: Option<i64>,
 }
 
 /// A half-open span of time, `[start, end)` in unix seconds.
@@ -306,6 +308,19 @@ pub fn stats_html(stats: &Stats, zone_name: &str) -> String {
     )
 }
 
+/// `/stats` in one of several teams' groups: the team's figures, then
+/// every team's.
+pub fn team_stats_html(team: &str, mine: &Stats, all: &Stats, zone_name: &str) -> String {
+    format!(
+        "🧭 <b>{}</b>\n{}\n\n<b>All teams</b>\nNow: {} waiting · {} assigned\n<b>This week</b>\n{}",
+        escape_html(team),
+        stats_html(mine, zone_name),
+        all.waiting_now,
+        all.assigned_now,
+        figures_html(&all.week_figures),
+    )
+}
+
 /// The weekly summary posted in the group's General topic, Telegram HTML.
 pub fn weekly_html(rows: &[CaseRow], period: Period, zone: &TimeZone) -> String {
     let date = |at: i64| {
@@ -443,6 +458,7 @@ mod tests {
             rating: None,
             cancer_type: None,
             driver: None,
+            team_group: None,
         }
     }
 
@@ -484,6 +500,7 @@ mod tests {
                 rating: Some(5),
                 cancer_type: Some("lung".to_owned()),
                 driver: Some("egfr".to_owned()),
+                team_group: None,
                 locale: "es".to_owned(),
                 ..row(1, last_week)
             },
@@ -494,6 +511,7 @@ mod tests {
                 first_reply_at: Some(WED_NOON - 2 * HOUR),
                 cancer_type: Some("lung".to_owned()),
                 driver: Some("alk".to_owned()),
+                team_group: None,
                 ..row(2, WED_NOON - 2 * HOUR - 1800)
             },
             // Opened on Monday, waiting.

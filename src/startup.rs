@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::content::Content;
 use crate::handoff::WorkingHours;
+use crate::handoff::teams::Teams;
 use crate::reload::{self, LiveContent};
 use crate::reports::WeeklySchedule;
 use crate::storage::{Sealer, Storage};
@@ -33,6 +34,8 @@ pub struct Settings {
     pub api_url: Option<url::Url>,
     pub database_url: String,
     pub coordinator_chat_id: Option<i64>,
+    /// Several coordinators' groups with routing rules (see `handoff::teams`).
+    pub teams_file: Option<PathBuf>,
     /// When coordinators are at work; outside it patients get a note.
     pub working_hours: Option<WorkingHours>,
     /// The team's time zone (`WORKING_TIMEZONE`): where reports' days start.
@@ -147,10 +150,19 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let live = LiveContent::new(content, &settings.locales_dir, &settings.dialogues_dir);
     let watching = reload::watch(live.clone()).context("cannot watch the content folders")?;
     let wake = Arc::new(Notify::new());
+    let teams = Teams::load(settings.teams_file.as_deref(), settings.coordinator_chat_id)
+        .map_err(|err| anyhow::anyhow!(err))?;
+    if let Some(default) = teams.default_team() {
+        storage.assign_default_group(default.group).await?;
+    }
+    for team in teams.all() {
+        tracing::info!(team = %team.name, chat_id = team.group, default = team.default, "coordinators' team");
+    }
+    let summary_group = teams.default_team().map(|team| team.group);
     let shell = Arc::new(Shell {
         content: live.clone(),
         storage: storage.clone(),
-        coordinator_chat: settings.coordinator_chat_id.map(ChatId),
+        teams,
         hours: settings.working_hours.clone(),
         wake: wake.clone(),
         pacer: crate::telegram::pacing::Pacer::new(settings.rate_limits),
@@ -166,10 +178,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         }
         None => (None, None),
     };
-    let summary = match (
-        settings.coordinator_chat_id,
-        settings.weekly_summary.clone(),
-    ) {
+    let summary = match (summary_group, settings.weekly_summary.clone()) {
         (Some(group), Some(schedule)) => Some(tokio::spawn(telegram::summary::run(
             bot.clone(),
             storage.clone(),

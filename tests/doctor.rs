@@ -35,6 +35,7 @@ async fn deployment(db: &TestDb) -> (Emulator, DoctorConfig) {
         api_url: Some(emulator.api_url()),
         database_url: db.url.clone(),
         coordinator_chat_id: Some(GROUP),
+        teams_file: None,
         working_hours: Some("Mon-Fri 09:00-18:00".into()),
         working_timezone: "Europe/Madrid".into(),
         weekly_summary: Some("mon 09:00".into()),

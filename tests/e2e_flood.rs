@@ -209,3 +209,155 @@ async fn a_retried_opening_makes_one_topic() {
     assert_eq!(cards, 1, "one card");
     assert!(bot.emulator.flood_refusals().is_empty());
 }
+
+/// A second team's group, for the teams tests.
+const SPANISH_DESK: i64 = -1_009_876_543_210;
+
+/// Two teams: Spanish-speaking patients go to the Spanish desk, everyone
+/// else to the default team; each group has its own share of Telegram's
+/// limits; `/transfer Team` moves a case to the other team's group (a new
+/// topic with its card, the old topic told and closed); `/stats` counts
+/// per team and overall.
+#[tokio::test]
+async fn two_teams_route_by_language_and_a_case_moves_between_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let teams_file = dir.path().join("teams.yaml");
+    std::fs::write(
+        &teams_file,
+        format!(
+            "teams:\n  - name: Spanish desk\n    group: {SPANISH_DESK}\n    languages: [es]\n  - name: General\n    group: {COORDINATOR_CHAT}\n    default: true\n"
+        ),
+    )
+    .unwrap();
+    let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |settings| {
+        settings.teams_file = Some(teams_file.clone());
+    })
+    .await;
+    bot.emulator.add_forum(SPANISH_DESK, "Spanish desk");
+    let lucia = bot.patient(32_001, "Lucía", Some("es"));
+    let tom = bot.patient(32_002, "Tom", Some("en"));
+    for patient in [&lucia, &tom] {
+        let start = patient.say("/start").await;
+        patient
+            .press_data(start.last().unwrap().message_id, "a:person")
+            .await;
+    }
+    for round in 0..6 {
+        lucia.send_text(&format!("lucía {round}")).await;
+        tom.send_text(&format!("tom {round}")).await;
+    }
+    let texts_in = |group: i64, who: &str| -> Vec<String> {
+        common::texts_of(bot.emulator.chat_transcript(group))
+            .into_iter()
+            .filter(|text| text.starts_with(who))
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while (texts_in(SPANISH_DESK, "lucía").len() < 6 || texts_in(COORDINATOR_CHAT, "tom").len() < 6)
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let wanted = |who: &str| {
+        (0..6)
+            .map(|round| format!("{who} {round}"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        texts_in(SPANISH_DESK, "lucía"),
+        wanted("lucía"),
+        "Spanish to the Spanish desk"
+    );
+    assert_eq!(
+        texts_in(COORDINATOR_CHAT, "tom"),
+        wanted("tom"),
+        "the rest to the default team"
+    );
+    assert!(texts_in(COORDINATOR_CHAT, "lucía").is_empty());
+    assert_eq!(bot.emulator.forum_topics(SPANISH_DESK).len(), 1);
+    assert_eq!(bot.emulator.forum_topics(COORDINATOR_CHAT).len(), 1);
+
+    // /stats in the Spanish desk: its own cases, then every team's.
+    let desk_coordinator = bot
+        .emulator
+        .private_user(patient_navigator::emulator::UserSpec {
+            id: 9_301,
+            first_name: "Marta".into(),
+            username: Some("marta".into()),
+            ..Default::default()
+        })
+        .in_chat(SPANISH_DESK);
+    let stats = desk_coordinator.say("/stats").await;
+    let stats = &stats.last().expect("/stats is answered").text;
+    assert!(stats.contains("Spanish desk"), "{stats}");
+    assert!(stats.contains("Now: 1 waiting · 0 assigned"), "{stats}");
+    assert!(
+        stats.contains("All teams\nNow: 2 waiting · 0 assigned"),
+        "{stats}"
+    );
+
+    // The Spanish desk hands Lucía's case to the general team.
+    let old_thread = bot.emulator.forum_topics(SPANISH_DESK)[0].thread_id;
+    desk_coordinator
+        .in_topic(old_thread)
+        .send_text("/transfer General")
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while bot.emulator.forum_topics(COORDINATOR_CHAT).len() < 2
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bot.emulator.wait_idle().await;
+    let general = bot.emulator.chat_transcript(COORDINATOR_CHAT);
+    let topics = bot.emulator.forum_topics(COORDINATOR_CHAT);
+    assert_eq!(topics.len(), 2, "a new topic in the general team's group");
+    let new_thread = topics.iter().map(|topic| topic.thread_id).max().unwrap();
+    let in_new: Vec<_> = general
+        .iter()
+        .filter(|m| m.thread_id == Some(new_thread))
+        .collect();
+    assert!(
+        in_new
+            .iter()
+            .any(|m| !m.buttons.is_empty() && m.text.contains("CF-")),
+        "the card in the new topic: {in_new:#?}"
+    );
+    assert!(
+        in_new
+            .iter()
+            .any(|m| m.text.contains("Moved here from Spanish desk by Marta")),
+        "{in_new:#?}"
+    );
+    let desk = bot.emulator.chat_transcript(SPANISH_DESK);
+    assert!(
+        desk.iter().any(
+            |m| m.thread_id == Some(old_thread) && m.text.contains("Moved by Marta to General")
+        ),
+        "the old topic is told"
+    );
+    assert!(
+        bot.emulator.forum_topics(SPANISH_DESK)[0].closed,
+        "the old topic is closed"
+    );
+    // Lucía's next message reaches the new topic, not the old one.
+    lucia.send_text("lucía after the move").await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let arrived = bot
+            .emulator
+            .chat_transcript(COORDINATOR_CHAT)
+            .iter()
+            .any(|m| m.thread_id == Some(new_thread) && m.text.contains("lucía after the move"));
+        if arrived {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not relayed to the new topic"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let refusals = bot.emulator.flood_refusals();
+    assert!(refusals.is_empty(), "the bot provoked 429s: {refusals:?}");
+}

@@ -110,6 +110,7 @@ async fn mydata_exports_only_the_patients_own_data_and_delete_erases_it() {
     let topic_copy = storage
         .topic_copy(
             case,
+            COORDINATOR_CHAT,
             ines.transcript()
                 .iter()
                 .find(|m| m.text == "my scan shows progression")

@@ -348,7 +348,7 @@ fn the_report_command_writes_csv_and_json_without_patient_text() {
         let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(
             lines[0],
-            "reference,language,status,opened_at,assigned_at,first_reply_at,closed_at,coordinator,rating,cancer_type,driver"
+            "reference,language,status,opened_at,assigned_at,first_reply_at,closed_at,coordinator,rating,cancer_type,driver,team_group"
         );
         assert_eq!(lines.len(), 3, "two cases in the period: {csv}");
         let first: Vec<&str> = lines[1].splitn(8, ',').collect();
@@ -360,11 +360,12 @@ fn the_report_command_writes_csv_and_json_without_patient_text() {
             );
         }
         assert_eq!(
-            first[7], "\"Maria, RN\",4,lung,egfr",
+            first[7], "\"Maria, RN\",4,lung,egfr,",
             "quoted where needed: {csv}"
         );
         assert!(
-            lines[2].starts_with("CF-000002,ar,waiting,") && lines[2].ends_with(",,,,,breast,her2"),
+            lines[2].starts_with("CF-000002,ar,waiting,")
+                && lines[2].ends_with(",,,,,breast,her2,"),
             "{csv}"
         );
         let (ok, json, _) = report(&db, &["--format", "json"]);

@@ -118,7 +118,7 @@ async fn start_bot(
     let shell = Arc::new(Shell {
         content: LiveContent::new(content, &locales, &dialogues),
         storage: storage.clone(),
-        coordinator_chat: None,
+        teams: patient_navigator::handoff::teams::Teams::none(),
         hours: None,
         wake: wake.clone(),
         pacer: Pacer::new(RateLimits::unlimited()),

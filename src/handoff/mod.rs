@@ -8,6 +8,7 @@
 pub mod hours;
 pub mod merge;
 pub mod queue;
+pub mod teams;
 
 pub use hours::WorkingHours;
 pub use queue::{CaseStatus, CaseView, Coordinator};

@@ -66,6 +66,8 @@ pub struct CaseView {
     pub queued_at: i64,
     pub documents: usize,
     pub thread_id: Option<i64>,
+    /// The group of the team that has the case (`None`: none yet).
+    pub group_chat_id: Option<i64>,
 }
 
 /// Buttons on a case card.
@@ -134,11 +136,9 @@ impl CoordinatorCommand {
             "note" => CoordinatorCommand::Note,
             "release" => CoordinatorCommand::Release,
             "close" => CoordinatorCommand::Close,
+            // `@username`, or a team's name (which may have spaces).
             "transfer" => CoordinatorCommand::Transfer(
-                argument
-                    .split_whitespace()
-                    .next()
-                    .map(|name| name.trim_start_matches('@').to_owned())
+                Some(argument.trim().trim_start_matches('@').to_owned())
                     .filter(|name| !name.is_empty()),
             ),
             _ => return None,
@@ -378,6 +378,7 @@ mod tests {
             queued_at,
             documents: 2,
             thread_id: None,
+            group_chat_id: None,
         }
     }
 

@@ -561,11 +561,13 @@ impl Work {
         Ok(())
     }
 
+    /// Stores a new case, in `group` (its team's), or in none yet.
     pub async fn create_case(
         &mut self,
         chat_id: i64,
         locale: &str,
         submission: &Submission,
+        group: Option<i64>,
     ) -> anyhow::Result<CaseRef> {
         let sealer = self.sealer.clone();
         super::create_case_in(
@@ -574,8 +576,13 @@ impl Work {
             chat_id,
             locale,
             submission,
+            group,
         )
         .await
+    }
+
+    pub async fn move_case(&mut self, reference: CaseRef, group: i64) -> anyhow::Result<bool> {
+        super::move_case_in(self.conn().await?, reference, group).await
     }
 
     pub async fn reopen_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {

@@ -209,8 +209,15 @@ impl Storage {
             .begin()
             .await
             .context("cannot start a transaction")?;
-        let reference =
-            create_case_in(&mut tx, self.sealer(), chat_id, &session.locale, submission).await?;
+        let reference = create_case_in(
+            &mut tx,
+            self.sealer(),
+            chat_id,
+            &session.locale,
+            submission,
+            None,
+        )
+        .await?;
         save_session_in(&mut tx, self.sealer(), chat_id, session).await?;
         tx.commit().await.context("cannot store the case")?;
         Ok(reference)
@@ -337,10 +344,16 @@ impl Storage {
             .context("cannot reach the database")
     }
 
-    pub async fn case_in_thread(&self, thread_id: i64) -> anyhow::Result<Option<CaseView>> {
+    /// The case whose topic this is (topic ids are unique per group only).
+    pub async fn case_in_thread(
+        &self,
+        group: i64,
+        thread_id: i64,
+    ) -> anyhow::Result<Option<CaseView>> {
         let row = sqlx::query(&format!(
-            "{CASE_VIEW_SELECT} WHERE thread_id = $1 ORDER BY id DESC LIMIT 1"
+            "{CASE_VIEW_SELECT} WHERE group_chat_id = $1 AND thread_id = $2 ORDER BY id DESC LIMIT 1"
         ))
+        .bind(group)
         .bind(thread_id)
         .fetch_optional(&self.reader)
         .await
@@ -558,23 +571,47 @@ impl Storage {
         .transpose()
     }
 
+    /// Cases (and their relay records) from before a group was set, or
+    /// from before teams, belong to the default group.
+    pub async fn assign_default_group(&self, group: i64) -> anyhow::Result<()> {
+        self.write(move |conn| {
+            Box::pin(async move {
+                for table in ["cases", "relayed_messages"] {
+                    sqlx::query(&format!(
+                        "UPDATE {table} SET group_chat_id = $1 WHERE group_chat_id IS NULL"
+                    ))
+                    .bind(group)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .context("cannot assign cases to the default group")
+    }
+
+    /// A message relayed between the patient's chat and the case's topic
+    /// in `group`.
     pub async fn record_relay(
         &self,
         reference: CaseRef,
+        group: i64,
         patient_message_id: i64,
         topic_message_id: i64,
         from_patient: bool,
     ) -> anyhow::Result<()> {
         self.execute_write(
             sqlx::query(
-                "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at)
-                 VALUES ($1, $2, $3, $4, $5)",
+                "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at, group_chat_id)
+                 VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(reference.0)
             .bind(patient_message_id)
             .bind(topic_message_id)
             .bind(i64::from(from_patient))
-            .bind(unix_now()),
+            .bind(unix_now())
+            .bind(group),
         )
         .await
         .context("cannot record the relayed message")?;
@@ -585,6 +622,7 @@ impl Storage {
     pub async fn record_relays(
         &self,
         reference: CaseRef,
+        group: i64,
         pairs: &[(i64, i64)],
         from_patient: bool,
     ) -> anyhow::Result<()> {
@@ -592,8 +630,8 @@ impl Storage {
             return Ok(());
         }
         let sql = format!(
-            "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at) VALUES {}",
-            durable::placeholder_rows(pairs.len(), 5)
+            "INSERT INTO relayed_messages (case_id, patient_message_id, topic_message_id, from_patient, created_at, group_chat_id) VALUES {}",
+            durable::placeholder_rows(pairs.len(), 6)
         );
         let now = unix_now();
         let (case_id, pairs) = (reference.0, pairs.to_vec());
@@ -606,7 +644,8 @@ impl Storage {
                         .bind(patient_message_id)
                         .bind(topic_message_id)
                         .bind(i64::from(from_patient))
-                        .bind(now);
+                        .bind(now)
+                        .bind(group);
                 }
                 Ok(insert.execute(conn).await?)
             })
@@ -616,17 +655,46 @@ impl Storage {
         Ok(())
     }
 
+    /// The last `limit` messages of a case's topic in `group` that went
+    /// between the patient and the coordinators, oldest first.
+    pub async fn recent_topic_messages(
+        &self,
+        reference: CaseRef,
+        group: i64,
+        limit: i64,
+    ) -> anyhow::Result<Vec<i64>> {
+        let rows = sqlx::query(
+            "SELECT DISTINCT topic_message_id FROM relayed_messages WHERE case_id = $1 AND group_chat_id = $2
+             ORDER BY topic_message_id DESC LIMIT $3",
+        )
+        .bind(reference.0)
+        .bind(group)
+        .bind(limit)
+        .fetch_all(&self.reader)
+        .await
+        .context("cannot read the topic's messages")?;
+        let mut ids = rows
+            .iter()
+            .map(|row| row.try_get("topic_message_id"))
+            .collect::<Result<Vec<i64>, _>>()?;
+        ids.reverse();
+        Ok(ids)
+    }
+
     /// Whether a topic message carries several of the patient's messages.
     pub async fn is_merged_copy(
         &self,
         reference: CaseRef,
+        group: i64,
         topic_message_id: i64,
     ) -> anyhow::Result<bool> {
         let parts: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2",
+            "SELECT COUNT(*) AS n FROM relayed_messages
+             WHERE case_id = $1 AND topic_message_id = $2 AND group_chat_id = $3",
         )
         .bind(reference.0)
         .bind(topic_message_id)
+        .bind(group)
         .fetch_one(&self.reader)
         .await?
         .try_get("n")?;
@@ -637,32 +705,42 @@ impl Storage {
     pub async fn topic_copy(
         &self,
         reference: CaseRef,
+        group: i64,
         patient_message_id: i64,
     ) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query("SELECT topic_message_id FROM relayed_messages WHERE case_id = $1 AND patient_message_id = $2")
-            .bind(reference.0)
-            .bind(patient_message_id)
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|row| row.try_get("topic_message_id"))
-            .transpose()?)
+        Ok(sqlx::query(
+            "SELECT topic_message_id FROM relayed_messages
+                        WHERE case_id = $1 AND patient_message_id = $2 AND group_chat_id = $3",
+        )
+        .bind(reference.0)
+        .bind(patient_message_id)
+        .bind(group)
+        .fetch_optional(&self.reader)
+        .await?
+        .map(|row| row.try_get("topic_message_id"))
+        .transpose()?)
     }
 
     /// The patient's copy of a message in the topic.
     pub async fn patient_copy(
         &self,
         reference: CaseRef,
+        group: i64,
         topic_message_id: i64,
     ) -> anyhow::Result<Option<i64>> {
         // A merged message carries several: a reply to it answers the last.
-        Ok(sqlx::query("SELECT patient_message_id FROM relayed_messages WHERE case_id = $1 AND topic_message_id = $2
-                        ORDER BY patient_message_id DESC LIMIT 1")
-            .bind(reference.0)
-            .bind(topic_message_id)
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|row| row.try_get("patient_message_id"))
-            .transpose()?)
+        Ok(sqlx::query(
+            "SELECT patient_message_id FROM relayed_messages
+                        WHERE case_id = $1 AND topic_message_id = $2 AND group_chat_id = $3
+                        ORDER BY patient_message_id DESC LIMIT 1",
+        )
+        .bind(reference.0)
+        .bind(topic_message_id)
+        .bind(group)
+        .fetch_optional(&self.reader)
+        .await?
+        .map(|row| row.try_get("patient_message_id"))
+        .transpose()?)
     }
 
     /// Appends to the audit log. Nothing in the bot edits or deletes it.
@@ -747,7 +825,7 @@ pub enum TakeOutcome {
 
 const CASE_VIEW_SELECT: &str =
     "SELECT id, chat_id, locale, status, urgent, coordinator_id, coordinator_name, title, summary,
-        queued_at, documents, thread_id FROM cases";
+        queued_at, documents, thread_id, group_chat_id FROM cases";
 
 fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
     let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
@@ -768,6 +846,7 @@ fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Res
         queued_at: row.try_get("queued_at")?,
         documents: documents.len(),
         thread_id: row.try_get("thread_id")?,
+        group_chat_id: row.try_get("group_chat_id")?,
     })
 }
 
@@ -998,6 +1077,7 @@ pub(crate) async fn create_case_in(
     chat_id: i64,
     locale: &str,
     submission: &Submission,
+    group: Option<i64>,
 ) -> anyhow::Result<CaseRef> {
     let number: i64 =
         sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value")
@@ -1008,8 +1088,8 @@ pub(crate) async fn create_case_in(
     let now = unix_now();
     sqlx::query(
         "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
-                            title, documents, queued_at, created_at, updated_at)
-         VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $8, $9, $10, $10, $10)",
+                            title, documents, queued_at, created_at, updated_at, group_chat_id)
+         VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $8, $9, $10, $10, $10, $11)",
     )
     .bind(number)
     .bind(chat_id)
@@ -1021,6 +1101,7 @@ pub(crate) async fn create_case_in(
     .bind(sealing::seal(sealer, &submission.title)?)
     .bind(serde_json::to_string(&submission.documents)?)
     .bind(now)
+    .bind(group)
     .execute(&mut *conn)
     .await
     .context("cannot store the case")?;
@@ -1031,6 +1112,8 @@ pub(crate) async fn create_case_in(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErasedCase {
     pub reference: CaseRef,
+    /// The case's group and topic there.
+    pub group_chat_id: Option<i64>,
     pub thread_id: Option<i64>,
     /// The topic's copies of the patient's messages (deleted there too).
     pub topic_copies: Vec<i64>,
@@ -1042,7 +1125,7 @@ pub(crate) async fn erase_patient_data_in(
     conn: &mut AnyConnection,
     chat_id: i64,
 ) -> anyhow::Result<Vec<ErasedCase>> {
-    let cases = sqlx::query("SELECT id, thread_id FROM cases WHERE chat_id = $1")
+    let cases = sqlx::query("SELECT id, thread_id, group_chat_id FROM cases WHERE chat_id = $1")
         .bind(chat_id)
         .fetch_all(&mut *conn)
         .await
@@ -1050,10 +1133,13 @@ pub(crate) async fn erase_patient_data_in(
     let mut erased = Vec::new();
     for row in cases {
         let reference = CaseRef(row.try_get("id")?);
+        let group: Option<i64> = row.try_get("group_chat_id")?;
         let copies = sqlx::query(
-            "SELECT topic_message_id FROM relayed_messages WHERE case_id = $1 AND from_patient = 1",
+            "SELECT topic_message_id FROM relayed_messages
+             WHERE case_id = $1 AND from_patient = 1 AND group_chat_id = $2",
         )
         .bind(reference.0)
+        .bind(group)
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -1061,6 +1147,7 @@ pub(crate) async fn erase_patient_data_in(
         .collect::<Result<Vec<i64>, _>>()?;
         erased.push(ErasedCase {
             reference,
+            group_chat_id: group,
             thread_id: row.try_get("thread_id")?,
             topic_copies: copies,
         });
@@ -1227,6 +1314,29 @@ pub(crate) async fn transfer_case_in(
     .execute(&mut *conn)
     .await
     .context("cannot transfer the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Moves an open case to another team's group: back in the queue there,
+/// with a new topic to be opened (the old one is left to the old team).
+pub(crate) async fn move_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    group: i64,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET group_chat_id = $1, thread_id = NULL, card_message_id = NULL, status = 'waiting',
+                          coordinator_id = NULL, coordinator_name = NULL, queued_at = $2, updated_at = $2
+         WHERE id = $3 AND status <> 'closed' AND group_chat_id <> $1",
+    )
+    .bind(group)
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot move the case to another team")?
     .rows_affected();
     Ok(changed == 1)
 }

@@ -18,7 +18,7 @@ impl Storage {
     pub async fn report_rows(&self, period: Period) -> anyhow::Result<Vec<CaseRow>> {
         let rows = sqlx::query(
             "SELECT id, locale, status, answers, created_at, assigned_at, first_reply_at, closed_at,
-                    coordinator_name, rating
+                    coordinator_name, rating, group_chat_id
              FROM cases
              WHERE created_at < $2
                AND (status <> 'closed' OR created_at >= $1 OR assigned_at >= $1
@@ -55,6 +55,7 @@ impl Storage {
                     rating: row.try_get("rating")?,
                     cancer_type: choice("cancer_type"),
                     driver: choice("driver"),
+                    team_group: row.try_get("group_chat_id")?,
                 })
             })
             .collect()

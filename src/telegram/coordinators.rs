@@ -34,11 +34,11 @@ use crate::storage::{Begun, TakeOutcome, Work, unix_now};
 /// Tried again after a failure, it goes on where it stopped: the topic and
 /// the card are recorded as soon as they exist, never made twice.
 pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Result<()> {
-    let Some(group) = shell.coordinator_chat else {
+    let case = load(shell, reference).await?;
+    let Some(group) = group_of(shell, &case) else {
         tracing::warn!(case = %reference, "COORDINATOR_CHAT_ID is not set: the case is stored but no coordinator sees it");
         return Ok(());
     };
-    let case = load(shell, reference).await?;
     let resume = case
         .thread_id
         .map(|thread| ThreadId(MessageId(thread as i32)));
@@ -48,6 +48,14 @@ pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Re
         .audit(Some(reference), None, "queued", "")
         .await?;
     Ok(())
+}
+
+/// The group of the team that has the case (cases from before teams, or
+/// from before any group was set, are the default team's).
+fn group_of(shell: &Shell, case: &CaseView) -> Option<ChatId> {
+    case.group_chat_id
+        .or_else(|| shell.teams.default_team().map(|team| team.group))
+        .map(ChatId)
 }
 
 /// Posts a message into the group, paced (429s waited out), with a few
@@ -159,11 +167,11 @@ fn card_reply(shell: &Shell, case: &CaseView) -> Reply {
 /// Redraws the card after a change of status (a failure is logged: the
 /// card is only a view of the case).
 pub(crate) async fn refresh_card(bot: &Bot, shell: &Shell, reference: CaseRef) {
-    let Some(group) = shell.coordinator_chat else {
-        return;
-    };
     let refreshed = async {
         let case = load(shell, reference).await?;
+        let Some(group) = group_of(shell, &case) else {
+            return Ok(());
+        };
         if let Some(card_id) = shell.storage.card_message(reference).await? {
             let card = card_reply(shell, &case);
             let edited = shell
@@ -189,7 +197,7 @@ pub(crate) async fn close_topic(bot: &Bot, shell: &Shell, reference: CaseRef) {
     let Ok(Some(case)) = shell.storage.case_view(reference).await else {
         return;
     };
-    if let (Some(group), Some(thread)) = (shell.coordinator_chat, case.thread_id) {
+    if let (Some(group), Some(thread)) = (group_of(shell, &case), case.thread_id) {
         let thread = ThreadId(MessageId(thread as i32));
         if let Err(err) = bot.close_forum_topic(group, thread).await {
             tracing::warn!(case = %reference, error = %err, "the topic could not be closed");
@@ -218,7 +226,7 @@ enum CaseEvent<'a> {
 /// chats: committed with the change itself, they are sent once it is
 /// stored, even across a crash.
 fn event_jobs(shell: &Shell, case: &CaseView, event: CaseEvent<'_>) -> Vec<(i64, Job)> {
-    let Some(group) = shell.coordinator_chat.map(|group| group.0) else {
+    let Some(group) = group_of(shell, case).map(|group| group.0) else {
         return Vec::new();
     };
     let reference = case.reference;
@@ -309,10 +317,10 @@ where
     F: Fn(ChatId, ThreadId) -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,
 {
-    let Some(group) = shell.coordinator_chat else {
+    let case = load(shell, reference).await?;
+    let Some(group) = group_of(shell, &case) else {
         return Ok(None);
     };
-    let case = load(shell, reference).await?;
     let thread = match case.thread_id {
         Some(thread) => ThreadId(MessageId(thread as i32)),
         None => open_topic(bot, shell, group, &case, None).await?,
@@ -363,10 +371,10 @@ pub(crate) async fn note_in_topic(
 
 /// The patient wrote again after a close: the same topic, reopened.
 pub async fn reopened(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Result<()> {
-    let Some(group) = shell.coordinator_chat else {
+    let case = load(shell, reference).await?;
+    let Some(group) = group_of(shell, &case) else {
         return Ok(());
     };
-    let case = load(shell, reference).await?;
     if let Some(thread) = case.thread_id {
         let thread = ThreadId(MessageId(thread as i32));
         if let Err(err) = bot.reopen_forum_topic(group, thread).await {
@@ -433,13 +441,17 @@ pub async fn relay_updates(
     let Some(link) = session.case else {
         return Ok(());
     };
+    let case = load(shell, link.reference).await?;
+    let Some(group) = group_of(shell, &case).map(|group| group.0) else {
+        return Ok(());
+    };
     let mut messages = Vec::new();
     for update_id in update_ids {
         if let Some(msg) = stored_message(shell, *update_id).await? {
             // Relayed before a restart: never twice.
             if shell
                 .storage
-                .topic_copy(link.reference, msg.id.0.into())
+                .topic_copy(link.reference, group, msg.id.0.into())
                 .await?
                 .is_none()
             {
@@ -454,11 +466,11 @@ pub async fn relay_updates(
             texts.push(msg);
             continue;
         }
-        relayed |= relay_merged(bot, shell, &session, link.reference, &texts).await?;
+        relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
         texts.clear();
-        relayed |= relay_from_patient(bot, shell, &session, msg).await?;
+        relayed |= relay_from_patient(bot, shell, &session, group, msg).await?;
     }
-    relayed |= relay_merged(bot, shell, &session, link.reference, &texts).await?;
+    relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
     if let (true, Some(first)) = (relayed, messages.first()) {
         tell_if_off_hours(bot, shell, &session, link.reference, first.chat.id).await?;
     }
@@ -471,14 +483,14 @@ async fn relay_merged(
     bot: &Bot,
     shell: &Shell,
     session: &Session,
-    reference: CaseRef,
+    group: i64,
     texts: &[&Message],
 ) -> anyhow::Result<bool> {
-    match texts {
-        [] => return Ok(false),
-        [single] => return relay_from_patient(bot, shell, session, single).await,
-        _ => {}
-    }
+    let reference = match (texts, session.case) {
+        ([], _) | (_, None) => return Ok(false),
+        ([single], _) => return relay_from_patient(bot, shell, session, group, single).await,
+        (_, Some(link)) => link.reference,
+    };
     let parts: Vec<merge::Part> = texts
         .iter()
         .map(|msg| merge::Part {
@@ -500,7 +512,10 @@ async fn relay_merged(
             .iter()
             .map(|msg| (msg.id.0.into(), copy.0.into()))
             .collect();
-        shell.storage.record_relays(reference, &pairs, true).await?;
+        shell
+            .storage
+            .record_relays(reference, group, &pairs, true)
+            .await?;
         from += chunk.parts;
     }
     tracing::debug!(case = %reference, messages = texts.len(), "patient messages merged for the topic");
@@ -534,12 +549,13 @@ pub async fn relay_edit(
     relay_patient_edit(bot, shell, &session, &msg).await
 }
 
-/// A patient's message goes to their case's topic, without a forward
-/// header; `true` when it was relayed now.
-pub async fn relay_from_patient(
+/// A patient's message goes to their case's topic in `group`, without a
+/// forward header; `true` when it was relayed now.
+async fn relay_from_patient(
     bot: &Bot,
     shell: &Shell,
     session: &Session,
+    group: i64,
     msg: &Message,
 ) -> anyhow::Result<bool> {
     let Some(link) = session.case else {
@@ -548,7 +564,7 @@ pub async fn relay_from_patient(
     let reference = link.reference;
     if shell
         .storage
-        .topic_copy(reference, msg.id.0.into())
+        .topic_copy(reference, group, msg.id.0.into())
         .await?
         .is_some()
     {
@@ -558,7 +574,7 @@ pub async fn relay_from_patient(
         Some(original) => {
             shell
                 .storage
-                .topic_copy(reference, original.id.0.into())
+                .topic_copy(reference, group, original.id.0.into())
                 .await?
         }
         None => None,
@@ -579,7 +595,7 @@ pub async fn relay_from_patient(
         Ok(Some(copy)) => {
             shell
                 .storage
-                .record_relay(reference, msg.id.0.into(), copy.0.into(), true)
+                .record_relay(reference, group, msg.id.0.into(), copy.0.into(), true)
                 .await?;
             Ok(true)
         }
@@ -638,17 +654,25 @@ pub async fn relay_patient_edit(
     session: &Session,
     msg: &Message,
 ) -> anyhow::Result<()> {
-    let (Some(link), Some(group)) = (session.case, shell.coordinator_chat) else {
+    let Some(link) = session.case else {
+        return Ok(());
+    };
+    let case = load(shell, link.reference).await?;
+    let Some(group) = group_of(shell, &case) else {
         return Ok(());
     };
     let Some(copy) = shell
         .storage
-        .topic_copy(link.reference, msg.id.0.into())
+        .topic_copy(link.reference, group.0, msg.id.0.into())
         .await?
     else {
         return Ok(());
     };
-    if shell.storage.is_merged_copy(link.reference, copy).await? {
+    if shell
+        .storage
+        .is_merged_copy(link.reference, group.0, copy)
+        .await?
+    {
         // One part of a merged message: the others stay as they were, the
         // edit is shown beside it.
         let edited = Reply::new(
@@ -735,10 +759,14 @@ pub async fn erasure_notice(
     bot: &Bot,
     shell: &Shell,
     reference: CaseRef,
+    group: Option<i64>,
     thread_id: Option<i64>,
     copies: &[i64],
 ) -> anyhow::Result<()> {
-    let (Some(group), Some(thread)) = (shell.coordinator_chat, thread_id) else {
+    let group = group
+        .or_else(|| shell.teams.default_team().map(|team| team.group))
+        .map(ChatId);
+    let (Some(group), Some(thread)) = (group, thread_id) else {
         return Ok(());
     };
     let thread = ThreadId(MessageId(thread as i32));
@@ -770,6 +798,72 @@ pub async fn erasure_notice(
     }
     if let Err(err) = bot.close_forum_topic(group, thread).await {
         tracing::debug!(case = %reference, error = %err, "the erased case's topic was not closed");
+    }
+    Ok(())
+}
+
+/// The case moved to another team: its old topic hears where it went, and
+/// closes (the conversation goes on in the new team's topic).
+pub async fn moved_out(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    group: ChatId,
+    thread_id: Option<i64>,
+    html: &str,
+) -> anyhow::Result<()> {
+    let Some(thread) = thread_id.map(|thread| ThreadId(MessageId(thread as i32))) else {
+        return Ok(());
+    };
+    let note = Reply::new(html.to_owned(), Keyboard::None, Placement::New);
+    let _ = bot.reopen_forum_topic(group, thread).await;
+    match post_in_group(shell, group, || {
+        delivery::send(bot, group, Some(thread), &note)
+    })
+    .await
+    {
+        Ok(_) => {}
+        Err(err) if is_missing_topic(&err) => {} // deleted by hand: nobody to tell
+        Err(err) => return Err(err.into()),
+    }
+    if let Err(err) = bot.close_forum_topic(group, thread).await {
+        tracing::debug!(case = %reference, error = %err, "the old topic was not closed");
+    }
+    Ok(())
+}
+
+/// The last messages of a moved case's old topic, copied into its new
+/// topic in one call (each counts against the new group's budget).
+pub async fn copy_history(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    from_group: ChatId,
+    messages: &[i64],
+) -> anyhow::Result<()> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let case = load(shell, reference).await?;
+    let (Some(group), Some(thread)) = (group_of(shell, &case), case.thread_id) else {
+        return Ok(()); // the opening (queued before) makes the topic
+    };
+    let thread = ThreadId(MessageId(thread as i32));
+    let ids = messages.iter().map(|id| MessageId(*id as i32));
+    let count = u32::try_from(messages.len()).unwrap_or(u32::MAX);
+    let copied = with_retries(|| {
+        shell
+            .pacer
+            .call(Destination::Group(group), Spend::Messages(count), || {
+                bot.copy_messages(group, from_group, ids.clone())
+                    .message_thread_id(thread)
+                    .into_future()
+            })
+    })
+    .await;
+    if let Err(err) = copied {
+        // The old messages may be gone; the case goes on without them.
+        tracing::warn!(case = %reference, error = %err, "the case's history could not be copied");
     }
     Ok(())
 }
@@ -840,7 +934,12 @@ pub async fn on_message(
         .await?;
     let command = msg.text().and_then(CoordinatorCommand::parse);
     let case = match msg.thread_id.filter(|_| msg.is_topic_message) {
-        Some(thread) => shell.storage.case_in_thread(thread.0.0.into()).await?,
+        Some(thread) => {
+            shell
+                .storage
+                .case_in_thread(msg.chat.id.0, thread.0.0.into())
+                .await?
+        }
         None => None, // the General topic is the coordinators' own
     };
     match (command, case) {
@@ -878,12 +977,25 @@ async fn coordinator_message(
         }
         Some(CoordinatorCommand::Stats) => {
             let now = unix_now();
-            let stats = reports::summarize(
-                &shell.storage.report_rows(week_so_far(now)).await?,
-                now,
-                &shell.report_zone,
-            );
-            let html = reports::stats_html(&stats, shell.report_zone.iana_name().unwrap_or("UTC"));
+            let rows = shell.storage.report_rows(week_so_far(now)).await?;
+            let zone_name = shell.report_zone.iana_name().unwrap_or("UTC");
+            let all = reports::summarize(&rows, now, &shell.report_zone);
+            let html = match shell.teams.of_group(msg.chat.id.0) {
+                // Several teams: this team's cases, then every team's.
+                Some(team) if shell.teams.all().len() > 1 => {
+                    let default = team.default;
+                    let own: Vec<reports::CaseRow> = rows
+                        .into_iter()
+                        .filter(|row| {
+                            row.team_group == Some(team.group)
+                                || (default && row.team_group.is_none())
+                        })
+                        .collect();
+                    let mine = reports::summarize(&own, now, &shell.report_zone);
+                    reports::team_stats_html(&team.name, &mine, &all, zone_name)
+                }
+                _ => reports::stats_html(&all, zone_name),
+            };
             let reply = Reply::new(html, Keyboard::None, Placement::New);
             post_in_group(shell, msg.chat.id, || {
                 delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
@@ -982,6 +1094,11 @@ async fn change_by_command(
     command: CoordinatorCommand,
 ) -> anyhow::Result<()> {
     let reference = case.reference;
+    if let CoordinatorCommand::Transfer(Some(name)) = &command
+        && let Some(team) = shell.teams.named(name)
+    {
+        return move_to_team(shell, update, &case, who, team).await;
+    }
     let target = match &command {
         CoordinatorCommand::Transfer(username) => {
             transfer_target(shell, msg, username.clone()).await?
@@ -1009,8 +1126,7 @@ async fn change_by_command(
             event_jobs(shell, &case, closed)
         }
         CoordinatorCommand::Transfer(_) => match &target {
-            None => shell
-                .coordinator_chat
+            None => group_of(shell, &case)
                 .map(|group| note_job(group.0, reference, TRANSFER_HELP.to_owned()))
                 .into_iter()
                 .collect(),
@@ -1027,7 +1143,89 @@ async fn change_by_command(
     commit_change(shell, work, jobs).await
 }
 
-const TRANSFER_HELP: &str = "To transfer, write <code>/transfer @username</code> (they must have written in this group once), or reply to one of their messages with <code>/transfer</code>.";
+const TRANSFER_HELP: &str = "To transfer, write <code>/transfer @username</code> (they must have written in this group once), reply to one of their messages with <code>/transfer</code>, or move the case to another team with <code>/transfer Team name</code>.";
+
+/// Messages of the old topic copied into the new one when a case moves.
+const HISTORY_ON_MOVE: i64 = 10;
+
+/// `/transfer Team name`: the case goes to another team's group, back in
+/// its queue, with a new topic, its card and a short history; the old
+/// topic is told and closes. The case keeps its reference.
+async fn move_to_team(
+    shell: &Shell,
+    update: &Update,
+    case: &CaseView,
+    who: &Coordinator,
+    team: &crate::handoff::teams::Team,
+) -> anyhow::Result<()> {
+    let reference = case.reference;
+    let Some(from) = group_of(shell, case) else {
+        return Ok(());
+    };
+    let history = shell
+        .storage
+        .recent_topic_messages(reference, from.0, HISTORY_ON_MOVE)
+        .await?;
+    let Some(mut work) = begin(shell, update).await? else {
+        return Ok(());
+    };
+    let escape = crate::text::escape_html;
+    let jobs = if team.group == from.0 {
+        vec![note_job(
+            from.0,
+            reference,
+            format!("{reference} is already with {}.", escape(&team.name)),
+        )]
+    } else if work.move_case(reference, team.group).await? {
+        work.audit_case(
+            reference,
+            Some(who),
+            "transfer-team",
+            &format!("to {}", team.name),
+        )
+        .await?;
+        let from_team = shell
+            .teams
+            .of_group(from.0)
+            .map_or("another team", |team| team.name.as_str());
+        vec![
+            (
+                from.0,
+                Job::MovedOut {
+                    case: reference.0,
+                    group: from.0,
+                    thread_id: case.thread_id,
+                    html: format!(
+                        "➡ Moved by {} to {}. The conversation goes on there.",
+                        escape(&who.name),
+                        escape(&team.name)
+                    ),
+                },
+            ),
+            (team.group, Job::Enqueue { case: reference.0 }),
+            note_job(
+                team.group,
+                reference,
+                format!(
+                    "⬅ Moved here from {} by {}. The last messages follow.",
+                    escape(from_team),
+                    escape(&who.name)
+                ),
+            ),
+            (
+                team.group,
+                Job::History {
+                    case: reference.0,
+                    from_group: from.0,
+                    messages: history,
+                },
+            ),
+        ]
+    } else {
+        Vec::new() // closed meanwhile
+    };
+    commit_change(shell, work, jobs).await
+}
 
 /// Whom `/transfer` names: `@username`, or the author of the message it replies to.
 async fn transfer_target(
@@ -1066,7 +1264,7 @@ async fn relay_to_patient(
 ) -> anyhow::Result<()> {
     if shell
         .storage
-        .patient_copy(case.reference, msg.id.0.into())
+        .patient_copy(case.reference, msg.chat.id.0, msg.id.0.into())
         .await?
         .is_some()
     {
@@ -1082,7 +1280,7 @@ async fn relay_to_patient(
         Some(original) => {
             shell
                 .storage
-                .patient_copy(case.reference, original.id.0.into())
+                .patient_copy(case.reference, msg.chat.id.0, original.id.0.into())
                 .await?
         }
         None => None,
@@ -1107,7 +1305,13 @@ async fn relay_to_patient(
         Ok(copy) => {
             shell
                 .storage
-                .record_relay(case.reference, copy.0.into(), msg.id.0.into(), false)
+                .record_relay(
+                    case.reference,
+                    msg.chat.id.0,
+                    copy.0.into(),
+                    msg.id.0.into(),
+                    false,
+                )
                 .await?;
             shell.storage.note_first_reply(case.reference).await?;
         }
@@ -1140,12 +1344,16 @@ async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Re
     let Some(thread) = msg.thread_id.filter(|_| msg.is_topic_message) else {
         return Ok(());
     };
-    let Some(case) = shell.storage.case_in_thread(thread.0.0.into()).await? else {
+    let Some(case) = shell
+        .storage
+        .case_in_thread(msg.chat.id.0, thread.0.0.into())
+        .await?
+    else {
         return Ok(());
     };
     if let Some(copy) = shell
         .storage
-        .patient_copy(case.reference, msg.id.0.into())
+        .patient_copy(case.reference, msg.chat.id.0, msg.id.0.into())
         .await?
     {
         let patient = Destination::Private(ChatId(case.chat_id));

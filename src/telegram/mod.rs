@@ -42,8 +42,9 @@ pub struct Shell {
     /// The content served now (reloaded when its files change).
     pub content: Arc<LiveContent>,
     pub storage: Storage,
-    /// The coordinators' forum supergroup, if configured.
-    pub coordinator_chat: Option<ChatId>,
+    /// The coordinators' teams, each a forum supergroup (none configured:
+    /// cases are stored, nobody sees them).
+    pub teams: crate::handoff::teams::Teams,
     /// The coordinators' working hours, if configured (else always open).
     pub hours: Option<WorkingHours>,
     /// Wakes the outbox sender when new jobs are committed.
@@ -60,7 +61,7 @@ pub struct Shell {
 
 impl Shell {
     fn is_coordinator_chat(&self, chat_id: ChatId) -> bool {
-        self.coordinator_chat == Some(chat_id)
+        self.teams.of_group(chat_id.0).is_some()
     }
 }
 
@@ -376,8 +377,15 @@ async fn converse(
     for effect in effects {
         match effect {
             Effect::OpenCase(submission, origin) => {
+                // The team whose rules the case matches takes it.
+                let team = shell.teams.route(&session.locale, &submission.answers);
                 let reference = work
-                    .create_case(chat_id.0, &session.locale, &submission)
+                    .create_case(
+                        chat_id.0,
+                        &session.locale,
+                        &submission,
+                        team.map(|team| team.group),
+                    )
                     .await?;
                 tracing::info!(chat_id = chat_id.0, case = %reference, ?origin, "case opened");
                 session.case = Some(CaseLink {
@@ -404,6 +412,7 @@ async fn converse(
                 for case in erased {
                     afterwards.push(Job::ErasureNotice {
                         case: case.reference.0,
+                        group: case.group_chat_id,
                         thread_id: case.thread_id,
                         copies: case.topic_copies,
                     });

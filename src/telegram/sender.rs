@@ -97,8 +97,24 @@ pub enum Job {
     /// topic's copies of their messages, close the topic.
     ErasureNotice {
         case: i64,
+        /// The case's group (`None` in jobs queued before teams: the default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        group: Option<i64>,
         thread_id: Option<i64>,
         copies: Vec<i64>,
+    },
+    /// The case moved to another team: a note in its old topic, which closes.
+    MovedOut {
+        case: i64,
+        group: i64,
+        thread_id: Option<i64>,
+        html: String,
+    },
+    /// The last messages of the case's old topic, copied into its new one.
+    History {
+        case: i64,
+        from_group: i64,
+        messages: Vec<i64>,
     },
 }
 
@@ -168,7 +184,9 @@ impl Job {
             | Job::Enqueue { case }
             | Job::Reopened { case }
             | Job::Rated { case, .. }
-            | Job::ErasureNotice { case, .. } => Lane::Topic(CaseRef(*case)),
+            | Job::ErasureNotice { case, .. }
+            | Job::MovedOut { case, .. }
+            | Job::History { case, .. } => Lane::Topic(CaseRef(*case)),
             Job::Relay { case, .. } | Job::RelayEdit { case, .. } => match case {
                 Some(case) => Lane::Topic(CaseRef(*case)),
                 // Queued before lanes: kept in its chat's order.
@@ -181,8 +199,11 @@ impl Job {
     fn priority(&self) -> Priority {
         match self {
             Job::Enqueue { .. } | Job::Reopened { .. } => Priority::First,
-            Job::Relay { .. } | Job::RelayEdit { .. } => Priority::PatientMessage,
+            Job::Relay { .. } | Job::RelayEdit { .. } | Job::History { .. } => {
+                Priority::PatientMessage
+            }
             Job::TopicNote { .. }
+            | Job::MovedOut { .. }
             | Job::CloseTopic { .. }
             | Job::Rated { .. }
             | Job::ErasureNotice { .. } => Priority::Note,
@@ -210,6 +231,8 @@ impl Job {
             Job::RelayEdit { .. } => "relay_edit",
             Job::Document { .. } => "document",
             Job::ErasureNotice { .. } => "erasure_notice",
+            Job::MovedOut { .. } => "moved_out",
+            Job::History { .. } => "history",
         }
     }
 }
@@ -668,10 +691,29 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
         }
         Job::ErasureNotice {
             case,
+            group,
             thread_id,
             copies,
         } => from_anyhow(
-            coordinators::erasure_notice(bot, shell, CaseRef(*case), *thread_id, copies).await,
+            coordinators::erasure_notice(bot, shell, CaseRef(*case), *group, *thread_id, copies)
+                .await,
+        ),
+        Job::MovedOut {
+            case,
+            group,
+            thread_id,
+            html,
+        } => from_anyhow(
+            coordinators::moved_out(bot, shell, CaseRef(*case), ChatId(*group), *thread_id, html)
+                .await,
+        ),
+        Job::History {
+            case,
+            from_group,
+            messages,
+        } => from_anyhow(
+            coordinators::copy_history(bot, shell, CaseRef(*case), ChatId(*from_group), messages)
+                .await,
         ),
     }
 }

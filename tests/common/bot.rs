@@ -100,6 +100,7 @@ async fn spawn_bot_in(
         api_url: Some(emulator.api_url()),
         database_url: db.url.clone(),
         coordinator_chat_id: None,
+        teams_file: None,
         working_hours: None,
         time_zone: jiff::tz::TimeZone::UTC,
         weekly_summary: None,
