@@ -1212,6 +1212,346 @@ async fn forum_topics_in_supergroups() {
     assert_no_violations(&emu);
 }
 
+// ----- copyMessages and forwardMessages ---------------------------------------------------
+
+/// The message of a chat with this id.
+fn message_in(emu: &Emulator, chat_id: i64, id: teloxide::types::MessageId) -> ChatMessage {
+    emu.chat_transcript(chat_id)
+        .into_iter()
+        .find(|m| m.message_id == i64::from(id.0))
+        .unwrap_or_else(|| panic!("message {} not in chat {chat_id}", id.0))
+}
+
+/// A photo of a user's album (a raw message carrying `media_group_id`).
+async fn album_photo(user: &UserHandle, group: &str, caption: &str) -> teloxide::types::MessageId {
+    let sent = user
+        .send_raw_message(json!({
+            "media_group_id": group,
+            "caption": caption,
+            "photo": [{"file_id": format!("AgACAgIAAxkPhoto{caption}"), "file_unique_id": format!("AQAD{caption}"), "width": 1280, "height": 960}],
+        }))
+        .await;
+    teloxide::types::MessageId(i32::try_from(sent.message_id).expect("id"))
+}
+
+fn msg_id(sent: &patient_navigator::emulator::Sent) -> teloxide::types::MessageId {
+    teloxide::types::MessageId(i32::try_from(sent.message_id).expect("id"))
+}
+
+#[tokio::test]
+async fn copy_messages_copies_in_order_into_a_topic_and_skips_what_it_cannot() {
+    let emu = Emulator::start().await.expect("emulator");
+    emu.add_forum(-100_500, "Coordinators");
+    let bot = bot(&emu);
+    let forum = ChatId(-100_500);
+    let topic = bot
+        .create_forum_topic(forum, "Case 1")
+        .await
+        .expect("topic");
+    let thread = i64::from(topic.thread_id.0.0);
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let text = msg_id(&alice.send_text("my first question").await);
+    let photo = msg_id(&alice.send_photo(Some("scan of the report")).await);
+    let missing = msg_id(&alice.send_text("oops").await);
+    bot.delete_message(ChatId(1001), missing)
+        .await
+        .expect("deleted");
+    let doc = msg_id(&alice.send_document("report.pdf", "application/pdf").await);
+    let copies = bot
+        .copy_messages(forum, ChatId(1001), [text, photo, missing, doc])
+        .message_thread_id(topic.thread_id)
+        .await
+        .expect("copyMessages");
+    assert_eq!(copies.len(), 3, "the missing id is skipped: {copies:?}");
+    assert!(copies.windows(2).all(|p| p[0].0 < p[1].0), "{copies:?}");
+    let copied: Vec<ChatMessage> = copies
+        .iter()
+        .map(|id| message_in(&emu, -100_500, *id))
+        .collect();
+    assert_eq!(copied[0].text, "my first question");
+    assert_eq!(copied[0].kind, MessageKind::Text);
+    assert_eq!(copied[1].text, "scan of the report");
+    assert_eq!(copied[1].kind, MessageKind::Photo);
+    assert_eq!(
+        copied[2].kind,
+        MessageKind::Document {
+            file_name: Some("report.pdf".into()),
+            mime_type: Some("application/pdf".into()),
+        }
+    );
+    let originals = alice.transcript();
+    assert_eq!(copied[1].file_id, originals[2].file_id);
+    for copy in &copied {
+        assert!(copy.from_bot);
+        assert_eq!(copy.thread_id, Some(thread));
+        assert!(copy.raw.get("forward_origin").is_none(), "{}", copy.raw);
+        assert!(copy.raw.get("media_group_id").is_none(), "{}", copy.raw);
+    }
+    // The copies are the newest messages of the forum, in this order.
+    let tail: Vec<i64> = emu
+        .chat_transcript(-100_500)
+        .iter()
+        .rev()
+        .take(3)
+        .rev()
+        .map(|m| m.message_id)
+        .collect();
+    let returned: Vec<i64> = copies.iter().map(|id| i64::from(id.0)).collect();
+    assert_eq!(tail, returned);
+    // remove_caption and protect_content.
+    let bare = bot
+        .copy_messages(ChatId(1001), ChatId(1001), [photo])
+        .remove_caption(true)
+        .protect_content(true)
+        .await
+        .expect("without caption");
+    let bare = message_in(&emu, 1001, bare[0]);
+    assert_eq!(bare.kind, MessageKind::Photo);
+    assert_eq!(bare.text, "");
+    assert_eq!(bare.raw["has_protected_content"], json!(true));
+    // Service messages (the topic's creation) are not copied.
+    let service = emu
+        .chat_transcript(-100_500)
+        .into_iter()
+        .find(|m| matches!(m.kind, MessageKind::Service(_)))
+        .expect("forum_topic_created")
+        .message_id;
+    let before = alice.transcript().len();
+    assert_eq!(
+        raw_error(
+            &emu,
+            "copyMessages",
+            json!({"chat_id": 1001, "from_chat_id": -100_500, "message_ids": [service]})
+        )
+        .await,
+        "Bad Request: there are no messages to forward"
+    );
+    assert_eq!(
+        raw_error(
+            &emu,
+            "copyMessage",
+            json!({"chat_id": 1001, "from_chat_id": -100_500, "message_id": service})
+        )
+        .await,
+        "Bad Request: message can't be copied"
+    );
+    let one = raw_ok(
+        &emu,
+        "copyMessages",
+        json!({"chat_id": 1001, "from_chat_id": -100_500, "message_ids": [service, returned[0]]}),
+    )
+    .await;
+    assert_eq!(one.as_array().map(Vec::len), Some(1), "{one}");
+    assert_eq!(alice.transcript().len(), before + 1);
+    assert_eq!(
+        alice.last_bot_message().expect("copy").text,
+        "my first question"
+    );
+    // Errors: nothing to copy, disorder, empty, too many, bad topics.
+    let before = emu.chat_transcript(-100_500).len();
+    let errors = [
+        (
+            json!([9_998, 9_999]),
+            "Bad Request: there are no messages to forward",
+        ),
+        (
+            json!([photo.0, text.0]),
+            "Bad Request: message identifiers must be in a strictly increasing order",
+        ),
+        (
+            json!([text.0, text.0]),
+            "Bad Request: message identifiers must be in a strictly increasing order",
+        ),
+        (
+            json!([]),
+            "Bad Request: message identifiers are not specified",
+        ),
+        (
+            json!((1..=101).collect::<Vec<i64>>()),
+            "Bad Request: too many message identifiers specified",
+        ),
+    ];
+    for (ids, expected) in errors {
+        for method in ["copyMessages", "forwardMessages"] {
+            assert_eq!(
+                raw_error(
+                    &emu,
+                    method,
+                    json!({"chat_id": -100_500, "from_chat_id": 1001, "message_ids": ids, "message_thread_id": thread})
+                )
+                .await,
+                expected,
+                "{method} {ids}"
+            );
+        }
+    }
+    let err = bot
+        .copy_messages(forum, ChatId(1001), [photo, text])
+        .await
+        .expect_err("unordered");
+    assert!(err.to_string().contains("strictly increasing"), "{err:?}");
+    bot.close_forum_topic(forum, topic.thread_id)
+        .await
+        .expect("close");
+    for method in ["copyMessages", "forwardMessages"] {
+        assert_eq!(
+            raw_error(
+                &emu,
+                method,
+                json!({"chat_id": -100_500, "from_chat_id": 1001, "message_ids": [text.0], "message_thread_id": thread})
+            )
+            .await,
+            "Bad Request: TOPIC_CLOSED"
+        );
+        assert_eq!(
+            raw_error(
+                &emu,
+                method,
+                json!({"chat_id": -100_500, "from_chat_id": 1001, "message_ids": [text.0], "message_thread_id": 4_242})
+            )
+            .await,
+            "Bad Request: message thread not found"
+        );
+    }
+    assert_eq!(
+        emu.chat_transcript(-100_500).len(),
+        before + 1,
+        "only the closing service message was added"
+    );
+    assert_no_violations(&emu);
+}
+
+#[tokio::test]
+async fn forward_messages_carry_their_origin_and_respect_protection() {
+    let emu = Emulator::start().await.expect("emulator");
+    emu.add_forum(-100_600, "Coordinators");
+    let bot = bot(&emu);
+    let forum = ChatId(-100_600);
+    let topic = bot
+        .create_forum_topic(forum, "Case 2")
+        .await
+        .expect("topic");
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let text = msg_id(&alice.send_text("where is my appointment?").await);
+    let voice = msg_id(&alice.send_voice().await);
+    let forwards = bot
+        .forward_messages(
+            forum,
+            ChatId(1001),
+            [text, voice, teloxide::types::MessageId(8_000)],
+        )
+        .message_thread_id(topic.thread_id)
+        .protect_content(true)
+        .await
+        .expect("forwardMessages");
+    assert_eq!(forwards.len(), 2);
+    let first = message_in(&emu, -100_600, forwards[0]);
+    let second = message_in(&emu, -100_600, forwards[1]);
+    assert_eq!(first.text, "where is my appointment?");
+    assert_eq!(second.kind, MessageKind::Voice);
+    for fwd in [&first, &second] {
+        assert_eq!(fwd.thread_id, Some(i64::from(topic.thread_id.0.0)));
+        assert_eq!(fwd.raw["forward_origin"]["type"], json!("user"));
+        assert_eq!(fwd.raw["forward_origin"]["sender_user"]["id"], json!(1001));
+        assert_eq!(fwd.raw["has_protected_content"], json!(true));
+    }
+    // Protected messages are not forwarded, but a bot may copy them.
+    assert_eq!(
+        raw_error(
+            &emu,
+            "forwardMessages",
+            json!({"chat_id": 1001, "from_chat_id": -100_600, "message_ids": [forwards[0].0, forwards[1].0]})
+        )
+        .await,
+        "Bad Request: there are no messages to forward"
+    );
+    assert_eq!(
+        raw_error(
+            &emu,
+            "forwardMessage",
+            json!({"chat_id": 1001, "from_chat_id": -100_600, "message_id": forwards[0].0})
+        )
+        .await,
+        "Bad Request: message can't be forwarded"
+    );
+    let copies = bot
+        .copy_messages(ChatId(1001), forum, forwards.clone())
+        .await
+        .expect("bots copy protected content");
+    assert_eq!(copies.len(), 2);
+    // A forward of a forward keeps the first origin.
+    let again = bot
+        .forward_messages(ChatId(1001), forum, [forwards[0]])
+        .await;
+    assert!(again.is_err(), "protected");
+    let plain = bot
+        .forward_messages(forum, ChatId(1001), [text])
+        .await
+        .expect("unprotected");
+    let twice = bot
+        .forward_messages(ChatId(1001), forum, plain.clone())
+        .await
+        .expect("forward of a forward");
+    let twice = message_in(&emu, 1001, twice[0]);
+    assert_eq!(
+        twice.raw["forward_origin"]["sender_user"]["id"],
+        json!(1001)
+    );
+    assert_no_violations(&emu);
+}
+
+#[tokio::test]
+async fn a_users_album_copied_or_forwarded_stays_one_album() {
+    let emu = Emulator::start().await.expect("emulator");
+    emu.add_forum(-100_700, "Coordinators");
+    let bot = bot(&emu);
+    let forum = ChatId(-100_700);
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let p1 = album_photo(&alice, "13900000000000001", "page1").await;
+    let p2 = album_photo(&alice, "13900000000000001", "page2").await;
+    let p3 = album_photo(&alice, "13900000000000001", "page3").await;
+    let note = msg_id(&alice.send_text("that's all").await);
+    let q1 = album_photo(&alice, "13900000000000002", "other1").await;
+    let q2 = album_photo(&alice, "13900000000000002", "other2").await;
+    for forward in [false, true] {
+        let ids = [p1, p2, p3, note, q1, q2];
+        let sent = if forward {
+            bot.forward_messages(forum, ChatId(1001), ids).await
+        } else {
+            bot.copy_messages(forum, ChatId(1001), ids).await
+        }
+        .expect("album");
+        assert_eq!(sent.len(), 6);
+        let msgs: Vec<ChatMessage> = sent
+            .iter()
+            .map(|id| message_in(&emu, -100_700, *id))
+            .collect();
+        let group = |m: &ChatMessage| m.raw["media_group_id"].as_str().map(str::to_owned);
+        let texts: Vec<&str> = msgs.iter().map(|m| m.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["page1", "page2", "page3", "that's all", "other1", "other2"]
+        );
+        let first = group(&msgs[0]).expect("first album grouped");
+        assert_ne!(first, "13900000000000001", "a new media group");
+        assert_eq!(group(&msgs[1]).as_deref(), Some(first.as_str()));
+        assert_eq!(group(&msgs[2]).as_deref(), Some(first.as_str()));
+        assert_eq!(group(&msgs[3]), None);
+        let second = group(&msgs[4]).expect("second album grouped");
+        assert_ne!(second, first);
+        assert_eq!(group(&msgs[5]).as_deref(), Some(second.as_str()));
+    }
+    // One photo of an album alone is no album.
+    let lone = bot
+        .copy_messages(forum, ChatId(1001), [p2, note])
+        .await
+        .expect("lone photo");
+    let lone = message_in(&emu, -100_700, lone[0]);
+    assert_eq!(lone.text, "page2");
+    assert!(lone.raw.get("media_group_id").is_none(), "{}", lone.raw);
+    assert_no_violations(&emu);
+}
+
 // ----- a real teloxide bot, driven as a user would ------------------------------------------
 
 /// A tiny bot: /start shows a menu; "Next" edits it; anything else is echoed.
@@ -1690,6 +2030,67 @@ async fn albums_count_each_message_and_are_refused_whole() {
             ("sendMessage".to_owned(), 1001, FloodLimit::PrivateChat),
         ]
     );
+}
+
+#[tokio::test]
+async fn copy_and_forward_messages_count_each_message_and_are_refused_whole() {
+    // Five messages per group within 3 s.
+    let emu = flood_emulator(
+        FloodControl {
+            per_group: (5, Duration::from_secs(60)),
+            ..FloodControl::telegram()
+        }
+        .scaled(0.05),
+    )
+    .await;
+    let bot = bot(&emu);
+    add_group(&emu, -5);
+    let alice = started_user(&emu, 1001, "Alice").await;
+    let mut ids = Vec::new();
+    for text in ["a", "b", "c", "d"] {
+        ids.push(msg_id(&alice.send_text(text).await));
+    }
+    let copied = bot
+        .copy_messages(ChatId(-5), ChatId(1001), ids[..3].to_vec())
+        .await
+        .expect("3 of 5");
+    assert_eq!(copied.len(), 3);
+    let err = bot
+        .forward_messages(ChatId(-5), ChatId(1001), ids[..3].to_vec())
+        .await
+        .expect_err("3 more do not fit");
+    let wait = retry_after(err);
+    assert!((1..=3).contains(&wait), "{wait}");
+    assert_eq!(emu.chat_transcript(-5).len(), 3, "nothing of it posted");
+    tokio::time::sleep(Duration::from_millis(wait * 1000 + 100)).await;
+    // A missing id is not counted: 4 copies, then one forward fills the 5.
+    let missing = teloxide::types::MessageId(9_999);
+    let copied = bot
+        .copy_messages(
+            ChatId(-5),
+            ChatId(1001),
+            [ids[0], ids[1], ids[2], ids[3], missing],
+        )
+        .await
+        .expect("4 of 5");
+    assert_eq!(copied.len(), 4);
+    bot.forward_messages(ChatId(-5), ChatId(1001), [ids[0]])
+        .await
+        .expect("the fifth");
+    let err = bot
+        .send_message(ChatId(-5), "a sixth")
+        .await
+        .expect_err("429");
+    assert!((1..=3).contains(&retry_after(err)));
+    assert_eq!(emu.chat_transcript(-5).len(), 3 + 4 + 1);
+    assert_eq!(
+        refusals(&emu),
+        vec![
+            ("forwardMessages".to_owned(), -5, FloodLimit::Group),
+            ("sendMessage".to_owned(), -5, FloodLimit::Group),
+        ]
+    );
+    assert_no_violations(&emu);
 }
 
 #[tokio::test]

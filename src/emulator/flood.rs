@@ -32,12 +32,14 @@ use super::error::ApiError;
 ///   sendMessage, sendPhoto, sendDocument, sendVideo, sendAudio, sendVoice,
 ///   sendAnimation, sendSticker, sendLocation, sendContact, copyMessage,
 ///   forwardMessage, createForumTopic (its service message) count 1;
-///   sendMediaGroup counts one per item. A call that does not fit is
-///   refused whole. A call of more messages than a limit (a 10-photo album
-///   in a private chat) is admitted only into an empty window, which it
-///   then fills: Telegram sends such albums.
-///   (copyMessages, forwardMessages, sendPoll, sendDice and
-///   editMessageMedia are not implemented by the emulator.)
+///   sendMediaGroup counts one per item; copyMessages and forwardMessages
+///   count one per message actually posted (ids skipped as missing or not
+///   copyable cost nothing). A call that does not fit is refused whole,
+///   nothing of it posted. A call of more messages than a limit (a 10-photo
+///   album in a private chat) is admitted only into an empty window, which
+///   it then fills: Telegram sends such albums.
+///   (sendPoll, sendDice and editMessageMedia are not implemented by the
+///   emulator.)
 /// * **Edits in groups and supergroups** (editMessageText,
 ///   editMessageCaption, editMessageReplyMarkup) count against
 ///   `group_edits`, apart from messages. Edits in private chats are not

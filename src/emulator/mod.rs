@@ -30,6 +30,19 @@
 //!   to 3 s and `limit` to 1 for rapid identical calls) are not emulated.
 //! * Entity auto-detection covers bot commands, @mentions and http(s) URLs
 //!   only; files given by HTTP URL are stored empty (no internet).
+//! * copyMessage(s) and forwardMessage(s) reproduce the text, media,
+//!   location, venue, contact and dice fields of a message (polls, games,
+//!   stories and the like are not copied), skip service messages, paid
+//!   media, giveaways and invoices (copies) or protected messages
+//!   (forwards), and keep albums as albums (a new `media_group_id` per
+//!   original album of which two or more messages are reproduced). Not
+//!   modelled: TDLib's regrouping of 2-10 copied audios or documents that
+//!   were not one album. copyMessages/forwardMessages errors use the Bot API
+//!   server's (TDLib's) wordings: `message identifiers are not specified`,
+//!   `too many message identifiers specified`, `message identifiers must be
+//!   in a strictly increasing order`, and `there are no messages to forward`
+//!   when nothing can be reproduced (for copyMessages too, as Telegram
+//!   answers).
 //! * Methods in the spec that the emulator does not implement answer
 //!   `400 Bad Request: method X is not implemented by the emulator` and are
 //!   listed in [`Emulator::spec_violations`].

@@ -431,13 +431,166 @@ const CONTENT_KEYS: &[&str] = &[
     "voice",
     "audio",
     "video",
+    "video_note",
     "animation",
     "sticker",
     "location",
+    "venue",
     "contact",
+    "dice",
     "caption",
     "caption_entities",
 ];
+
+/// Fields that make a message a service message (Message fields of the
+/// spec that describe an event rather than content): neither copied nor
+/// forwarded.
+const SERVICE_KEYS: &[&str] = &[
+    "new_chat_members",
+    "left_chat_member",
+    "new_chat_title",
+    "new_chat_photo",
+    "delete_chat_photo",
+    "group_chat_created",
+    "supergroup_chat_created",
+    "channel_chat_created",
+    "message_auto_delete_timer_changed",
+    "migrate_to_chat_id",
+    "migrate_from_chat_id",
+    "pinned_message",
+    "successful_payment",
+    "refunded_payment",
+    "users_shared",
+    "chat_shared",
+    "gift",
+    "unique_gift",
+    "connected_website",
+    "write_access_allowed",
+    "passport_data",
+    "proximity_alert_triggered",
+    "boost_added",
+    "chat_background_set",
+    "checklist_tasks_done",
+    "checklist_tasks_added",
+    "direct_message_price_changed",
+    "forum_topic_created",
+    "forum_topic_edited",
+    "forum_topic_closed",
+    "forum_topic_reopened",
+    "general_forum_topic_hidden",
+    "general_forum_topic_unhidden",
+    "giveaway_created",
+    "giveaway_completed",
+    "paid_message_price_changed",
+    "video_chat_scheduled",
+    "video_chat_started",
+    "video_chat_ended",
+    "video_chat_participants_invited",
+    "web_app_data",
+];
+
+/// Content that can be forwarded but not copied (Bot API: "paid media
+/// messages, giveaway messages, giveaway winners messages, and invoice
+/// messages can't be copied").
+const NOT_COPYABLE_KEYS: &[&str] = &["paid_media", "giveaway", "giveaway_winners", "invoice"];
+
+/// How the bot reproduces a message of another (or the same) chat.
+#[derive(Clone, Copy)]
+enum Reproduce<'a> {
+    /// copyMessage(s): the content anew, without a link to the original.
+    /// `caption`: `None` keeps the original caption, `Some(None)` removes
+    /// it, `Some(Some(c))` replaces it.
+    Copy {
+        caption: Option<Option<&'a FormattedText>>,
+    },
+    /// forwardMessage(s): the content with a `forward_origin`.
+    Forward,
+}
+
+impl Reproduce<'_> {
+    /// Whether a message can be reproduced this way: service messages
+    /// never; paid media, giveaways and invoices are not copied; messages
+    /// with protected content are not forwarded (bots may copy them).
+    fn allows(self, source: &Value) -> bool {
+        let has = |k: &&str| source.get(*k).is_some();
+        if SERVICE_KEYS.iter().any(has) {
+            return false;
+        }
+        match self {
+            Reproduce::Copy { .. } => !NOT_COPYABLE_KEYS.iter().any(has),
+            Reproduce::Forward => source.get("has_protected_content") != Some(&json!(true)),
+        }
+    }
+
+    /// The answer when a single message can't be reproduced.
+    fn refused(self) -> ApiError {
+        match self {
+            Reproduce::Copy { .. } => ApiError::bad_request("message can't be copied"),
+            Reproduce::Forward => ApiError::bad_request("message can't be forwarded"),
+        }
+    }
+}
+
+/// The forward origin of a message: the original's, when it is itself a
+/// forward, else its sender.
+fn forward_origin(source: &Value) -> Value {
+    if let Some(origin) = source.get("forward_origin") {
+        return origin.clone();
+    }
+    match source.get("from") {
+        Some(from) => json!({"type": "user", "date": source["date"], "sender_user": from}),
+        None => {
+            json!({"type": "hidden_user", "date": source["date"], "sender_user_name": "Hidden"})
+        }
+    }
+}
+
+/// Posts one message reproducing `source` (copy or forward) at `target`,
+/// optionally protected and in a media group; returns the new Message.
+/// Shared by copyMessage, copyMessages, forwardMessage and
+/// forwardMessages. Flood limits are the caller's.
+fn reproduce(
+    w: &mut World,
+    target: Target,
+    source: &Value,
+    how: Reproduce<'_>,
+    protect: bool,
+    media_group: Option<&str>,
+) -> Value {
+    let mut m = new_bot_message(w, &target);
+    if let Reproduce::Forward = how {
+        m.remove("reply_to_message");
+        m.insert("forward_origin".into(), forward_origin(source));
+    }
+    if protect {
+        m.insert("has_protected_content".into(), json!(true));
+    }
+    if let Some(group) = media_group {
+        m.insert("media_group_id".into(), json!(group));
+    }
+    for key in CONTENT_KEYS {
+        if let Some(v) = source.get(*key) {
+            m.insert((*key).into(), v.clone());
+        }
+    }
+    let Reproduce::Copy { caption } = how else {
+        return finish_bot_message(w, target, m, None, None);
+    };
+    match caption {
+        Some(Some(formatted)) => w.put_text(&mut m, "caption", formatted),
+        Some(None) => {
+            m.remove("caption");
+            m.remove("caption_entities");
+        }
+        None => {}
+    }
+    let text = m
+        .get("text")
+        .or(m.get("caption"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    finish_bot_message(w, target, m, text, None)
+}
 
 fn source_message(w: &World, p: &Params, missing: &str) -> ApiResult<Value> {
     let from_chat = target_chat(w, p, "from_chat_id")?;
@@ -451,22 +604,15 @@ fn source_message(w: &World, p: &Params, missing: &str) -> ApiResult<Value> {
 pub(crate) fn copy_message(w: &mut World, opts: &EmulatorOptions, p: &Params) -> ApiResult<Value> {
     let source = source_message(w, p, "message to copy not found")?;
     let caption = caption_param(opts, p)?;
+    // A `caption` given empty removes the original one.
+    let how = Reproduce::Copy {
+        caption: p.has("caption").then(|| caption.as_ref().map(|(_, f)| f)),
+    };
+    if !how.allows(&source) {
+        return Err(how.refused());
+    }
     let target = prepare_send(w, opts, p)?;
-    let mut m = new_bot_message(w, &target);
-    for key in CONTENT_KEYS {
-        if let Some(v) = source.get(*key) {
-            m.insert((*key).into(), v.clone());
-        }
-    }
-    if let Some((_, formatted)) = &caption {
-        w.put_text(&mut m, "caption", formatted);
-    }
-    let text = m
-        .get("text")
-        .or(m.get("caption"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let msg = finish_bot_message(w, target, m, text, None);
+    let msg = reproduce(w, target, &source, how, p.flag("protect_content"), None);
     Ok(json!({ "message_id": msg["message_id"] }))
 }
 
@@ -477,22 +623,131 @@ pub(crate) fn forward_message(
     p: &Params,
 ) -> ApiResult<Value> {
     let source = source_message(w, p, "message to forward not found")?;
+    if !Reproduce::Forward.allows(&source) {
+        return Err(Reproduce::Forward.refused());
+    }
     let target = prepare_send(w, opts, p)?;
-    let mut m = new_bot_message(w, &target);
-    m.remove("reply_to_message");
-    let origin = match source.get("from") {
-        Some(from) => json!({"type": "user", "date": source["date"], "sender_user": from}),
-        None => {
-            json!({"type": "hidden_user", "date": source["date"], "sender_user_name": "Hidden"})
+    Ok(reproduce(
+        w,
+        target,
+        &source,
+        Reproduce::Forward,
+        p.flag("protect_content"),
+        None,
+    ))
+}
+
+/// Most messages copyMessages and forwardMessages take at once.
+const MAX_BATCH: usize = 100;
+
+/// The `message_ids` of copyMessages / forwardMessages: 1-100 valid ids
+/// (their order is checked once the chats are).
+fn batch_ids(p: &Params) -> ApiResult<Vec<i64>> {
+    let list = match p.opt_json("message_ids")? {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(list)) => list,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "can't parse message identifiers JSON array",
+            ));
         }
     };
-    m.insert("forward_origin".into(), origin);
-    for key in CONTENT_KEYS {
-        if let Some(v) = source.get(*key) {
-            m.insert((*key).into(), v.clone());
+    if list.is_empty() {
+        return Err(ApiError::bad_request(
+            "message identifiers are not specified",
+        ));
+    }
+    if list.len() > MAX_BATCH {
+        return Err(ApiError::bad_request(
+            "too many message identifiers specified",
+        ));
+    }
+    let ids = list
+        .iter()
+        .map(|v| as_i64(v).filter(|id| *id > 0))
+        .collect::<Option<Vec<i64>>>()
+        .ok_or_else(|| ApiError::bad_request("invalid message identifier"))?;
+    Ok(ids)
+}
+
+/// copyMessages / forwardMessages: the messages that exist and can be
+/// reproduced, in order, as one call (skipping the others, all or nothing
+/// under the flood limits); albums stay albums. Returns MessageIds.
+fn reproduce_batch(
+    w: &mut World,
+    opts: &EmulatorOptions,
+    p: &Params,
+    how: Reproduce<'_>,
+) -> ApiResult<Value> {
+    let ids = batch_ids(p)?;
+    let chat_id = target_chat(w, p, "chat_id")?;
+    let thread = target_thread(w, chat_id, p)?;
+    ensure_can_post(w, chat_id)?;
+    let from_chat = target_chat(w, p, "from_chat_id")?;
+    if ids.windows(2).any(|pair| pair[0] >= pair[1]) {
+        return Err(ApiError::bad_request(
+            "message identifiers must be in a strictly increasing order",
+        ));
+    }
+    let sources: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| w.message(from_chat, *id))
+        .map(|m| m.json.clone())
+        .filter(|json| how.allows(json))
+        .collect();
+    if sources.is_empty() {
+        // TDLib's wording, answered for copyMessages too.
+        return Err(ApiError::bad_request("there are no messages to forward"));
+    }
+    check_flood(w, opts, chat_id, Charge::Messages(sources.len()))?;
+    // A new media group for every album of which two messages or more are
+    // reproduced; a lone message of an album is reproduced alone.
+    let mut albums: Vec<(String, usize, Option<String>)> = Vec::new();
+    for group in sources
+        .iter()
+        .filter_map(|s| s.get("media_group_id").and_then(Value::as_str))
+    {
+        match albums.iter_mut().find(|(g, _, _)| g == group) {
+            Some(album) => album.1 += 1,
+            None => albums.push((group.to_owned(), 1, None)),
         }
     }
-    Ok(finish_bot_message(w, target, m, None, None))
+    for album in albums.iter_mut().filter(|a| a.1 >= 2) {
+        album.2 = Some(format!("1{:017}", w.bump()));
+    }
+    let protect = p.flag("protect_content");
+    let mut out = Vec::with_capacity(sources.len());
+    for source in &sources {
+        let media_group = source
+            .get("media_group_id")
+            .and_then(Value::as_str)
+            .and_then(|g| albums.iter().find(|a| a.0 == g))
+            .and_then(|a| a.2.as_deref());
+        let target = Target {
+            chat_id,
+            thread,
+            reply: None,
+            markup: None,
+        };
+        let msg = reproduce(w, target, source, how, protect, media_group);
+        out.push(json!({ "message_id": msg["message_id"] }));
+    }
+    Ok(Value::Array(out))
+}
+
+/// copyMessages: 1-100 messages copied in order (Bot API 7.0).
+pub(crate) fn copy_messages(w: &mut World, opts: &EmulatorOptions, p: &Params) -> ApiResult<Value> {
+    let caption = p.flag("remove_caption").then_some(None);
+    reproduce_batch(w, opts, p, Reproduce::Copy { caption })
+}
+
+/// forwardMessages: 1-100 messages forwarded in order (Bot API 7.0).
+pub(crate) fn forward_messages(
+    w: &mut World,
+    opts: &EmulatorOptions,
+    p: &Params,
+) -> ApiResult<Value> {
+    reproduce_batch(w, opts, p, Reproduce::Forward)
 }
 
 /// sendChatAction.

@@ -60,6 +60,8 @@ const SYNC_METHODS: &[(&str, SyncHandler)] = &[
     ("deleteMessages", messages::delete_messages),
     ("copyMessage", messages::copy_message),
     ("forwardMessage", messages::forward_message),
+    ("copyMessages", messages::copy_messages),
+    ("forwardMessages", messages::forward_messages),
     ("sendChatAction", messages::send_chat_action),
     ("leaveChat", leave_chat),
     ("pinChatMessage", messages::pin_chat_message),
