@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::bot::{COORDINATOR_CHAT, spawn_bot_at_telegram_limits, spawn_bot_with};
 use common::db::TestDb;
-use patient_navigator::emulator::{Fault, FaultKind};
+use patient_navigator::emulator::{Fault, FaultKind, MessageKind};
 use patient_navigator::telegram::flood::FloodLimit;
 
 #[tokio::test]
@@ -340,6 +340,25 @@ async fn two_teams_route_by_language_and_a_case_moves_between_them() {
         bot.emulator.forum_topics(SPANISH_DESK)[0].closed,
         "the old topic is closed"
     );
+    // The new topic shows the last messages of the old one.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let history = common::texts_of(
+            bot.emulator
+                .chat_transcript(COORDINATOR_CHAT)
+                .into_iter()
+                .filter(|m| m.thread_id == Some(new_thread))
+                .collect(),
+        );
+        if history.iter().any(|text| text == "lucía 5") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no history in the new topic: {history:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     // Lucía's next message reaches the new topic, not the old one.
     lucia.send_text("lucía after the move").await;
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
@@ -360,4 +379,95 @@ async fn two_teams_route_by_language_and_a_case_moves_between_them() {
     }
     let refusals = bot.emulator.flood_refusals();
     assert!(refusals.is_empty(), "the bot provoked 429s: {refusals:?}");
+}
+
+/// Under backlog a patient's texts are merged into one topic message; a
+/// coordinator's reply to it still reaches the patient, as a reply to
+/// their last text; photos waiting together go in one copyMessages call.
+#[tokio::test]
+async fn a_reply_to_a_merged_message_reaches_the_patient_and_photos_go_together() {
+    let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |_| {}).await;
+    let eva = bot.patient(33_001, "Eva", Some("en"));
+    let start = eva.say("/start").await;
+    eva.press_data(start.last().unwrap().message_id, "a:person")
+        .await;
+    bot.emulator.wait_idle().await;
+    // Spend the group's budget so that what follows waits together.
+    let others: Vec<_> = (0..9)
+        .map(|i| bot.patient(33_100 + i, &format!("O{i}"), Some("en")))
+        .collect();
+    for other in &others {
+        let start = other.say("/start").await;
+        other
+            .press_data(start.last().unwrap().message_id, "a:person")
+            .await;
+    }
+    let mut sent = Vec::new();
+    for text in ["my scan is tomorrow", "it is at 9", "can you call me?"] {
+        sent.push(eva.send_text(text).await.message_id);
+    }
+    for _ in 0..3 {
+        eva.send_photo(None).await;
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let merged = loop {
+        let found = bot
+            .emulator
+            .chat_transcript(COORDINATOR_CHAT)
+            .into_iter()
+            .find(|m| m.text.contains("my scan is tomorrow"));
+        if let Some(found) = found {
+            break found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the texts never arrived"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(
+        merged.text.contains("it is at 9") && merged.text.contains("can you call me?"),
+        "merged into one message: {:?}",
+        merged.text
+    );
+    let thread = merged.thread_id.expect("in the case's topic");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while bot.emulator.calls_to("copyMessages").is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the photos never went"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bot.emulator.wait_idle().await;
+    let photos = bot
+        .emulator
+        .chat_transcript(COORDINATOR_CHAT)
+        .into_iter()
+        .filter(|m| m.thread_id == Some(thread) && matches!(m.kind, MessageKind::Photo { .. }))
+        .count();
+    assert_eq!(photos, 3, "the three photos, in one call");
+    assert_eq!(bot.emulator.calls_to("copyMessages").len(), 1);
+
+    let coordinator = bot.coordinator(9_401, "Sam", "sam").in_topic(thread);
+    coordinator
+        .send_reply(merged.message_id, "Yes, I will call you at 10.")
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let reply = loop {
+        if let Some(reply) = eva
+            .transcript()
+            .into_iter()
+            .find(|m| m.from_bot && m.text == "Yes, I will call you at 10.")
+        {
+            break reply;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the reply never reached Eva"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(reply.reply_to, Some(sent[2]), "a reply to her last text");
+    assert!(bot.emulator.flood_refusals().is_empty());
 }

@@ -264,6 +264,28 @@ impl Storage {
         if !with_group {
             filters.push_str(" AND o.lane LIKE 'chat:%'");
         }
+        self.due_jobs_matching(now_ms, limit, &filters, busy).await
+    }
+
+    /// The due jobs of one lane, in order (what waits in it now).
+    pub async fn due_jobs_of_lane(
+        &self,
+        now_ms: i64,
+        limit: i64,
+        lane: &str,
+    ) -> anyhow::Result<Vec<OutboxJob>> {
+        self.due_jobs_matching(now_ms, limit, " AND o.lane = $3", &[lane.to_owned()])
+            .await
+    }
+
+    /// Due jobs that also pass `filters` (SQL from `$3` on, bound to `binds`).
+    async fn due_jobs_matching(
+        &self,
+        now_ms: i64,
+        limit: i64,
+        filters: &str,
+        binds: &[String],
+    ) -> anyhow::Result<Vec<OutboxJob>> {
         let sql = format!(
             "SELECT o.id, o.chat_id, o.lane, o.job, o.attempts, o.failing_since_ms FROM outbox o
              WHERE o.not_before_ms <= $1 AND o.claimed_until_ms <= $1{filters}
@@ -272,8 +294,8 @@ impl Storage {
              ORDER BY o.id LIMIT $2"
         );
         let mut select = sqlx::query(&sql).bind(now_ms).bind(limit);
-        for lane in busy {
-            select = select.bind(lane.clone());
+        for value in binds {
+            select = select.bind(value.clone());
         }
         let rows = select
             .fetch_all(&self.reader)

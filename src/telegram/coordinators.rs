@@ -58,9 +58,22 @@ fn group_of(shell: &Shell, case: &CaseView) -> Option<ChatId> {
         .map(ChatId)
 }
 
-/// Posts a message into the group, paced (429s waited out), with a few
-/// retries of transient failures.
-async fn post_in_group<T, F, Fut>(shell: &Shell, group: ChatId, post: F) -> Result<T, RequestError>
+/// The group a case's topic is in, if any.
+pub(crate) async fn group_of_case(shell: &Shell, reference: CaseRef) -> Option<ChatId> {
+    match shell.storage.case_view(reference).await {
+        Ok(Some(case)) => group_of(shell, &case),
+        _ => None,
+    }
+}
+
+/// Posts `messages` messages into the group in one call, paced (429s
+/// waited out), with a few retries of transient failures.
+async fn post_in_group<T, F, Fut>(
+    shell: &Shell,
+    group: ChatId,
+    messages: u32,
+    post: F,
+) -> Result<T, RequestError>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,
@@ -69,7 +82,7 @@ where
     with_retries(move || {
         shell
             .pacer
-            .call(Destination::Group(group), Spend::Messages(1), post)
+            .call(Destination::Group(group), Spend::Messages(messages), post)
     })
     .await
 }
@@ -86,7 +99,7 @@ async fn open_topic(
     let thread = match resume {
         Some(thread) => thread,
         None => {
-            let topic = post_in_group(shell, group, || {
+            let topic = post_in_group(shell, group, 1, || {
                 bot.create_forum_topic(group, queue::topic_name(case))
                     .into_future()
             })
@@ -104,7 +117,7 @@ async fn open_topic(
         return Ok(thread); // the card and documents went before
     }
     let card = card_reply(shell, case);
-    let card_id = post_in_group(shell, group, || {
+    let card_id = post_in_group(shell, group, 1, || {
         delivery::send(bot, group, Some(thread), &card)
     })
     .await
@@ -116,14 +129,14 @@ async fn open_topic(
     for document in shell.storage.case_documents(case.reference).await? {
         let file = || InputFile::file_id(document.file_id.clone().into());
         let sent = match document.kind {
-            DocumentKind::Photo => post_in_group(shell, group, || {
+            DocumentKind::Photo => post_in_group(shell, group, 1, || {
                 bot.send_photo(group, file())
                     .message_thread_id(thread)
                     .into_future()
             })
             .await
             .map(drop),
-            DocumentKind::Pdf | DocumentKind::Image => post_in_group(shell, group, || {
+            DocumentKind::Pdf | DocumentKind::Image => post_in_group(shell, group, 1, || {
                 bot.send_document(group, file())
                     .message_thread_id(thread)
                     .into_future()
@@ -139,7 +152,7 @@ async fn open_topic(
                 Keyboard::None,
                 Placement::New,
             );
-            let _ = post_in_group(shell, group, || {
+            let _ = post_in_group(shell, group, 1, || {
                 delivery::send(bot, group, Some(thread), &note)
             })
             .await;
@@ -306,11 +319,13 @@ async fn load(shell: &Shell, reference: CaseRef) -> anyhow::Result<CaseView> {
         .with_context(|| format!("case {reference} not found"))
 }
 
-/// Posts into the case's topic, recreating the topic if someone deleted it.
+/// Posts into the case's topic (`messages` messages in one call),
+/// recreating the topic if someone deleted it.
 async fn post_in_topic<T, F, Fut>(
     bot: &Bot,
     shell: &Shell,
     reference: CaseRef,
+    messages: u32,
     post: F,
 ) -> anyhow::Result<Option<T>>
 where
@@ -326,14 +341,14 @@ where
         None => open_topic(bot, shell, group, &case, None).await?,
     };
     let post = &post;
-    match post_in_group(shell, group, move || post(group, thread)).await {
+    match post_in_group(shell, group, messages, move || post(group, thread)).await {
         Ok(value) => Ok(Some(value)),
         Err(err) if is_closed_topic(&err) => {
             // A closed case keeps a closed topic: reopen it for this post only.
             bot.reopen_forum_topic(group, thread)
                 .await
                 .context("cannot reopen the topic")?;
-            let posted = post_in_group(shell, group, move || post(group, thread)).await;
+            let posted = post_in_group(shell, group, messages, move || post(group, thread)).await;
             if !case.status.is_open() || load(shell, reference).await?.status == CaseStatus::Closed
             {
                 let _ = bot.close_forum_topic(group, thread).await;
@@ -344,7 +359,7 @@ where
             tracing::warn!(case = %reference, "the case's topic was deleted; recreating it");
             let thread = open_topic(bot, shell, group, &case, None).await?;
             Ok(Some(
-                post_in_group(shell, group, move || post(group, thread)).await?,
+                post_in_group(shell, group, messages, move || post(group, thread)).await?,
             ))
         }
         Err(err) => Err(err.into()),
@@ -362,7 +377,7 @@ pub(crate) async fn note_in_topic(
     html: String,
 ) -> anyhow::Result<()> {
     let note = Reply::new(html, Keyboard::None, Placement::New);
-    post_in_topic(bot, shell, reference, |group, thread| {
+    post_in_topic(bot, shell, reference, 1, |group, thread| {
         delivery::send(bot, group, Some(thread), &note)
     })
     .await?;
@@ -382,7 +397,7 @@ pub async fn reopened(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::R
         }
     }
     let card = card_reply(shell, &case);
-    let card_id = post_in_topic(bot, shell, reference, |group, thread| {
+    let card_id = post_in_topic(bot, shell, reference, 1, |group, thread| {
         delivery::send(bot, group, Some(thread), &card)
     })
     .await?;
@@ -460,17 +475,30 @@ pub async fn relay_updates(
         }
     }
     let mut relayed = false;
+    // Runs of texts merge into one message; runs of other messages (photos,
+    // documents) go in one copyMessages call; a reply goes on its own.
     let mut texts: Vec<&Message> = Vec::new();
+    let mut media: Vec<&Message> = Vec::new();
     for msg in &messages {
-        if merge::mergeable(msg.text(), msg.reply_to_message().is_some()) {
+        let is_reply = msg.reply_to_message().is_some();
+        if merge::mergeable(msg.text(), is_reply) {
+            relayed |= relay_copied(bot, shell, &session, group, &media).await?;
+            media.clear();
             texts.push(msg);
-            continue;
+        } else if msg.text().is_none() && !is_reply {
+            relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
+            texts.clear();
+            media.push(msg);
+        } else {
+            relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
+            relayed |= relay_copied(bot, shell, &session, group, &media).await?;
+            texts.clear();
+            media.clear();
+            relayed |= relay_from_patient(bot, shell, &session, group, msg).await?;
         }
-        relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
-        texts.clear();
-        relayed |= relay_from_patient(bot, shell, &session, group, msg).await?;
     }
     relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
+    relayed |= relay_copied(bot, shell, &session, group, &media).await?;
     if let (true, Some(first)) = (relayed, messages.first()) {
         tell_if_off_hours(bot, shell, &session, link.reference, first.chat.id).await?;
     }
@@ -501,7 +529,7 @@ async fn relay_merged(
     let mut from = 0;
     for chunk in merge::merge(&parts) {
         let merged = Reply::new(chunk.html, Keyboard::None, Placement::New);
-        let posted = post_in_topic(bot, shell, reference, |group, thread| {
+        let posted = post_in_topic(bot, shell, reference, 1, |group, thread| {
             delivery::send(bot, group, Some(thread), &merged)
         })
         .await?;
@@ -519,6 +547,50 @@ async fn relay_merged(
         from += chunk.parts;
     }
     tracing::debug!(case = %reference, messages = texts.len(), "patient messages merged for the topic");
+    Ok(true)
+}
+
+/// Photos and documents of the patient waiting together: one copyMessages
+/// call (each counts against the group's budget, but one request and in
+/// order); a single one is copied as it is.
+async fn relay_copied(
+    bot: &Bot,
+    shell: &Shell,
+    session: &Session,
+    group: i64,
+    media: &[&Message],
+) -> anyhow::Result<bool> {
+    let reference = match (media, session.case) {
+        ([], _) | (_, None) => return Ok(false),
+        ([single], _) => return relay_from_patient(bot, shell, session, group, single).await,
+        (_, Some(link)) => link.reference,
+    };
+    let from = media[0].chat.id;
+    let ids: Vec<MessageId> = media.iter().map(|msg| msg.id).collect();
+    let count = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+    let copies = post_in_topic(bot, shell, reference, count, |group, thread| {
+        bot.copy_messages(group, from, ids.clone())
+            .message_thread_id(thread)
+            .into_future()
+    })
+    .await?;
+    let Some(copies) = copies else {
+        return Ok(false);
+    };
+    if copies.len() == media.len() {
+        let pairs: Vec<(i64, i64)> = media
+            .iter()
+            .zip(&copies)
+            .map(|(msg, copy)| (msg.id.0.into(), copy.0.into()))
+            .collect();
+        shell
+            .storage
+            .record_relays(reference, group, &pairs, true)
+            .await?;
+    } else {
+        // Telegram skipped some it could not copy: which ones is not said.
+        tracing::warn!(case = %reference, sent = media.len(), copied = copies.len(), "some of the patient's files could not be copied to the topic");
+    }
     Ok(true)
 }
 
@@ -579,7 +651,7 @@ async fn relay_from_patient(
         }
         None => None,
     };
-    let copied = post_in_topic(bot, shell, reference, |group, thread| {
+    let copied = post_in_topic(bot, shell, reference, 1, |group, thread| {
         let mut request = bot
             .copy_message(group, msg.chat.id, msg.id)
             .message_thread_id(thread);
@@ -686,7 +758,7 @@ pub async fn relay_patient_edit(
             Keyboard::None,
             Placement::New,
         );
-        post_in_topic(bot, shell, link.reference, |group, thread| {
+        post_in_topic(bot, shell, link.reference, 1, |group, thread| {
             let mut request = bot
                 .send_message(group, edited.html.clone())
                 .parse_mode(teloxide::types::ParseMode::Html)
@@ -817,7 +889,7 @@ pub async fn moved_out(
     };
     let note = Reply::new(html.to_owned(), Keyboard::None, Placement::New);
     let _ = bot.reopen_forum_topic(group, thread).await;
-    match post_in_group(shell, group, || {
+    match post_in_group(shell, group, 1, || {
         delivery::send(bot, group, Some(thread), &note)
     })
     .await
@@ -970,7 +1042,7 @@ async fn coordinator_message(
     match command {
         Some(CoordinatorCommand::Queue) => {
             let reply = queue_page(shell, 0).await?;
-            post_in_group(shell, msg.chat.id, || {
+            post_in_group(shell, msg.chat.id, 1, || {
                 delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
             })
             .await?;
@@ -997,7 +1069,7 @@ async fn coordinator_message(
                 _ => reports::stats_html(&all, zone_name),
             };
             let reply = Reply::new(html, Keyboard::None, Placement::New);
-            post_in_group(shell, msg.chat.id, || {
+            post_in_group(shell, msg.chat.id, 1, || {
                 delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
             })
             .await?;

@@ -398,8 +398,20 @@ impl Pacer {
         }
     }
 
+    /// Waits until a call would go now (its turn and budget), without
+    /// spending: the sender then gathers everything that waited meanwhile
+    /// into the call it makes.
+    pub async fn ready(&self, destination: Destination, spend: Spend) {
+        self.wait_turn(destination, spend, false).await;
+    }
+
     /// Waits for the call's turn and budget; returns when it was granted.
     async fn acquire(&self, destination: Destination, spend: Spend) -> Instant {
+        self.wait_turn(destination, spend, true).await
+    }
+
+    /// Waits for the turn; spends the budget when `spend_it`.
+    async fn wait_turn(&self, destination: Destination, spend: Spend, spend_it: bool) -> Instant {
         let turn = Turn::current();
         let id = {
             let mut state = self.lock();
@@ -424,7 +436,7 @@ impl Pacer {
             let verdict = {
                 let mut state = self.lock();
                 let verdict = state.verdict(&self.limits, ticket.id, destination, spend, now);
-                if let Verdict::Go = verdict {
+                if let (Verdict::Go, true) = (&verdict, spend_it) {
                     state.grant(ticket.id, destination, spend, &turn.lane, now);
                 }
                 verdict

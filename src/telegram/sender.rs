@@ -8,7 +8,7 @@
 //! change (a 403, a 400) ends a job undelivered, recorded with its reason;
 //! a 403 from a patient also closes their case.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -435,7 +435,18 @@ fn steps(jobs: Vec<OutboxJob>) -> Vec<Step> {
 }
 
 async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
-    for step in steps(jobs) {
+    let mut pending: VecDeque<Step> = steps(jobs).into();
+    while let Some(mut step) = pending.pop_front() {
+        if let Step::Relays(relays) = &step {
+            // Under backlog the topic's turn comes late: everything the
+            // patient sent meanwhile goes in the same message.
+            let lane = relays[0].0.lane.clone();
+            pending = gather_relays(shell, &lane).await;
+            match pending.pop_front() {
+                Some(gathered) => step = gathered,
+                None => break, // another replica took them
+            }
+        }
         let stored: Vec<&OutboxJob> = match &step {
             Step::One(stored, _) | Step::Superseded(stored) => vec![stored],
             Step::Relays(relays) => relays.iter().map(|(stored, _)| stored).collect(),
@@ -476,6 +487,38 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
         if !settle(shell, &stored, kind, done).await {
             // A failure: the rest of this lane waits for its retry, in order.
             break;
+        }
+    }
+}
+
+/// Waits for the turn of a topic's relays in its group's budget, then
+/// reads again what waits in the lane (more of the patient's messages came
+/// meanwhile).
+async fn gather_relays(shell: &Shell, lane: &str) -> VecDeque<Step> {
+    if let Ok(Lane::Topic(case)) = lane.parse::<Lane>()
+        && let Some(group) = coordinators::group_of_case(shell, case).await
+    {
+        let turn = Turn {
+            priority: Priority::PatientMessage,
+            lane: lane.to_owned(),
+        };
+        turn.scope(
+            shell
+                .pacer
+                .ready(Destination::Group(group), Spend::Messages(1)),
+        )
+        .await;
+    }
+    let now_ms = crate::storage::unix_now_ms();
+    match shell
+        .storage
+        .due_jobs_of_lane(now_ms, READ_AT_ONCE, lane)
+        .await
+    {
+        Ok(jobs) => steps(jobs).into(),
+        Err(err) => {
+            tracing::error!(%lane, error = format!("{err:#}"), "cannot read the lane");
+            VecDeque::new()
         }
     }
 }
