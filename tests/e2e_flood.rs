@@ -444,7 +444,7 @@ async fn a_reply_to_a_merged_message_reaches_the_patient_and_photos_go_together(
         .emulator
         .chat_transcript(COORDINATOR_CHAT)
         .into_iter()
-        .filter(|m| m.thread_id == Some(thread) && matches!(m.kind, MessageKind::Photo { .. }))
+        .filter(|m| m.thread_id == Some(thread) && matches!(m.kind, MessageKind::Photo))
         .count();
     assert_eq!(photos, 3, "the three photos, in one call");
     assert_eq!(bot.emulator.calls_to("copyMessages").len(), 1);
