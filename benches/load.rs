@@ -42,6 +42,8 @@ use tokio::sync::Notify;
 
 /// The coordinators' forum supergroup.
 const GROUP: i64 = -1_001_234_567_890;
+/// A second team's group (telegram-limits with two teams).
+const SECOND_GROUP: i64 = -1_001_234_567_891;
 /// Set in the environment of the echo bot's process (this binary again).
 const ROLE_ENV: &str = "LOAD_BENCH_ROLE";
 /// How long any single wait may take before the run is declared stuck.
@@ -108,6 +110,10 @@ struct Args {
     /// before reporting what arrived.
     #[arg(long, default_value_t = 600)]
     limits_timeout: u64,
+    /// telegram-limits: runs with this many teams (1 or 2): with two, every
+    /// other patient writes in Spanish and a Spanish team has its own group.
+    #[arg(long, value_delimiter = ',', default_value = "1,2")]
+    limits_teams: Vec<usize>,
     /// Another `navigator` binary to measure (e.g. one built with
     /// `--profile profiling` for a profiler); default: this build's.
     #[arg(long)]
@@ -733,6 +739,7 @@ impl BotProcess {
         db_url: &str,
         log: &Path,
         limits_scale: Option<f64>,
+        teams_file: Option<&Path>,
     ) -> anyhow::Result<BotProcess> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut command = Command::new(program);
@@ -747,6 +754,9 @@ impl BotProcess {
             Some(scale) => command.env("TELEGRAM_LIMITS_SCALE", scale.to_string()),
             None => command.env("NO_RATE_LIMITS", "true"),
         };
+        if let Some(teams) = teams_file {
+            command.env("TEAMS_FILE", teams);
+        }
         let log = std::fs::File::create(log)?;
         let child = command
             .env("TELOXIDE_TOKEN", emulator.token())
@@ -852,7 +862,7 @@ async fn measure_start(
     let tally = Arc::new(Tally::default());
     let person = patient(emulator, id, tracker, &tally, Duration::ZERO);
     let started = SystemTime::now();
-    let process = BotProcess::spawn(program, echo, emulator, db_url, log, None)?;
+    let process = BotProcess::spawn(program, echo, emulator, db_url, log, None, None)?;
     person.user.send_text("/start").await;
     let mut seen = 0;
     let reply = tracker
@@ -1164,7 +1174,12 @@ fn message_parts(text: &str) -> Vec<&str> {
 
 /// One backend at Telegram's limits: the emulator enforcing them, the bot
 /// pacing to them, both scaled in time by `--limits-scale`.
-async fn telegram_limits(args: &Args, backend: &str, work: &Path) -> anyhow::Result<LimitsFigures> {
+async fn telegram_limits(
+    args: &Args,
+    backend: &str,
+    teams: usize,
+    work: &Path,
+) -> anyhow::Result<LimitsFigures> {
     let program = args
         .navigator_bin
         .clone()
@@ -1174,16 +1189,51 @@ async fn telegram_limits(args: &Args, backend: &str, work: &Path) -> anyhow::Res
     let flood = FloodControl::telegram().scaled(scale);
     let (emulator, tracker, follower) = emulator(Some(flood)).await?;
     let log = work.join(format!("navigator-limits-{backend}.log"));
-    let process = BotProcess::spawn(&program, false, &emulator, &db.url, &log, Some(scale))?;
+    // Two teams: a Spanish team with a group of its own, the rest default.
+    let groups: Vec<i64> = if teams >= 2 {
+        vec![GROUP, SECOND_GROUP]
+    } else {
+        vec![GROUP]
+    };
+    let teams_file = (teams >= 2).then(|| work.join("teams.yaml"));
+    if let Some(file) = &teams_file {
+        emulator.add_forum(SECOND_GROUP, "Spanish desk");
+        std::fs::write(
+            file,
+            format!(
+                "teams:\n  - name: Spanish desk\n    group: {SECOND_GROUP}\n    languages: [es]\n  - name: General\n    group: {GROUP}\n    default: true\n"
+            ),
+        )?;
+    }
+    let process = BotProcess::spawn(
+        &program,
+        false,
+        &emulator,
+        &db.url,
+        &log,
+        Some(scale),
+        teams_file.as_deref(),
+    )?;
     eprintln!(
-        "[{backend}] telegram limits ×{scale}: {} patients × {} texts…",
+        "[{backend}] telegram limits ×{scale}, {teams} team(s): {} patients × {} texts…",
         args.limits_patients, args.limits_texts
     );
-    let figures = limits_run(args, &emulator, &tracker, &log).await;
+    let figures = limits_run(args, &emulator, &tracker, &log, &groups).await;
     process.stop();
     follower.abort();
     db.drop_database().await?;
     figures
+}
+
+/// Every message in the teams' groups.
+fn group_messages(
+    emulator: &Emulator,
+    groups: &[i64],
+) -> Vec<patient_navigator::emulator::ChatMessage> {
+    groups
+        .iter()
+        .flat_map(|group| emulator.chat_transcript(*group))
+        .collect()
 }
 
 async fn limits_run(
@@ -1191,6 +1241,7 @@ async fn limits_run(
     emulator: &Arc<Emulator>,
     tracker: &Arc<Tracker>,
     log: &Path,
+    groups: &[i64],
 ) -> anyhow::Result<LimitsFigures> {
     let scale = args.limits_scale;
     let count = args.limits_patients.max(1);
@@ -1200,13 +1251,23 @@ async fn limits_run(
             emulator.private_user(UserSpec {
                 id: 700_000 + i as i64,
                 first_name: format!("P{i}"),
-                language_code: Some("en".into()),
+                // With two teams, every other patient goes to the Spanish one.
+                language_code: Some(
+                    if groups.len() > 1 && i % 2 == 1 {
+                        "es"
+                    } else {
+                        "en"
+                    }
+                    .into(),
+                ),
                 ..Default::default()
             })
         })
         .collect();
-    // A case each, so a topic each in the one group: the openings (topic,
-    // card) are themselves part of the group's backlog.
+    // A case each, so a topic each in the one group. The scenario is
+    // patients *after* handoff: their texts start once every case's topic
+    // and card are in the group (the openings, two messages each, go first
+    // by priority and would otherwise be counted as the texts' wait).
     for patient in &patients {
         let start = patient
             .try_say("/start")
@@ -1220,6 +1281,19 @@ async fn limits_run(
             .context("the case did not open")?;
     }
 
+    let opened = Instant::now() + Duration::from_secs(args.limits_timeout);
+    while group_messages(emulator, groups)
+        .iter()
+        .filter(|message| message.from_bot && !message.buttons.is_empty())
+        .count()
+        < count
+    {
+        if Instant::now() > opened {
+            bail!("the cases' topics did not all open; see {}", log.display());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
     let deadline = Instant::now() + Duration::from_secs(args.limits_timeout);
     let expected: HashSet<String> = (0..count)
         .flat_map(|i| (0..texts).map(move |j| limits_text(i, j)))
@@ -1230,14 +1304,14 @@ async fn limits_run(
     // First-seen times in the group, polled (what a coordinator would see).
     let watcher = {
         let (emulator, over) = (emulator.clone(), backlog_over.clone());
-        let expected = expected.clone();
+        let (expected, groups) = (expected.clone(), groups.to_vec());
         tokio::spawn(async move {
             let mut first_seen: HashMap<String, Instant> = HashMap::new();
             let mut tick = tokio::time::interval(Duration::from_millis(50));
             loop {
                 tick.tick().await;
                 let now = Instant::now();
-                for message in emulator.chat_transcript(GROUP) {
+                for message in group_messages(&emulator, &groups) {
                     if !message.from_bot {
                         continue;
                     }
@@ -1344,7 +1418,7 @@ async fn limits_run(
     };
     let mut occurrences: HashMap<String, usize> = HashMap::new();
     let mut carriers = 0;
-    for message in emulator.chat_transcript(GROUP) {
+    for message in group_messages(emulator, groups) {
         let parts: Vec<&str> = message_parts(&message.text)
             .into_iter()
             .filter(|part| message.from_bot && expected.contains(*part))
@@ -1383,7 +1457,7 @@ fn print_limits(args: &Args, results: &[(String, LimitsFigures)]) {
         args.limits_patients, args.limits_texts
     );
     println!(
-        "{:<9} {:>9} {:>5} {:>5} {:>9}  {:>15}  {:>15}  {:>16}  {:>12}",
+        "{:<16} {:>9} {:>5} {:>5} {:>9}  {:>15}  {:>15}  {:>16}  {:>12}",
         "backend",
         "delivered",
         "dups",
@@ -1396,7 +1470,7 @@ fn print_limits(args: &Args, results: &[(String, LimitsFigures)]) {
     );
     for (backend, f) in results {
         println!(
-            "{backend:<9} {:>9} {:>5} {:>5} {:>9.2}  {:>15}  {:>15}  {:>16}  {:>12}",
+            "{backend:<16} {:>9} {:>5} {:>5} {:>9.2}  {:>15}  {:>15}  {:>16}  {:>12}",
             format!("{}/{}", f.delivered, f.sent),
             f.duplicates,
             f.refusals,
@@ -1420,8 +1494,21 @@ fn print_limits(args: &Args, results: &[(String, LimitsFigures)]) {
         );
     }
     println!(
-        "targets: 100% delivered, 0 429s, /menu p95 < 2 s, relay p95 < 60 s TG (relay and drain in TG seconds / real ms)"
+        "targets: 100% delivered, 0 429s, /menu p95 < 2 s, relay p95 < 60 s TG (relay and drain in TG seconds / real ms); two teams at least halve relay p95"
     );
+    for (label, two) in results
+        .iter()
+        .filter(|(label, _)| label.contains("/2 teams"))
+    {
+        let backend = label.split('/').next().unwrap_or_default();
+        if let Some((_, one)) = results.iter().find(|(label, _)| label == backend) {
+            let ratio = two.relay.p95.as_secs_f64() / one.relay.p95.as_secs_f64().max(1e-9);
+            println!(
+                "[{backend}] relay p95 with two teams / one team: {ratio:.2} {}",
+                if ratio <= 0.5 { "✓" } else { "✗" }
+            );
+        }
+    }
     for (backend, f) in results {
         let verdicts: Vec<String> = f
             .meets(scale)
@@ -1445,8 +1532,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
     if args.scenario.contains(&Scenario::TelegramLimits) {
         let mut results = Vec::new();
         for backend in &args.backends {
-            let figures = telegram_limits(&args, backend, work.path()).await?;
-            results.push((backend.clone(), figures));
+            for teams in &args.limits_teams {
+                let figures = telegram_limits(&args, backend, *teams, work.path()).await?;
+                let label = if *teams > 1 {
+                    format!("{backend}/{teams} teams")
+                } else {
+                    backend.clone()
+                };
+                results.push((label, figures));
+            }
         }
         print_limits(&args, &results);
     }

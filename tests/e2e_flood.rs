@@ -64,9 +64,15 @@ async fn a_flood_is_slowed_and_nothing_is_lost() {
 /// patient's own screens answer at once while the group is backlogged.
 #[tokio::test]
 async fn at_telegram_s_limits_nothing_is_lost_and_patients_never_wait_for_the_group() {
+    for db in TestDb::all().await {
+        at_telegram_s_limits(db).await;
+    }
+}
+
+async fn at_telegram_s_limits(db: TestDb) {
     const PATIENTS: i64 = 12;
     const MESSAGES: usize = 5;
-    let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |_| {}).await;
+    let bot = spawn_bot_at_telegram_limits(db, |_| {}).await;
     let patients: Vec<_> = (0..PATIENTS)
         .map(|i| bot.patient(30_000 + i, &format!("P{i}"), Some("en")))
         .collect();

@@ -86,6 +86,12 @@ async fn metrics_story(db: TestDb) {
         "all delivered"
     );
     assert_eq!(sample(&page, "navigator_outbox_oldest_seconds "), 0.0);
+    assert_eq!(
+        sample(&page, "navigator_outbox_failing "),
+        0.0,
+        "a 429 is a wait, not a failure"
+    );
+    assert_eq!(sample(&page, "navigator_outbox_held "), 0.0);
     for private in ["Zuleika", "Tuesday", "7301234", "scan"] {
         assert!(!page.contains(private), "{private} leaked into /metrics");
     }
