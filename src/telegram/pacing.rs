@@ -105,6 +105,15 @@ pub enum Spend {
     Edit,
 }
 
+impl Spend {
+    fn count(self) -> usize {
+        match self {
+            Spend::Messages(count) => count as usize,
+            Spend::Edit => 1,
+        }
+    }
+}
+
 /// How urgent a job is where the group's budget is short; the first goes
 /// first. Private chats have budgets of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -121,11 +130,21 @@ pub enum Priority {
 }
 
 /// The job a call belongs to, as the pacer orders the waiting calls.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Turn {
     pub priority: Priority,
     /// The lane (see `sender::Lane`), for round robin between lanes.
     pub lane: String,
+    /// A slot [`Pacer::reserve`] took for this turn's next matching call.
+    reserved: std::sync::Arc<Mutex<Option<Reserved>>>,
+}
+
+/// A slot of a budget, spent in advance (see [`Pacer::reserve`]).
+#[derive(Debug, Clone, Copy)]
+struct Reserved {
+    budget: Budget,
+    count: usize,
+    granted: Instant,
 }
 
 tokio::task_local! {
@@ -133,6 +152,33 @@ tokio::task_local! {
 }
 
 impl Turn {
+    pub fn new(priority: Priority, lane: impl Into<String>) -> Turn {
+        Turn {
+            priority,
+            lane: lane.into(),
+            reserved: Default::default(),
+        }
+    }
+
+    /// The slot reserved for a call like this one, if any (taken).
+    fn take_reserved(budget: Budget, count: usize) -> Option<Instant> {
+        TURN.try_with(|turn| {
+            let mut reserved = turn
+                .reserved
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            match *reserved {
+                Some(slot) if slot.budget == budget && slot.count == count => {
+                    *reserved = None;
+                    Some(slot.granted)
+                }
+                _ => None,
+            }
+        })
+        .ok()
+        .flatten()
+    }
+
     /// Runs `work` as this turn: its paced calls wait by its priority and lane.
     pub async fn scope<F: Future>(self, work: F) -> F::Output {
         TURN.scope(self, work).await
@@ -267,10 +313,7 @@ impl State {
             }
             self.flood_until.remove(&destination.chat());
         }
-        let count = match spend {
-            Spend::Messages(count) => count as usize,
-            Spend::Edit => 1,
-        };
+        let count = spend.count();
         let mut wait = Duration::ZERO;
         if let Some(limit) = Self::limits_of(limits, destination, spend) {
             let budget = budget_of(destination, spend);
@@ -303,10 +346,7 @@ impl State {
         now: Instant,
     ) {
         self.waiting.remove(&ticket);
-        let count = match spend {
-            Spend::Messages(count) => count as usize,
-            Spend::Edit => 1,
-        };
+        let count = spend.count();
         self.windows
             .entry(budget_of(destination, spend))
             .or_default()
@@ -379,8 +419,12 @@ impl Pacer {
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, RequestError>>,
     {
+        let reserved = Turn::take_reserved(budget_of(destination, spend), spend.count());
+        let mut granted = match reserved {
+            Some(granted) => granted,
+            None => self.acquire(destination, spend).await,
+        };
         loop {
-            let granted = self.acquire(destination, spend).await;
             let result = call().await;
             self.finished(destination, spend, granted);
             match result {
@@ -392,26 +436,34 @@ impl Pacer {
                         "Telegram asked the bot to wait"
                     );
                     self.flood_wait(destination, after.duration());
+                    granted = self.acquire(destination, spend).await;
                 }
                 other => return other,
             }
         }
     }
 
-    /// Waits until a call would go now (its turn and budget), without
-    /// spending: the sender then gathers everything that waited meanwhile
-    /// into the call it makes.
-    pub async fn ready(&self, destination: Destination, spend: Spend) {
-        self.wait_turn(destination, spend, false).await;
+    /// Waits for the turn and budget of a call the current [`Turn`] will
+    /// make, and spends it now: the sender then gathers everything that
+    /// waited meanwhile into that call, which goes at once (the next call
+    /// of the turn with the same destination and spend takes the slot).
+    pub async fn reserve(&self, destination: Destination, spend: Spend) {
+        let granted = self.acquire(destination, spend).await;
+        let slot = Reserved {
+            budget: budget_of(destination, spend),
+            count: spend.count(),
+            granted,
+        };
+        let _ = TURN.try_with(|turn| {
+            *turn
+                .reserved
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(slot);
+        });
     }
 
     /// Waits for the call's turn and budget; returns when it was granted.
     async fn acquire(&self, destination: Destination, spend: Spend) -> Instant {
-        self.wait_turn(destination, spend, true).await
-    }
-
-    /// Waits for the turn; spends the budget when `spend_it`.
-    async fn wait_turn(&self, destination: Destination, spend: Spend, spend_it: bool) -> Instant {
         let turn = Turn::current();
         let id = {
             let mut state = self.lock();
@@ -436,7 +488,7 @@ impl Pacer {
             let verdict = {
                 let mut state = self.lock();
                 let verdict = state.verdict(&self.limits, ticket.id, destination, spend, now);
-                if let (Verdict::Go, true) = (&verdict, spend_it) {
+                if let Verdict::Go = verdict {
                     state.grant(ticket.id, destination, spend, &turn.lane, now);
                 }
                 verdict
@@ -457,10 +509,7 @@ impl Pacer {
     }
 
     fn finished(&self, destination: Destination, spend: Spend, granted: Instant) {
-        let count = match spend {
-            Spend::Messages(count) => count as usize,
-            Spend::Edit => 1,
-        };
+        let count = spend.count();
         let done = Instant::now();
         let mut state = self.lock();
         if let Some(window) = state.windows.get_mut(&budget_of(destination, spend)) {
@@ -569,10 +618,7 @@ mod tests {
         ];
         for (lane, priority) in calls {
             let (pacer, order) = (pacer.clone(), order.clone());
-            let turn = Turn {
-                priority,
-                lane: lane.to_owned(),
-            };
+            let turn = Turn::new(priority, lane);
             tasks.push(tokio::spawn(turn.scope(async move {
                 pacer.acquire(GROUP, Spend::Messages(1)).await;
                 order.lock().unwrap().push(lane);
@@ -588,6 +634,35 @@ mod tests {
             ["topic:3", "topic:1", "topic:2", "topic:1", "card:1"],
             "new case first, then each case's messages in turn, the card last"
         );
+    }
+
+    #[tokio::test]
+    async fn a_reserved_slot_is_spent_by_the_turn_s_next_call() {
+        let limits = RateLimits {
+            per_group: (1, Duration::from_millis(300)),
+            ..RateLimits::unlimited()
+        };
+        let pacer = Pacer::new(limits);
+        let turn = Turn::new(Priority::PatientMessage, "topic:1");
+        let start = Instant::now();
+        turn.clone()
+            .scope(pacer.reserve(GROUP, Spend::Messages(1)))
+            .await;
+        // The window is full now, but the turn's call has its slot.
+        turn.clone()
+            .scope(pacer.call(GROUP, Spend::Messages(1), || async {
+                Ok::<_, RequestError>(())
+            }))
+            .await
+            .unwrap();
+        assert!(start.elapsed() < Duration::from_millis(100));
+        // The next one waits for the window.
+        turn.scope(pacer.call(GROUP, Spend::Messages(1), || async {
+            Ok::<_, RequestError>(())
+        }))
+        .await
+        .unwrap();
+        assert!(start.elapsed() >= Duration::from_millis(300));
     }
 
     #[tokio::test]

@@ -437,11 +437,14 @@ fn steps(jobs: Vec<OutboxJob>) -> Vec<Step> {
 async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
     let mut pending: VecDeque<Step> = steps(jobs).into();
     while let Some(mut step) = pending.pop_front() {
+        let mut relays_turn = None;
         if let Step::Relays(relays) = &step {
             // Under backlog the topic's turn comes late: everything the
-            // patient sent meanwhile goes in the same message.
+            // patient sent meanwhile goes in the same message, at once.
             let lane = relays[0].0.lane.clone();
-            pending = gather_relays(shell, &lane).await;
+            let turn = Turn::new(Priority::PatientMessage, lane.clone());
+            pending = turn.clone().scope(gather_relays(shell, &lane)).await;
+            relays_turn = Some(turn);
             match pending.pop_front() {
                 Some(gathered) => step = gathered,
                 None => break, // another replica took them
@@ -460,18 +463,15 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
             Step::Superseded(_) => Done::Sent,
             Step::One(_, Err(err)) => Done::Refused(format!("unreadable job: {err}")),
             Step::One(_, Ok(job)) => {
-                let turn = Turn {
-                    priority: job.priority(),
-                    lane: lane.clone(),
-                };
+                let turn = Turn::new(job.priority(), lane.clone());
                 let work = turn.scope(execute(bot, shell, chat_id, job));
                 keep_claimed(shell, &stored, work).await
             }
             Step::Relays(relays) => {
-                let turn = Turn {
-                    priority: Priority::PatientMessage,
-                    lane: lane.clone(),
-                };
+                // The turn that reserved the group's slot when it gathered them.
+                let turn = relays_turn
+                    .take()
+                    .unwrap_or_else(|| Turn::new(Priority::PatientMessage, lane.clone()));
                 let update_ids: Vec<i64> = relays.iter().map(|(_, update)| *update).collect();
                 let work = turn.scope(async {
                     from_anyhow(coordinators::relay_updates(bot, shell, chat_id, &update_ids).await)
@@ -491,23 +491,17 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
     }
 }
 
-/// Waits for the turn of a topic's relays in its group's budget, then
-/// reads again what waits in the lane (more of the patient's messages came
-/// meanwhile).
+/// Waits for the turn of a topic's relays in its group's budget and
+/// reserves it for the current turn's message, then reads again what waits
+/// in the lane: more of the patient's messages came meanwhile.
 async fn gather_relays(shell: &Shell, lane: &str) -> VecDeque<Step> {
     if let Ok(Lane::Topic(case)) = lane.parse::<Lane>()
         && let Some(group) = coordinators::group_of_case(shell, case).await
     {
-        let turn = Turn {
-            priority: Priority::PatientMessage,
-            lane: lane.to_owned(),
-        };
-        turn.scope(
-            shell
-                .pacer
-                .ready(Destination::Group(group), Spend::Messages(1)),
-        )
-        .await;
+        shell
+            .pacer
+            .reserve(Destination::Group(group), Spend::Messages(1))
+            .await;
     }
     let now_ms = crate::storage::unix_now_ms();
     match shell
