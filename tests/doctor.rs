@@ -123,6 +123,48 @@ async fn a_token_telegram_refuses_is_named() {
 }
 
 #[tokio::test]
+async fn every_team_s_group_is_checked() {
+    let db = TestDb::sqlite();
+    let (emulator, mut config) = deployment(&db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("teams.yaml");
+    let missing = -1_000_000_000_077;
+    std::fs::write(
+        &file,
+        format!(
+            "teams:\n  - name: Spanish desk\n    group: {missing}\n    languages: [es]\n  - name: General\n    group: {GROUP}\n    default: true\n"
+        ),
+    )
+    .unwrap();
+    config.teams_file = Some(file.clone());
+    let report = doctor::run(&config).await;
+    assert!(
+        matches!(report.find("teams"), Some(check) if matches!(&check.outcome, Outcome::Ok(text) if text.contains("2 teams: Spanish desk, General (default)"))),
+        "{}",
+        report.to_text()
+    );
+    let text = report.to_text();
+    assert!(
+        text.contains("✗ coordinator group: team “Spanish desk”: Telegram has no chat"),
+        "{text}"
+    );
+    assert!(
+        text.contains("✓ coordinator group: team “General”:"),
+        "{text}"
+    );
+    // The Spanish desk's group set up right: every check passes.
+    emulator.add_forum(missing, "Spanish desk");
+    assert!(!doctor::run(&config).await.failed());
+    // A file with a mistake is named, with the file and what is wrong.
+    std::fs::write(
+        &file,
+        "teams:\n  - name: A\n    group: 5\n    default: true\n",
+    )
+    .unwrap();
+    assert_fails(&doctor::run(&config).await, "teams", "not a group id");
+}
+
+#[tokio::test]
 async fn group_mistakes_are_named_with_their_fix() {
     let db = TestDb::sqlite();
     let (emulator, mut config) = deployment(&db).await;
