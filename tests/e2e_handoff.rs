@@ -568,3 +568,78 @@ async fn urgent_is_a_state_not_a_toggle() {
     );
     bot.assert_spec_clean();
 }
+
+/// What coordinators write is read exactly: a captioned `/note` stays in
+/// the topic, service messages are nobody's words, an anonymous
+/// administrator's reply reaches the patient, `/2 tablets a day` is words
+/// for the patient, `/close@OtherBot` is another bot's, and an unknown
+/// command is answered with a hint instead of being lost.
+#[tokio::test]
+async fn coordinators_input_is_read_exactly() {
+    let bot = spawn(TestDb::sqlite()).await;
+    let rosa = bot.patient(9_801, "Rosa", Some("en"));
+    let reference = patient_asks_for_a_person(&bot, &rosa).await;
+    let thread = topic_of(&bot, &reference);
+    let case = CaseRef::parse(&reference).unwrap();
+    let status =
+        |store: Storage| async move { store.case_view(case).await.unwrap().unwrap().status };
+    let bot_messages = |rosa: &UserHandle| rosa.transcript().iter().filter(|m| m.from_bot).count();
+    let before = bot_messages(&rosa);
+
+    let alex = bot.coordinator(9_001, "Alex", "alex").in_topic(thread);
+    // A photo captioned /note: internal, like a text /note.
+    alex.send_photo(Some("/note scan looks worse than last time"))
+        .await;
+    bot.emulator.wait_idle().await;
+    // A pin in the topic: a service message.
+    alex.send_raw_message(serde_json::json!({
+        "pinned_message": {"message_id": 1, "date": 0, "chat": {"id": COORDINATOR_CHAT, "type": "supergroup", "title": "CancerFax coordinators"}, "text": "x"}
+    }))
+    .await;
+    bot.emulator.wait_idle().await;
+    assert_eq!(bot_messages(&rosa), before, "nothing reached Rosa");
+    assert_eq!(
+        status(storage(&bot).await).await,
+        patient_navigator::handoff::CaseStatus::Waiting,
+        "neither took the case"
+    );
+
+    // Another bot's command is not ours: the case stays open.
+    send(&bot, &alex, "/close@OtherBot").await;
+    assert_ne!(
+        status(storage(&bot).await).await,
+        patient_navigator::handoff::CaseStatus::Closed
+    );
+    // An unknown command: a hint in the topic, nothing to Rosa.
+    send(&bot, &alex, "/frobnicate").await;
+    assert!(
+        group(&bot).iter().any(|m| m.from_bot
+            && m.thread_id == Some(thread)
+            && m.text.contains("/frobnicate is not a command here")),
+        "the coordinator is told"
+    );
+    assert_eq!(bot_messages(&rosa), before);
+    // Words that start with a slash are words.
+    send(&bot, &alex, "/2 tablets a day, with food").await;
+    assert!(
+        rosa.transcript()
+            .iter()
+            .any(|m| m.from_bot && m.text == "/2 tablets a day, with food"),
+        "relayed to Rosa"
+    );
+    // An anonymous administrator (posting as the group) reaches Rosa too.
+    alex.send_raw_message(serde_json::json!({
+            "from": {"id": 1_087_968_824_i64, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
+            "sender_chat": {"id": COORDINATOR_CHAT, "type": "supergroup", "title": "CancerFax coordinators"},
+            "text": "We have your scan, thank you."
+        }))
+        .await;
+    bot.emulator.wait_idle().await;
+    assert!(
+        rosa.transcript()
+            .iter()
+            .any(|m| m.from_bot && m.text == "We have your scan, thank you."),
+        "an anonymous administrator's reply reaches the patient"
+    );
+    bot.assert_spec_clean();
+}

@@ -123,6 +123,58 @@ pub enum CoordinatorCommand {
     Transfer(Option<String>),
 }
 
+/// What a coordinator's text (or caption) in the group is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoordinatorText {
+    /// One of the queue's commands, for this bot.
+    Command(CoordinatorCommand),
+    /// A command addressed to another bot (`/close@OtherBot`): not ours.
+    OtherBot,
+    /// A command-like word none of ours (`/frobnicate`): the coordinator
+    /// is told what the commands are; nothing reaches the patient.
+    Unknown(String),
+    /// Words for the patient, even if they start with `/` (`/2 tablets a day`).
+    Message,
+}
+
+impl CoordinatorText {
+    /// Reads `text` as Telegram would: `/name` or `/name@bot` where the name
+    /// is Latin letters, digits and `_` and does not start with a digit.
+    pub fn of(text: &str, bot_username: &str) -> CoordinatorText {
+        let Some(rest) = text.trim_start().strip_prefix('/') else {
+            return CoordinatorText::Message;
+        };
+        let head = rest.split(char::is_whitespace).next().unwrap_or_default();
+        let (name, addressee) = match head.split_once('@') {
+            Some((name, addressee)) => (name, Some(addressee)),
+            None => (head, None),
+        };
+        let command_like = name
+            .chars()
+            .next()
+            .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !command_like {
+            return CoordinatorText::Message;
+        }
+        if addressee.is_some_and(|to| !to.eq_ignore_ascii_case(bot_username)) {
+            return CoordinatorText::OtherBot;
+        }
+        match CoordinatorCommand::parse(text) {
+            Some(command) => CoordinatorText::Command(command),
+            None => CoordinatorText::Unknown(name.to_ascii_lowercase()),
+        }
+    }
+}
+
+/// The note for a command none of ours.
+pub fn unknown_command_hint(name: &str) -> String {
+    format!(
+        "/{} is not a command here (nothing was sent to the patient). In a case's topic: /note, /release, /transfer, /close; anywhere: /queue, /stats. To write to the patient a text that starts with “/”, put a space or a word before it.",
+        escape_html(name)
+    )
+}
+
 impl CoordinatorCommand {
     /// `None` for text that is not one of the queue's commands.
     pub fn parse(text: &str) -> Option<CoordinatorCommand> {
@@ -450,6 +502,29 @@ mod tests {
         assert_eq!(seen, 400, "every case on some page, once");
         let (past_the_end, _) = listing(&cases, 10_000, 999);
         assert!(past_the_end.contains(&format!("page {}/{}", page + 1, page + 1)));
+    }
+
+    #[test]
+    fn coordinators_texts_are_read_as_telegram_reads_commands() {
+        let of = |text| CoordinatorText::of(text, "navigator_bot");
+        assert_eq!(
+            of("/close"),
+            CoordinatorText::Command(CoordinatorCommand::Close)
+        );
+        assert_eq!(
+            of("/close@Navigator_Bot"),
+            CoordinatorText::Command(CoordinatorCommand::Close)
+        );
+        assert_eq!(of("/close@OtherBot"), CoordinatorText::OtherBot);
+        assert_eq!(of("/2 tablets a day"), CoordinatorText::Message);
+        assert_eq!(of("/ hello"), CoordinatorText::Message);
+        assert_eq!(of("/é"), CoordinatorText::Message);
+        assert_eq!(of("hello"), CoordinatorText::Message);
+        assert_eq!(
+            of("/frobnicate now"),
+            CoordinatorText::Unknown("frobnicate".into())
+        );
+        assert!(unknown_command_hint("<b>").contains("/&lt;b&gt;"));
     }
 
     #[test]

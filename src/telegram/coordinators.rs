@@ -13,7 +13,7 @@ use teloxide::payloads::{
 };
 use teloxide::prelude::*;
 use teloxide::types::{
-    ChatMemberUpdated, InputFile, MessageId, ReplyParameters, ThreadId, UpdateKind, User,
+    ChatMemberUpdated, InputFile, Me, MessageId, ReplyParameters, ThreadId, UpdateKind, User,
 };
 
 use super::delivery::{self, is_missing_topic, is_permanent_refusal, with_retries};
@@ -23,7 +23,9 @@ use super::{HandlerResult, Shell};
 use crate::dialogue::Session;
 use crate::dialogue::engine::notices;
 use crate::handoff::merge;
-use crate::handoff::queue::{self, CardAction, CoordinatorCommand, OFF_HOURS_NOTE_INTERVAL};
+use crate::handoff::queue::{
+    self, CardAction, CoordinatorCommand, CoordinatorText, OFF_HOURS_NOTE_INTERVAL,
+};
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
@@ -992,19 +994,39 @@ fn coordinator_of(user: &User) -> Coordinator {
 /// mark; the rest (listings, relays) is done at once, at least once.
 pub async fn on_message(
     bot: Bot,
+    me: Me,
     shell: Arc<Shell>,
     update: Update,
     msg: Message,
 ) -> HandlerResult {
-    let Some(user) = msg.from.as_ref().filter(|user| !user.is_bot) else {
+    // Service messages (a pin, a topic renamed or closed by hand) are
+    // nobody's words: nothing to relay, no case to take.
+    if !matches!(msg.kind, teloxide::types::MessageKind::Common(_)) {
         return super::skip(&shell, &update).await;
+    }
+    let who = match (&msg.sender_chat, msg.from.as_ref()) {
+        // An anonymous administrator, or a post as the group itself.
+        (Some(chat), _) => Coordinator {
+            id: chat.id.0,
+            name: ANONYMOUS_COORDINATOR.to_owned(),
+        },
+        (None, Some(user)) if !user.is_bot => {
+            let who = coordinator_of(user);
+            shell
+                .storage
+                .remember_coordinator(&who, user.username.as_deref())
+                .await?;
+            who
+        }
+        _ => return super::skip(&shell, &update).await, // bots, ours included
     };
-    let who = coordinator_of(user);
-    shell
-        .storage
-        .remember_coordinator(&who, user.username.as_deref())
-        .await?;
-    let command = msg.text().and_then(CoordinatorCommand::parse);
+    // A photo or document captioned `/note …` is a command like a text.
+    let said = msg
+        .text()
+        .or(msg.caption())
+        .map_or(CoordinatorText::Message, |text| {
+            CoordinatorText::of(text, me.username())
+        });
     let case = match msg.thread_id.filter(|_| msg.is_topic_message) {
         Some(thread) => {
             shell
@@ -1014,9 +1036,9 @@ pub async fn on_message(
         }
         None => None, // the General topic is the coordinators' own
     };
-    match (command, case) {
+    match (said, case) {
         (
-            Some(
+            CoordinatorText::Command(
                 command @ (CoordinatorCommand::Note
                 | CoordinatorCommand::Release
                 | CoordinatorCommand::Close
@@ -1024,30 +1046,34 @@ pub async fn on_message(
             ),
             Some(case),
         ) => Ok(change_by_command(&shell, &update, &msg, case, &who, command).await?),
-        (command, case) => {
-            let work = coordinator_message(&bot, &shell, &msg, &who, command, case);
+        (said, case) => {
+            let work = coordinator_message(&bot, &shell, &msg, &who, said, case);
             super::at_least_once(&shell, &update, work).await
         }
     }
 }
+
+/// How the patient and the audit see a coordinator who wrote anonymously
+/// (as the group).
+const ANONYMOUS_COORDINATOR: &str = "Coordinator";
 
 async fn coordinator_message(
     bot: &Bot,
     shell: &Shell,
     msg: &Message,
     who: &Coordinator,
-    command: Option<CoordinatorCommand>,
+    said: CoordinatorText,
     case: Option<CaseView>,
 ) -> anyhow::Result<()> {
-    match command {
-        Some(CoordinatorCommand::Queue) => {
+    match said {
+        CoordinatorText::Command(CoordinatorCommand::Queue) => {
             let reply = queue_page(shell, 0).await?;
             post_in_group(shell, msg.chat.id, 1, || {
                 delivery::send(bot, msg.chat.id, msg.thread_id, &reply)
             })
             .await?;
         }
-        Some(CoordinatorCommand::Stats) => {
+        CoordinatorText::Command(CoordinatorCommand::Stats) => {
             let now = unix_now();
             let rows = shell.storage.report_rows(week_so_far(now)).await?;
             let zone_name = shell.report_zone.iana_name().unwrap_or("UTC");
@@ -1074,9 +1100,21 @@ async fn coordinator_message(
             })
             .await?;
         }
-        Some(_) => {} // a case command outside a case's topic
-        None if msg.text().is_some_and(|text| text.starts_with('/')) => {} // other bots' commands
-        None => {
+        CoordinatorText::Command(_) => {} // a case command outside a case's topic
+        CoordinatorText::OtherBot => {}
+        CoordinatorText::Unknown(name) => {
+            // Never lost silently: the coordinator hears why nothing went.
+            let hint = Reply::new(
+                queue::unknown_command_hint(&name),
+                Keyboard::None,
+                Placement::New,
+            );
+            post_in_group(shell, msg.chat.id, 1, || {
+                delivery::send(bot, msg.chat.id, msg.thread_id, &hint)
+            })
+            .await?;
+        }
+        CoordinatorText::Message => {
             if let Some(case) = case {
                 relay_to_patient(bot, shell, msg, &case, who).await?;
             }
