@@ -100,21 +100,17 @@ async fn kill_9_loses_nothing_and_duplicates_nothing() {
         bot.start();
     }
     // Let the last instance catch up.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let expected = PATIENTS as usize * MESSAGES;
-    let relayed = loop {
-        let relayed: Vec<String> = common::texts_of(emulator.chat_transcript(GROUP))
-            .into_iter()
-            .filter(|text| text.starts_with("patient "))
-            .collect();
-        if relayed.len() >= expected || tokio::time::Instant::now() > deadline {
-            break relayed;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    common::wait_for_texts(
+        &emulator,
+        GROUP,
+        "patient ",
+        expected,
+        Duration::from_secs(60),
+    )
+    .await;
     // Anything still arriving would be a duplicate: wait for quiet, read again.
     emulator.wait_idle().await;
-    let _ = relayed;
     // A message sent again after a kill is one extra message in the topic,
     // whether it carries one of the patient's texts or several merged.
     let mut counts: HashMap<String, usize> = HashMap::new();

@@ -107,17 +107,14 @@ async fn at_telegram_s_limits(db: TestDb) {
     );
 
     let expected = PATIENTS as usize * MESSAGES;
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    let texts = loop {
-        let texts: Vec<String> = common::texts_of(bot.emulator.chat_transcript(COORDINATOR_CHAT))
-            .into_iter()
-            .filter(|text| text.starts_with("patient "))
-            .collect();
-        if texts.len() >= expected || std::time::Instant::now() > deadline {
-            break texts;
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let texts = common::wait_for_texts(
+        &bot.emulator,
+        COORDINATOR_CHAT,
+        "patient ",
+        expected,
+        Duration::from_secs(60),
+    )
+    .await;
     bot.emulator.wait_idle().await;
     let group_messages = bot.emulator.chat_transcript(COORDINATOR_CHAT);
     let texts_now: Vec<String> = common::texts_of(group_messages.clone())

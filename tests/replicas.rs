@@ -212,10 +212,14 @@ async fn two_replicas_one_killed_lose_nothing_and_keep_each_chats_order() {
     // The survivor takes over what the dead one stored or claimed: orphaned
     // updates after a few seconds, claimed messages when their lease ends.
     let expected = PATIENTS as usize * MESSAGES;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(75);
-    while relayed(&emulator).len() < expected && tokio::time::Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    common::wait_for_texts(
+        &emulator,
+        GROUP,
+        "patient ",
+        expected,
+        Duration::from_secs(75),
+    )
+    .await;
     emulator.wait_idle().await;
     let relayed = relayed(&emulator);
 

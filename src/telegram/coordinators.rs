@@ -856,22 +856,32 @@ pub async fn erasure_notice(
         Keyboard::None,
         Placement::New,
     );
-    // The case's topic may already be closed (the case was): reopen it for
-    // the notice; it is closed again below.
+    last_word_in_topic(bot, shell, reference, group, thread, &note).await
+}
+
+/// A last note in a topic the bot is leaving (erased, moved to another
+/// team), which then closes; the topic may be closed already (reopened
+/// for the note) or deleted by hand (nobody to tell).
+async fn last_word_in_topic(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    group: ChatId,
+    thread: ThreadId,
+    note: &Reply,
+) -> anyhow::Result<()> {
     let _ = bot.reopen_forum_topic(group, thread).await;
-    let sent = shell
-        .pacer
-        .call(Destination::Group(group), Spend::Messages(1), || {
-            delivery::send(bot, group, Some(thread), &note)
-        })
-        .await;
-    match sent {
+    match post_in_group(shell, group, 1, || {
+        delivery::send(bot, group, Some(thread), note)
+    })
+    .await
+    {
         Ok(_) => {}
-        Err(err) if is_missing_topic(&err) => {} // deleted by hand: nobody to tell
+        Err(err) if is_missing_topic(&err) => {}
         Err(err) => return Err(err.into()),
     }
     if let Err(err) = bot.close_forum_topic(group, thread).await {
-        tracing::debug!(case = %reference, error = %err, "the erased case's topic was not closed");
+        tracing::debug!(case = %reference, error = %err, "the topic was not closed");
     }
     Ok(())
 }
@@ -890,20 +900,7 @@ pub async fn moved_out(
         return Ok(());
     };
     let note = Reply::new(html.to_owned(), Keyboard::None, Placement::New);
-    let _ = bot.reopen_forum_topic(group, thread).await;
-    match post_in_group(shell, group, 1, || {
-        delivery::send(bot, group, Some(thread), &note)
-    })
-    .await
-    {
-        Ok(_) => {}
-        Err(err) if is_missing_topic(&err) => {} // deleted by hand: nobody to tell
-        Err(err) => return Err(err.into()),
-    }
-    if let Err(err) = bot.close_forum_topic(group, thread).await {
-        tracing::debug!(case = %reference, error = %err, "the old topic was not closed");
-    }
-    Ok(())
+    last_word_in_topic(bot, shell, reference, group, thread, &note).await
 }
 
 /// The last messages of a moved case's old topic, copied into its new

@@ -31,3 +31,25 @@ pub fn texts_of(transcript: Vec<patient_navigator::emulator::ChatMessage>) -> Ve
         })
         .collect()
 }
+
+/// The texts starting with `prefix` in `chat` (merged messages by part),
+/// once `expected` of them are there or `within` has passed.
+pub async fn wait_for_texts(
+    emulator: &patient_navigator::emulator::Emulator,
+    chat: i64,
+    prefix: &str,
+    expected: usize,
+    within: std::time::Duration,
+) -> Vec<String> {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let texts: Vec<String> = texts_of(emulator.chat_transcript(chat))
+            .into_iter()
+            .filter(|text| text.starts_with(prefix))
+            .collect();
+        if texts.len() >= expected || std::time::Instant::now() > deadline {
+            return texts;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
