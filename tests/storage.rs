@@ -401,3 +401,53 @@ async fn outbox_lanes_keep_order_apart_and_failing_jobs_are_held_not_deleted() {
         storage.close().await;
     }
 }
+
+#[tokio::test]
+async fn an_outbox_job_that_cannot_be_opened_is_held_and_the_others_go() {
+    const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const KEY_B: &str = "b:HxsdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=";
+    for db in TestDb::all().await {
+        let label = db.label;
+        let sealer =
+            |key| Some(patient_navigator::storage::Sealer::from_config(key, None).unwrap());
+        let storage = Storage::connect_sealed(&db.url, sealer(KEY_A))
+            .await
+            .unwrap();
+        let Begun::Ready(mut work) = storage.begin_update(1).await.unwrap() else {
+            panic!("{label}: update 1 was not ready");
+        };
+        work.push(41, "chat:41".into(), "first".into());
+        work.push(42, "chat:42".into(), "second".into());
+        work.commit().await.unwrap();
+        // A job sealed with a key this replica does not have.
+        let foreign = sealer(KEY_B).unwrap().seal("foreign").unwrap();
+        sqlx::query("UPDATE outbox SET job = $1 WHERE chat_id = 41")
+            .bind(foreign)
+            .execute(storage.pool())
+            .await
+            .unwrap();
+        let due = storage.due_jobs(1_000, 100, &[], true).await.unwrap();
+        let names: Vec<&str> = due.iter().map(|job| job.job.as_str()).collect();
+        assert_eq!(names, ["second"], "{label}: the others still go");
+        // Held, not deleted: failing since now, visible, tried again later.
+        assert_eq!(storage.outbox_depth().await.unwrap(), 2, "{label}");
+        let held = storage.held_lanes(2_000).await.unwrap();
+        assert_eq!(held.len(), 1, "{label}");
+        assert_eq!(held[0].lane, "chat:41", "{label}");
+        assert!(
+            held[0].last_error.starts_with("cannot be opened"),
+            "{label}: {:?}",
+            held[0]
+        );
+        assert!(
+            storage
+                .due_jobs(2_000, 100, &[], true)
+                .await
+                .unwrap()
+                .iter()
+                .all(|job| job.chat_id != 41),
+            "{label}: not read again at once"
+        );
+        storage.close().await;
+    }
+}

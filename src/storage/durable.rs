@@ -11,6 +11,10 @@ use crate::handoff::Coordinator;
 use crate::intake::{CaseRef, Submission};
 use crate::storage::TakeOutcome;
 
+/// How long an outbox job that cannot be opened waits before it is read
+/// again (the key may come back with a corrected configuration).
+const UNREADABLE_RETRY_MS: i64 = 300_000;
+
 /// Jobs one update may queue (part of the outbox id).
 const JOBS_PER_UPDATE: i64 = 64;
 
@@ -301,18 +305,36 @@ impl Storage {
             .fetch_all(&self.reader)
             .await
             .context("cannot read the outbox")?;
-        rows.iter()
-            .map(|row| {
-                Ok(OutboxJob {
-                    id: row.try_get("id")?,
-                    chat_id: row.try_get("chat_id")?,
-                    lane: row.try_get("lane")?,
-                    job: super::sealing::open(self.sealer(), &row.try_get::<String, _>("job")?)?,
-                    attempts: row.try_get("attempts")?,
-                    failing_since_ms: row.try_get("failing_since_ms")?,
-                })
-            })
-            .collect()
+        let mut jobs = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let id: i64 = row.try_get("id")?;
+            let job = match super::sealing::open(self.sealer(), &row.try_get::<String, _>("job")?) {
+                Ok(job) => job,
+                Err(err) => {
+                    // One row that cannot be opened (a key removed too early,
+                    // a replica with a newer key) must not stop the others:
+                    // it is held, visible, and tried again later.
+                    tracing::error!(
+                        job = id,
+                        error = format!("{err:#}"),
+                        "an outbox job cannot be opened; held"
+                    );
+                    let error = format!("cannot be opened: {err:#}");
+                    self.retry_job(id, now_ms + UNREADABLE_RETRY_MS, now_ms, &error)
+                        .await?;
+                    continue;
+                }
+            };
+            jobs.push(OutboxJob {
+                id,
+                chat_id: row.try_get("chat_id")?,
+                lane: row.try_get("lane")?,
+                job,
+                attempts: row.try_get("attempts")?,
+                failing_since_ms: row.try_get("failing_since_ms")?,
+            });
+        }
+        Ok(jobs)
     }
 
     pub async fn outbox_depth(&self) -> anyhow::Result<i64> {
