@@ -551,12 +551,23 @@ async fn database(config: &DoctorConfig) -> Vec<Check> {
             Ok((held, refused)) => outbox_check(&held, refused, now_ms),
             Err(err) => Check::fail(OUTBOX, format!("{err:#}")),
         });
+        checks.push(match inspection.quarantined_updates().await {
+            Ok(0) => Check::ok(SET_ASIDE, "none"),
+            Ok(count) => Check::warn(
+                SET_ASIDE,
+                format!(
+                    "{count} update(s) failed again and again and were set aside (a bug: see the log's “a handler panicked” lines; table `inbox`, column `quarantined_at`); the bot serves everyone else"
+                ),
+            ),
+            Err(err) => Check::fail(SET_ASIDE, format!("{err:#}")),
+        });
     }
     inspection.close().await;
     checks
 }
 
 const OUTBOX: &str = "outbox";
+const SET_ASIDE: &str = "updates set aside";
 
 /// Messages that Telegram has failed for over an hour are held (retried,
 /// never deleted): a failure until they go. Refusals of the last day are

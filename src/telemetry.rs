@@ -34,6 +34,8 @@ pub const OUTBOX_FAILING: &str = "navigator_outbox_failing";
 pub const OUTBOX_HELD: &str = "navigator_outbox_held";
 pub const JOB_FAILURES: &str = "navigator_outbox_failures_total";
 pub const UNDELIVERED: &str = "navigator_undelivered_total";
+pub const HANDLER_PANICS: &str = "navigator_handler_panics_total";
+pub const QUARANTINED: &str = "navigator_updates_set_aside";
 
 /// Handler latency buckets, seconds: most updates take a few milliseconds.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -80,6 +82,11 @@ pub fn telegram_error(err: &RequestError) {
     metrics::counter!(TELEGRAM_ERRORS, "code" => error_code(err)).increment(1);
 }
 
+/// A handler panicked (caught; the update is retried, then set aside).
+pub fn handler_panicked(kind: &'static str) {
+    metrics::counter!(HANDLER_PANICS, "kind" => kind).increment(1);
+}
+
 /// An outbox job failed a try (it is tried again).
 pub fn job_failed() {
     metrics::counter!(JOB_FAILURES).increment(1);
@@ -114,6 +121,7 @@ async fn refresh_gauges(storage: &Storage) -> anyhow::Result<()> {
         .set(gauges.outbox_oldest.map_or(0, |at| (now - at).max(0)) as f64);
     metrics::gauge!(OUTBOX_FAILING).set(gauges.outbox_failing as f64);
     metrics::gauge!(OUTBOX_HELD).set(gauges.outbox_held as f64);
+    metrics::gauge!(QUARANTINED).set(gauges.updates_set_aside as f64);
     metrics::gauge!(QUEUE_WAITING).set(gauges.waiting as f64);
     metrics::gauge!(QUEUE_LONGEST_WAIT)
         .set(gauges.waiting_since.map_or(0, |at| (now - at).max(0)) as f64);

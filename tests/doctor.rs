@@ -83,6 +83,7 @@ async fn a_deployment_set_up_right_passes_every_check() {
             "database writable",
             "stored data opens",
             "outbox",
+            "updates set aside",
             "content",
             "time settings",
         ] {
@@ -531,7 +532,7 @@ fn the_binary_exits_non_zero_and_says_what_to_fix() {
         assert!(stdout.ends_with("Ready: every check passed.\n"), "{stdout}");
         assert_eq!(
             stdout.lines().count(),
-            14,
+            15,
             "one line per check and a verdict: {stdout}"
         );
 

@@ -451,3 +451,47 @@ async fn an_outbox_job_that_cannot_be_opened_is_held_and_the_others_go() {
         storage.close().await;
     }
 }
+
+#[tokio::test]
+async fn an_update_that_keeps_failing_is_set_aside_and_stops_nothing() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        storage.store_update(10, Some(77), "{}").await.unwrap();
+        storage.store_update(11, Some(77), "{}").await.unwrap();
+        for _ in 0..2 {
+            assert!(!storage.update_failed(10, "boom").await.unwrap(), "{label}");
+        }
+        let pending: Vec<i64> = storage
+            .unprocessed_updates()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(
+            pending,
+            [10, 11],
+            "{label}: retried until the third failure"
+        );
+        assert!(
+            storage.update_failed(10, "boom").await.unwrap(),
+            "{label}: set aside"
+        );
+        let pending: Vec<i64> = storage
+            .unprocessed_updates()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(pending, [11], "{label}: not replayed again");
+        assert_eq!(storage.quarantined_updates().await.unwrap(), 1, "{label}");
+        // The chat's next update is not held behind it.
+        assert!(
+            matches!(storage.begin_update(11).await.unwrap(), Begun::Ready(_)),
+            "{label}"
+        );
+        storage.close().await;
+    }
+}

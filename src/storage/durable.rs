@@ -11,6 +11,9 @@ use crate::handoff::Coordinator;
 use crate::intake::{CaseRef, Submission};
 use crate::storage::TakeOutcome;
 
+/// Failures of one update before it is set aside.
+const QUARANTINE_AFTER: i64 = 3;
+
 /// How long an outbox job that cannot be opened waits before it is read
 /// again (the key may come back with a corrected configuration).
 const UNREADABLE_RETRY_MS: i64 = 300_000;
@@ -148,6 +151,45 @@ impl Storage {
     /// Updates stored but not processed (a crash came in between), in order.
     pub async fn unprocessed_updates(&self) -> anyhow::Result<Vec<(i64, String)>> {
         self.stale_updates(i64::MAX, i64::MAX).await
+    }
+
+    /// Handling the update failed (a handler panicked): counted; at the
+    /// `QUARANTINE_AFTER`th failure the update is set aside (marked
+    /// processed, kept with its error). `true` when it was set aside now.
+    pub async fn update_failed(&self, update_id: i64, error: &str) -> anyhow::Result<bool> {
+        let now = unix_now();
+        let row = self
+            .write({
+                let error = error.to_owned();
+                move |conn| {
+                    Box::pin(async move {
+                        Ok(sqlx::query(
+                            "UPDATE inbox SET failures = failures + 1, last_error = $1,
+                                    quarantined_at = CASE WHEN failures + 1 >= $2 THEN $3 ELSE NULL END,
+                                    processed_at = CASE WHEN failures + 1 >= $2 THEN $3 ELSE NULL END
+                             WHERE update_id = $4 AND processed_at IS NULL
+                             RETURNING quarantined_at",
+                        )
+                        .bind(error)
+                        .bind(QUARANTINE_AFTER)
+                        .bind(now)
+                        .bind(update_id)
+                        .fetch_optional(conn)
+                        .await?)
+                    })
+                }
+            })
+            .await
+            .context("cannot record a failed update")?;
+        Ok(match row {
+            Some(row) => row.try_get::<Option<i64>, _>("quarantined_at")?.is_some(),
+            None => false,
+        })
+    }
+
+    /// Updates set aside after failing again and again (still stored).
+    pub async fn quarantined_updates(&self) -> anyhow::Result<i64> {
+        quarantined_in(&self.reader).await
     }
 
     /// The highest update id ever stored (to resume polling after it).
@@ -469,6 +511,17 @@ impl Storage {
                 .try_get("n")?,
         )
     }
+}
+
+/// How many updates are set aside (see `Storage::update_failed`).
+pub(super) async fn quarantined_in(pool: &sqlx::AnyPool) -> anyhow::Result<i64> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM inbox WHERE quarantined_at IS NOT NULL")
+            .fetch_one(pool)
+            .await
+            .context("cannot count the set-aside updates")?
+            .try_get("n")?,
+    )
 }
 
 /// The held lanes (see `Storage::held_lanes`), from any pool (the doctor

@@ -23,6 +23,8 @@ pub struct Gauges {
     pub outbox_held: i64,
     /// Jobs failing now, for any time.
     pub outbox_failing: i64,
+    /// Updates set aside after failing again and again.
+    pub updates_set_aside: i64,
 }
 
 impl Storage {
@@ -53,6 +55,7 @@ impl Storage {
             outbox_oldest: outbox.try_get("oldest")?,
             outbox_failing: outbox.try_get("failing")?,
             outbox_held: outbox.try_get::<Option<i64>, _>("held")?.unwrap_or(0),
+            updates_set_aside: super::durable::quarantined_in(&self.reader).await?,
             waiting: queue.try_get("n")?,
             waiting_since: queue.try_get("oldest")?,
             cases_by_status: statuses

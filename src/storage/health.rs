@@ -186,6 +186,11 @@ impl Inspection {
         Ok((held, refused))
     }
 
+    /// Updates set aside after failing again and again.
+    pub async fn quarantined_updates(&self) -> anyhow::Result<i64> {
+        super::durable::quarantined_in(&self.pool).await
+    }
+
     pub async fn close(self) {
         self.pool.close().await;
     }

@@ -71,17 +71,57 @@ pub fn schema() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Erro
 }
 
 /// Counts every update by kind and times the handlers it goes through.
+/// A handler that panics does not take its conversation's worker (and then
+/// the dispatcher) down with it: the panic is caught, counted and logged,
+/// and the update is set aside after a few failures (see
+/// `Storage::update_failed`), while everyone else is served.
 fn timed() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + Send + Sync>> {
     dptree::from_fn(
         |deps: dptree::di::DependencyMap, next| async move {
-            let kind = crate::telemetry::update_kind(&deps.get::<Update>());
+            use futures::FutureExt;
+            let update = deps.get::<Update>();
+            let shell = deps.try_get::<Arc<Shell>>();
+            let kind = crate::telemetry::update_kind(&update);
             let started = std::time::Instant::now();
-            let outcome = next(deps).await;
+            let outcome = std::panic::AssertUnwindSafe(next(deps))
+                .catch_unwind()
+                .await;
             crate::telemetry::update_handled(kind, started.elapsed());
-            outcome
+            match outcome {
+                Ok(outcome) => outcome,
+                Err(panic) => {
+                    let why = panic_message(panic.as_ref());
+                    crate::telemetry::handler_panicked(kind);
+                    let set_aside = match shell {
+                        Some(shell) => shell
+                            .storage
+                            .update_failed(update_id(&update), &why)
+                            .await
+                            .unwrap_or_else(|err| {
+                                tracing::error!(
+                                    error = format!("{err:#}"),
+                                    "cannot record the failure"
+                                );
+                                false
+                            }),
+                        None => false,
+                    };
+                    tracing::error!(update_id = update_id(&update), kind, set_aside, panic = %why, "a handler panicked; the bot goes on");
+                    std::ops::ControlFlow::Break(Ok(()))
+                }
+            }
         },
         dptree::HandlerSignature::Entry,
     )
+}
+
+/// What a caught panic said.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
 }
 
 fn routes() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + Send + Sync>> {
@@ -608,6 +648,30 @@ pub(crate) async fn set_chat_commands(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_is_caught_and_the_dispatcher_goes_on() {
+        let handler = timed().chain(dptree::endpoint(|| async {
+            if true {
+                panic!("a bug in a handler");
+            }
+            Ok(())
+        }));
+        let update: Update = serde_json::from_value(serde_json::json!({
+            "update_id": 7,
+            "message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private", "first_name": "A"}, "text": "hi"}
+        }))
+        .unwrap();
+        let outcome = handler.dispatch(dptree::deps![update]).await;
+        assert!(
+            matches!(outcome, std::ops::ControlFlow::Break(Ok(()))),
+            "the panic does not escape"
+        );
+        let payload: Box<dyn std::any::Any + Send> = Box::new("boom");
+        assert_eq!(panic_message(payload.as_ref()), "boom");
+        let payload: Box<dyn std::any::Any + Send> = Box::new(String::from("bang"));
+        assert_eq!(panic_message(payload.as_ref()), "bang");
+    }
 
     #[test]
     fn parses_commands_like_telegram_clients_send_them() {
