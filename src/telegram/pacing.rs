@@ -189,6 +189,9 @@ impl Turn {
     }
 }
 
+/// Chats (or lanes) remembered before the pacer forgets those long quiet.
+const PRUNE_ABOVE: usize = 10_000;
+
 /// Which budget a call waits for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Budget {
@@ -347,6 +350,14 @@ impl State {
     ) {
         self.waiting.remove(&ticket);
         let count = spend.count();
+        if self.windows.len() > PRUNE_ABOVE {
+            // Chats whose every send left the longest window (a minute):
+            // nothing to remember about them (thousands of patients a day).
+            let horizon = now.checked_sub(Duration::from_secs(3600)).unwrap_or(now);
+            self.windows
+                .retain(|_, window| window.0.back().is_some_and(|last| *last > horizon));
+            self.flood_until.retain(|_, until| *until > now);
+        }
         self.windows
             .entry(budget_of(destination, spend))
             .or_default()
@@ -355,7 +366,7 @@ impl State {
             self.overall.record(now, count);
         }
         if !lane.is_empty() {
-            if self.last_served.len() > 10_000 {
+            if self.last_served.len() > PRUNE_ABOVE {
                 let horizon = now.checked_sub(Duration::from_secs(3600)).unwrap_or(now);
                 self.last_served.retain(|_, at| *at > horizon);
             }
@@ -634,6 +645,19 @@ mod tests {
             ["topic:3", "topic:1", "topic:2", "topic:1", "card:1"],
             "new case first, then each case's messages in turn, the card last"
         );
+    }
+
+    #[test]
+    fn chats_long_quiet_are_forgotten() {
+        let mut state = State::default();
+        let long_ago = Instant::now();
+        let now = long_ago + Duration::from_secs(7200);
+        for chat in 0..=PRUNE_ABOVE as i64 {
+            state.grant(0, patient(chat), Spend::Messages(1), "", long_ago);
+        }
+        assert_eq!(state.windows.len(), PRUNE_ABOVE + 1);
+        state.grant(0, patient(-1), Spend::Messages(1), "", now);
+        assert_eq!(state.windows.len(), 1, "only the chat just served");
     }
 
     #[tokio::test]
