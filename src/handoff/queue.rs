@@ -198,14 +198,30 @@ impl CoordinatorCommand {
     }
 }
 
-/// `CF-000123 · ES · Lung · EGFR · Layla`, within Telegram's 128 characters.
+/// `CF-000123 · ES · Lung · EGFR · Layla`, within Telegram's 128
+/// characters, which it counts in UTF-16 units (an emoji is two).
 pub fn topic_name(case: &CaseView) -> String {
     let mut name = format!("{} · {}", case.reference, case.locale.to_uppercase());
     if !case.title.trim().is_empty() {
         name.push_str(" · ");
         name.push_str(case.title.trim());
     }
-    name.chars().take(TOPIC_NAME_LIMIT).collect()
+    let mut units = 0;
+    name.chars()
+        .take_while(|c| {
+            units += c.len_utf16();
+            units <= TOPIC_NAME_LIMIT
+        })
+        .collect()
+}
+
+/// The note in a topic when one of the case's documents could not be shown
+/// (Telegram's error is text, escaped for the HTML note).
+pub fn document_not_shown(error: &str) -> String {
+    format!(
+        "⚠️ A document could not be shown here ({}).",
+        escape_html(error)
+    )
 }
 
 /// "3 min", "2 h 05 min", "4 d 3 h".
@@ -502,6 +518,22 @@ mod tests {
         assert_eq!(seen, 400, "every case on some page, once");
         let (past_the_end, _) = listing(&cases, 10_000, 999);
         assert!(past_the_end.contains(&format!("page {}/{}", page + 1, page + 1)));
+    }
+
+    #[test]
+    fn topic_names_fit_telegram_s_limit_in_utf16_units() {
+        let mut long = case(1, CaseStatus::Waiting, false, 0);
+        long.title = "😀".repeat(100);
+        let name = topic_name(&long);
+        assert!(
+            name.encode_utf16().count() <= 128,
+            "{}",
+            name.encode_utf16().count()
+        );
+        assert!(name.starts_with("CF-000001 · ES · 😀"));
+        assert!(
+            document_not_shown("Bad Request: <wrong> & more").contains("&lt;wrong&gt; &amp; more")
+        );
     }
 
     #[test]

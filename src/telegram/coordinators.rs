@@ -150,7 +150,7 @@ async fn open_topic(
             // Reported in the topic rather than dropped silently.
             tracing::warn!(case = %case.reference, error = %err, "a document could not be re-sent");
             let note = Reply::new(
-                format!("⚠️ A document could not be shown here ({err})."),
+                queue::document_not_shown(&err.to_string()),
                 Keyboard::None,
                 Placement::New,
             );

@@ -179,7 +179,7 @@ impl DurablePolling {
                     Err(err) => {
                         crate::telemetry::telegram_error(&err);
                         failures += 1;
-                        let wait = Duration::from_millis(250 * 2u64.pow(failures.min(6)));
+                        let wait = poll_backoff(&err, failures);
                         tracing::warn!(error = %err, wait_ms = wait.as_millis() as u64, "getUpdates failed");
                         tokio::time::sleep(wait).await;
                         continue;
@@ -250,5 +250,29 @@ impl DurablePolling {
             }
         }));
         Ok(ChannelListener::new(updates, stop, vec![poller, sweep]))
+    }
+}
+
+/// How long to wait after a failed `getUpdates`: what Telegram asked for
+/// after a 429 (at least), else a backoff that grows with the failures.
+fn poll_backoff(err: &teloxide::RequestError, failures: u32) -> Duration {
+    let backoff = Duration::from_millis(250 * 2u64.pow(failures.min(6)));
+    match err {
+        teloxide::RequestError::RetryAfter(after) => after.duration().max(backoff),
+        _ => backoff,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_429_on_get_updates_waits_as_long_as_telegram_asked() {
+        let retry = teloxide::RequestError::RetryAfter(teloxide::types::Seconds::from_seconds(5));
+        assert_eq!(poll_backoff(&retry, 1), Duration::from_secs(5));
+        let network = teloxide::RequestError::Io(std::io::Error::other("reset").into());
+        assert_eq!(poll_backoff(&network, 1), Duration::from_millis(500));
+        assert_eq!(poll_backoff(&network, 20), Duration::from_millis(16_000));
     }
 }
