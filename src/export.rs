@@ -70,9 +70,8 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
     };
     let text = serde_json::to_string_pretty(&document)? + "\n";
     match &request.output {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-        }
+        Some(path) => crate::files::write_private(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display())),
         None => std::io::stdout()
             .write_all(text.as_bytes())
             .context("cannot write to stdout"),

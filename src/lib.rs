@@ -7,6 +7,7 @@ pub mod dialogue;
 pub mod doctor;
 pub mod emulator;
 pub mod export;
+pub mod files;
 pub mod graph;
 pub mod handoff;
 pub mod i18n;

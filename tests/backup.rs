@@ -69,6 +69,12 @@ async fn a_backup_restores_every_table_into_sqlite_and_postgres() {
         "{}",
         String::from_utf8_lossy(&backup.stderr)
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the backup is its owner's only");
+    }
     let again = navigator(&["backup", file.to_str().unwrap()], &bot.db.url);
     assert!(!again.status.success(), "never overwrites a backup");
 

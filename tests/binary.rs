@@ -203,6 +203,12 @@ async fn export_writes_fhir_and_json_and_is_audited() {
         .output()
         .unwrap();
     assert!(json.status.success());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "an export is its owner's only");
+    }
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(

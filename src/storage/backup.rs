@@ -41,6 +41,7 @@ impl Storage {
             .execute(&self.pool)
             .await
             .context("cannot write the backup")?;
+        crate::files::restrict(path).context("cannot make the backup private")?;
         Ok(())
     }
 
