@@ -44,7 +44,13 @@ impl Sealer {
             .filter(|e| !e.is_empty())
         {
             let (id, cipher) = parse_key(entry).context("DATA_KEYS_OLD")?;
-            keys.entry(id).or_insert(cipher);
+            // Two keys under one id: only one could ever open what was
+            // sealed under it; say so rather than drop one silently.
+            anyhow::ensure!(
+                !keys.contains_key(&id),
+                "DATA_KEYS_OLD: key id “{id}” is used twice (by DATA_KEY or another old key); give each key its own id"
+            );
+            keys.insert(id, cipher);
         }
         Ok(Sealer { current_id, keys })
     }
@@ -186,5 +192,12 @@ mod tests {
             Sealer::from_config("bad id!:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", None)
                 .is_err()
         );
+        // An old key under the current key's id (or twice) is refused, not
+        // silently dropped.
+        let same_id = KEY_B.replacen("b:", "a:", 1);
+        let err = Sealer::from_config(KEY_A, Some(&same_id)).unwrap_err();
+        assert!(err.to_string().contains("“a” is used twice"), "{err:#}");
+        let twice = format!("{KEY_B},{KEY_B}");
+        assert!(Sealer::from_config(KEY_A, Some(&twice)).is_err());
     }
 }
