@@ -495,3 +495,54 @@ async fn an_update_that_keeps_failing_is_set_aside_and_stops_nothing() {
         storage.close().await;
     }
 }
+
+#[tokio::test]
+async fn documents_names_are_sealed_at_rest() {
+    const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    for db in TestDb::all().await {
+        let label = db.label;
+        let sealer = patient_navigator::storage::Sealer::from_config(KEY_A, None).unwrap();
+        let storage = Storage::connect_sealed(&db.url, Some(sealer))
+            .await
+            .unwrap();
+        let document = patient_navigator::intake::Document {
+            file_id: "FILE-1".into(),
+            kind: patient_navigator::intake::DocumentKind::Pdf,
+            name: Some("Garcia_biopsy_EGFR.pdf".into()),
+            size: Some(1_000),
+        };
+        let submission = patient_navigator::intake::Submission {
+            documents: vec![document.clone()],
+            consent_version: "v1".into(),
+            consent_at: 1,
+            ..Default::default()
+        };
+        let reference = storage
+            .submit_case(42, &session("home", "es", true), &submission)
+            .await
+            .unwrap();
+        let raw: String = sqlx::query_scalar("SELECT documents FROM cases WHERE id = $1")
+            .bind(reference.0)
+            .fetch_one(storage.pool())
+            .await
+            .unwrap();
+        assert!(!raw.contains("Garcia"), "{label}: {raw}");
+        assert!(raw.starts_with("enc1:a:"), "{label}");
+        assert_eq!(
+            storage.case_documents(reference).await.unwrap(),
+            [document],
+            "{label}"
+        );
+        assert_eq!(
+            storage
+                .case_view(reference)
+                .await
+                .unwrap()
+                .unwrap()
+                .documents,
+            1,
+            "{label}"
+        );
+        storage.close().await;
+    }
+}

@@ -43,6 +43,7 @@ const SEALED_COLUMNS: &[(&str, &str)] = &[
     ("cases", "answers"),
     ("cases", "summary"),
     ("cases", "title"),
+    ("cases", "documents"),
     ("intake_drafts", "draft"),
     ("inbox", "payload"),
     ("outbox", "job"),

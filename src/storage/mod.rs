@@ -385,6 +385,8 @@ impl Storage {
             .map(|row| row.try_get("documents"))
             .transpose()?;
         Ok(json
+            .map(|json| sealing::open(self.sealer(), &json))
+            .transpose()?
             .map(|json| serde_json::from_str(&json))
             .transpose()?
             .unwrap_or_default())
@@ -830,7 +832,8 @@ const CASE_VIEW_SELECT: &str =
 fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
     let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
     let coordinator_name: Option<String> = row.try_get("coordinator_name")?;
-    let documents: String = row.try_get("documents")?;
+    // File names (e.g. `Garcia_biopsy_EGFR.pdf`) are the patient's: sealed.
+    let documents = sealing::open(sealer, &row.try_get::<String, _>("documents")?)?;
     let documents: Vec<serde_json::Value> = serde_json::from_str(&documents).unwrap_or_default();
     Ok(CaseView {
         reference: CaseRef(row.try_get("id")?),
@@ -1099,7 +1102,10 @@ pub(crate) async fn create_case_in(
     .bind(&submission.consent_version)
     .bind(submission.consent_at)
     .bind(sealing::seal(sealer, &submission.title)?)
-    .bind(serde_json::to_string(&submission.documents)?)
+    .bind(sealing::seal(
+        sealer,
+        &serde_json::to_string(&submission.documents)?,
+    )?)
     .bind(now)
     .bind(group)
     .execute(&mut *conn)
