@@ -172,10 +172,6 @@ impl Teams {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.teams.is_empty()
-    }
-
     pub fn all(&self) -> &[Team] {
         &self.teams
     }
