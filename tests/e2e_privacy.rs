@@ -196,7 +196,21 @@ async fn retention_purges_old_closed_cases_only() {
         .execute(storage.pool())
         .await
         .unwrap();
+    // An intake form abandoned for as long goes too; a recent one stays.
+    for (chat, updated_at) in [(9803_i64, now - 40 * 86_400), (9804, now - 86_400)] {
+        sqlx::query("INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES ($1, '{}', $2)")
+            .bind(chat)
+            .bind(updated_at)
+            .execute(storage.pool())
+            .await
+            .unwrap();
+    }
     assert_eq!(storage.purge(now, 30).await.unwrap(), 1);
     assert!(storage.case(old).await.unwrap().is_none());
     assert!(storage.case(recent).await.unwrap().is_some());
+    let drafts: Vec<i64> = sqlx::query_scalar("SELECT chat_id FROM intake_drafts ORDER BY chat_id")
+        .fetch_all(storage.pool())
+        .await
+        .unwrap();
+    assert_eq!(drafts, [9804], "the abandoned draft is purged");
 }

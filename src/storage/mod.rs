@@ -159,6 +159,13 @@ impl Storage {
             .await
             .context("cannot purge old cases")?
             .rows_affected();
+        // A form left unfinished for as long is abandoned: its answers go
+        // too (the session then shows the menu, as after /cancel).
+        sqlx::query("DELETE FROM intake_drafts WHERE updated_at < $1")
+            .bind(cutoff)
+            .execute(&mut *tx)
+            .await
+            .context("cannot purge abandoned drafts")?;
         sqlx::query("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < $1")
             .bind(now - 7 * 86_400)
             .execute(&mut *tx)
