@@ -79,10 +79,7 @@ async fn kill_9_loses_nothing_and_duplicates_nothing() {
         .collect();
     // Each patient opens a case while the bot is up.
     for patient in &patients {
-        let start = patient.say("/start").await;
-        patient
-            .press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::ask_for_a_person(patient).await;
     }
 
     // Messages flow while the bot is killed every ~350 ms.
@@ -183,9 +180,7 @@ async fn a_take_killed_before_its_messages_went_out_loses_none() {
         language_code: Some("en".into()),
         ..Default::default()
     });
-    let start = ida.say("/start").await;
-    ida.press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    common::ask_for_a_person(&ida).await;
     emulator.wait_idle().await;
     let card = emulator
         .chat_transcript(GROUP)

@@ -19,9 +19,7 @@ async fn a_flood_is_slowed_and_nothing_is_lost() {
     })
     .await;
     let pia = bot.patient(9901, "Pia", Some("fr"));
-    let start = pia.say("/start").await;
-    pia.press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    common::ask_for_a_person(&pia).await;
     for i in 0..20 {
         pia.send_text(&format!("message {i}")).await;
     }
@@ -77,10 +75,7 @@ async fn at_telegram_s_limits(db: TestDb) {
         .map(|i| bot.patient(30_000 + i, &format!("P{i}"), Some("en")))
         .collect();
     for patient in &patients {
-        let start = patient.say("/start").await;
-        patient
-            .press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::ask_for_a_person(patient).await;
     }
     // One message each every ~0.5 s (a person's ~10 s, scaled by 0.05).
     let writers = patients.iter().enumerate().map(|(i, patient)| async move {
@@ -240,10 +235,7 @@ async fn two_teams_route_by_language_and_a_case_moves_between_them() {
     let lucia = bot.patient(32_001, "Lucía", Some("es"));
     let tom = bot.patient(32_002, "Tom", Some("en"));
     for patient in [&lucia, &tom] {
-        let start = patient.say("/start").await;
-        patient
-            .press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::ask_for_a_person(patient).await;
     }
     for round in 0..6 {
         lucia.send_text(&format!("lucía {round}")).await;
@@ -391,19 +383,14 @@ async fn two_teams_route_by_language_and_a_case_moves_between_them() {
 async fn a_reply_to_a_merged_message_reaches_the_patient_and_photos_go_together() {
     let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |_| {}).await;
     let eva = bot.patient(33_001, "Eva", Some("en"));
-    let start = eva.say("/start").await;
-    eva.press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    common::ask_for_a_person(&eva).await;
     bot.emulator.wait_idle().await;
     // Spend the group's budget so that what follows waits together.
     let others: Vec<_> = (0..9)
         .map(|i| bot.patient(33_100 + i, &format!("O{i}"), Some("en")))
         .collect();
     for other in &others {
-        let start = other.say("/start").await;
-        other
-            .press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::ask_for_a_person(other).await;
     }
     let mut sent = Vec::new();
     for text in ["my scan is tomorrow", "it is at 9", "can you call me?"] {

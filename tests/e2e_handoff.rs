@@ -576,7 +576,8 @@ async fn urgent_is_a_state_not_a_toggle() {
 /// command is answered with a hint instead of being lost.
 #[tokio::test]
 async fn coordinators_input_is_read_exactly() {
-    let bot = spawn(TestDb::sqlite()).await;
+    // With Telegram's limits on: the relays both ways are paced.
+    let bot = common::bot::spawn_bot_at_telegram_limits(TestDb::sqlite(), |_| {}).await;
     let rosa = bot.patient(9_801, "Rosa", Some("en"));
     let reference = patient_asks_for_a_person(&bot, &rosa).await;
     let thread = topic_of(&bot, &reference);

@@ -181,10 +181,7 @@ async fn two_replicas_one_killed_lose_nothing_and_keep_each_chats_order() {
         })
         .collect();
     for patient in &patients {
-        let start = patient.say("/start").await;
-        patient
-            .press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::ask_for_a_person(patient).await;
     }
 
     // Kill the first replica once it has taken a fair share of the

@@ -477,50 +477,76 @@ pub async fn relay_updates(
         }
     }
     let mut relayed = false;
-    // Runs of texts merge into one message; runs of other messages (photos,
-    // documents) go in one copyMessages call; a reply goes on its own.
-    let mut texts: Vec<&Message> = Vec::new();
-    let mut media: Vec<&Message> = Vec::new();
-    for msg in &messages {
-        let is_reply = msg.reply_to_message().is_some();
-        if merge::mergeable(msg.text(), is_reply) {
-            relayed |= relay_copied(bot, shell, &session, group, &media).await?;
-            media.clear();
-            texts.push(msg);
-        } else if msg.text().is_none() && !is_reply {
-            relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
-            texts.clear();
-            media.push(msg);
-        } else {
-            relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
-            relayed |= relay_copied(bot, shell, &session, group, &media).await?;
-            texts.clear();
-            media.clear();
-            relayed |= relay_from_patient(bot, shell, &session, group, msg).await?;
-        }
+    for (batch, run) in runs(&messages) {
+        relayed |= match batch {
+            Batch::Texts if run.len() > 1 => {
+                relay_merged(bot, shell, link.reference, group, &run).await?
+            }
+            Batch::Media if run.len() > 1 => {
+                relay_copied(bot, shell, link.reference, group, &run).await?
+            }
+            // One message (or one that must go alone): copied as it is.
+            _ => {
+                let mut any = false;
+                for msg in run {
+                    any |= relay_from_patient(bot, shell, &session, group, msg).await?;
+                }
+                any
+            }
+        };
     }
-    relayed |= relay_merged(bot, shell, &session, group, &texts).await?;
-    relayed |= relay_copied(bot, shell, &session, group, &media).await?;
     if let (true, Some(first)) = (relayed, messages.first()) {
         tell_if_off_hours(bot, shell, &session, link.reference, first.chat.id).await?;
     }
     Ok(())
 }
 
-/// Texts of the patient waiting together: one message in the topic (more
-/// if they do not fit in one); a single one is copied as it is.
+/// How waiting messages of the patient go together to the topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Batch {
+    /// Texts: merged into one message.
+    Texts,
+    /// Photos, documents, anything copied: one copyMessages call.
+    Media,
+    /// A reply (it keeps its place in the thread) or a text too long to
+    /// merge: copied on its own.
+    Alone,
+}
+
+fn batch_of(msg: &Message) -> Batch {
+    let is_reply = msg.reply_to_message().is_some();
+    if merge::mergeable(msg.text(), is_reply) {
+        Batch::Texts
+    } else if msg.text().is_none() && !is_reply {
+        Batch::Media
+    } else {
+        Batch::Alone
+    }
+}
+
+/// Consecutive messages of one batch kind, in order (an `Alone` one is a
+/// run of its own).
+fn runs(messages: &[Message]) -> Vec<(Batch, Vec<&Message>)> {
+    let mut runs: Vec<(Batch, Vec<&Message>)> = Vec::new();
+    for msg in messages {
+        let batch = batch_of(msg);
+        match runs.last_mut() {
+            Some((last, run)) if *last == batch && batch != Batch::Alone => run.push(msg),
+            _ => runs.push((batch, vec![msg])),
+        }
+    }
+    runs
+}
+
+/// Two or more texts of the patient waiting together: one message in the
+/// topic (more if they do not fit in one).
 async fn relay_merged(
     bot: &Bot,
     shell: &Shell,
-    session: &Session,
+    reference: CaseRef,
     group: i64,
     texts: &[&Message],
 ) -> anyhow::Result<bool> {
-    let reference = match (texts, session.case) {
-        ([], _) | (_, None) => return Ok(false),
-        ([single], _) => return relay_from_patient(bot, shell, session, group, single).await,
-        (_, Some(link)) => link.reference,
-    };
     let parts: Vec<merge::Part> = texts
         .iter()
         .map(|msg| merge::Part {
@@ -552,21 +578,16 @@ async fn relay_merged(
     Ok(true)
 }
 
-/// Photos and documents of the patient waiting together: one copyMessages
-/// call (each counts against the group's budget, but one request and in
-/// order); a single one is copied as it is.
+/// Two or more photos and documents of the patient waiting together: one
+/// copyMessages call (each counts against the group's budget, but one
+/// request, in order).
 async fn relay_copied(
     bot: &Bot,
     shell: &Shell,
-    session: &Session,
+    reference: CaseRef,
     group: i64,
     media: &[&Message],
 ) -> anyhow::Result<bool> {
-    let reference = match (media, session.case) {
-        ([], _) | (_, None) => return Ok(false),
-        ([single], _) => return relay_from_patient(bot, shell, session, group, single).await,
-        (_, Some(link)) => link.reference,
-    };
     let from = media[0].chat.id;
     let ids: Vec<MessageId> = media.iter().map(|msg| msg.id).collect();
     let count = u32::try_from(ids.len()).unwrap_or(u32::MAX);

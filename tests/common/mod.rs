@@ -53,3 +53,10 @@ pub async fn wait_for_texts(
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
+
+/// A patient opens a case at once: `/start`, then "talk to a person".
+pub async fn ask_for_a_person(patient: &patient_navigator::emulator::UserHandle) {
+    let start = patient.say("/start").await;
+    let last = start.last().expect("/start is answered").message_id;
+    patient.press_data(last, "a:person").await;
+}
