@@ -268,6 +268,7 @@ async fn coordinator_group(chat_id: Option<i64>, bot: Option<&(Bot, Me)>) -> Vec
     const GROUP: &str = "coordinator group";
     const ADMIN: &str = "bot is administrator";
     const RIGHTS: &str = "bot's rights";
+    const PRIVATE: &str = "group is private";
     let Some(chat_id) = chat_id else {
         return vec![Check::warn(
             GROUP,
@@ -317,6 +318,17 @@ async fn coordinator_group(chat_id: Option<i64>, bot: Option<&(Bot, Me)>) -> Vec
             )];
         }
     }];
+    // Every member of the group reads patients' messages: it must not be
+    // one anyone can find and join.
+    checks.push(match chat.username() {
+        Some(username) => Check::fail(
+            PRIVATE,
+            format!(
+                "“{title}” is public (@{username}): anyone can find it, join and read patients' messages. In the group's settings set Group type to Private, and invite coordinators with a link that needs approval"
+            ),
+        ),
+        None => Check::ok(PRIVATE, "joined by invitation only"),
+    });
     match call(bot.get_chat_member(ChatId(chat_id), me.id)).await {
         Ok(member) => match member.kind {
             ChatMemberKind::Owner(_) => {

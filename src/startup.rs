@@ -169,6 +169,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         retention_days: settings.retention_days,
         flood: FloodGuard::new(settings.flood_limit),
         report_zone: settings.time_zone.clone(),
+        members: Default::default(),
     });
     let purging = tokio::spawn(purge_periodically(storage.clone(), settings.retention_days));
     let (metrics_addr, metrics) = match settings.metrics_listen {
@@ -267,7 +268,10 @@ fn data_sealer(settings: &Settings) -> anyhow::Result<Option<Sealer>> {
 /// Retention, hourly: closed cases past their time, old processed updates.
 async fn purge_periodically(storage: Storage, days: u32) {
     loop {
-        match storage.purge(crate::storage::unix_now(), days).await {
+        match storage
+            .purge(crate::storage::unix_now(), days, retention_erasure)
+            .await
+        {
             Ok(0) => {}
             Ok(purged) => {
                 tracing::info!(purged, days, "closed cases erased by the retention policy")
@@ -276,6 +280,17 @@ async fn purge_periodically(storage: Storage, days: u32) {
         }
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
+}
+
+/// The outbox job that deletes the topics of cases erased by retention.
+pub fn retention_erasure(topics: &[crate::storage::ErasedTopic]) -> (i64, String, String) {
+    let job = crate::telegram::sender::Job::EraseTopics {
+        case: topics.last().map(|topic| topic.case),
+        topics: topics.to_vec(),
+        cause: crate::telegram::sender::ErasureCause::Retention,
+    };
+    let chat_id = topics.last().and_then(|topic| topic.group).unwrap_or(0);
+    (chat_id, job.lane(chat_id).to_string(), job.to_json())
 }
 
 /// Runs until Ctrl-C or SIGTERM, then shuts down gracefully.

@@ -190,6 +190,22 @@ async fn group_mistakes_are_named_with_their_fix() {
         "turn on Topics",
     );
 
+    let public = -1_000_000_000_004;
+    emulator.add_group_chat(
+        public,
+        ChatKind::Supergroup {
+            title: "Open coordinators".into(),
+            username: Some("open_coordinators".into()),
+            is_forum: true,
+        },
+    );
+    config.coordinator_chat_id = Some(public);
+    assert_fails(
+        &doctor::run(&config).await,
+        "group is private",
+        "is public (@open_coordinators): anyone can find it",
+    );
+
     let basic = -4_000_000_003;
     emulator.add_group_chat(
         basic,
@@ -532,7 +548,7 @@ fn the_binary_exits_non_zero_and_says_what_to_fix() {
         assert!(stdout.ends_with("Ready: every check passed.\n"), "{stdout}");
         assert_eq!(
             stdout.lines().count(),
-            15,
+            16,
             "one line per check and a verdict: {stdout}"
         );
 

@@ -372,6 +372,52 @@ async fn two_teams_route_by_language_and_a_case_moves_between_them() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+
+    // Lucía erases her data: the topic she left in the Spanish desk goes
+    // too (it holds her card and messages), and each desk is told.
+    let confirm = lucia.say("/delete").await;
+    lucia
+        .press_data(confirm.last().unwrap().message_id, "x:erase")
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while (!bot.emulator.forum_topics(SPANISH_DESK).is_empty()
+        || bot.emulator.forum_topics(COORDINATOR_CHAT).len() > 1)
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bot.emulator.wait_idle().await;
+    assert!(
+        bot.emulator.forum_topics(SPANISH_DESK).is_empty(),
+        "the old topic is deleted"
+    );
+    let left: Vec<i64> = bot
+        .emulator
+        .forum_topics(COORDINATOR_CHAT)
+        .iter()
+        .map(|topic| topic.thread_id)
+        .collect();
+    assert!(!left.contains(&new_thread), "the new topic is deleted");
+    assert_eq!(left.len(), 1, "Tom's topic stays");
+    for group in [SPANISH_DESK, COORDINATOR_CHAT] {
+        let transcript = bot.emulator.chat_transcript(group);
+        assert!(
+            transcript
+                .iter()
+                .all(|m| !m.text.to_lowercase().contains("lucía")),
+            "nothing of hers stays in {group}"
+        );
+        assert!(
+            transcript
+                .iter()
+                .any(|m| m.thread_id.is_none() && m.text.contains("the patient erased their data")),
+            "{group} is told in its General topic"
+        );
+    }
+    assert!(
+        common::texts_of(bot.emulator.chat_transcript(COORDINATOR_CHAT))
+            .contains(&"tom 5".to_owned())
+    );
     let refusals = bot.emulator.flood_refusals();
     assert!(refusals.is_empty(), "the bot provoked 429s: {refusals:?}");
 }

@@ -644,3 +644,119 @@ async fn coordinators_input_is_read_exactly() {
     );
     bot.assert_spec_clean();
 }
+
+/// Only members who may write act on cases (Telegram is asked), and a case
+/// someone holds is released, closed or transferred only by its holder or
+/// an administrator; a coordinator who left the group is no transfer
+/// target.
+#[tokio::test]
+async fn only_members_act_and_only_the_holder_or_an_administrator_undoes_a_hold() {
+    use patient_navigator::emulator::MemberStatus;
+    use patient_navigator::handoff::CaseStatus;
+    let bot = spawn(TestDb::sqlite()).await;
+    let pat = bot.patient(8601, "Pat", Some("en"));
+    let reference = patient_asks_for_a_person(&bot, &pat).await;
+    let case = CaseRef::parse(&reference).unwrap();
+    let thread = topic_of(&bot, &reference);
+    let card = in_topic(&bot, thread)
+        .into_iter()
+        .find(|m| !m.buttons.is_empty())
+        .unwrap();
+    let alex = bot.coordinator(9101, "Alex", "alex");
+    let maria = bot.coordinator(9102, "Maria", "maria_k");
+    let carla = bot.coordinator(9103, "Carla", "carla");
+    let dan = bot.coordinator(9104, "Dan", "dan");
+    bot.emulator
+        .set_member_status(COORDINATOR_CHAT, 9103, MemberStatus::Administrator);
+    bot.emulator.set_member_status(
+        COORDINATOR_CHAT,
+        9104,
+        MemberStatus::Restricted {
+            can_send_messages: false,
+        },
+    );
+    let store = storage(&bot).await;
+    let press = |who: &UserHandle, action: &str| {
+        who.send_callback(card.message_id, &format!("q:{action}:{}", case.0))
+            .unwrap()
+    };
+
+    // A muted member sees the card, but their Take is refused.
+    let refused = press(&dan, "take");
+    dan.reaction(&refused).await;
+    let answer = answer_to(&bot, &refused);
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap()
+            .contains("Only members of this group who may write"),
+        "{answer}"
+    );
+    assert_eq!(answer["show_alert"], true);
+    assert_eq!(
+        store.case_view(case).await.unwrap().unwrap().status,
+        CaseStatus::Waiting
+    );
+
+    // Alex takes it; Maria may neither close nor release it.
+    let taken = press(&alex, "take");
+    alex.reaction(&taken).await;
+    for action in ["close", "release"] {
+        let refused = press(&maria, action);
+        maria.reaction(&refused).await;
+        let answer = answer_to(&bot, &refused);
+        assert!(
+            answer["text"].as_str().unwrap().contains(&format!(
+                "{reference} is held by Alex: only they or an administrator can {action} it."
+            )),
+            "{answer}"
+        );
+        assert_eq!(answer["show_alert"], true);
+    }
+    send(&bot, &maria.in_topic(thread), "/close").await;
+    assert!(
+        in_topic(&bot, thread)
+            .last()
+            .unwrap()
+            .text
+            .contains("is held by Alex: only they or an administrator can close it"),
+        "{:#?}",
+        in_topic(&bot, thread).last()
+    );
+    let view = store.case_view(case).await.unwrap().unwrap();
+    assert_eq!(view.status, CaseStatus::Assigned);
+    assert_eq!(view.coordinator.unwrap().name, "Alex");
+    assert!(
+        pat.transcript().iter().all(|m| !m.text.contains("closed")),
+        "the patient hears of no close"
+    );
+
+    // An administrator may.
+    send(&bot, &carla.in_topic(thread), "/release").await;
+    assert_eq!(
+        store.case_view(case).await.unwrap().unwrap().status,
+        CaseStatus::Waiting
+    );
+
+    // Eve wrote here once, then left the group: a /transfer to her is
+    // not made. (A standing is remembered for a minute: Eve's was never
+    // asked before.)
+    let eve = bot.coordinator(9105, "Eve", "eve");
+    send(&bot, &eve.in_topic(thread), "/note I am off from Monday").await;
+    let taken = press(&alex, "take");
+    alex.reaction(&taken).await;
+    bot.emulator
+        .set_member_status(COORDINATOR_CHAT, 9105, MemberStatus::Left);
+    send(&bot, &alex.in_topic(thread), "/transfer @eve").await;
+    let view = store.case_view(case).await.unwrap().unwrap();
+    assert_eq!(view.coordinator.unwrap().name, "Alex");
+    assert!(
+        in_topic(&bot, thread)
+            .last()
+            .unwrap()
+            .text
+            .contains("To transfer, write"),
+        "explains how"
+    );
+    bot.assert_spec_clean();
+}

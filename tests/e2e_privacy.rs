@@ -54,6 +54,12 @@ async fn download(bot: &TestBot, file_id: &str) -> String {
         .unwrap()
 }
 
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
 async fn count(storage: &Storage, sql: &str, chat: i64) -> i64 {
     sqlx::query(sql)
         .bind(chat)
@@ -120,6 +126,22 @@ async fn mydata_exports_only_the_patients_own_data_and_delete_erases_it() {
         .await
         .unwrap()
         .unwrap();
+    // Checkpointed first, so that the text is in the database file itself
+    // (deleted rows leave their bytes in free space unless overwritten).
+    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+        .execute(storage.pool())
+        .await
+        .unwrap();
+    let db_file = bot.db.url.trim_start_matches("sqlite://").to_owned();
+    let on_disk = [
+        std::fs::read(&db_file).unwrap(),
+        std::fs::read(format!("{db_file}-wal")).unwrap_or_default(),
+    ]
+    .concat();
+    assert!(
+        contains(&on_disk, b"my scan shows progression"),
+        "stored before the erasure"
+    );
     let confirm = ines.say("/delete").await;
     ines.press_data(confirm.last().unwrap().message_id, "x:erase")
         .await;
@@ -158,23 +180,49 @@ async fn mydata_exports_only_the_patients_own_data_and_delete_erases_it() {
         storage.audit_trail(case).await.unwrap().last().unwrap(),
         &("patient".to_owned(), "erased".to_owned())
     );
+    // In Telegram: her topic is gone with everything in it (the card, her
+    // messages, the topic's name); the group's General topic is told, by
+    // reference only; Omar's topic stays.
     let group = bot.emulator.chat_transcript(COORDINATOR_CHAT);
-    assert!(
-        group
-            .iter()
-            .any(|m| m.text.contains("the patient erased their data")),
-        "the topic is told"
+    let topics = bot.emulator.forum_topics(COORDINATOR_CHAT);
+    assert_eq!(topics.len(), 1, "her topic is deleted: {topics:?}");
+    let omars_thread = group
+        .iter()
+        .find(|m| m.text == "a message from someone else")
+        .and_then(|m| m.thread_id);
+    assert_eq!(
+        Some(topics[0].thread_id),
+        omars_thread,
+        "Omar's topic stays"
     );
     assert!(
-        group.iter().all(|m| m.message_id != topic_copy),
-        "the topic's copy of their message is deleted"
+        group.iter().all(|m| m.message_id != topic_copy
+            && !m.text.contains("Ines")
+            && !m.text.contains("my scan shows progression")),
+        "nothing of hers stays in the group: {group:#?}"
     );
+    let notice = group
+        .iter()
+        .find(|m| m.text.contains("the patient erased their data"))
+        .expect("the coordinators are told");
+    assert_eq!(notice.thread_id, None, "in the General topic");
+    assert!(notice.text.contains(&case.to_string()), "{}", notice.text);
     assert!(
         group
             .iter()
             .any(|m| m.text == "a message from someone else"),
         "other patients are untouched"
     );
+    // On disk: not a byte of what she wrote stays in the database's files
+    // (no data key here, so it was stored in plain).
+    let db_file = bot.db.url.trim_start_matches("sqlite://").to_owned();
+    for file in [db_file.clone(), format!("{db_file}-wal")] {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            !contains(&bytes, b"my scan shows progression"),
+            "{file} still holds the erased text"
+        );
+    }
     assert_eq!(storage.cases_of(9702).await.unwrap().len(), 1);
     bot.assert_spec_clean();
 }
@@ -205,12 +253,88 @@ async fn retention_purges_old_closed_cases_only() {
             .await
             .unwrap();
     }
-    assert_eq!(storage.purge(now, 30).await.unwrap(), 1);
+    let topics_before = bot.emulator.forum_topics(COORDINATOR_CHAT);
+    assert_eq!(topics_before.len(), 2);
+    assert_eq!(
+        storage
+            .purge(now, 30, patient_navigator::startup::retention_erasure)
+            .await
+            .unwrap(),
+        1
+    );
     assert!(storage.case(old).await.unwrap().is_none());
     assert!(storage.case(recent).await.unwrap().is_some());
+    // The running bot deletes the purged case's topic in Telegram, and
+    // says nothing about it (retention is routine).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while bot.emulator.forum_topics(COORDINATOR_CHAT).len() > 1
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let topics = bot.emulator.forum_topics(COORDINATOR_CHAT);
+    assert_eq!(topics.len(), 1, "the old case's topic is deleted");
+    let recent_thread = storage.case_view(recent).await.unwrap().unwrap().thread_id;
+    assert_eq!(
+        Some(topics[0].thread_id),
+        recent_thread,
+        "the recent case's topic stays"
+    );
+    bot.emulator.wait_idle().await;
+    assert!(
+        bot.emulator
+            .chat_transcript(COORDINATOR_CHAT)
+            .iter()
+            .all(|m| !m.text.contains("erased")),
+        "retention is silent"
+    );
     let drafts: Vec<i64> = sqlx::query_scalar("SELECT chat_id FROM intake_drafts ORDER BY chat_id")
         .fetch_all(storage.pool())
         .await
         .unwrap();
     assert_eq!(drafts, [9804], "the abandoned draft is purged");
+}
+
+/// A patient who erases their data while their case's topic is being made
+/// (Telegram slow to create it): the erasure cannot see the topic, so the
+/// topic is deleted as soon as it exists, before any card goes into it.
+#[tokio::test]
+async fn erasure_while_the_topic_is_being_made_leaves_nothing_in_the_group() {
+    use patient_navigator::emulator::{Fault, FaultKind};
+    let bot = spawn().await;
+    bot.emulator.inject(Fault::once(
+        "createForumTopic",
+        FaultKind::Delay(std::time::Duration::from_secs(2)),
+    ));
+    let ana = bot.patient(9901, "Ana", Some("en"));
+    common::ask_for_a_person(&ana).await;
+    let confirm = ana.say("/delete").await;
+    ana.press_data(confirm.last().unwrap().message_id, "x:erase")
+        .await;
+    let storage = Storage::connect(&bot.db.url).await.unwrap();
+    assert!(storage.cases_of(9901).await.unwrap().is_empty());
+    assert!(
+        bot.emulator.calls_to("deleteForumTopic").is_empty(),
+        "erased before the topic existed"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while bot.emulator.calls_to("deleteForumTopic").is_empty()
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    bot.emulator.wait_idle().await;
+    assert_eq!(bot.emulator.calls_to("createForumTopic").len(), 1);
+    assert!(
+        bot.emulator.forum_topics(COORDINATOR_CHAT).is_empty(),
+        "the topic made after the erasure is deleted"
+    );
+    let group = bot.emulator.chat_transcript(COORDINATOR_CHAT);
+    assert!(
+        group
+            .iter()
+            .all(|m| m.buttons.is_empty() && !m.text.contains("Ana")),
+        "no card: {group:#?}"
+    );
+    bot.assert_spec_clean();
 }

@@ -125,6 +125,7 @@ async fn start_bot(
         retention_days: 30,
         flood: FloodGuard::new(FloodLimit::off()),
         report_zone: jiff::tz::TimeZone::UTC,
+        members: Default::default(),
     });
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(

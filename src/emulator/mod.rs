@@ -110,7 +110,7 @@ pub use transcript::{
 pub use user::{Sent, UserHandle};
 pub use world::{
     AdminRights, BotCommandEntry, BotIdentity, BotMembership, CallbackAnswer, ChatKind, ForumTopic,
-    RecordedCall, UserSpec, WebhookConfig,
+    MemberStatus, RecordedCall, UserSpec, WebhookConfig,
 };
 
 use world::Shared;
@@ -304,6 +304,16 @@ impl Emulator {
         let mut w = self.shared.world();
         if let Some(chat) = w.chats.get_mut(&chat_id) {
             chat.bot_membership = membership;
+        }
+        w.touch_chat(chat_id);
+    }
+
+    /// Sets what a user is in a group (what `getChatMember` reports for
+    /// them; users are plain members until then).
+    pub fn set_member_status(&self, chat_id: i64, user_id: i64, status: MemberStatus) {
+        let mut w = self.shared.world();
+        if let Some(chat) = w.chats.get_mut(&chat_id) {
+            chat.member_statuses.insert(user_id, status);
         }
         w.touch_chat(chat_id);
     }

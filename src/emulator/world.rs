@@ -110,6 +110,28 @@ pub enum BotMembership {
     Member,
 }
 
+/// What a user is in a group, as `getChatMember` reports it (users are
+/// plain members unless a test says otherwise).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MemberStatus {
+    /// The group's owner.
+    Creator,
+    /// An administrator.
+    Administrator,
+    /// A plain member.
+    #[default]
+    Member,
+    /// A member with restrictions (e.g. muted: may not send messages).
+    Restricted {
+        /// Whether they may still send messages.
+        can_send_messages: bool,
+    },
+    /// Not in the group (left, or never joined).
+    Left,
+    /// Banned.
+    Kicked,
+}
+
 /// A forum topic of a supergroup.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ForumTopic {
@@ -179,6 +201,8 @@ pub(crate) struct Chat {
     pub bot_left: bool,
     /// Groups: the bot's status and rights (until it leaves).
     pub bot_membership: BotMembership,
+    /// Groups: users whose status is not a plain member's.
+    pub member_statuses: HashMap<i64, MemberStatus>,
     /// The reply keyboard currently shown, if any.
     pub keyboard: Option<Value>,
     pub topics: BTreeMap<i64, ForumTopic>,
@@ -198,6 +222,7 @@ impl Chat {
             started: false,
             bot_left: false,
             bot_membership: BotMembership::Administrator(AdminRights::all()),
+            member_statuses: HashMap::new(),
             keyboard: None,
             topics: BTreeMap::new(),
             last_answer: None,

@@ -5,6 +5,7 @@
 //!
 //! Must not touch Telegram, storage or the network.
 
+pub mod access;
 pub mod hours;
 pub mod merge;
 pub mod queue;

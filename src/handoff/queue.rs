@@ -215,6 +215,26 @@ pub fn topic_name(case: &CaseView) -> String {
         .collect()
 }
 
+/// The note in a group's General topic after a patient erased their data
+/// (their cases' topics are gone with every message in them). By reference
+/// only: nothing about the patient may stay.
+pub fn erasure_note(cases: &[CaseRef]) -> String {
+    let references = cases
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if cases.len() == 1 {
+        format!(
+            "🗑 {references}: the patient erased their data. The case's topic was deleted, with every message in it."
+        )
+    } else {
+        format!(
+            "🗑 {references}: the patient erased their data. The cases' topics were deleted, with every message in them."
+        )
+    }
+}
+
 /// The note in a topic when one of the case's documents could not be shown
 /// (Telegram's error is text, escaped for the HTML note).
 pub fn document_not_shown(error: &str) -> String {

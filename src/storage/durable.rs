@@ -678,18 +678,21 @@ impl Work {
         .await
     }
 
-    pub async fn move_case(&mut self, reference: CaseRef, group: i64) -> anyhow::Result<bool> {
-        super::move_case_in(self.conn().await?, reference, group).await
+    /// Moves an open case from the group `from` to `to` (see `move_case_in`).
+    pub async fn move_case(
+        &mut self,
+        reference: CaseRef,
+        from: i64,
+        to: i64,
+    ) -> anyhow::Result<bool> {
+        super::move_case_in(self.conn().await?, reference, from, to).await
     }
 
     pub async fn reopen_case(&mut self, reference: CaseRef) -> anyhow::Result<bool> {
         super::reopen_case_in(self.conn().await?, reference).await
     }
 
-    pub async fn erase_patient_data(
-        &mut self,
-        chat_id: i64,
-    ) -> anyhow::Result<Vec<super::ErasedCase>> {
+    pub async fn erase_patient_data(&mut self, chat_id: i64) -> anyhow::Result<super::Erasure> {
         super::erase_patient_data_in(self.conn().await?, chat_id).await
     }
 

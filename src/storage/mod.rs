@@ -98,6 +98,8 @@ impl Storage {
                         conn.execute("PRAGMA synchronous = NORMAL").await?;
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Erased data is overwritten, not left in free pages.
+                        conn.execute("PRAGMA secure_delete = ON").await?;
                     }
                     Ok(())
                 })
@@ -137,28 +139,50 @@ impl Storage {
     }
 
     /// Retention: erases closed cases older than `days` (with their relay
-    /// records) and processed updates older than a week (they hold message
-    /// texts). Returns how many cases were erased.
-    pub async fn purge(&self, now: i64, days: u32) -> anyhow::Result<u64> {
+    /// records), intake drafts abandoned as long, and processed updates
+    /// older than a week (they hold message texts). The erased cases'
+    /// topics are handed to `erase_topics`, whose outbox job (chat, lane,
+    /// job) is queued in the same transaction: a crash cannot leave a topic
+    /// behind. Returns how many cases were erased.
+    pub async fn purge(
+        &self,
+        now: i64,
+        days: u32,
+        erase_topics: impl FnOnce(&[ErasedTopic]) -> (i64, String, String),
+    ) -> anyhow::Result<u64> {
         let cutoff = now - i64::from(days) * 86_400;
         let mut tx = self
             .pool
             .begin()
             .await
             .context("cannot start a transaction")?;
-        sqlx::query(
-            "DELETE FROM relayed_messages WHERE case_id IN
-                 (SELECT id FROM cases WHERE status = 'closed' AND closed_at < $1)",
+        let cases = sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM cases WHERE status = 'closed' AND closed_at < $1 ORDER BY id",
         )
         .bind(cutoff)
-        .execute(&mut *tx)
-        .await?;
-        let purged = sqlx::query("DELETE FROM cases WHERE status = 'closed' AND closed_at < $1")
-            .bind(cutoff)
+        .fetch_all(&mut *tx)
+        .await
+        .context("cannot list the cases to purge")?
+        .into_iter()
+        .map(CaseRef)
+        .collect::<Vec<_>>();
+        let topics = erase_cases_in(&mut tx, &cases).await?;
+        if !topics.is_empty() {
+            let (chat_id, lane, job) = erase_topics(&topics);
+            // Jobs of updates have ids from their update's id; the
+            // retention's own come before them, ordered by time.
+            sqlx::query(
+                "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(-unix_now_ms())
+            .bind(chat_id)
+            .bind(lane)
+            .bind(sealing::seal(self.sealer(), &job)?)
+            .bind(now)
             .execute(&mut *tx)
             .await
-            .context("cannot purge old cases")?
-            .rows_affected();
+            .context("cannot queue the topics' deletion")?;
+        }
         // A form left unfinished for as long is abandoned: its answers go
         // too (the session then shows the menu, as after /cancel).
         sqlx::query("DELETE FROM intake_drafts WHERE updated_at < $1")
@@ -172,7 +196,47 @@ impl Storage {
             .await
             .context("cannot purge old updates")?;
         tx.commit().await.context("cannot purge")?;
-        Ok(purged)
+        if !cases.is_empty() {
+            self.scrub().await;
+        }
+        Ok(cases.len() as u64)
+    }
+
+    /// After an erasure, no byte of it stays in the SQLite files: deleted
+    /// content is zeroed (`secure_delete`, set on the writing connection),
+    /// and the write-ahead log, which still holds the pages as they were
+    /// before, is checkpointed and truncated. (PostgreSQL keeps dead rows
+    /// until a vacuum; there the data key, required in production, is
+    /// what keeps them unreadable.) A checkpoint that readers hold up is
+    /// tried again a few times, then left to the next one.
+    pub async fn scrub(&self) {
+        if self.backend != Backend::Sqlite {
+            return;
+        }
+        for _ in 0..20 {
+            let checkpoint = self
+                .write(|conn| {
+                    Box::pin(async move {
+                        let row = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                            .fetch_one(conn)
+                            .await?;
+                        Ok(row.try_get::<i64, _>(0)? == 0)
+                    })
+                })
+                .await;
+            match checkpoint {
+                Ok(true) => return,
+                Ok(false) => tokio::time::sleep(Duration::from_millis(50)).await,
+                Err(err) => {
+                    tracing::warn!(
+                        error = format!("{err:#}"),
+                        "the write-ahead log could not be checkpointed after an erasure"
+                    );
+                    return;
+                }
+            }
+        }
+        tracing::warn!("the write-ahead log stayed in use: it is truncated at the next checkpoint");
     }
 
     pub fn backend(&self) -> Backend {
@@ -404,8 +468,8 @@ impl Storage {
         reference: CaseRef,
         thread_id: i64,
         card_message_id: Option<i64>,
-    ) -> anyhow::Result<()> {
-        self.execute_write(
+    ) -> anyhow::Result<bool> {
+        let recorded = self.execute_write(
             sqlx::query(
                 "UPDATE cases SET thread_id = $1, card_message_id = $2, updated_at = $3 WHERE id = $4",
             )
@@ -415,8 +479,9 @@ impl Storage {
             .bind(reference.0),
         )
         .await
-        .context("cannot record the case's topic")?;
-        Ok(())
+        .context("cannot record the case's topic")?
+        .rows_affected();
+        Ok(recorded == 1)
     }
 
     pub async fn card_message(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
@@ -567,10 +632,14 @@ impl Storage {
         &self,
         username: &str,
     ) -> anyhow::Result<Option<Coordinator>> {
-        let row = sqlx::query("SELECT id, name FROM coordinators WHERE username = $1")
-            .bind(username.trim_start_matches('@').to_ascii_lowercase())
-            .fetch_optional(&self.reader)
-            .await?;
+        // A username can pass from one person to another: the one who
+        // used it last is meant.
+        let row = sqlx::query(
+            "SELECT id, name FROM coordinators WHERE username = $1 ORDER BY seen_at DESC LIMIT 1",
+        )
+        .bind(username.trim_start_matches('@').to_ascii_lowercase())
+        .fetch_optional(&self.reader)
+        .await?;
         row.map(|row| {
             Ok(Coordinator {
                 id: row.try_get("id")?,
@@ -1121,15 +1190,62 @@ pub(crate) async fn create_case_in(
     Ok(CaseRef(number))
 }
 
-/// A case erased at the patient's request, for the coordinators' notice.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ErasedCase {
-    pub reference: CaseRef,
-    /// The case's group and topic there.
-    pub group_chat_id: Option<i64>,
-    pub thread_id: Option<i64>,
-    /// The topic's copies of the patient's messages (deleted there too).
-    pub topic_copies: Vec<i64>,
+/// A topic the coordinators had for an erased case: its current one, or
+/// one it left behind when it moved to another team. Erasure deletes it in
+/// Telegram, with every message in it (the card, the re-sent documents,
+/// the patient's messages, the coordinators' replies, the bot's notes).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ErasedTopic {
+    pub case: i64,
+    /// `None`: the default team's group (cases from before teams).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<i64>,
+    pub thread_id: i64,
+}
+
+/// What an erasure removed: the cases, and their topics to delete in
+/// Telegram.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erasure {
+    pub cases: Vec<CaseRef>,
+    pub topics: Vec<ErasedTopic>,
+}
+
+/// Deletes cases with their relay records and former topics, and returns
+/// the topics they had (to be deleted in Telegram).
+async fn erase_cases_in(
+    conn: &mut AnyConnection,
+    cases: &[CaseRef],
+) -> anyhow::Result<Vec<ErasedTopic>> {
+    let mut topics = Vec::new();
+    for case in cases {
+        let rows = sqlx::query(
+            "SELECT group_chat_id, thread_id FROM cases WHERE id = $1 AND thread_id IS NOT NULL
+             UNION ALL
+             SELECT group_chat_id, thread_id FROM former_topics WHERE case_id = $1",
+        )
+        .bind(case.0)
+        .fetch_all(&mut *conn)
+        .await
+        .context("cannot list the case's topics")?;
+        for row in rows {
+            topics.push(ErasedTopic {
+                case: case.0,
+                group: row.try_get("group_chat_id")?,
+                thread_id: row.try_get("thread_id")?,
+            });
+        }
+    }
+    let ids: Vec<i64> = cases.iter().map(|case| case.0).collect();
+    for table in ["relayed_messages", "former_topics"] {
+        delete_keys_in(conn, table, "case_id", &ids)
+            .await
+            .with_context(|| format!("cannot erase the cases' {table}"))?;
+    }
+    delete_keys_in(conn, "cases", "id", &ids)
+        .await
+        .context("cannot erase the cases")?;
+    Ok(topics)
 }
 
 /// Erases what the patient gave us — drafts, cases, relayed-message records,
@@ -1137,38 +1253,18 @@ pub struct ErasedCase {
 pub(crate) async fn erase_patient_data_in(
     conn: &mut AnyConnection,
     chat_id: i64,
-) -> anyhow::Result<Vec<ErasedCase>> {
-    let cases = sqlx::query("SELECT id, thread_id, group_chat_id FROM cases WHERE chat_id = $1")
+) -> anyhow::Result<Erasure> {
+    let cases = sqlx::query_scalar::<_, i64>("SELECT id FROM cases WHERE chat_id = $1 ORDER BY id")
         .bind(chat_id)
         .fetch_all(&mut *conn)
         .await
-        .context("cannot list the patient's cases")?;
-    let mut erased = Vec::new();
-    for row in cases {
-        let reference = CaseRef(row.try_get("id")?);
-        let group: Option<i64> = row.try_get("group_chat_id")?;
-        let copies = sqlx::query(
-            "SELECT topic_message_id FROM relayed_messages
-             WHERE case_id = $1 AND from_patient = 1 AND group_chat_id = $2",
-        )
-        .bind(reference.0)
-        .bind(group)
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|row| row.try_get("topic_message_id"))
-        .collect::<Result<Vec<i64>, _>>()?;
-        erased.push(ErasedCase {
-            reference,
-            group_chat_id: group,
-            thread_id: row.try_get("thread_id")?,
-            topic_copies: copies,
-        });
-    }
+        .context("cannot list the patient's cases")?
+        .into_iter()
+        .map(CaseRef)
+        .collect::<Vec<_>>();
+    let topics = erase_cases_in(conn, &cases).await?;
     for statement in [
         "DELETE FROM intake_drafts WHERE chat_id = $1",
-        "DELETE FROM relayed_messages WHERE case_id IN (SELECT id FROM cases WHERE chat_id = $1)",
-        "DELETE FROM cases WHERE chat_id = $1",
         "DELETE FROM inbox WHERE chat_id = $1",
         "UPDATE sessions SET filling = 0 WHERE chat_id = $1",
     ] {
@@ -1178,20 +1274,18 @@ pub(crate) async fn erase_patient_data_in(
             .await
             .context("cannot erase the patient's data")?;
     }
-    let at_ms = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
-    for case in &erased {
+    let at_ms = unix_now_ms();
+    for case in &cases {
         sqlx::query(
             "INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, NULL, 'patient', 'erased', '')",
         )
         .bind(at_ms)
-        .bind(case.reference.0)
+        .bind(case.0)
         .execute(&mut *conn)
         .await
         .context("cannot record the erasure")?;
     }
-    Ok(erased)
+    Ok(Erasure { cases, topics })
 }
 
 /// Everything stored about a patient, for /mydata.
@@ -1331,20 +1425,36 @@ pub(crate) async fn transfer_case_in(
     Ok(changed == 1)
 }
 
-/// Moves an open case to another team's group: back in the queue there,
-/// with a new topic to be opened (the old one is left to the old team).
+/// Moves an open case from the group `from` to another team's group `to`:
+/// back in the queue there, with a new topic to be opened. The old topic is
+/// left to the old team, and remembered for erasure.
 pub(crate) async fn move_case_in(
     conn: &mut AnyConnection,
     reference: CaseRef,
-    group: i64,
+    from: i64,
+    to: i64,
 ) -> anyhow::Result<bool> {
+    if from == to {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO former_topics (case_id, group_chat_id, thread_id)
+         SELECT id, $1, thread_id FROM cases
+         WHERE id = $2 AND status <> 'closed' AND thread_id IS NOT NULL
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(from)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot remember the case's old topic")?;
     let now = unix_now();
     let changed = sqlx::query(
         "UPDATE cases SET group_chat_id = $1, thread_id = NULL, card_message_id = NULL, status = 'waiting',
                           coordinator_id = NULL, coordinator_name = NULL, queued_at = $2, updated_at = $2
-         WHERE id = $3 AND status <> 'closed' AND group_chat_id <> $1",
+         WHERE id = $3 AND status <> 'closed'",
     )
-    .bind(group)
+    .bind(to)
     .bind(now)
     .bind(reference.0)
     .execute(&mut *conn)

@@ -14,14 +14,16 @@ use teloxide::payloads::{
 use teloxide::prelude::*;
 use teloxide::types::{
     ChatMemberUpdated, InputFile, Me, MessageId, ReplyParameters, ThreadId, UpdateKind, User,
+    UserId,
 };
 
 use super::delivery::{self, is_missing_topic, is_permanent_refusal, with_retries};
 use super::pacing::{Destination, Spend};
-use super::sender::{self, Job};
+use super::sender::{self, ErasureCause, Job};
 use super::{HandlerResult, Shell};
 use crate::dialogue::Session;
 use crate::dialogue::engine::notices;
+use crate::handoff::access::{self, Change, Refusal, Standing};
 use crate::handoff::merge;
 use crate::handoff::queue::{
     self, CardAction, CoordinatorCommand, CoordinatorText, OFF_HOURS_NOTE_INTERVAL,
@@ -30,7 +32,7 @@ use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::reports;
-use crate::storage::{Begun, TakeOutcome, Work, unix_now};
+use crate::storage::{Begun, ErasedTopic, TakeOutcome, Work, unix_now};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
 /// Tried again after a failure, it goes on where it stopped: the topic and
@@ -50,6 +52,50 @@ pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Re
         .audit(Some(reference), None, "queued", "")
         .await?;
     Ok(())
+}
+
+/// Records the case's topic (and card); when the case was erased while
+/// they were being made, deletes the topic instead: the erasure could not
+/// see it, and nothing of the case may stay in the group.
+async fn record_topic(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    group: ChatId,
+    thread: ThreadId,
+    card: Option<MessageId>,
+) -> anyhow::Result<()> {
+    let recorded = shell
+        .storage
+        .set_topic(reference, thread.0.0.into(), card.map(|id| id.0.into()))
+        .await?;
+    if recorded {
+        return Ok(());
+    }
+    tracing::info!(case = %reference, "the case was erased while its topic was made: the topic is deleted");
+    delete_topic(shell, bot, group, thread).await?;
+    Err(CaseErased(reference).into())
+}
+
+/// Deletes a topic with every message in it; one already gone is fine.
+async fn delete_topic(
+    shell: &Shell,
+    bot: &Bot,
+    group: ChatId,
+    thread: ThreadId,
+) -> Result<(), RequestError> {
+    let deleted = with_retries(|| {
+        shell
+            .pacer
+            .call(Destination::Group(group), Spend::Edit, || {
+                bot.delete_forum_topic(group, thread).into_future()
+            })
+    })
+    .await;
+    match deleted {
+        Err(err) if !is_missing_topic(&err) => Err(err),
+        _ => Ok(()),
+    }
 }
 
 /// The group of the team that has the case (cases from before teams, or
@@ -108,10 +154,7 @@ async fn open_topic(
             .await
             .context("cannot create the case's topic")?;
             // Recorded at once: a retry must find it rather than make another.
-            shell
-                .storage
-                .set_topic(case.reference, topic.thread_id.0.0.into(), None)
-                .await?;
+            record_topic(bot, shell, case.reference, group, topic.thread_id, None).await?;
             topic.thread_id
         }
     };
@@ -124,10 +167,7 @@ async fn open_topic(
     })
     .await
     .context("cannot post the case card")?;
-    shell
-        .storage
-        .set_topic(case.reference, thread.0.0.into(), Some(card_id.0.into()))
-        .await?;
+    record_topic(bot, shell, case.reference, group, thread, Some(card_id)).await?;
     for document in shell.storage.case_documents(case.reference).await? {
         let file = || InputFile::file_id(document.file_id.clone().into());
         let sent = match document.kind {
@@ -318,8 +358,21 @@ async fn load(shell: &Shell, reference: CaseRef) -> anyhow::Result<CaseView> {
         .storage
         .case_view(reference)
         .await?
-        .with_context(|| format!("case {reference} not found"))
+        .ok_or_else(|| CaseErased(reference).into())
 }
+
+/// A job's case is gone (erased by the patient or by retention): there is
+/// nothing left to send for it, and the job ends without a retry.
+#[derive(Debug)]
+pub struct CaseErased(pub CaseRef);
+
+impl std::fmt::Display for CaseErased {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "case {} was erased", self.0)
+    }
+}
+
+impl std::error::Error for CaseErased {}
 
 /// Posts into the case's topic (`messages` messages in one call),
 /// recreating the topic if someone deleted it.
@@ -403,11 +456,12 @@ pub async fn reopened(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::R
         delivery::send(bot, group, Some(thread), &card)
     })
     .await?;
-    if let (Some(card_id), Some(thread)) = (card_id, load(shell, reference).await?.thread_id) {
-        shell
-            .storage
-            .set_topic(reference, thread, Some(card_id.0.into()))
-            .await?;
+    let reloaded = load(shell, reference).await?;
+    if let (Some(card_id), Some(thread), Some(group)) =
+        (card_id, reloaded.thread_id, group_of(shell, &reloaded))
+    {
+        let thread = ThreadId(MessageId(thread as i32));
+        record_topic(bot, shell, reference, group, thread, Some(card_id)).await?;
     }
     shell
         .storage
@@ -848,36 +902,48 @@ async fn apply_edit(
     }
 }
 
-/// The patient erased their data: the topic is told, the copies of their
-/// messages there are deleted, the topic is closed. The case row is gone.
-pub async fn erasure_notice(
+/// Erased cases' topics are deleted with every message in them (the card,
+/// the re-sent documents, both sides' messages, the notes, the topic's
+/// name). When the patient asked, each group's General topic is told which
+/// cases went (by reference only); retention is routine and says nothing.
+/// Then no byte of the erasure may stay in the database's files. Tried
+/// again after a failure, topics already deleted are skipped.
+pub async fn erase_topics(
     bot: &Bot,
     shell: &Shell,
-    reference: CaseRef,
-    group: Option<i64>,
-    thread_id: Option<i64>,
-    copies: &[i64],
+    topics: &[ErasedTopic],
+    cause: ErasureCause,
 ) -> anyhow::Result<()> {
-    let group = group
-        .or_else(|| shell.teams.default_team().map(|team| team.group))
-        .map(ChatId);
-    let (Some(group), Some(thread)) = (group, thread_id) else {
-        return Ok(());
-    };
-    let thread = ThreadId(MessageId(thread as i32));
-    for copy in copies {
-        if let Err(err) = bot.delete_message(group, MessageId(*copy as i32)).await {
-            tracing::warn!(case = %reference, error = %err, "a copy of an erased message could not be deleted");
+    let mut erased_in: std::collections::BTreeMap<i64, Vec<CaseRef>> = Default::default();
+    for topic in topics {
+        let group = topic
+            .group
+            .or_else(|| shell.teams.default_team().map(|team| team.group))
+            .map(ChatId);
+        let Some(group) = group else { continue };
+        let thread = ThreadId(MessageId(topic.thread_id as i32));
+        delete_topic(shell, bot, group, thread)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot delete the topic of erased case {}",
+                    CaseRef(topic.case)
+                )
+            })?;
+        let cases = erased_in.entry(group.0).or_default();
+        if !cases.contains(&CaseRef(topic.case)) {
+            cases.push(CaseRef(topic.case));
         }
     }
-    let note = Reply::new(
-        format!(
-            "🗑 {reference}: the patient erased their data. Their messages here were deleted and the case is closed."
-        ),
-        Keyboard::None,
-        Placement::New,
-    );
-    last_word_in_topic(bot, shell, reference, group, thread, &note).await
+    if cause == ErasureCause::Patient {
+        for (group, cases) in erased_in {
+            let group = ChatId(group);
+            let note = Reply::new(queue::erasure_note(&cases), Keyboard::None, Placement::New);
+            post_in_group(shell, group, 1, || delivery::send(bot, group, None, &note)).await?;
+        }
+    }
+    shell.storage.scrub().await;
+    Ok(())
 }
 
 /// A last note in a topic the bot is leaving (erased, moved to another
@@ -1022,19 +1088,29 @@ pub async fn on_message(
     if !matches!(msg.kind, teloxide::types::MessageKind::Common(_)) {
         return super::skip(&shell, &update).await;
     }
-    let who = match (&msg.sender_chat, msg.from.as_ref()) {
+    let (who, writer) = match (&msg.sender_chat, msg.from.as_ref()) {
         // An anonymous administrator, or a post as the group itself.
-        (Some(chat), _) => Coordinator {
-            id: chat.id.0,
-            name: ANONYMOUS_COORDINATOR.to_owned(),
-        },
+        (Some(chat), _) => {
+            let who = Coordinator {
+                id: chat.id.0,
+                name: ANONYMOUS_COORDINATOR.to_owned(),
+            };
+            // Only administrators may write as the group; another chat
+            // (a member's channel) is a member at most.
+            let standing = if chat.id == msg.chat.id {
+                Standing::Administrator
+            } else {
+                Standing::Member
+            };
+            (who, Writer::Known(standing))
+        }
         (None, Some(user)) if !user.is_bot => {
             let who = coordinator_of(user);
             shell
                 .storage
                 .remember_coordinator(&who, user.username.as_deref())
                 .await?;
-            who
+            (who, Writer::User(user.id))
         }
         _ => return super::skip(&shell, &update).await, // bots, ours included
     };
@@ -1063,7 +1139,14 @@ pub async fn on_message(
                 | CoordinatorCommand::Transfer(_)),
             ),
             Some(case),
-        ) => Ok(change_by_command(&shell, &update, &msg, case, &who, command).await?),
+        ) => {
+            let actor = Actor {
+                who: &who,
+                writer,
+                group: msg.chat.id,
+            };
+            Ok(change_by_command(&bot, &shell, &update, &msg, case, actor, command).await?)
+        }
         (said, case) => {
             let work = coordinator_message(&bot, &shell, &msg, &who, said, case);
             super::at_least_once(&shell, &update, work).await
@@ -1074,6 +1157,52 @@ pub async fn on_message(
 /// How the patient and the audit see a coordinator who wrote anonymously
 /// (as the group).
 const ANONYMOUS_COORDINATOR: &str = "Coordinator";
+
+/// Who wrote in the group, as far as their standing goes.
+#[derive(Debug, Clone, Copy)]
+enum Writer {
+    /// A person: their standing is asked of Telegram when it matters.
+    User(UserId),
+    /// A chat writing (as the group itself, or as a channel).
+    Known(Standing),
+}
+
+/// Someone asking for a change to a case.
+#[derive(Clone, Copy)]
+struct Actor<'a> {
+    who: &'a Coordinator,
+    writer: Writer,
+    /// The group they wrote or pressed in.
+    group: ChatId,
+}
+
+impl Actor<'_> {
+    /// May they make `change` to `case`? Telegram is asked for their
+    /// standing only when the rules need it (or `always`: a button can be
+    /// pressed by someone who may no longer write).
+    async fn may(
+        &self,
+        bot: &Bot,
+        shell: &Shell,
+        change: Change,
+        case: &CaseView,
+        always: bool,
+    ) -> anyhow::Result<Result<(), Refusal>> {
+        let standing = match self.writer {
+            Writer::Known(standing) => standing,
+            Writer::User(user) if always || access::needs_standing(change, self.who.id, case) => {
+                shell
+                    .members
+                    .standing(bot, self.group, user)
+                    .await
+                    .context("cannot ask Telegram who the coordinator is")?
+            }
+            // They could write the command: a member at least.
+            Writer::User(_) => Standing::Member,
+        };
+        Ok(access::check(change, standing, self.who.id, case))
+    }
+}
 
 async fn coordinator_message(
     bot: &Bot,
@@ -1214,14 +1343,33 @@ async fn commit_change(shell: &Shell, mut work: Work, jobs: Vec<(i64, Job)>) -> 
 
 /// `/note`, `/release`, `/close`, `/transfer` in a case's topic.
 async fn change_by_command(
+    bot: &Bot,
     shell: &Shell,
     update: &Update,
     msg: &Message,
     case: CaseView,
-    who: &Coordinator,
+    actor: Actor<'_>,
     command: CoordinatorCommand,
 ) -> anyhow::Result<()> {
     let reference = case.reference;
+    let who = actor.who;
+    let change = match command {
+        CoordinatorCommand::Release => Change::Release,
+        CoordinatorCommand::Close => Change::Close,
+        CoordinatorCommand::Transfer(_) => Change::Transfer,
+        _ => Change::Note,
+    };
+    if let Err(refusal) = actor.may(bot, shell, change, &case, false).await? {
+        let Some(work) = begin(shell, update).await? else {
+            return Ok(());
+        };
+        let note = access::refusal_text(reference, change, &refusal);
+        let jobs = group_of(shell, &case)
+            .map(|group| note_job(group.0, reference, note))
+            .into_iter()
+            .collect();
+        return commit_change(shell, work, jobs).await;
+    }
     if let CoordinatorCommand::Transfer(Some(name)) = &command
         && let Some(team) = shell.teams.named(name)
     {
@@ -1229,7 +1377,7 @@ async fn change_by_command(
     }
     let target = match &command {
         CoordinatorCommand::Transfer(username) => {
-            transfer_target(shell, msg, username.clone()).await?
+            transfer_target(bot, shell, msg, username.clone()).await?
         }
         _ => None,
     };
@@ -1304,7 +1452,7 @@ async fn move_to_team(
             reference,
             format!("{reference} is already with {}.", escape(&team.name)),
         )]
-    } else if work.move_case(reference, team.group).await? {
+    } else if work.move_case(reference, from.0, team.group).await? {
         work.audit_case(
             reference,
             Some(who),
@@ -1356,12 +1504,15 @@ async fn move_to_team(
 }
 
 /// Whom `/transfer` names: `@username`, or the author of the message it replies to.
+/// Who a `/transfer` names (by username, or by replying to their
+/// message), if they are still a member of the group who may write.
 async fn transfer_target(
+    bot: &Bot,
     shell: &Shell,
     msg: &Message,
     username: Option<String>,
 ) -> anyhow::Result<Option<Coordinator>> {
-    Ok(match username {
+    let named = match username {
         Some(username) => shell.storage.coordinator_by_username(&username).await?,
         None => match msg
             .reply_to_message()
@@ -1370,7 +1521,19 @@ async fn transfer_target(
             Some(user) if !user.is_bot => Some(coordinator_of(user)),
             _ => None,
         },
-    })
+    };
+    let Some(target) = named else {
+        return Ok(None);
+    };
+    let Ok(user) = u64::try_from(target.id) else {
+        return Ok(None); // an anonymous administrator: nobody to hand to
+    };
+    let standing = shell
+        .members
+        .standing(bot, msg.chat.id, UserId(user))
+        .await
+        .context("cannot ask Telegram who the coordinator is")?;
+    Ok((standing != Standing::Outsider).then_some(target))
 }
 
 /// Enough rows for `/stats`: everything since the start of this week (at
@@ -1504,10 +1667,11 @@ pub async fn on_button(
         let work = turn_queue_page(&bot, &shell, &query, page);
         return super::at_least_once(&shell, &update, work).await;
     }
-    Ok(coordinator_button(&shell, &update, &query).await?)
+    Ok(coordinator_button(&bot, &shell, &update, &query).await?)
 }
 
 async fn coordinator_button(
+    bot: &Bot,
     shell: &Shell,
     update: &Update,
     query: &CallbackQuery,
@@ -1522,20 +1686,36 @@ async fn coordinator_button(
         Some((_, reference)) => shell.storage.case_view(reference).await?,
         None => None,
     };
+    let refused = match (&decoded, &case, query.message.as_ref()) {
+        (Some((action, _)), Some(case), Some(card)) => {
+            let actor = Actor {
+                who: &who,
+                writer: Writer::User(query.from.id),
+                group: card.chat().id,
+            };
+            actor
+                .may(bot, shell, change_of(*action), case, true)
+                .await?
+                .err()
+                .map(|refusal| access::refusal_text(case.reference, change_of(*action), &refusal))
+        }
+        _ => None,
+    };
     let Some(mut work) = begin(shell, update).await? else {
         return Ok(());
     };
     let mut jobs = Vec::new();
-    let notice = match (decoded, case) {
-        (None, _) => None,
-        (Some((_, reference)), None) => Some(format!("{reference} no longer exists.")),
-        (Some((action, _)), Some(case)) => {
-            Some(press_card(shell, &mut work, &mut jobs, action, &case, &who).await?)
+    // Refusals and "already taken" must be read: an alert to dismiss.
+    let (notice, show_alert) = match (decoded, case, refused) {
+        (None, _, _) => (None, false),
+        (Some((_, reference)), None, _) => (Some(format!("{reference} no longer exists.")), false),
+        (Some(_), Some(_), Some(refusal)) => (Some(refusal), true),
+        (Some((action, _)), Some(case), None) => {
+            let (notice, alert) =
+                press_card(shell, &mut work, &mut jobs, action, &case, &who).await?;
+            (Some(notice), alert)
         }
     };
-    let show_alert = notice
-        .as_deref()
-        .is_some_and(|notice| notice.contains("already taken by"));
     // Keyed by the coordinator: the answer does not wait behind the group's
     // paced messages (a press must be answered within seconds).
     jobs.push((
@@ -1549,7 +1729,18 @@ async fn coordinator_button(
     commit_change(shell, work, jobs).await
 }
 
-/// Applies a card button to the case; returns the notice for the presser.
+/// The change a card's button asks for.
+fn change_of(action: CardAction) -> Change {
+    match action {
+        CardAction::Take => Change::Take,
+        CardAction::Release => Change::Release,
+        CardAction::Close => Change::Close,
+        CardAction::SetUrgent(_) => Change::MarkUrgent,
+    }
+}
+
+/// Applies a card button to the case; returns the notice for the presser,
+/// and whether it must be dismissed (an alert) rather than glimpsed.
 async fn press_card(
     shell: &Shell,
     work: &mut Work,
@@ -1557,9 +1748,10 @@ async fn press_card(
     action: CardAction,
     case: &CaseView,
     who: &Coordinator,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, bool)> {
     let reference = case.reference;
-    Ok(match action {
+    let mut alert = false;
+    let notice = match action {
         CardAction::Take => match work.take_case(reference, who).await? {
             TakeOutcome::Taken => {
                 work.audit_case(reference, Some(who), "take", "").await?;
@@ -1569,7 +1761,10 @@ async fn press_card(
             TakeOutcome::HeldBy(holder) if holder.id == who.id => {
                 format!("{reference} is already yours.")
             }
-            TakeOutcome::HeldBy(holder) => format!("{reference} is already taken by {holder}."),
+            TakeOutcome::HeldBy(holder) => {
+                alert = true;
+                format!("{reference} is already taken by {holder}.")
+            }
             TakeOutcome::Closed => format!("{reference} is closed."),
             TakeOutcome::Gone => format!("{reference} no longer exists."),
         },
@@ -1605,7 +1800,8 @@ async fn press_card(
                 format!("{reference} is no longer urgent.")
             }
         }
-    })
+    };
+    Ok((notice, alert))
 }
 
 /// A coordinator took the case by writing in its topic (inside a relay).

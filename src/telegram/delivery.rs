@@ -218,5 +218,7 @@ pub fn is_permanent_refusal(err: &RequestError) -> bool {
 /// The forum topic was deleted by hand (it can be recreated).
 pub fn is_missing_topic(err: &RequestError) -> bool {
     matches!(err, RequestError::Api(ApiError::Unknown(description))
-        if description.contains("thread not found") || description.contains("TOPIC_DELETED"))
+        if description.contains("thread not found")
+            || description.contains("TOPIC_DELETED")
+            || description.contains("TOPIC_ID_INVALID"))
 }

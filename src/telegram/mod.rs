@@ -9,6 +9,7 @@
 mod coordinators;
 pub mod delivery;
 pub mod flood;
+pub mod members;
 pub mod pacing;
 pub mod polling;
 pub mod sender;
@@ -57,6 +58,8 @@ pub struct Shell {
     pub flood: flood::FloodGuard,
     /// The team's time zone, where reports' days and weeks start.
     pub report_zone: jiff::tz::TimeZone,
+    /// Coordinators' standing in their groups, asked of Telegram.
+    pub members: members::Members,
 }
 
 impl Shell {
@@ -445,18 +448,17 @@ async fn converse(
                 let erased = work.erase_patient_data(chat_id.0).await?;
                 tracing::info!(
                     chat_id = chat_id.0,
-                    cases = erased.len(),
+                    cases = erased.cases.len(),
                     "patient data erased on request"
                 );
                 session.case = None;
-                for case in erased {
-                    afterwards.push(Job::ErasureNotice {
-                        case: case.reference.0,
-                        group: case.group_chat_id,
-                        thread_id: case.thread_id,
-                        copies: case.topic_copies,
-                    });
-                }
+                // Always queued: even without a topic, the job scrubs the
+                // erased bytes from the database's files.
+                afterwards.push(Job::EraseTopics {
+                    case: erased.cases.last().map(|case| case.0),
+                    topics: erased.topics,
+                    cause: sender::ErasureCause::Patient,
+                });
             }
             Effect::ExportMyData => {
                 let data = work.patient_data(chat_id.0).await?;

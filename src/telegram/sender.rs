@@ -27,7 +27,7 @@ use super::pacing::{Destination, Priority, Spend, Turn};
 use super::{Shell, set_chat_commands};
 use crate::intake::CaseRef;
 use crate::reply::Reply;
-use crate::storage::{OutboxJob, Undelivered, Work};
+use crate::storage::{ErasedTopic, OutboxJob, Undelivered, Work};
 
 /// Something to send, waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,14 +93,24 @@ pub enum Job {
         name: String,
         content: String,
     },
-    /// The patient erased their data: tell the case's topic, delete the
-    /// topic's copies of their messages, close the topic.
+    /// Erased cases' topics, deleted with everything in them (see
+    /// `coordinators::erase_topics`). In the lane of the patient's latest
+    /// case, behind a topic that may still be being made for it.
+    EraseTopics {
+        /// The lane's case; `None` when the patient had no case.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        case: Option<i64>,
+        topics: Vec<ErasedTopic>,
+        cause: ErasureCause,
+    },
+    /// Queued before topics were deleted whole: done as `EraseTopics`.
     ErasureNotice {
         case: i64,
         /// The case's group (`None` in jobs queued before teams: the default).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<i64>,
         thread_id: Option<i64>,
+        #[serde(default)]
         copies: Vec<i64>,
     },
     /// The case moved to another team: a note in its old topic, which closes.
@@ -116,6 +126,16 @@ pub enum Job {
         from_group: i64,
         messages: Vec<i64>,
     },
+}
+
+/// Why cases were erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErasureCause {
+    /// The patient asked (/delete): the coordinators are told.
+    Patient,
+    /// The retention period passed.
+    Retention,
 }
 
 impl Job {
@@ -175,6 +195,7 @@ impl Job {
     pub fn lane(&self, chat_id: i64) -> Lane {
         match self {
             Job::Reply { .. }
+            | Job::EraseTopics { case: None, .. }
             | Job::AnswerCallback { .. }
             | Job::ChatCommands { .. }
             | Job::Document { .. } => Lane::Chat(chat_id),
@@ -185,6 +206,9 @@ impl Job {
             | Job::Reopened { case }
             | Job::Rated { case, .. }
             | Job::ErasureNotice { case, .. }
+            | Job::EraseTopics {
+                case: Some(case), ..
+            }
             | Job::MovedOut { case, .. }
             | Job::History { case, .. } => Lane::Topic(CaseRef(*case)),
             Job::Relay { case, .. } | Job::RelayEdit { case, .. } => match case {
@@ -206,7 +230,8 @@ impl Job {
             | Job::MovedOut { .. }
             | Job::CloseTopic { .. }
             | Job::Rated { .. }
-            | Job::ErasureNotice { .. } => Priority::Note,
+            | Job::ErasureNotice { .. }
+            | Job::EraseTopics { .. } => Priority::Note,
             Job::RefreshCard { .. } => Priority::Card,
             Job::Reply { .. }
             | Job::AnswerCallback { .. }
@@ -231,6 +256,7 @@ impl Job {
             Job::RelayEdit { .. } => "relay_edit",
             Job::Document { .. } => "document",
             Job::ErasureNotice { .. } => "erasure_notice",
+            Job::EraseTopics { .. } => "erase_topics",
             Job::MovedOut { .. } => "moved_out",
             Job::History { .. } => "history",
         }
@@ -726,15 +752,27 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
             coordinators::close_topic(bot, shell, CaseRef(*case)).await;
             Done::Sent
         }
+        Job::EraseTopics { topics, cause, .. } => {
+            from_anyhow(coordinators::erase_topics(bot, shell, topics, *cause).await)
+        }
         Job::ErasureNotice {
             case,
             group,
             thread_id,
-            copies,
-        } => from_anyhow(
-            coordinators::erasure_notice(bot, shell, CaseRef(*case), *group, *thread_id, copies)
-                .await,
-        ),
+            ..
+        } => {
+            let topics: Vec<ErasedTopic> = thread_id
+                .iter()
+                .map(|thread_id| ErasedTopic {
+                    case: *case,
+                    group: *group,
+                    thread_id: *thread_id,
+                })
+                .collect();
+            from_anyhow(
+                coordinators::erase_topics(bot, shell, &topics, ErasureCause::Patient).await,
+            )
+        }
         Job::MovedOut {
             case,
             group,
@@ -788,6 +826,10 @@ fn classify(err: &RequestError) -> Done {
 fn from_anyhow(result: anyhow::Result<()>) -> Done {
     match result {
         Ok(()) => Done::Sent,
+        Err(err) if err.downcast_ref::<coordinators::CaseErased>().is_some() => {
+            tracing::debug!(error = %err, "nothing to send: the case was erased");
+            Done::Sent
+        }
         Err(err) => match err.downcast_ref::<RequestError>() {
             Some(request) => classify(request),
             // The database or our own bookkeeping: may pass.

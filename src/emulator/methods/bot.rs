@@ -9,7 +9,9 @@ use super::{EmulatorOptions, ok, target_chat};
 use crate::emulator::error::{ApiError, ApiResult};
 use crate::emulator::params::Params;
 use crate::emulator::text::utf16_len;
-use crate::emulator::world::{BotCommandEntry, BotMembership, CallbackAnswer, ChatKind, World};
+use crate::emulator::world::{
+    BotCommandEntry, BotMembership, CallbackAnswer, ChatKind, MemberStatus, World,
+};
 
 const QUERY_INVALID: &str = "query is too old and response timeout expired or query ID is invalid";
 
@@ -70,8 +72,16 @@ pub(crate) fn get_chat_member(w: &mut World, _: &EmulatorOptions, p: &Params) ->
         return Ok(json!({ "user": user, "status": "kicked", "until_date": 0 }));
     }
     let in_group = !matches!(chat.kind, ChatKind::Private { .. });
-    if !(in_group && is_bot) {
+    if !in_group {
         return Ok(json!({ "user": user, "status": "member" }));
+    }
+    if !is_bot {
+        let status = chat
+            .member_statuses
+            .get(&user_id)
+            .copied()
+            .unwrap_or_default();
+        return Ok(user_member_json(user, status));
     }
     if chat.bot_left {
         return Ok(json!({ "user": user, "status": "left" }));
@@ -385,4 +395,56 @@ pub(crate) fn get_chat_menu_button(
     _: &Params,
 ) -> ApiResult<Value> {
     Ok(json!({ "type": "commands" }))
+}
+
+/// A user's ChatMember object, as Telegram shapes each status.
+fn user_member_json(user: Value, status: MemberStatus) -> Value {
+    match status {
+        MemberStatus::Creator => {
+            json!({ "user": user, "status": "creator", "is_anonymous": false })
+        }
+        MemberStatus::Administrator => json!({
+            "user": user,
+            "status": "administrator",
+            "can_be_edited": false,
+            "is_anonymous": false,
+            "can_manage_chat": true,
+            "can_delete_messages": true,
+            "can_manage_video_chats": false,
+            "can_restrict_members": true,
+            "can_promote_members": false,
+            "can_change_info": false,
+            "can_invite_users": true,
+            "can_post_stories": false,
+            "can_edit_stories": false,
+            "can_delete_stories": false,
+            "can_pin_messages": true,
+            "can_manage_topics": true,
+        }),
+        MemberStatus::Member => json!({ "user": user, "status": "member" }),
+        MemberStatus::Restricted { can_send_messages } => json!({
+            "user": user,
+            "status": "restricted",
+            "is_member": true,
+            "can_send_messages": can_send_messages,
+            "can_send_audios": can_send_messages,
+            "can_send_documents": can_send_messages,
+            "can_send_photos": can_send_messages,
+            "can_send_videos": can_send_messages,
+            "can_send_video_notes": can_send_messages,
+            "can_send_voice_notes": can_send_messages,
+            "can_send_polls": can_send_messages,
+            "can_send_other_messages": can_send_messages,
+            "can_add_web_page_previews": can_send_messages,
+            "can_react_to_messages": can_send_messages,
+            "can_edit_tag": false,
+            "can_change_info": false,
+            "can_invite_users": false,
+            "can_pin_messages": false,
+            "can_manage_topics": false,
+            "until_date": 0,
+        }),
+        MemberStatus::Left => json!({ "user": user, "status": "left" }),
+        MemberStatus::Kicked => json!({ "user": user, "status": "kicked", "until_date": 0 }),
+    }
 }
