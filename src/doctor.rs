@@ -568,7 +568,7 @@ async fn database(config: &DoctorConfig) -> Vec<Check> {
             Ok(count) => Check::warn(
                 SET_ASIDE,
                 format!(
-                    "{count} update(s) failed again and again and were set aside (a bug: see the log's “a handler panicked” lines; table `inbox`, column `quarantined_at`); the bot serves everyone else"
+                    "{count} update(s) were set aside: they failed again and again, or cannot be opened with the data keys (see the log's “set aside” and “a handler panicked” lines; table `inbox`, columns `quarantined_at` and `last_error`); the bot serves everyone else. Once fixed, `navigator replay` hands them back"
                 ),
             ),
             Err(err) => Check::fail(SET_ASIDE, format!("{err:#}")),

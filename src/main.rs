@@ -158,6 +158,14 @@ enum Command {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// Hand the updates set aside (after failing again and again, or
+    /// unreadable with the data keys) back to the bot, once what stopped
+    /// them is fixed: the running bot takes them again, in order, within
+    /// a minute. `navigator doctor` shows how many are set aside.
+    Replay {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
     /// The coordinators' figures for a period and one row per case (no
     /// names, no free text), as CSV or JSON.
     Report {
@@ -405,6 +413,13 @@ fn main() -> ExitCode {
             let storage = Storage::connect(&database_url).await?;
             storage.close().await;
             println!("ok: {} is migrated", redact(&database_url));
+            Ok(())
+        }),
+        Command::Replay { database_url } => block_on(async move {
+            let storage = Storage::connect(&database_url).await?;
+            let replayed = storage.replay_set_aside().await?;
+            storage.close().await;
+            println!("ok: {replayed} updates set aside are handed back to the bot");
             Ok(())
         }),
         Command::Report {

@@ -5,6 +5,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+mod common;
+
 use patient_navigator::emulator::{Emulator, UserSpec};
 
 fn navigator() -> Command {
@@ -319,4 +321,31 @@ async fn sigterm_stops_gracefully_in_polling_and_webhook_modes() {
         };
         assert!(status.success(), "webhook={webhook}: {status:?}");
     }
+}
+
+/// `navigator replay` hands the updates set aside back to the bot: they
+/// are unprocessed again, for the running bot's sweep.
+#[tokio::test]
+async fn replay_hands_back_the_updates_set_aside() {
+    let db = common::db::TestDb::sqlite();
+    let storage = patient_navigator::storage::Storage::connect(&db.url)
+        .await
+        .unwrap();
+    storage.store_update(31, Some(7), "{}").await.unwrap();
+    storage.store_update(32, Some(8), "{}").await.unwrap();
+    storage.set_aside(31, "cannot be opened").await.unwrap();
+    assert_eq!(storage.quarantined_updates().await.unwrap(), 1);
+    let output = navigator()
+        .args(["replay", "--database-url", &db.url])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("ok: 1 updates set aside are handed back"),
+        "{stdout}"
+    );
+    assert_eq!(storage.quarantined_updates().await.unwrap(), 0);
+    assert!(!storage.is_processed(31).await.unwrap());
+    storage.close().await;
 }

@@ -181,7 +181,15 @@ async fn take_race_relay_and_close(bot: TestBot) {
     assert_eq!(ana.last_bot_message().unwrap().kind, MessageKind::Photo);
     let _ = photo;
     let sent = coordinator.send_text("La cita es el martes").await;
-    bot.emulator.wait_idle().await;
+    // The copy is made before the edit (else it is a copy of the edited text).
+    common::wait_for_texts(
+        &bot.emulator,
+        8001,
+        "La cita es el martes",
+        1,
+        std::time::Duration::from_secs(10),
+    )
+    .await;
     coordinator
         .edit_text(sent.message_id, "La cita es el miércoles")
         .await;

@@ -546,3 +546,172 @@ async fn documents_names_are_sealed_at_rest() {
         storage.close().await;
     }
 }
+
+/// A coordinator's close and the patient's next message in one group
+/// commit: the patient's update sees the case closed (it reopens it rather
+/// than relaying into a closed topic), not the session as it was loaded
+/// when the group began. SQLite: one group at a time, so holding one
+/// update's work makes the next two wait and start together.
+#[tokio::test]
+async fn an_update_sees_what_an_earlier_one_in_its_group_changed() {
+    let db = TestDb::sqlite();
+    let storage = Storage::connect(&db.url).await.unwrap();
+    let reference = storage
+        .submit_case(101, &session("home", "en", true), &submission())
+        .await
+        .unwrap();
+    storage
+        .store_updates(&[
+            (1, Some(900), "{}".to_owned()),
+            (2, Some(-1_001), "{}".to_owned()),
+            (3, Some(101), "{}".to_owned()),
+        ])
+        .await
+        .unwrap();
+    let Begun::Ready(blocker) = storage.begin_update(1).await.unwrap() else {
+        panic!("update 1 was not ready");
+    };
+    let closing = {
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            let Begun::Ready(mut work) = storage.begin_update(2).await.unwrap() else {
+                panic!("update 2 was not ready");
+            };
+            assert!(work.close_case(reference).await.unwrap());
+            work.commit().await.unwrap();
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let writing = {
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            let Begun::Ready(mut work) = storage.begin_update(3).await.unwrap() else {
+                panic!("update 3 was not ready");
+            };
+            let session = work.load_session(101).await.unwrap().unwrap();
+            work.commit().await.unwrap();
+            session
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    blocker.commit().await.unwrap();
+    closing.await.unwrap();
+    let link = writing.await.unwrap().case.expect("the patient's case");
+    assert_eq!(link.reference, reference);
+    assert!(!link.open, "the close earlier in the group is seen");
+}
+
+/// Rows sealed with a key this replica does not have (a key removed too
+/// early, a replica with a newer one) stop nothing: such a stored update
+/// is set aside (and handed back by `replay_set_aside` once the key is
+/// here), the others go; a patient whose draft cannot be opened fails
+/// their own update only, not the group it was loaded with; `/queue`
+/// still lists an unreadable case.
+#[tokio::test]
+async fn rows_that_cannot_be_opened_stop_nothing_else() {
+    const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+    const KEY_B: &str = "b:HxsdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=";
+    let sealer = |key| Some(patient_navigator::storage::Sealer::from_config(key, None).unwrap());
+    for db in TestDb::all().await {
+        let label = db.label;
+        // Written by a replica with key B only.
+        let newer = Storage::connect_sealed(&db.url, sealer(KEY_B))
+            .await
+            .unwrap();
+        let mut drafting = session("intake", "en", true);
+        drafting.intake = Some(patient_navigator::intake::Draft {
+            answers: Default::default(),
+            position: patient_navigator::intake::engine::Position::Review,
+            history: vec![],
+            selection: vec![],
+            files: vec![],
+        });
+        drafting.filling = true;
+        newer.save_session(202, &drafting).await.unwrap();
+        newer
+            .submit_case(203, &session("home", "en", true), &submission())
+            .await
+            .unwrap();
+        newer
+            .store_updates(&[(5, Some(205), "{\"update_id\":5}".to_owned())])
+            .await
+            .unwrap();
+        newer.close().await;
+
+        let storage = Storage::connect_sealed(&db.url, sealer(KEY_A))
+            .await
+            .unwrap();
+        storage
+            .save_session(201, &session("home", "en", true))
+            .await
+            .unwrap();
+        storage
+            .store_updates(&[
+                (6, Some(206), "{\"update_id\":6}".to_owned()),
+                (7, Some(201), "{}".to_owned()),
+                (8, Some(202), "{}".to_owned()),
+            ])
+            .await
+            .unwrap();
+
+        // The sweep: update 5 is set aside, 6 goes on.
+        let stale: Vec<i64> = storage
+            .stale_updates(i64::MAX, 2)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(stale, [6], "{label}");
+        assert_eq!(storage.quarantined_updates().await.unwrap(), 1, "{label}");
+
+        // Patients 201 and 202 in one group: 202's draft cannot be opened.
+        let first = {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                let Begun::Ready(mut work) = storage.begin_update(7).await.unwrap() else {
+                    panic!("update 7 was not ready");
+                };
+                let session = work.load_session(201).await.unwrap();
+                work.commit().await.unwrap();
+                session
+            })
+        };
+        let second = {
+            let storage = storage.clone();
+            tokio::spawn(async move {
+                let Begun::Ready(mut work) = storage.begin_update(8).await.unwrap() else {
+                    panic!("update 8 was not ready");
+                };
+                work.load_session(202).await.map(drop)
+            })
+        };
+        assert!(first.await.unwrap().is_some(), "{label}: 201 is served");
+        assert!(second.await.unwrap().is_err(), "{label}: 202 fails alone");
+        assert!(storage.is_processed(7).await.unwrap(), "{label}");
+
+        // /queue lists the case it cannot read.
+        let open = storage.open_cases().await.unwrap();
+        assert_eq!(open.len(), 1, "{label}");
+        assert!(open[0].summary.contains("cannot be read"), "{label}");
+
+        // Once the key is back, the update set aside is handed out again.
+        assert_eq!(storage.replay_set_aside().await.unwrap(), 1, "{label}");
+        storage.close().await;
+        let fixed = Storage::connect_sealed(
+            &db.url,
+            Some(patient_navigator::storage::Sealer::from_config(KEY_A, Some(KEY_B)).unwrap()),
+        )
+        .await
+        .unwrap();
+        let stale: Vec<i64> = fixed
+            .stale_updates(i64::MAX, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert!(stale.contains(&5), "{label}: {stale:?}");
+        fixed.close().await;
+    }
+}

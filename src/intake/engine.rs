@@ -897,10 +897,16 @@ impl Turn<'_> {
     }
 
     fn submit(&mut self, message_id: i32) {
-        let draft = self.draft.take().expect("draft");
+        let Some(mut draft) = self.draft.take() else {
+            return;
+        };
         let Some(submission) = build_submission(self.ctx.form, self.ctx.catalog, &draft.answers)
         else {
-            // Unreachable: the review comes after the consent. Start over.
+            // No consent under the form's consent question: the form was
+            // changed (reloaded) since it was given. It is asked again;
+            // the other answers are kept.
+            draft.position = Position::Question(self.ctx.form.fields[0].id.clone());
+            self.draft = Some(draft);
             return self.show_current(Placement::New);
         };
         // The review stays on screen as a record, without its buttons.
@@ -1401,6 +1407,30 @@ mod tests {
             "{}",
             submission.summary
         );
+    }
+
+    /// A form reloaded with its consent question renamed while a draft
+    /// waits on the review: Submit asks for the consent again (once), with
+    /// the other answers kept, instead of failing.
+    #[test]
+    fn a_consent_lost_to_a_reload_is_asked_again_at_submit() {
+        let mut filler = Filler::new("en");
+        to_documents(&mut filler);
+        filler.press("i:d:documents");
+        filler.choose("telegram");
+        filler.choose("en");
+        assert_eq!(filler.at(), Some("review"));
+        let consent_id = content().form.fields[0].id.clone();
+        let draft = filler.draft.as_mut().unwrap();
+        let consent = draft.answers.remove(&consent_id).unwrap();
+        draft.answers.insert("consent_v0".into(), consent);
+        let answered = draft.answers.len();
+        filler.press("i:submit");
+        assert_eq!(filler.last.event, None, "nothing submitted");
+        assert_eq!(filler.at(), Some(consent_id.as_str()));
+        assert_eq!(filler.draft.as_ref().unwrap().answers.len(), answered);
+        filler.choose("agree");
+        assert_eq!(filler.at(), Some("review"), "straight back to the review");
     }
 
     #[test]

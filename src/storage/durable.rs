@@ -256,13 +256,59 @@ impl Storage {
         .fetch_all(&self.reader)
         .await
         .context("cannot read the inbox")?;
-        rows.iter()
-            .map(|row| {
-                let payload =
-                    super::sealing::open(self.sealer(), &row.try_get::<String, _>("payload")?)?;
-                Ok((row.try_get("update_id")?, payload))
-            })
-            .collect()
+        let mut updates = Vec::with_capacity(rows.len());
+        for row in rows {
+            let update_id: i64 = row.try_get("update_id")?;
+            match super::sealing::open(self.sealer(), &row.try_get::<String, _>("payload")?) {
+                Ok(payload) => updates.push((update_id, payload)),
+                Err(err) => {
+                    // A key removed too early, or a replica with a newer
+                    // one: this update alone waits (set aside, replayable
+                    // once the key is back), the others go on.
+                    tracing::error!(
+                        update_id,
+                        error = format!("{err:#}"),
+                        "a stored update cannot be opened; set aside"
+                    );
+                    self.set_aside(update_id, &format!("cannot be opened: {err:#}"))
+                        .await?;
+                }
+            }
+        }
+        Ok(updates)
+    }
+
+    /// Sets an update aside at once (it can never be handled as it is):
+    /// marked processed, with its error, for `navigator doctor` and
+    /// `navigator replay`.
+    pub async fn set_aside(&self, update_id: i64, error: &str) -> anyhow::Result<()> {
+        let now = unix_now();
+        self.execute_write(
+            sqlx::query(
+                "UPDATE inbox SET failures = failures + 1, last_error = $1, quarantined_at = $2, processed_at = $2
+                 WHERE update_id = $3 AND processed_at IS NULL",
+            )
+            .bind(error.to_owned())
+            .bind(now)
+            .bind(update_id),
+        )
+        .await
+        .context("cannot set the update aside")?;
+        Ok(())
+    }
+
+    /// Hands the updates set aside back to the bot (after a fix: a data
+    /// key restored, a new version): they are unprocessed again, and the
+    /// running bot's sweep takes them in order. Returns how many.
+    pub async fn replay_set_aside(&self) -> anyhow::Result<u64> {
+        Ok(self
+            .execute_write(sqlx::query(
+                "UPDATE inbox SET processed_at = NULL, quarantined_at = NULL, failures = 0
+                 WHERE quarantined_at IS NOT NULL",
+            ))
+            .await
+            .context("cannot hand the updates set aside back")?
+            .rows_affected())
     }
 
     /// Whether an update was processed (for handlers whose side effects are

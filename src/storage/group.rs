@@ -312,6 +312,10 @@ async fn work_group(
         Err(err) => return abandon(updates, group, &format!("{err:#}")),
     };
     let mut chats_in_group = std::collections::HashSet::new();
+    // Once an update of the group has written statements of its own (a
+    // coordinator closed a case, say), the sessions loaded at the start
+    // may be stale: later updates load theirs inside the transaction.
+    let mut changed = false;
     let mut pending = updates.into_iter();
     while let Some((update_id, turn)) = pending.next() {
         let row = rows.get(&update_id);
@@ -330,7 +334,23 @@ async fn work_group(
             let _ = turn.send(Ok(answer));
             continue;
         }
-        let preloaded = patient_chat.map(|chat| (chat, sessions.remove(&chat)));
+        let preloaded = match patient_chat {
+            Some(chat) if !changed => match sessions.remove(&chat) {
+                // Left to the update's own work, which then fails alone
+                // (and is set aside if it keeps failing).
+                Some(Err(err)) => {
+                    tracing::error!(
+                        chat_id = chat,
+                        error = format!("{err:#}"),
+                        "a session cannot be loaded"
+                    );
+                    None
+                }
+                Some(Ok(loaded)) => Some((chat, Some(loaded))),
+                None => Some((chat, None)),
+            },
+            _ => None,
+        };
         let (back, handed_back) = oneshot::channel();
         let sealer = database.sealer.clone();
         let work = Work::new(tx, sealer, update_id, row.is_some(), preloaded, back);
@@ -342,7 +362,10 @@ async fn work_group(
         };
         tx = handed.tx;
         match handed.done {
-            Some((writes, committed)) => group.add(writes, committed),
+            Some((writes, committed)) => {
+                changed |= handed.savepoint;
+                group.add(writes, committed)
+            }
             None if handed.savepoint => {
                 let rolled_back = sqlx::query("ROLLBACK TO SAVEPOINT unit")
                     .execute(&mut *tx)
@@ -367,7 +390,7 @@ async fn work_group(
 type Opened = (
     sqlx::Transaction<'static, sqlx::Any>,
     HashMap<i64, InboxRow>,
-    HashMap<i64, LoadedSession>,
+    HashMap<i64, anyhow::Result<LoadedSession>>,
 );
 
 /// Starts the group's transaction: its updates' inbox rows locked (with
@@ -412,7 +435,7 @@ async fn open(database: &Database, update_ids: &[i64]) -> anyhow::Result<Opened>
     let sessions = if patients.is_empty() {
         HashMap::new()
     } else {
-        super::load_sessions_in(&mut tx, database.sealer.as_deref(), &patients).await?
+        super::load_sessions_each_in(&mut tx, database.sealer.as_deref(), &patients).await?
     };
     Ok((tx, rows, sessions))
 }

@@ -484,7 +484,7 @@ pub async fn rated(bot: &Bot, shell: &Shell, reference: CaseRef, stars: u8) -> a
     .await
 }
 
-/// The patient's message in a stored update.
+/// The message (the patient's, or a coordinator's) of a stored update.
 async fn stored_message(shell: &Shell, update_id: i64) -> anyhow::Result<Option<Message>> {
     let Some(payload) = shell.storage.update_payload(update_id).await? else {
         return Ok(None);
@@ -1147,10 +1147,59 @@ pub async fn on_message(
             };
             Ok(change_by_command(&bot, &shell, &update, &msg, case, actor, command).await?)
         }
-        (said, case) => {
-            let work = coordinator_message(&bot, &shell, &msg, &who, said, case);
+        (CoordinatorText::Message, Some(case)) => {
+            Ok(answer_patient(&shell, &update, case, &who).await?)
+        }
+        (said, _) => {
+            let work = coordinator_message(&bot, &shell, &msg, said);
             super::at_least_once(&shell, &update, work).await
         }
+    }
+}
+
+/// A coordinator wrote in a case's topic: the message is queued for the
+/// patient, and a waiting case is theirs now. The take, its audit entry,
+/// its notices and the message commit with the update's processed mark,
+/// like every other change: a crash or a Telegram error leaves either all
+/// of it or none.
+async fn answer_patient(
+    shell: &Shell,
+    update: &Update,
+    case: CaseView,
+    who: &Coordinator,
+) -> anyhow::Result<()> {
+    let Some(mut work) = begin(shell, update).await? else {
+        return Ok(());
+    };
+    let mut jobs = Vec::new();
+    if case.status == CaseStatus::Waiting
+        && work.take_case(case.reference, who).await? == TakeOutcome::Taken
+    {
+        work.audit_case(case.reference, Some(who), "take", "")
+            .await?;
+        jobs.extend(event_jobs(shell, &case, CaseEvent::Taken));
+    }
+    jobs.push((
+        case.chat_id,
+        Job::ToPatient {
+            update_id: super::update_id(update),
+            case: case.reference.0,
+        },
+    ));
+    commit_change(shell, work, jobs).await
+}
+
+/// The coordinator's message of a stored update, for the outbox.
+pub async fn to_patient(
+    bot: &Bot,
+    shell: &Shell,
+    update_id: i64,
+    reference: CaseRef,
+) -> anyhow::Result<()> {
+    let case = load(shell, reference).await?;
+    match stored_message(shell, update_id).await? {
+        Some(msg) => relay_to_patient(bot, shell, &msg, &case).await,
+        None => Ok(()), // purged long since
     }
 }
 
@@ -1204,13 +1253,12 @@ impl Actor<'_> {
     }
 }
 
+/// What a coordinator wrote that changes no case: listings, hints.
 async fn coordinator_message(
     bot: &Bot,
     shell: &Shell,
     msg: &Message,
-    who: &Coordinator,
     said: CoordinatorText,
-    case: Option<CaseView>,
 ) -> anyhow::Result<()> {
     match said {
         CoordinatorText::Command(CoordinatorCommand::Queue) => {
@@ -1261,11 +1309,8 @@ async fn coordinator_message(
             })
             .await?;
         }
-        CoordinatorText::Message => {
-            if let Some(case) = case {
-                relay_to_patient(bot, shell, msg, &case, who).await?;
-            }
-        }
+        // Outside a case's topic: the coordinators' own talk.
+        CoordinatorText::Message => {}
     }
     Ok(())
 }
@@ -1551,7 +1596,6 @@ async fn relay_to_patient(
     shell: &Shell,
     msg: &Message,
     case: &CaseView,
-    who: &Coordinator,
 ) -> anyhow::Result<()> {
     if shell
         .storage
@@ -1560,11 +1604,6 @@ async fn relay_to_patient(
         .is_some()
     {
         return Ok(()); // relayed before a restart: never twice
-    }
-    if case.status == CaseStatus::Waiting
-        && shell.storage.take_case(case.reference, who).await? == TakeOutcome::Taken
-    {
-        taken(bot, shell, case.reference, who).await?;
     }
     let patient = ChatId(case.chat_id);
     let reply_to = match msg.reply_to_message() {
@@ -1626,20 +1665,45 @@ async fn relay_to_patient(
     Ok(())
 }
 
-/// A coordinator edited a message: the patient's copy changes too.
-pub async fn on_edit(bot: Bot, shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
-    super::at_least_once(&shell, &update, coordinator_edit(&bot, &shell, &msg)).await
-}
-
-async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Result<()> {
-    let Some(thread) = msg.thread_id.filter(|_| msg.is_topic_message) else {
+/// A coordinator edited a message: the patient's copy changes too, after
+/// the copy is made (in the patient's lane, behind it).
+pub async fn on_edit(_bot: Bot, shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
+    let case = match msg.thread_id.filter(|_| msg.is_topic_message) {
+        Some(thread) => {
+            shell
+                .storage
+                .case_in_thread(msg.chat.id.0, thread.0.0.into())
+                .await?
+        }
+        None => None,
+    };
+    let Some(work) = begin(&shell, &update).await? else {
         return Ok(());
     };
-    let Some(case) = shell
-        .storage
-        .case_in_thread(msg.chat.id.0, thread.0.0.into())
-        .await?
-    else {
+    let jobs = case
+        .map(|case| {
+            (
+                case.chat_id,
+                Job::EditToPatient {
+                    update_id: super::update_id(&update),
+                    case: case.reference.0,
+                },
+            )
+        })
+        .into_iter()
+        .collect();
+    Ok(commit_change(&shell, work, jobs).await?)
+}
+
+/// The coordinator's edit of a stored update, for the outbox.
+pub async fn edit_to_patient(
+    bot: &Bot,
+    shell: &Shell,
+    update_id: i64,
+    reference: CaseRef,
+) -> anyhow::Result<()> {
+    let case = load(shell, reference).await?;
+    let Some(msg) = stored_message(shell, update_id).await? else {
         return Ok(());
     };
     if let Some(copy) = shell
@@ -1648,7 +1712,7 @@ async fn coordinator_edit(bot: &Bot, shell: &Shell, msg: &Message) -> anyhow::Re
         .await?
     {
         let patient = Destination::Private(ChatId(case.chat_id));
-        apply_edit(bot, shell, patient, MessageId(copy as i32), msg).await;
+        apply_edit(bot, shell, patient, MessageId(copy as i32), &msg).await;
     }
     Ok(())
 }
@@ -1802,22 +1866,6 @@ async fn press_card(
         }
     };
     Ok((notice, alert))
-}
-
-/// A coordinator took the case by writing in its topic (inside a relay).
-async fn taken(
-    bot: &Bot,
-    shell: &Shell,
-    reference: CaseRef,
-    who: &Coordinator,
-) -> anyhow::Result<()> {
-    shell
-        .storage
-        .audit(Some(reference), Some(who), "take", "")
-        .await?;
-    let case = load(shell, reference).await?;
-    tell_now(bot, shell, event_jobs(shell, &case, CaseEvent::Taken)).await;
-    Ok(())
 }
 
 pub async fn leave_foreign_chat(bot: Bot, update: ChatMemberUpdated) -> HandlerResult {

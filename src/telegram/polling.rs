@@ -29,14 +29,28 @@ const SWEEP_AGAIN_AFTER: Duration = Duration::from_secs(60);
 
 /// An update read back from the inbox, to be handed out again (logged; one
 /// that cannot be read is logged and skipped).
-pub(crate) fn stored_update(update_id: i64, payload: &str) -> Option<Update> {
+pub(crate) async fn stored_update(
+    storage: &Storage,
+    update_id: i64,
+    payload: &str,
+) -> Option<Update> {
     match serde_json::from_str::<Update>(payload) {
         Ok(update) => {
             tracing::info!(update_id, "handing out a stored update not processed yet");
             Some(update)
         }
         Err(err) => {
-            tracing::error!(update_id, error = %err, "a stored update cannot be read");
+            // Never readable by this version: set aside at once, so that it
+            // is neither handed out at every sweep nor in the sweep's way.
+            tracing::error!(update_id, error = %err, "a stored update cannot be read; set aside");
+            let why = format!("cannot be read as an update: {err}");
+            if let Err(err) = storage.set_aside(update_id, &why).await {
+                tracing::error!(
+                    update_id,
+                    error = format!("{err:#}"),
+                    "cannot set the update aside"
+                );
+            }
             None
         }
     }
@@ -73,7 +87,7 @@ where
                 continue;
             }
             handed.insert(update_id, now);
-            let Some(update) = stored_update(update_id, &payload) else {
+            let Some(update) = stored_update(&storage, update_id, &payload).await else {
                 continue;
             };
             if !hand_out(update).await {
@@ -151,12 +165,13 @@ impl DurablePolling {
         // A weak sender: the stream still ends when the poller stops.
         let weak = sender.downgrade();
         let sweep_storage = storage.clone();
+        let replay_storage = storage.clone();
         let poller = tokio::spawn(async move {
             let mut flag = flag.fuse();
-            for update in replay
-                .iter()
-                .filter_map(|(id, payload)| stored_update(*id, payload))
-            {
+            for (update_id, payload) in &replay {
+                let Some(update) = stored_update(&replay_storage, *update_id, payload).await else {
+                    continue;
+                };
                 if sender.send(update).await.is_err() {
                     return;
                 }

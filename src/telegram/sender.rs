@@ -88,6 +88,19 @@ pub enum Job {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         case: Option<i64>,
     },
+    /// A coordinator's message (update `update_id`, in the case's topic),
+    /// copied to the patient; in the patient's lane, after the notices of
+    /// the change it made (writing takes a waiting case).
+    ToPatient {
+        update_id: i64,
+        case: i64,
+    },
+    /// A coordinator's edit (update `update_id`) of a message the patient
+    /// has a copy of; after that copy, in the patient's lane.
+    EditToPatient {
+        update_id: i64,
+        case: i64,
+    },
     /// A file made by the bot (the patient's data export).
     Document {
         name: String,
@@ -198,6 +211,8 @@ impl Job {
             | Job::EraseTopics { case: None, .. }
             | Job::AnswerCallback { .. }
             | Job::ChatCommands { .. }
+            | Job::ToPatient { .. }
+            | Job::EditToPatient { .. }
             | Job::Document { .. } => Lane::Chat(chat_id),
             Job::RefreshCard { case } => Lane::Card(CaseRef(*case)),
             Job::TopicNote { case, .. }
@@ -236,6 +251,8 @@ impl Job {
             Job::Reply { .. }
             | Job::AnswerCallback { .. }
             | Job::ChatCommands { .. }
+            | Job::ToPatient { .. }
+            | Job::EditToPatient { .. }
             | Job::Document { .. } => Priority::First,
         }
     }
@@ -253,6 +270,8 @@ impl Job {
             Job::Reopened { .. } => "reopened",
             Job::Rated { .. } => "rated",
             Job::Relay { .. } => "relay",
+            Job::ToPatient { .. } => "to_patient",
+            Job::EditToPatient { .. } => "edit_to_patient",
             Job::RelayEdit { .. } => "relay_edit",
             Job::Document { .. } => "document",
             Job::ErasureNotice { .. } => "erasure_notice",
@@ -722,6 +741,12 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
         }
         Job::RelayEdit { update_id, .. } => {
             from_anyhow(coordinators::relay_edit(bot, shell, chat_id, *update_id).await)
+        }
+        Job::ToPatient { update_id, case } => {
+            from_anyhow(coordinators::to_patient(bot, shell, *update_id, CaseRef(*case)).await)
+        }
+        Job::EditToPatient { update_id, case } => {
+            from_anyhow(coordinators::edit_to_patient(bot, shell, *update_id, CaseRef(*case)).await)
         }
         Job::Document { name, content } => {
             let sent = shell

@@ -253,13 +253,13 @@ pub async fn start_on(
     // Taken before the server runs: new updates wait for the replay.
     let replaying = sender.clone().lock_owned().await;
     let hook = Arc::new(Hook {
-        storage,
+        storage: storage.clone(),
         secret: secret.clone(),
         sender,
         registered: AtomicBool::new(false),
         stopping: stopping.clone(),
     });
-    let replay = tokio::spawn(replay_inbox(inbox, replaying));
+    let replay = tokio::spawn(replay_inbox(storage.clone(), inbox, replaying));
     let sweeping = hook.clone();
     let sweep = tokio::spawn(super::polling::sweep_orphans(
         hook.storage.clone(),
@@ -356,16 +356,18 @@ async fn serve(
 
 /// Hands out what was stored but not processed before the last stop.
 async fn replay_inbox(
+    storage: Storage,
     inbox: Vec<(i64, String)>,
     sender: OwnedMutexGuard<Option<mpsc::Sender<Update>>>,
 ) {
     let Some(sender) = sender.as_ref() else {
         return;
     };
-    for update in inbox
-        .iter()
-        .filter_map(|(id, payload)| super::polling::stored_update(*id, payload))
-    {
+    for (update_id, payload) in &inbox {
+        let Some(update) = super::polling::stored_update(&storage, *update_id, payload).await
+        else {
+            continue;
+        };
         if sender.send(update).await.is_err() {
             return;
         }
