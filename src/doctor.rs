@@ -20,7 +20,7 @@ use crate::check::{self, CheckOptions};
 use crate::handoff::WorkingHours;
 use crate::handoff::teams::Teams;
 use crate::reports::WeeklySchedule;
-use crate::storage::health::Inspection;
+use crate::storage::health::{Inspection, SealedSample, SealingState};
 use crate::storage::{HeldLane, Sealer, redact};
 use crate::telegram::sender::HOLD_AFTER_MS;
 
@@ -555,6 +555,12 @@ async fn database(config: &DoctorConfig) -> Vec<Check> {
             Ok(samples) => existing_data(&samples, sealer.as_ref(), keys_given(config)),
             Err(err) => Check::fail("stored data opens", format!("{err:#}")),
         });
+        if let Some(sealer) = &sealer {
+            checks.push(match inspection.sealing_state(sealer.current_id()).await {
+                Ok(state) => sealing_check(&state, sealer.current_id()),
+                Err(err) => Check::fail(SEALED_IN_PLACE, format!("{err:#}")),
+            });
+        }
         let now_ms = crate::storage::unix_now_ms();
         let delivery = inspection
             .delivery(now_ms - HOLD_AFTER_MS, now_ms - 86_400_000)
@@ -637,23 +643,53 @@ fn data_keys(config: &DoctorConfig) -> Result<Option<Sealer>, String> {
     }
 }
 
+const SEALED_IN_PLACE: &str = "data sealed in place";
+
+/// With a data key, every stored value is sealed and bound to its row
+/// under the current key; what is not is `navigator seal`'s to fix.
+fn sealing_check(state: &SealingState, current: &str) -> Check {
+    if state.plain > 0 || state.unbound > 0 {
+        return Check::fail(
+            SEALED_IN_PLACE,
+            format!(
+                "{} value(s) stored in plain and {} sealed in the first format (not bound to their row): \
+                 the bot refuses plain values while a key is set. Run `navigator seal` (same DATA_KEY and DATABASE_URL) to encrypt them in place",
+                state.plain, state.unbound
+            ),
+        );
+    }
+    if state.older_key > 0 {
+        return Check::warn(
+            SEALED_IN_PLACE,
+            format!(
+                "{} value(s) are still under an older key: `navigator seal` re-seals them under “{current}”, after which DATA_KEYS_OLD can go",
+                state.older_key
+            ),
+        );
+    }
+    Check::ok(
+        SEALED_IN_PLACE,
+        format!("every value is sealed under “{current}” and bound to its row"),
+    )
+}
+
 /// A sample of the sealed values opens with the configured keys.
-fn existing_data(samples: &[String], sealer: Option<&Sealer>, key_given: bool) -> Check {
+fn existing_data(samples: &[SealedSample], sealer: Option<&Sealer>, key_given: bool) -> Check {
     const NAME: &str = "stored data opens";
     if samples.is_empty() {
         return Check::ok(NAME, "no encrypted data stored yet");
     }
-    let ids = |values: &[&String]| {
+    let ids = |values: &[&SealedSample]| {
         let mut ids: Vec<&str> = values
             .iter()
-            .filter_map(|value| value.strip_prefix("enc1:")?.split(':').next())
+            .filter_map(|sample| crate::storage::sealing::kept(&sample.value).1)
             .collect();
         ids.sort_unstable();
         ids.dedup();
         ids.join(", ")
     };
     let Some(sealer) = sealer else {
-        let all: Vec<&String> = samples.iter().collect();
+        let all: Vec<&SealedSample> = samples.iter().collect();
         return Check::fail(
             NAME,
             if key_given {
@@ -666,9 +702,13 @@ fn existing_data(samples: &[String], sealer: Option<&Sealer>, key_given: bool) -
             },
         );
     };
-    let failing: Vec<&String> = samples
+    let failing: Vec<&SealedSample> = samples
         .iter()
-        .filter(|value| sealer.open(value).is_err())
+        .filter(|sample| {
+            sealer
+                .open(sample.column, sample.key, &sample.value)
+                .is_err()
+        })
         .collect();
     if failing.is_empty() {
         Check::ok(
@@ -776,7 +816,13 @@ mod tests {
     fn sealed_data_must_open_with_the_configured_keys() {
         let a = Sealer::from_config(KEY_A, None).unwrap();
         let b = Sealer::from_config(KEY_B, None).unwrap();
-        let samples = vec![a.seal("x").unwrap(), a.seal("y").unwrap()];
+        use crate::storage::sealing::CASE_TITLE;
+        let sample = |key: i64, text: &str| SealedSample {
+            column: CASE_TITLE,
+            key,
+            value: a.seal(CASE_TITLE, key, text).unwrap(),
+        };
+        let samples = vec![sample(1, "x"), sample(2, "y")];
         assert!(matches!(
             existing_data(&samples, Some(&a), true).outcome,
             Outcome::Ok(_)
@@ -794,6 +840,30 @@ mod tests {
         let none = existing_data(&samples, None, false);
         assert!(format!("{:?}", none.outcome).contains("DATA_KEY is not set"));
         assert!(!existing_data(&[], None, false).failed());
+        // A value moved to another row does not open there.
+        let mut moved = sample(1, "x");
+        moved.key = 2;
+        assert!(existing_data(&[moved], Some(&a), true).failed());
+    }
+
+    #[test]
+    fn plain_or_unbound_values_point_to_navigator_seal() {
+        let state = |plain, unbound, older_key| SealingState {
+            plain,
+            unbound,
+            older_key,
+        };
+        let failed = sealing_check(&state(3, 1, 0), "a");
+        assert!(failed.failed());
+        assert!(format!("{:?}", failed.outcome).contains("Run `navigator seal`"));
+        assert!(matches!(
+            sealing_check(&state(0, 0, 2), "a").outcome,
+            Outcome::Warn(_)
+        ));
+        assert!(matches!(
+            sealing_check(&state(0, 0, 0), "a").outcome,
+            Outcome::Ok(_)
+        ));
     }
 
     #[test]

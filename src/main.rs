@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 use patient_navigator::check::{self, CheckOptions};
 use patient_navigator::content::Content;
@@ -15,7 +16,7 @@ use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::report;
 use patient_navigator::reports::WeeklySchedule;
 use patient_navigator::startup::{self, Settings};
-use patient_navigator::storage::{DEFAULT_DATABASE_URL, Storage, redact};
+use patient_navigator::storage::{DEFAULT_DATABASE_URL, Sealer, Storage, redact};
 use patient_navigator::telegram::flood::FloodLimit;
 use patient_navigator::telegram::pacing::RateLimits;
 use patient_navigator::telegram::webhook::WebhookOptions;
@@ -157,6 +158,16 @@ enum Command {
     Migrate {
         #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
+    },
+    /// Encrypt in place what is stored in plain (data from before DATA_KEY
+    /// was set), sealed in the first format (not bound to its row), or
+    /// under an older key, with DATA_KEY. Safe while the bot runs; the
+    /// doctor's "data sealed in place" check says when it is needed.
+    Seal {
+        #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+        #[command(flatten)]
+        keys: DataKeys,
     },
     /// Hand the updates set aside (after failing again and again, or
     /// unreadable with the data keys) back to the bot, once what stopped
@@ -413,6 +424,26 @@ fn main() -> ExitCode {
             let storage = Storage::connect(&database_url).await?;
             storage.close().await;
             println!("ok: {} is migrated", redact(&database_url));
+            Ok(())
+        }),
+        Command::Seal { database_url, keys } => block_on(async move {
+            let key = keys
+                .data_key
+                .filter(|key| !key.trim().is_empty())
+                .context("navigator seal needs DATA_KEY (the key to seal with)")?;
+            let sealer = Sealer::from_config(&key, keys.data_keys_old.as_deref())?;
+            let storage = Storage::connect_sealed(&database_url, Some(sealer)).await?;
+            let done = storage.seal_in_place().await?;
+            storage.close().await;
+            println!(
+                "ok: sealed {} value(s) stored in plain, {} in the first format, {} under an older key",
+                done.plain, done.unbound, done.older_key
+            );
+            anyhow::ensure!(
+                done.unopenable == 0,
+                "{} value(s) open with none of the configured keys and were left as they are: add the key they were written with to DATA_KEYS_OLD and run again",
+                done.unopenable
+            );
             Ok(())
         }),
         Command::Replay { database_url } => block_on(async move {

@@ -385,13 +385,15 @@ async fn keys_are_checked_against_the_stored_data() {
         // A case written with key A.
         let sealer = Sealer::from_config(KEY_A, None).unwrap();
         let storage = Storage::connect(&db.url).await.unwrap();
+        use patient_navigator::storage::sealing::{CASE_ANSWERS, CASE_DOCUMENTS, CASE_SUMMARY};
         sqlx::query(
-            "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
-                                created_at, updated_at)
-             VALUES (1, 5, 'es', 'waiting', $1, $2, 'v1', 1, 1, 1)",
+            "INSERT INTO cases (id, chat_id, locale, status, answers, summary, documents, consent_version,
+                                consent_at, created_at, updated_at)
+             VALUES (1, 5, 'es', 'waiting', $1, $2, $3, 'v1', 1, 1, 1)",
         )
-        .bind(sealer.seal("{}").unwrap())
-        .bind(sealer.seal("Ana").unwrap())
+        .bind(sealer.seal(CASE_ANSWERS, 1, "{}").unwrap())
+        .bind(sealer.seal(CASE_SUMMARY, 1, "Ana").unwrap())
+        .bind(sealer.seal(CASE_DOCUMENTS, 1, "[]").unwrap())
         .execute(storage.pool())
         .await
         .unwrap();
@@ -409,7 +411,7 @@ async fn keys_are_checked_against_the_stored_data() {
         assert_fails(
             &report,
             "stored data opens",
-            "2 of 2 sampled encrypted values do not open",
+            "3 of 3 sampled encrypted values do not open",
         );
         assert_fails(&report, "stored data opens", "key id a");
 
@@ -548,7 +550,7 @@ fn the_binary_exits_non_zero_and_says_what_to_fix() {
         assert!(stdout.ends_with("Ready: every check passed.\n"), "{stdout}");
         assert_eq!(
             stdout.lines().count(),
-            16,
+            17,
             "one line per check and a verdict: {stdout}"
         );
 

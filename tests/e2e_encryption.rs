@@ -52,14 +52,15 @@ async fn encrypted_at_rest(db: TestDb) {
     zoe.press_data(start.last().unwrap().message_id, "a:person")
         .await;
     zoe.send_text("my oncologist is Dr Quixotic").await;
-    bot.emulator.wait_idle().await;
-    assert!(
-        bot.emulator
-            .chat_transcript(COORDINATOR_CHAT)
-            .iter()
-            .any(|m| m.text == "my oncologist is Dr Quixotic"),
-        "the bot works as before"
-    );
+    let relayed = common::wait_for_texts(
+        &bot.emulator,
+        COORDINATOR_CHAT,
+        "my oncologist is Dr Quixotic",
+        1,
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(relayed.len(), 1, "the bot works as before");
 
     let sealed =
         Storage::connect_sealed(&bot.db.url, Some(Sealer::from_config(KEY, None).unwrap()))
@@ -69,7 +70,7 @@ async fn encrypted_at_rest(db: TestDb) {
     for secret in ["Zenobia", "Quixotic", "\"age\""] {
         assert!(!raw.contains(secret), "{secret} readable in the database");
     }
-    assert!(raw.contains("enc1:k1:"));
+    assert!(raw.contains("enc2:k1:"));
     let case = sealed.cases_of(9951).await.unwrap()[0];
     let stored = sealed.case(case).await.unwrap().unwrap();
     assert!(
@@ -110,4 +111,90 @@ fn production_refuses_to_start_without_a_data_key() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("needs DATA_KEY"), "{stderr}");
+}
+
+fn submission(name: &str) -> patient_navigator::intake::Submission {
+    patient_navigator::intake::Submission {
+        answers: Default::default(),
+        consent_version: "v1".into(),
+        consent_at: 1,
+        summary: format!("<b>First name:</b> {name}"),
+        title: format!("Lung · EGFR · {name}"),
+        documents: vec![],
+    }
+}
+
+/// A database used without a key, then given one: its plain values are
+/// refused (never trusted: anyone who can write the database could have put
+/// them there); `navigator seal` encrypts them in place, each bound to its
+/// row, so that a sealed value copied to another patient's row does not
+/// open there.
+#[tokio::test]
+async fn navigator_seal_encrypts_a_plain_database_in_place_bound_to_each_row() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let plain = Storage::connect(&db.url).await.unwrap();
+        let session = patient_navigator::dialogue::Session {
+            locale: "en".into(),
+            locale_chosen: true,
+            node: "home".into(),
+            intake: None,
+            filling: false,
+            case: None,
+        };
+        let zenobia = plain
+            .submit_case(7, &session, &submission("Zenobia"))
+            .await
+            .unwrap();
+        let other = plain
+            .submit_case(8, &session, &submission("Otto"))
+            .await
+            .unwrap();
+        plain.close().await;
+
+        let keyed = || async {
+            Storage::connect_sealed(&db.url, Some(Sealer::from_config(KEY, None).unwrap()))
+                .await
+                .unwrap()
+        };
+        let storage = keyed().await;
+        let refused = storage.case(zenobia).await.unwrap_err().to_string();
+        assert!(
+            refused.contains("run `navigator seal`"),
+            "{label}: {refused}"
+        );
+        storage.close().await;
+
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_navigator"))
+            .args(["seal", "--database-url", &db.url])
+            .env("DATA_KEY", KEY)
+            .env_remove("DATA_KEYS_OLD")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{label}: {stdout}");
+        assert!(
+            stdout.contains("ok: sealed 8 value(s) stored in plain"),
+            "{label}: {stdout}"
+        );
+
+        let storage = keyed().await;
+        let raw = everything_stored(&storage).await;
+        assert!(!raw.contains("Zenobia"), "{label}: sealed in place");
+        assert!(raw.contains("enc2:k1:"), "{label}");
+        let opened = storage.case(zenobia).await.unwrap().unwrap();
+        assert!(opened.summary.contains("Zenobia"), "{label}");
+        // Zenobia's sealed summary copied onto Otto's row does not open.
+        sqlx::query(
+            "UPDATE cases SET summary = (SELECT summary FROM cases WHERE id = $1) WHERE id = $2",
+        )
+        .bind(zenobia.0)
+        .bind(other.0)
+        .execute(storage.pool())
+        .await
+        .unwrap();
+        let moved = storage.case(other).await.unwrap_err().to_string();
+        assert!(moved.contains("moved from another row"), "{label}: {moved}");
+        storage.close().await;
+    }
 }

@@ -420,7 +420,14 @@ async fn an_outbox_job_that_cannot_be_opened_is_held_and_the_others_go() {
         work.push(42, "chat:42".into(), "second".into());
         work.commit().await.unwrap();
         // A job sealed with a key this replica does not have.
-        let foreign = sealer(KEY_B).unwrap().seal("foreign").unwrap();
+        let foreign = sealer(KEY_B)
+            .unwrap()
+            .seal(
+                patient_navigator::storage::sealing::OUTBOX_JOB,
+                1,
+                "foreign",
+            )
+            .unwrap();
         sqlx::query("UPDATE outbox SET job = $1 WHERE chat_id = 41")
             .bind(foreign)
             .execute(storage.pool())

@@ -126,7 +126,12 @@ impl Storage {
                 Ok((
                     *update_id,
                     *chat_id,
-                    super::sealing::seal(self.sealer(), payload)?,
+                    super::sealing::seal(
+                        self.sealer(),
+                        super::sealing::UPDATE_PAYLOAD,
+                        *update_id,
+                        payload,
+                    )?,
                 ))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
@@ -208,7 +213,14 @@ impl Storage {
             .await?
             .map(|row| row.try_get::<String, _>("payload"))
             .transpose()?
-            .map(|payload| super::sealing::open(self.sealer(), &payload))
+            .map(|payload| {
+                super::sealing::open(
+                    self.sealer(),
+                    super::sealing::UPDATE_PAYLOAD,
+                    update_id,
+                    &payload,
+                )
+            })
             .transpose()
     }
 
@@ -259,7 +271,13 @@ impl Storage {
         let mut updates = Vec::with_capacity(rows.len());
         for row in rows {
             let update_id: i64 = row.try_get("update_id")?;
-            match super::sealing::open(self.sealer(), &row.try_get::<String, _>("payload")?) {
+            let payload: String = row.try_get("payload")?;
+            match super::sealing::open(
+                self.sealer(),
+                super::sealing::UPDATE_PAYLOAD,
+                update_id,
+                &payload,
+            ) {
                 Ok(payload) => updates.push((update_id, payload)),
                 Err(err) => {
                     // A key removed too early, or a replica with a newer
@@ -396,7 +414,13 @@ impl Storage {
         let mut jobs = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.try_get("id")?;
-            let job = match super::sealing::open(self.sealer(), &row.try_get::<String, _>("job")?) {
+            let stored: String = row.try_get("job")?;
+            let job = match super::sealing::open(
+                self.sealer(),
+                super::sealing::OUTBOX_JOB,
+                id,
+                &stored,
+            ) {
                 Ok(job) => job,
                 Err(err) => {
                     // One row that cannot be opened (a key removed too early,

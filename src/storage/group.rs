@@ -512,7 +512,12 @@ async fn write_and_commit(
                 .bind(*id)
                 .bind(*chat_id)
                 .bind(lane.clone())
-                .bind(sealing::seal(database.sealer.as_deref(), job)?)
+                .bind(sealing::seal(
+                    database.sealer.as_deref(),
+                    sealing::OUTBOX_JOB,
+                    *id,
+                    job,
+                )?)
                 .bind(now);
         }
         insert

@@ -38,16 +38,24 @@ impl MigrationState {
     }
 }
 
-/// The tables and columns that may hold sealed values.
-const SEALED_COLUMNS: &[(&str, &str)] = &[
-    ("cases", "answers"),
-    ("cases", "summary"),
-    ("cases", "title"),
-    ("cases", "documents"),
-    ("intake_drafts", "draft"),
-    ("inbox", "payload"),
-    ("outbox", "job"),
-];
+/// A stored sealed value and its place (it opens only there).
+#[derive(Debug, Clone)]
+pub struct SealedSample {
+    pub column: super::sealing::Column,
+    pub key: i64,
+    pub value: String,
+}
+
+/// How the values of the sealed columns are kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SealingState {
+    /// Values in plain (fine without a data key; refused with one).
+    pub plain: i64,
+    /// Sealed before values were bound to their row.
+    pub unbound: i64,
+    /// Bound, under an older key than the current one.
+    pub older_key: i64,
+}
 
 impl Inspection {
     /// Opens the database as it is (a missing SQLite file is an error).
@@ -151,23 +159,52 @@ impl Inspection {
         Ok(())
     }
 
-    /// Up to `per_column` sealed values (`enc1:…`) of each column that may
-    /// hold them. Needs a migrated database.
-    pub async fn sealed_samples(&self, per_column: i64) -> anyhow::Result<Vec<String>> {
+    /// Up to `per_column` sealed values of each column that may hold
+    /// them, with their places. Needs a migrated database.
+    pub async fn sealed_samples(&self, per_column: i64) -> anyhow::Result<Vec<SealedSample>> {
         let mut samples = Vec::new();
-        for (table, column) in SEALED_COLUMNS {
+        for column in super::sealing::SEALED {
+            let (table, name, key) = (column.table, column.name, column.key);
             let rows = sqlx::query(&format!(
-                "SELECT {column} AS v FROM {table} WHERE {column} LIKE 'enc1:%' LIMIT $1"
+                "SELECT {key} AS k, {name} AS v FROM {table} WHERE {name} LIKE 'enc%' LIMIT $1"
             ))
             .bind(per_column)
             .fetch_all(&self.pool)
             .await
-            .with_context(|| format!("cannot read {table}.{column}"))?;
+            .with_context(|| format!("cannot read {table}.{name}"))?;
             for row in rows {
-                samples.push(row.try_get("v")?);
+                samples.push(SealedSample {
+                    column,
+                    key: row.try_get("k")?,
+                    value: row.try_get("v")?,
+                });
             }
         }
         Ok(samples)
+    }
+
+    /// How the values of the sealed columns are kept, against the key
+    /// with id `current` (counted in the database, not read).
+    pub async fn sealing_state(&self, current: &str) -> anyhow::Result<SealingState> {
+        let mut state = SealingState::default();
+        for column in super::sealing::SEALED {
+            let (table, name) = (column.table, column.name);
+            let row = sqlx::query(&format!(
+                "SELECT
+                     COALESCE(SUM(CASE WHEN {name} NOT LIKE 'enc%' AND {name} <> '' THEN 1 ELSE 0 END), 0) AS plain,
+                     COALESCE(SUM(CASE WHEN {name} LIKE 'enc1:%' THEN 1 ELSE 0 END), 0) AS unbound,
+                     COALESCE(SUM(CASE WHEN {name} LIKE 'enc2:%' AND {name} NOT LIKE $1 THEN 1 ELSE 0 END), 0) AS older
+                 FROM {table}"
+            ))
+            .bind(format!("enc2:{current}:%"))
+            .fetch_one(&self.pool)
+            .await
+            .with_context(|| format!("cannot read {table}.{name}"))?;
+            state.plain += row.try_get::<i64, _>("plain")?;
+            state.unbound += row.try_get::<i64, _>("unbound")?;
+            state.older_key += row.try_get::<i64, _>("older")?;
+        }
+        Ok(state)
     }
 
     /// Lanes of the outbox failing since before `since_ms` (held), and how

@@ -20,6 +20,8 @@ mod durable;
 mod gauges;
 mod group;
 pub mod health;
+mod maintenance;
+pub use maintenance::Resealed;
 mod reports;
 pub mod sealing;
 
@@ -171,13 +173,14 @@ impl Storage {
             let (chat_id, lane, job) = erase_topics(&topics);
             // Jobs of updates have ids from their update's id; the
             // retention's own come before them, ordered by time.
+            let job_id = -unix_now_ms();
             sqlx::query(
                 "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(-unix_now_ms())
+            .bind(job_id)
             .bind(chat_id)
             .bind(lane)
-            .bind(sealing::seal(self.sealer(), &job)?)
+            .bind(sealing::seal(self.sealer(), sealing::OUTBOX_JOB, job_id, &job)?)
             .bind(now)
             .execute(&mut *tx)
             .await
@@ -304,14 +307,23 @@ impl Storage {
         .await
         .context("cannot load the case")?;
         row.map(|row| {
-            let answers = sealing::open(self.sealer(), &row.try_get::<String, _>("answers")?)?;
+            let id: i64 = row.try_get("id")?;
+            let open = |column: sealing::Column| -> anyhow::Result<String> {
+                sealing::open(
+                    self.sealer(),
+                    column,
+                    id,
+                    &row.try_get::<String, _>(column.name)?,
+                )
+            };
+            let answers = open(sealing::CASE_ANSWERS)?;
             Ok(StoredCase {
-                reference: CaseRef(row.try_get("id")?),
+                reference: CaseRef(id),
                 chat_id: row.try_get("chat_id")?,
                 locale: row.try_get("locale")?,
                 status: row.try_get("status")?,
                 answers: serde_json::from_str(&answers).context("unreadable case answers")?,
-                summary: sealing::open(self.sealer(), &row.try_get::<String, _>("summary")?)?,
+                summary: open(sealing::CASE_SUMMARY)?,
                 consent_version: row.try_get("consent_version")?,
                 consent_at: row.try_get("consent_at")?,
                 created_at: row.try_get("created_at")?,
@@ -456,7 +468,7 @@ impl Storage {
             .map(|row| row.try_get("documents"))
             .transpose()?;
         Ok(json
-            .map(|json| sealing::open(self.sealer(), &json))
+            .map(|json| sealing::open(self.sealer(), sealing::CASE_DOCUMENTS, reference.0, &json))
             .transpose()?
             .map(|json| serde_json::from_str(&json))
             .transpose()?
@@ -912,17 +924,19 @@ const UNREADABLE: &str = "⚠️ cannot be read here (a data key is missing: see
 
 fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
     let reference = CaseRef(row.try_get("id")?);
-    let open = |column: &str| -> anyhow::Result<String> {
-        let stored: String = row.try_get(column)?;
-        Ok(sealing::open(sealer, &stored).unwrap_or_else(|err| {
-            tracing::error!(case = %reference, column, error = format!("{err:#}"), "a case's sealed value cannot be opened");
-            UNREADABLE.to_owned()
-        }))
+    let open = |column: sealing::Column| -> anyhow::Result<String> {
+        let stored: String = row.try_get(column.name)?;
+        Ok(
+            sealing::open(sealer, column, reference.0, &stored).unwrap_or_else(|err| {
+                tracing::error!(case = %reference, column = column.name, error = format!("{err:#}"), "a case's sealed value cannot be opened");
+                UNREADABLE.to_owned()
+            }),
+        )
     };
     let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
     let coordinator_name: Option<String> = row.try_get("coordinator_name")?;
     // File names (e.g. `Garcia_biopsy_EGFR.pdf`) are the patient's: sealed.
-    let documents = open("documents")?;
+    let documents = open(sealing::CASE_DOCUMENTS)?;
     let documents: Vec<serde_json::Value> = serde_json::from_str(&documents).unwrap_or_default();
     Ok(CaseView {
         reference,
@@ -933,8 +947,8 @@ fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Res
         coordinator: coordinator_id
             .zip(coordinator_name)
             .map(|(id, name)| Coordinator { id, name }),
-        title: open("title")?,
-        summary: open("summary")?,
+        title: open(sealing::CASE_TITLE)?,
+        summary: open(sealing::CASE_SUMMARY)?,
         queued_at: row.try_get("queued_at")?,
         documents: documents.len(),
         thread_id: row.try_get("thread_id")?,
@@ -1028,7 +1042,12 @@ pub(crate) async fn save_sessions_in(
         .map(|(chat_id, draft)| {
             Ok((
                 chat_id,
-                sealing::seal(sealer, &serde_json::to_string(draft)?)?,
+                sealing::seal(
+                    sealer,
+                    sealing::DRAFT,
+                    chat_id,
+                    &serde_json::to_string(draft)?,
+                )?,
             ))
         })
         .collect::<anyhow::Result<_>>()?;
@@ -1150,7 +1169,7 @@ fn session_of_row(
     let stored_draft: Option<String> = row.try_get("draft")?;
     let draft_row = stored_draft.is_some();
     let draft: Option<String> = stored_draft
-        .map(|stored| sealing::open(sealer, &stored))
+        .map(|stored| sealing::open(sealer, sealing::DRAFT, chat_id, &stored))
         .transpose()?;
     let intake = draft
         .map(|json| serde_json::from_str::<Draft>(&json))
@@ -1201,13 +1220,20 @@ pub(crate) async fn create_case_in(
     .bind(number)
     .bind(chat_id)
     .bind(locale)
-    .bind(sealing::seal(sealer, &serde_json::to_string(&submission.answers)?)?)
-    .bind(sealing::seal(sealer, &submission.summary)?)
-    .bind(&submission.consent_version)
-    .bind(submission.consent_at)
-    .bind(sealing::seal(sealer, &submission.title)?)
     .bind(sealing::seal(
         sealer,
+        sealing::CASE_ANSWERS,
+        number,
+        &serde_json::to_string(&submission.answers)?,
+    )?)
+    .bind(sealing::seal(sealer, sealing::CASE_SUMMARY, number, &submission.summary)?)
+    .bind(&submission.consent_version)
+    .bind(submission.consent_at)
+    .bind(sealing::seal(sealer, sealing::CASE_TITLE, number, &submission.title)?)
+    .bind(sealing::seal(
+        sealer,
+        sealing::CASE_DOCUMENTS,
+        number,
         &serde_json::to_string(&submission.documents)?,
     )?)
     .bind(now)
@@ -1334,7 +1360,12 @@ pub(crate) async fn patient_data_in(
     let mut case_list = Vec::new();
     for row in cases {
         let reference = CaseRef(row.try_get("id")?);
-        let answers = sealing::open(sealer, &row.try_get::<String, _>("answers")?)?;
+        let answers = sealing::open(
+            sealer,
+            sealing::CASE_ANSWERS,
+            reference.0,
+            &row.try_get::<String, _>("answers")?,
+        )?;
         let relayed: i64 =
             sqlx::query("SELECT COUNT(*) AS n FROM relayed_messages WHERE case_id = $1")
                 .bind(reference.0)

@@ -33,8 +33,13 @@ impl Storage {
         rows.iter()
             .map(|row| {
                 let reference = CaseRef(row.try_get("id")?);
-                let answers = sealing::open(self.sealer(), &row.try_get::<String, _>("answers")?)
-                    .with_context(|| format!("cannot open the answers of {reference}"))?;
+                let answers = sealing::open(
+                    self.sealer(),
+                    sealing::CASE_ANSWERS,
+                    reference.0,
+                    &row.try_get::<String, _>("answers")?,
+                )
+                .with_context(|| format!("cannot open the answers of {reference}"))?;
                 // A case opened without the form has `{}`; an unreadable one
                 // only loses its cancer type and driver in the figures.
                 let answers: BTreeMap<String, Answer> =
