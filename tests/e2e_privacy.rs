@@ -338,3 +338,36 @@ async fn erasure_while_the_topic_is_being_made_leaves_nothing_in_the_group() {
     );
     bot.assert_spec_clean();
 }
+
+/// A patient with many cases (more than one update's jobs could hold, one
+/// job per case) erases them all at once.
+#[tokio::test]
+async fn a_patient_with_seventy_cases_erases_them_all() {
+    let bot = spawn().await;
+    let storage = Storage::connect(&bot.db.url).await.unwrap();
+    let session = patient_navigator::dialogue::Session {
+        locale: "en".into(),
+        locale_chosen: true,
+        node: "home".into(),
+        intake: None,
+        filling: false,
+        case: None,
+    };
+    for _ in 0..70 {
+        storage
+            .submit_case(9990, &session, &Default::default())
+            .await
+            .unwrap();
+    }
+    let many = bot.patient(9990, "Mo", Some("en"));
+    let confirm = many.say("/delete").await;
+    many.press_data(confirm.last().unwrap().message_id, "x:erase")
+        .await;
+    bot.emulator.wait_idle().await;
+    assert!(storage.cases_of(9990).await.unwrap().is_empty());
+    let erased: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'erased'")
+        .fetch_one(storage.pool())
+        .await
+        .unwrap();
+    assert_eq!(erased, 70, "each erasure is audited");
+}

@@ -722,3 +722,61 @@ async fn rows_that_cannot_be_opened_stop_nothing_else() {
         fixed.close().await;
     }
 }
+
+/// A group whose writes fail (here: an outbox id already taken) undoes its
+/// updates' writes, but not the clearing of jobs delivered meanwhile:
+/// Telegram has those messages, and they must not be sent again.
+#[tokio::test]
+async fn a_failed_group_commit_still_clears_the_jobs_delivered() {
+    let db = TestDb::sqlite();
+    let storage = Storage::connect(&db.url).await.unwrap();
+    storage
+        .store_updates(&[
+            (1, Some(900), "{}".to_owned()),
+            (2, Some(901), "{}".to_owned()),
+            (3, Some(902), "{}".to_owned()),
+        ])
+        .await
+        .unwrap();
+    let Begun::Ready(mut work) = storage.begin_update(3).await.unwrap() else {
+        panic!("update 3 was not ready");
+    };
+    work.push(902, "chat:902".into(), "delivered".into());
+    work.commit().await.unwrap();
+    let delivered = storage.due_jobs(i64::MAX, 10, &[], true).await.unwrap()[0].id;
+    // The id update 2's first job will take, taken already.
+    sqlx::query(
+        "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES (128, 1, 'chat:1', 'x', 0)",
+    )
+    .execute(storage.pool())
+    .await
+    .unwrap();
+
+    let Begun::Ready(blocker) = storage.begin_update(1).await.unwrap() else {
+        panic!("update 1 was not ready");
+    };
+    let clearing = {
+        let storage = storage.clone();
+        tokio::spawn(async move { storage.finish_job(delivered).await })
+    };
+    let failing = {
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            let Begun::Ready(mut work) = storage.begin_update(2).await.unwrap() else {
+                panic!("update 2 was not ready");
+            };
+            work.push(901, "chat:901".into(), "conflicts".into());
+            work.commit().await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    blocker.commit().await.unwrap();
+    assert!(failing.await.unwrap().is_err(), "the group's writes failed");
+    clearing.await.unwrap().unwrap();
+    let left: Vec<i64> = sqlx::query_scalar("SELECT id FROM outbox ORDER BY id")
+        .fetch_all(storage.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, [128], "the delivered job is cleared all the same");
+    assert!(!storage.is_processed(2).await.unwrap());
+}

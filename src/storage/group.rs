@@ -216,7 +216,10 @@ struct GroupWrites {
     jobs: Vec<(i64, i64, String, String)>,
     processed: Vec<i64>,
     delivered: Vec<i64>,
+    /// The updates' callers, told when their writes commit.
     waiting: Vec<Committed>,
+    /// The sender's, told when the delivered jobs are cleared.
+    delivered_waiting: Vec<Committed>,
 }
 
 impl GroupWrites {
@@ -234,23 +237,37 @@ impl GroupWrites {
         self.waiting.push(committed);
     }
 
-    fn finish(self, result: anyhow::Result<()>) {
+    async fn finish(self, database: &Database, result: anyhow::Result<()>) {
         match result {
             Ok(()) => {
-                for committed in self.waiting {
+                for committed in self.waiting.into_iter().chain(self.delivered_waiting) {
                     let _ = committed.send(Ok(()));
                 }
             }
             Err(err) => {
                 tracing::error!(error = format!("{err:#}"), "a group's writes failed");
-                self.fail(&format!("{err:#}"));
+                self.fail(database, &format!("{err:#}")).await;
             }
         }
     }
 
-    fn fail(self, why: &str) {
+    /// The updates' writes are undone; the delivered jobs are cleared on
+    /// their own all the same: Telegram has those messages, and undoing
+    /// their clearing would send them again.
+    async fn fail(self, database: &Database, why: &str) {
         for committed in self.waiting {
             let _ = committed.send(Err(why.to_owned()));
+        }
+        if self.delivered.is_empty() {
+            return;
+        }
+        let cleared = match database.pool.acquire().await {
+            Ok(mut conn) => delete_delivered(&mut conn, &self.delivered).await,
+            Err(err) => Err(anyhow::Error::from(err).context("cannot reach the database")),
+        };
+        let cleared = cleared.map_err(|err| format!("{err:#}"));
+        for committed in self.delivered_waiting {
+            let _ = committed.send(cleared.clone());
         }
     }
 }
@@ -259,11 +276,16 @@ type UpdateRequest = (i64, oneshot::Sender<anyhow::Result<Turn>>);
 
 /// The group cannot go on: the updates not worked yet and those waiting
 /// for the commit are told why.
-fn abandon(pending: impl IntoIterator<Item = UpdateRequest>, group: GroupWrites, why: &str) {
+async fn abandon(
+    database: &Database,
+    pending: impl IntoIterator<Item = UpdateRequest>,
+    group: GroupWrites,
+    why: &str,
+) {
     for (_, turn) in pending {
         let _ = turn.send(Err(anyhow::anyhow!("{why}")));
     }
-    group.fail(why);
+    group.fail(database, why).await;
 }
 
 /// The writes on their own, one after the other on one connection.
@@ -293,9 +315,9 @@ async fn work_group(
     let mut group = GroupWrites::default();
     for (job_id, done) in delivered {
         group.delivered.push(job_id);
-        group.waiting.push(done);
+        group.delivered_waiting.push(done);
     }
-    if updates.is_empty() && group.waiting.is_empty() {
+    if updates.is_empty() && group.delivered_waiting.is_empty() {
         return;
     }
     if updates.is_empty() {
@@ -304,12 +326,12 @@ async fn work_group(
             Ok(mut conn) => delete_delivered(&mut conn, &group.delivered).await,
             Err(err) => Err(anyhow::Error::from(err).context("cannot reach the database")),
         };
-        return group.finish(result);
+        return group.finish(database, result).await;
     }
     let ids: Vec<i64> = updates.iter().map(|(update_id, _)| *update_id).collect();
     let (mut tx, rows, mut sessions) = match open(database, &ids).await {
         Ok(opened) => opened,
-        Err(err) => return abandon(updates, group, &format!("{err:#}")),
+        Err(err) => return abandon(database, updates, group, &format!("{err:#}")).await,
     };
     let mut chats_in_group = std::collections::HashSet::new();
     // Once an update of the group has written statements of its own (a
@@ -358,7 +380,7 @@ async fn work_group(
         let _ = turn.send(Ok(Turn::Ready(Box::new(work))));
         let Ok(handed) = handed_back.await else {
             // Only when the runtime shuts down: the transaction is gone.
-            return abandon(pending, group, "the database is closing");
+            return abandon(database, pending, group, "the database is closing").await;
         };
         tx = handed.tx;
         match handed.done {
@@ -372,19 +394,19 @@ async fn work_group(
                     .await;
                 if let Err(err) = rolled_back {
                     let why = format!("cannot undo a failed update: {err}");
-                    return abandon(pending, group, &why);
+                    return abandon(database, pending, group, &why).await;
                 }
             }
             None => {}
         }
     }
-    if group.waiting.is_empty() {
+    if group.waiting.is_empty() && group.delivered_waiting.is_empty() {
         // Nothing to write (all processed before, or given up).
         let _ = tx.rollback().await;
         return;
     }
     let written = write_and_commit(database, tx, &group).await;
-    group.finish(written)
+    group.finish(database, written).await
 }
 
 type Opened = (
