@@ -457,6 +457,33 @@ async fn health_and_readiness_are_served() {
     let unknown = http().get(bot.url("/nothing-here")).send().await.unwrap();
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 
+    // An update stored minutes ago and still unprocessed: the bot is stuck
+    // (or far behind), not ready; once it is handled (here: set aside, it
+    // is not an update), ready again.
+    bot.storage
+        .store_update(880_499, Some(7699), "{}")
+        .await
+        .unwrap();
+    sqlx::query("UPDATE inbox SET received_at = received_at - 600 WHERE update_id = 880499")
+        .execute(bot.storage.pool())
+        .await
+        .unwrap();
+    let readyz = http().get(bot.url("/readyz")).send().await.unwrap();
+    assert_eq!(readyz.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        readyz.text().await.unwrap(),
+        "updates are not being processed"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        let readyz = http().get(bot.url("/readyz")).send().await.unwrap();
+        if readyz.status() == StatusCode::OK {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "never ready again");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
     // The database goes away: not ready, and updates are refused with 500
     // so that Telegram sends them again.
     bot.storage.close().await;

@@ -329,6 +329,17 @@ impl Storage {
             .rows_affected())
     }
 
+    /// When the oldest update still unprocessed was stored (readiness: a
+    /// stuck bot leaves them waiting). On a reading connection.
+    pub async fn oldest_unprocessed_update(&self) -> anyhow::Result<Option<i64>> {
+        let row =
+            sqlx::query("SELECT MIN(received_at) AS oldest FROM inbox WHERE processed_at IS NULL")
+                .fetch_one(&self.reader)
+                .await
+                .context("cannot read the inbox")?;
+        Ok(row.try_get("oldest")?)
+    }
+
     /// Whether an update was processed (for handlers whose side effects are
     /// network calls: they check first and mark after, at least once).
     pub async fn is_processed(&self, update_id: i64) -> anyhow::Result<bool> {

@@ -866,6 +866,7 @@ impl Storage {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.reader.close().await;
     }
 }
 

@@ -13,8 +13,9 @@
 //!   body is not an update, 500 when it cannot be stored (Telegram retries),
 //!   503 while stopping, 200 once stored;
 //! * `GET /healthz`: 200 while the process runs;
-//! * `GET /readyz`: 200 when the database answers and the webhook is
-//!   registered, 503 otherwise (and while stopping).
+//! * `GET /readyz`: 200 when the database answers, the webhook is
+//!   registered and no stored update has waited unprocessed for over two
+//!   minutes (a stuck dispatcher), 503 otherwise (and while stopping).
 
 use std::convert::Infallible;
 use std::future::IntoFuture;
@@ -55,6 +56,11 @@ pub const ALLOWED_UPDATES: [AllowedUpdate; 4] = [
 
 /// How long a stopping server waits for requests in flight.
 const GRACE: Duration = Duration::from_secs(10);
+
+/// An update stored this long ago and still unprocessed means the bot is
+/// stuck (or far behind): not ready. (Updates deferred behind an earlier one
+/// of their chat go within 30 s; the sweep hands out the rest every 2 s.)
+const STUCK_AFTER_SECONDS: i64 = 120;
 
 /// How long `/readyz` waits for the database.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
@@ -474,8 +480,22 @@ async fn readyz(State(hook): State<Arc<Hook>>) -> (StatusCode, &'static str) {
     if !hook.registered.load(Ordering::Acquire) {
         return (StatusCode::SERVICE_UNAVAILABLE, "webhook not registered");
     }
-    let ping = sqlx::query("SELECT 1").execute(hook.storage.pool());
-    match tokio::time::timeout(READY_TIMEOUT, ping).await {
+    // On a reading connection: a flood of probes never waits for (or
+    // holds up) the writer.
+    let probe = hook.storage.oldest_unprocessed_update();
+    match tokio::time::timeout(READY_TIMEOUT, probe).await {
+        Ok(Ok(Some(received_at)))
+            if crate::storage::unix_now() - received_at > STUCK_AFTER_SECONDS =>
+        {
+            tracing::warn!(
+                waiting_seconds = crate::storage::unix_now() - received_at,
+                "readiness: stored updates are not being processed"
+            );
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "updates are not being processed",
+            )
+        }
         Ok(Ok(_)) => (StatusCode::OK, "ok"),
         Ok(Err(err)) => {
             tracing::warn!(error = %err, "readiness: the database does not answer");
