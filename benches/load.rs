@@ -82,7 +82,8 @@ struct Args {
     /// Length of the fixed-rate run, seconds.
     #[arg(long, default_value_t = 10)]
     rate_seconds: u64,
-    /// Database backends to run: sqlite, postgres.
+    /// Database backends to run: sqlite, postgres; sqlite-full is SQLite
+    /// with synchronous=full (every commit on disk before it returns).
     #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
     backends: Vec<String>,
     /// A PostgreSQL database to create the benchmark's database from.
@@ -611,9 +612,13 @@ struct BenchDb {
 impl BenchDb {
     async fn create(backend: &str, admin_url: &str) -> anyhow::Result<BenchDb> {
         match backend {
-            "sqlite" => {
+            "sqlite" | "sqlite-full" => {
                 let dir = tempfile::tempdir()?;
-                let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+                let mut url = format!("sqlite://{}", dir.path().join("bench.db").display());
+                if backend == "sqlite-full" {
+                    // Every commit on disk before it returns.
+                    url.push_str("?synchronous=full");
+                }
                 Ok(BenchDb {
                     url,
                     file: Some(dir),

@@ -1245,7 +1245,120 @@ struct Storm<'a> {
     serial: i64,
 }
 
+/// The storm's coordinators: one who may write, one muted (who still sees
+/// the cards' buttons), and Telegram's stand-in for anonymous admins.
+const CORA: i64 = 7_100_001;
+const MUTED: i64 = 7_100_002;
+const ANONYMOUS_ADMIN: i64 = 1_087_968_824;
+
+/// What the coordinators' side did in a round, and what must hold after it.
+struct CoordinatorAct {
+    act: Act,
+    /// A case a muted member pressed a card button of: they must not have
+    /// changed it.
+    untouched: Option<patient_navigator::intake::CaseRef>,
+}
+
 impl Storm<'_> {
+    /// Something from the coordinators' group into a random open case's
+    /// topic: a reply, a photo captioned `/note` (internal), an anonymous
+    /// administrator's reply, a service message (a topic renamed by hand),
+    /// a command for another bot or none, or a muted member's press on the
+    /// card. `None` while no case has a topic.
+    async fn coordinator_act(&mut self, store: &Storage) -> Option<CoordinatorAct> {
+        let cases: Vec<_> = store
+            .open_cases()
+            .await
+            .expect("open cases")
+            .into_iter()
+            .filter(|case| case.thread_id.is_some())
+            .collect();
+        if cases.is_empty() {
+            return None;
+        }
+        let case = self.rng.pick(&cases).clone();
+        let thread = case.thread_id.expect("a topic");
+        let cora = self.bot.coordinator(CORA, "Cora", "cora").in_topic(thread);
+        self.serial += 1;
+        let n = self.serial;
+        let group = json!({ "id": COORDINATOR_CHAT, "type": "supergroup", "title": "Coordinators", "is_forum": true });
+        let raw = |fields: Value| {
+            let mut message = json!({
+                "message_id": 900_000 + n,
+                "date": unix_now(),
+                "chat": group,
+                "message_thread_id": thread,
+                "is_topic_message": true,
+            });
+            if let (Some(message), Value::Object(fields)) = (message.as_object_mut(), fields) {
+                message.extend(fields);
+            }
+            json!({ "message": message })
+        };
+        let mut untouched = None;
+        let (what, update_id) = match self.rng.below(6) {
+            0 => (
+                "a coordinator's reply".to_owned(),
+                cora.send_text(&format!("Reply {n} from the team"))
+                    .await
+                    .update_id,
+            ),
+            1 => (
+                "a photo captioned /note".to_owned(),
+                cora.send_photo(Some(&format!("/note internal-{n}")))
+                    .await
+                    .update_id,
+            ),
+            2 => (
+                "an anonymous administrator's reply".to_owned(),
+                self.bot.emulator.send_raw_update(raw(json!({
+                    "from": { "id": ANONYMOUS_ADMIN, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot" },
+                    "sender_chat": group,
+                    "text": format!("Anonymous reply {n}"),
+                }))),
+            ),
+            3 => (
+                "a service message in a topic".to_owned(),
+                self.bot.emulator.send_raw_update(raw(json!({
+                    "from": { "id": CORA, "is_bot": false, "first_name": "Cora", "username": "cora" },
+                    "forum_topic_edited": { "name": format!("renamed {n}") },
+                }))),
+            ),
+            4 => {
+                let command = *self.rng.pick(&[
+                    "/close@OtherBot",
+                    "/frobnicate now",
+                    "/2 tablets a day",
+                    "/queue",
+                    "/stats",
+                ]);
+                (
+                    format!("the command {command:?}"),
+                    cora.send_text(command).await.update_id,
+                )
+            }
+            _ => {
+                let card = self
+                    .bot
+                    .emulator
+                    .chat_transcript(COORDINATOR_CHAT)
+                    .into_iter()
+                    .rev()
+                    .find(|m| m.thread_id == Some(thread) && !m.buttons.is_empty())?;
+                let action = *self.rng.pick(&["take", "close", "release", "urgent"]);
+                untouched = Some(case.reference);
+                let muted = self.bot.coordinator(MUTED, "Mute", "mute");
+                let press = muted
+                    .send_callback(card.message_id, &format!("q:{action}:{}", case.reference.0))
+                    .expect("the card exists");
+                (format!("a muted member's {action}"), press.update_id)
+            }
+        };
+        let mut act = Act::new(format!("{what} in {}", case.reference));
+        act.updates.push((update_id.expect("not dropped"), true));
+        Some(CoordinatorAct { act, untouched })
+    }
+
     /// A raw private message from `p` with these fields (besides the head).
     fn raw_message(&mut self, p: &Patient, fields: Value) -> Value {
         self.serial += 1;
@@ -1748,6 +1861,13 @@ async fn a_storm_of_random_updates_leaves_every_chat_working() {
             is_forum: false,
         },
     );
+    bot.emulator.set_member_status(
+        COORDINATOR_CHAT,
+        MUTED,
+        patient_navigator::emulator::MemberStatus::Restricted {
+            can_send_messages: false,
+        },
+    );
     let mut patients: Vec<Patient> = STORM_PEOPLE
         .iter()
         .map(|(id, name, language)| {
@@ -1821,14 +1941,42 @@ async fn a_storm_of_random_updates_leaves_every_chat_working() {
             act.updates = prefix;
             acts.push((i, before, act));
         }
+        let coordinators = if storm.rng.chance(50) {
+            storm.coordinator_act(&store).await
+        } else {
+            None
+        };
+        if let Some(side) = &coordinators {
+            *kinds
+                .entry(
+                    side.act
+                        .what
+                        .split(" in CF-")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                )
+                .or_default() += 1;
+            sent += side.act.updates.len();
+        }
         let everything: Vec<(i64, bool)> = acts
             .iter()
             .flat_map(|(_, _, act)| act.updates.iter().copied())
+            .chain(
+                coordinators
+                    .iter()
+                    .flat_map(|side| side.act.updates.iter().copied()),
+            )
             .collect();
         let context = || {
             let done: Vec<String> = acts
                 .iter()
                 .map(|(i, _, act)| format!("  patient {}: {}", patients[*i].spec.id, act.what))
+                .chain(
+                    coordinators
+                        .iter()
+                        .map(|side| format!("  coordinators: {}", side.act.what)),
+                )
                 .collect();
             format!("{replay}, round {round}:\n{}\n", done.join("\n"))
         };
@@ -1866,9 +2014,28 @@ async fn a_storm_of_random_updates_leaves_every_chat_working() {
                 }
             }
         }
+        if let Some(reference) = coordinators.as_ref().and_then(|side| side.untouched) {
+            let audit = store.audit_trail(reference).await.unwrap();
+            assert!(
+                !audit.iter().any(|(who, _)| who == "Mute"),
+                "{}a muted member acted on {reference}: {audit:?}",
+                context()
+            );
+        }
         let (next, harmless) = audit_calls(&bot, audited, &context);
         audited = next;
         harmless_edits += harmless;
+    }
+    // What coordinators keep internal never reaches a patient.
+    for p in &patients {
+        assert!(
+            p.user
+                .transcript()
+                .iter()
+                .all(|m| !m.text.contains("internal-")),
+            "{replay}: a captioned /note reached patient {}",
+            p.spec.id
+        );
     }
 
     // After the storm: everyone is answered properly, and the data holds.

@@ -780,3 +780,22 @@ async fn a_failed_group_commit_still_clears_the_jobs_delivered() {
     assert_eq!(left, [128], "the delivered job is cleared all the same");
     assert!(!storage.is_processed(2).await.unwrap());
 }
+
+/// `?synchronous=full` in a SQLite URL makes every commit durable before it
+/// returns; the default is NORMAL.
+#[tokio::test]
+async fn sqlite_durability_follows_the_url() {
+    let db = TestDb::sqlite();
+    for (url, expected) in [
+        (db.url.clone(), 1_i64),
+        (format!("{}?synchronous=full", db.url), 2),
+    ] {
+        let storage = Storage::connect(&url).await.unwrap();
+        let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(storage.pool())
+            .await
+            .unwrap();
+        assert_eq!(level, expected, "{url}");
+        storage.close().await;
+    }
+}

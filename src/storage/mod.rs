@@ -77,9 +77,12 @@ impl Storage {
     ) -> anyhow::Result<Storage> {
         sqlx::any::install_default_drivers();
         let backend = backend_of(database_url)?;
-        let url = match backend {
-            Backend::Sqlite => sqlite_url_creating_file(database_url),
-            Backend::Postgres => database_url.to_owned(),
+        let (url, synchronous) = match backend {
+            Backend::Sqlite => {
+                let (url, synchronous) = sqlite_synchronous(database_url)?;
+                (sqlite_url_creating_file(&url), synchronous)
+            }
+            Backend::Postgres => (database_url.to_owned(), "NORMAL"),
         };
         let options = AnyConnectOptions::from_str(&url)
             .with_context(|| format!("invalid DATABASE_URL ({})", redact(database_url)))?;
@@ -97,7 +100,8 @@ impl Storage {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute(format!("PRAGMA synchronous = {synchronous}").as_str())
+                            .await?;
                         conn.execute("PRAGMA busy_timeout = 5000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         // Erased data is overwritten, not left in free pages.
@@ -884,6 +888,39 @@ fn backend_of(database_url: &str) -> anyhow::Result<Backend> {
 }
 
 /// SQLite refuses to open a missing file unless asked to create it.
+/// SQLite's durability, from the URL's `synchronous=` parameter (which
+/// SQLite's own URL parser does not know, so it is taken out): `normal`
+/// (the default: a power loss may lose the last commits, never corrupt the
+/// file) or `full` (every commit is on disk before it returns; see the
+/// README for what it costs).
+fn sqlite_synchronous(database_url: &str) -> anyhow::Result<(String, &'static str)> {
+    let Some((base, query)) = database_url.split_once('?') else {
+        return Ok((database_url.to_owned(), "NORMAL"));
+    };
+    let mut synchronous = "NORMAL";
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("synchronous", value)) => {
+                synchronous = match value.to_ascii_lowercase().as_str() {
+                    "normal" => "NORMAL",
+                    "full" => "FULL",
+                    _ => anyhow::bail!(
+                        "DATABASE_URL: synchronous={value} is not known: use synchronous=normal or synchronous=full"
+                    ),
+                };
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, synchronous))
+}
+
 fn sqlite_url_creating_file(database_url: &str) -> String {
     if database_url.contains("mode=") || database_url.contains(":memory:") {
         database_url.to_owned()
@@ -1639,6 +1676,27 @@ mod tests {
             "postgres://bot:***@db:5432/nav"
         );
         assert_eq!(redact("sqlite://navigator.db"), "sqlite://navigator.db");
+    }
+
+    #[test]
+    fn sqlite_durability_is_read_from_the_url_and_taken_out_of_it() {
+        assert_eq!(
+            sqlite_synchronous("sqlite://a.db").unwrap(),
+            ("sqlite://a.db".to_owned(), "NORMAL")
+        );
+        assert_eq!(
+            sqlite_synchronous("sqlite://a.db?synchronous=full&mode=rwc").unwrap(),
+            ("sqlite://a.db?mode=rwc".to_owned(), "FULL")
+        );
+        assert_eq!(
+            sqlite_synchronous("sqlite://a.db?synchronous=Normal").unwrap(),
+            ("sqlite://a.db".to_owned(), "NORMAL")
+        );
+        let err = sqlite_synchronous("sqlite://a.db?synchronous=off").unwrap_err();
+        assert!(
+            err.to_string().contains("synchronous=off is not known"),
+            "{err}"
+        );
     }
 
     #[test]
