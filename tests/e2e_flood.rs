@@ -171,14 +171,18 @@ async fn a_retried_opening_makes_one_topic() {
     let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |_| {}).await;
     let ana = bot.patient(31_001, "Ana", Some("en"));
     let start = ana.say("/start").await;
+    let asked = ana
+        .press_data(start.last().unwrap().message_id, "a:person")
+        .await;
     // Every sendMessage fails for a while: more than one try's retries.
     bot.emulator.inject(Fault {
         method: "sendMessage",
         times: 8,
         kind: FaultKind::DropConnection,
     });
-    ana.press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    // "No" to the emergency question opens the case.
+    let question = asked.last().unwrap().message_id;
+    ana.send_callback(question, "p:no").unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         let cards = bot

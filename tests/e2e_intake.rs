@@ -84,8 +84,8 @@ impl Patient {
 async fn open_form(patient: &Patient) {
     patient.say("/start").await;
     patient.press("menu-intake-start").await;
-    patient.press("intake-consent-agree").await;
     patient.press("intake-emergency-no").await;
+    patient.press("intake-consent-agree").await;
 }
 
 /// Everything a coordinator needs, with two documents and a shared phone.
@@ -154,6 +154,8 @@ async fn full_submission(bot: &TestBot, tag: &str) -> CaseRef {
     let confirmation = submitted.last().unwrap();
     let reference = reference_in(&confirmation.text)
         .unwrap_or_else(|| panic!("no reference in {}", confirmation.text));
+    let visible = |id: &str| patient_navigator::text::visible_text(&patient.text(id));
+    assert!(confirmation.text.contains(&visible("no-guarantee")));
     assert!(
         !confirmation.buttons.is_empty(),
         "the menu follows the confirmation"
@@ -397,6 +399,8 @@ async fn consent_refused_stores_nothing() {
     let patient = Patient::new(&bot, 7201, "ar");
     patient.say("/start").await;
     patient.press("menu-intake-start").await;
+    // The emergency question comes first and stores nothing either.
+    patient.press("intake-emergency-no").await;
     let refused = patient.press("intake-consent-decline").await;
     assert!(
         refused

@@ -10,6 +10,8 @@ welcome-anonymous =
     Hello! I am the CancerFax patient navigator.
     I can explain how resistance to targeted cancer therapy develops and what can be done next, and put you in touch with our care coordinators.
 not-medical-advice = <i>This is information only, not medical advice. Always consult a qualified oncologist before making treatment decisions.</i>
+no-guarantee = <i>CancerFax does not guarantee treatment access, eligibility, or clinical outcome.</i>
+emergency-line = 🚑 <b>In an emergency</b>, call your local emergency number or go to the nearest emergency department now. This chat cannot help in an emergency.
 
 home-text =
     <b>Main menu</b>

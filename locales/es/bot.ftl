@@ -12,6 +12,8 @@ welcome-anonymous =
     ¡Hola! Soy el asistente de orientación para pacientes de CancerFax.
     Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y qué se puede hacer a continuación, y facilitarle el contacto con nuestros coordinadores de atención.
 not-medical-advice = <i>Esto es solo información, no asesoramiento médico. Consulte siempre a un oncólogo cualificado antes de tomar decisiones sobre el tratamiento.</i>
+no-guarantee = <i>CancerFax no garantiza el acceso al tratamiento, la elegibilidad ni el resultado clínico.</i>
+emergency-line = 🚑 <b>En caso de emergencia</b>, llame ahora al número de emergencias de su zona o acuda al servicio de urgencias más cercano. Este chat no puede ayudar en una emergencia.
 
 home-text =
     <b>Menú principal</b>
