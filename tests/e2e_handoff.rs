@@ -369,8 +369,13 @@ async fn release_and_transfer_and_out_of_hours() {
         note.contains("UTC") && note.contains("09:00"),
         "out-of-hours note: {note}"
     );
-    // The emergency line first: nobody reads the chat now.
+    // The emergency line first (nobody reads the chat now), and when the
+    // coordinators are back rather than a promised reply time.
     assert!(note.starts_with("🚑 如遇紧急情况"), "{note}");
+    assert!(
+        note.contains("恢复工作") && !note.contains("回复您"),
+        "{note}"
+    );
     send(&bot, &li, "还在吗").await;
     assert_eq!(
         li.transcript()

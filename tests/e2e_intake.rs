@@ -103,9 +103,9 @@ async fn full_submission(bot: &TestBot, tag: &str) -> CaseRef {
     patient.press("intake-yes").await;
     patient.say("02/2026").await;
     patient.press("intake-testing-both").await;
-    patient.press("intake-finding-c797s").await;
+    patient.press("intake-finding-met-amp").await;
     patient
-        .say("EGFR C797S in cis, per the liquid biopsy report")
+        .say("MET amplification, per the liquid biopsy report")
         .await;
     patient.tick("intake-help-record-review").await;
     patient.tick("intake-help-eligibility").await;
@@ -154,7 +154,20 @@ async fn full_submission(bot: &TestBot, tag: &str) -> CaseRef {
     let confirmation = submitted.last().unwrap();
     let reference = reference_in(&confirmation.text)
         .unwrap_or_else(|| panic!("no reference in {}", confirmation.text));
+    // The patient chose to be called: no promise of a reply in this chat.
     let visible = |id: &str| patient_navigator::text::visible_text(&patient.text(id));
+    assert!(
+        confirmation
+            .text
+            .contains(&visible("intake-submitted-phone")),
+        "{}",
+        confirmation.text
+    );
+    assert!(
+        !confirmation
+            .text
+            .contains(&visible("intake-submitted-chat"))
+    );
     assert!(confirmation.text.contains(&visible("no-guarantee")));
     assert!(
         !confirmation.buttons.is_empty(),
@@ -193,7 +206,10 @@ async fn submitted_case_is_stored_completely(bot: TestBot, tag: &str) {
     assert_eq!(case.locale, tag);
     assert_eq!(case.answers["age"], Answer::Integer(61));
     assert_eq!(case.answers["country"], Answer::Country("EG".into()));
-    assert_eq!(case.answers["egfr_finding"], Answer::Choice("c797s".into()));
+    assert_eq!(
+        case.answers["egfr_finding"],
+        Answer::Choice("met_amplification".into())
+    );
     let Answer::Files(files) = &case.answers["documents"] else {
         panic!("documents expected")
     };
@@ -468,6 +484,15 @@ async fn back_and_edit_from_the_review() {
     assert!(review.contains("Resistance finding: T790M"), "{review}");
     let done = patient.press("intake-submit").await;
     assert!(done.last().unwrap().text.contains("CF-"));
+    // Contact here in Telegram: the reply comes in this chat.
+    assert!(
+        done.last()
+            .unwrap()
+            .text
+            .contains(&patient_navigator::text::visible_text(
+                &patient.text("intake-submitted-chat")
+            ))
+    );
     // A second tap on the old Submit button creates nothing.
     let submit_again = patient
         .chat

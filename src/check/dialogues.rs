@@ -63,6 +63,8 @@ pub(crate) const CODE_FORMATTED: &[&str] = &[
     "intake-skip",
     "intake-submit",
     "intake-submitted",
+    "intake-submitted-chat",
+    "intake-submitted-phone",
 ];
 
 /// Message ids the code shows as button labels (trees and the form name

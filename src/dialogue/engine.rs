@@ -11,7 +11,7 @@ use crate::content::Content;
 use crate::frame;
 use crate::i18n::{Arg, Locale};
 use crate::intake::values::MonthYear;
-use crate::intake::{self, CaseRef, Draft, Event, IntakeContext, IntakeInput, Submission};
+use crate::intake::{self, CaseRef, Contact, Draft, Event, IntakeContext, IntakeInput, Submission};
 use crate::reply::{Button, Keyboard, Placement, Reply};
 
 use super::callback::{Action, CallbackData};
@@ -46,8 +46,8 @@ pub struct CaseLink {
 /// Why a case is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseOrigin {
-    /// The intake form was submitted.
-    Intake,
+    /// The intake form was submitted; the patient chose how to be contacted.
+    Intake(Contact),
     /// The patient asked to talk to a person.
     Person,
 }
@@ -175,8 +175,9 @@ pub fn confirm_case(
     let locale = locale_of(content, &session.locale);
     let reference = reference.to_string();
     match origin {
-        CaseOrigin::Intake => {
-            let submitted = intake::engine::submitted_reply(&content.catalog, &locale, &reference);
+        CaseOrigin::Intake(contact) => {
+            let submitted =
+                intake::engine::submitted_reply(&content.catalog, &locale, &reference, contact);
             let mut turn = Turn::start(content, Some(session.clone()), Patient::default());
             turn.locale = locale;
             turn.show_home(Some(submitted.html), Placement::New);
@@ -500,8 +501,8 @@ impl<'a> Turn<'a> {
             }
             Some(Event::Submitted(submission)) => {
                 self.replies.extend(outcome.replies);
-                self.effects
-                    .push(Effect::OpenCase(submission, CaseOrigin::Intake));
+                let origin = CaseOrigin::Intake(submission.contact());
+                self.effects.push(Effect::OpenCase(submission, origin));
             }
             Some(Event::Declined | Event::Stopped) | None => {
                 self.replies.extend(outcome.replies);
@@ -1104,6 +1105,28 @@ mod tests {
             "{}",
             reply.html
         );
+    }
+
+    #[test]
+    fn the_submission_says_what_happens_next_as_the_patient_chose() {
+        let session = with_case(true);
+        for (contact, wanted, not) in [
+            (
+                Contact::Chat,
+                "intake-submitted-chat",
+                "intake-submitted-phone",
+            ),
+            (
+                Contact::Phone,
+                "intake-submitted-phone",
+                "intake-submitted-chat",
+            ),
+        ] {
+            let reply = confirm_case(content(), &session, CaseRef(7), CaseOrigin::Intake(contact));
+            assert!(reply.html.contains(&en_text(wanted)), "{}", reply.html);
+            assert!(!reply.html.contains(&en_text(not)), "{}", reply.html);
+            assert!(reply.html.contains(&en_text("no-guarantee")));
+        }
     }
 
     #[test]
