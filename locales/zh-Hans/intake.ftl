@@ -1,7 +1,7 @@
 # DRAFT translation (Simplified Chinese), awaiting review by a native medical translator.
 # Source of truth: locales/en/intake.ftl. Keep message ids, attributes, variables and HTML tags unchanged.
 # 译文草稿（简体中文），有待母语医学译者审校。以 locales/en/intake.ftl 为准。
-# 病例信息登记表（dialogues/intake.yaml）：医疗协调员所需的病例资料。
+# 病例信息登记表（dialogues/intake.yaml）：协调员所需的病例资料。
 # 每个问题都有一个 `.label` 属性：在核对页面和协调员摘要中显示的简短名称。
 
 ## 进入和离开登记表
@@ -148,7 +148,7 @@ intake-documents-received = 已收到：{ $count ->
 ## 联系方式
 
 intake-contact =
-    您希望医疗协调员通过什么方式联系您？
+    您希望协调员通过什么方式联系您？
     .label = 首选联系方式
 intake-contact-telegram = 就在 Telegram 中
 intake-contact-phone = 通过电话
