@@ -473,8 +473,8 @@ async fn patient_journey(mut patient: Person) -> anyhow::Result<()> {
     patient.press("How resistance develops").await?;
     patient.press("🏠 Main menu").await?;
     patient.press("📝 Request a case review").await?;
-    patient.press("✅ I agree").await?;
     patient.press("No, not right now").await?;
+    patient.press("✅ I agree").await?;
     patient.press("I am the patient").await?;
     patient.say("Zoe").await?;
     patient.say("48").await?;
@@ -1279,7 +1279,14 @@ async fn limits_run(
             .await
             .with_context(|| format!("no answer to /start; see {}", log.display()))?;
         let last = start.last().context("/start answered nothing")?.message_id;
+        // "Talk to a person" asks whether it is an emergency first.
         let press = patient.send_callback(last, "a:person")?;
+        let asked = patient
+            .try_reaction(&press)
+            .await
+            .context("no emergency question")?;
+        let question = asked.last().context("no emergency question")?.message_id;
+        let press = patient.send_callback(question, "p:no")?;
         patient
             .try_reaction(&press)
             .await

@@ -89,6 +89,7 @@ impl Content {
         let mut problems = catalog.check_required_messages(locales_dir);
         problems.extend(trees.check_against(&catalog));
         problems.extend(form.check_against(&catalog));
+        problems.extend(form.safety_problems());
         if problems.is_empty() {
             Ok(Content {
                 catalog,

@@ -304,7 +304,7 @@ impl Diagram {
             let (title, detail, shape) = match action {
                 Action::Person => (
                     english.or("nav-person", "Talk to a person"),
-                    "action: person (opens a case)",
+                    "action: person (the emergency question, then a case)",
                     Shape::Person,
                 ),
                 Action::Language => (
@@ -352,7 +352,7 @@ impl Diagram {
             id: QUEUE.to_owned(),
             lines: vec![
                 "Coordinators' queue".to_owned(),
-                "a case CF-… for a care coordinator".to_owned(),
+                "a case CF-… for a coordinator".to_owned(),
             ],
             shape: Shape::Queue,
         });

@@ -27,6 +27,8 @@ pub const CODE_MESSAGES: &[&str] = &[
     "welcome",
     "welcome-anonymous",
     "not-medical-advice",
+    "no-guarantee",
+    "emergency-line",
     "home-text",
     "help-text",
     "cancel-done",

@@ -8,6 +8,7 @@ pub mod doctor;
 pub mod emulator;
 pub mod export;
 pub mod files;
+pub mod frame;
 pub mod graph;
 pub mod handoff;
 pub mod i18n;

@@ -30,14 +30,13 @@ async fn a_backup_restores_every_table_into_sqlite_and_postgres() {
     for (id, name) in [(9971, "Ada"), (9972, "Bea")] {
         let patient = bot.patient(id, name, Some("es"));
         let start = patient.say("/start").await;
-        patient
-            .press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::talk_to_a_person(&patient, start.last().unwrap().message_id).await;
         patient.send_text("hola").await;
     }
     let carla = bot.patient(9973, "Carla", Some("en"));
     carla.say("/start").await;
     carla.press("📝 Request a case review").await;
+    carla.press("No, not right now").await;
     carla.press("✅ I agree").await;
     bot.emulator.wait_idle().await;
     let thread = bot

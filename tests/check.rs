@@ -549,7 +549,7 @@ fn form_error() {
     expect(
         "form-error",
         &[
-            "error: {D}/dialogues/intake.yaml: the first question must be the consent (kind: consent): nothing may be asked before it",
+            "error: {D}/dialogues/intake.yaml: the form has no consent question (kind: consent): nothing may be stored before the patient agrees",
         ],
     );
 }
@@ -742,6 +742,64 @@ fn missing_message() {
 }
 
 #[test]
+fn missing_safety_message() {
+    // The frame's lines and the form's emergency question: an error, not
+    // the warning of an untranslated message.
+    expect(
+        "missing-safety-message",
+        &[
+            "error: {D}/locales/es/a.ftl:2:1: “emergency-line” is missing in this language, and it is part of the safety frame: the emergency line shown first on every path to a person. Patients reading this language would get it in English. Translate it from {D}/locales/en/a.ftl:3. Add it after “no-guarantee”",
+            "error: {D}/locales/es/a.ftl:7:1: “intake-emergency-advice” is missing in this language, and it is part of the safety frame: the emergency question asked before the form and before “talk to a person” opens a case. Patients reading this language would get it in English. Translate it from {D}/locales/en/a.ftl:9. Add it after “intake-emergency-yes”",
+        ],
+    );
+    let report = run_case("missing-safety-message");
+    assert!(
+        !report.findings.iter().any(|f| f.code == "missing-message"),
+        "{}",
+        report.to_text()
+    );
+}
+
+#[test]
+fn missing_emergency_step() {
+    expect(
+        "missing-emergency-step",
+        &[
+            "error: {D}/dialogues/intake.yaml:4:1: the form has no emergency question before the consent “consent”: add first a choice question with `stop_when:` (e.g. “is this an emergency?”, stopping on “yes” with the emergency advice), so that every patient sees what to do in an emergency before anything else",
+        ],
+    );
+}
+
+#[test]
+fn the_emergency_question_may_not_come_after_the_consent() {
+    let (_dir, locales, dialogues) = shipped_copy();
+    let intake = dialogues.join("intake.yaml");
+    let source = fs::read_to_string(&intake).unwrap();
+    // Move the consent above the emergency question, as the form was before.
+    let consent = "  - id: consent\n    kind: consent\n    prompt: intake-consent\n";
+    let moved =
+        source
+            .replacen(consent, "", 1)
+            .replacen("fields:\n", &format!("fields:\n{consent}"), 1);
+    assert_ne!(moved, source);
+    fs::write(&intake, moved).unwrap();
+    let report = check::run(&locales, &dialogues, &CheckOptions::default());
+    let errors: Vec<String> = report
+        .errors()
+        .filter(|f| f.code == "form-error")
+        .map(|f| f.message.clone())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "question “emergency” has `stop_when:` after the consent: the emergency question must come first, before the consent (its answer is never stored)"
+        ],
+        "{}",
+        report.to_text()
+    );
+}
+
+#[test]
 fn missing_plural_form() {
     expect(
         "missing-plural-form",
@@ -807,7 +865,7 @@ fn screen_too_long() {
     expect(
         "screen-too-long",
         &[
-            "error: {D}/dialogues/main.yaml:9:1: the screen of node “more” in en is 5048 characters long (its text, footers and review line together); Telegram allows 4096: shorten the texts, or split the node in two",
+            "error: {D}/dialogues/main.yaml:9:1: the screen of node “more” in en is 5051 characters long (its text, footers and review line together); Telegram allows 4096: shorten the texts, or split the node in two",
         ],
     );
 }

@@ -212,7 +212,7 @@ async fn a_take_killed_before_its_messages_went_out_loses_none() {
     let joined = ida
         .transcript()
         .iter()
-        .filter(|m| m.from_bot && m.text.contains("care coordinator has joined"))
+        .filter(|m| m.from_bot && m.text.contains("coordinator has joined"))
         .count();
     assert_eq!(joined, 1, "told once: {}", ida.transcript_text());
     let card_now = emulator

@@ -77,10 +77,25 @@ fn newest_with_buttons(patient: &UserHandle) -> ChatMessage {
         .expect("a menu")
 }
 
-/// Opens every node, presses every button on it, checks every reply.
-/// Returns the visible text of each node.
-async fn walk_every_node(patient: &UserHandle, ids: &HashSet<String>) -> BTreeMap<String, String> {
+/// A message of the safety frame as a patient reading `tag` sees it.
+fn visible(tag: &str, id: &str) -> String {
     let content = content();
+    let locale = content.catalog.find(tag).unwrap();
+    patient_navigator::text::visible_text(&content.catalog.format(locale, id, &[]))
+}
+
+/// Opens every node, presses every button on it, checks every reply and
+/// the safety frame: the "not medical advice" footer on every content
+/// screen, the emergency line first on every path to a person (the form,
+/// "talk to a person"). Returns the visible text of each node.
+async fn walk_every_node(
+    patient: &UserHandle,
+    tag: &str,
+    ids: &HashSet<String>,
+) -> BTreeMap<String, String> {
+    let content = content();
+    let footer = visible(tag, "not-medical-advice");
+    let emergency_line = visible(tag, "emergency-line");
     let mut screens = BTreeMap::new();
     patient.say("/start").await;
     for node in content.trees.nodes() {
@@ -92,6 +107,14 @@ async fn walk_every_node(patient: &UserHandle, ids: &HashSet<String>) -> BTreeMa
             .unwrap_or_else(|| panic!("{}: nothing shown", node.id))
             .clone();
         assert_clean(&screen, ids, &node.id);
+        let is_menu = node.id == content.trees.root().id;
+        assert_eq!(
+            screen.text.ends_with(&footer),
+            !is_menu,
+            "{tag} {}: the footer on every content screen, not on the menu: {}",
+            node.id,
+            screen.text
+        );
         screens.insert(node.id.clone(), screen.text.clone());
         let presses: Vec<String> = screen
             .buttons
@@ -110,6 +133,15 @@ async fn walk_every_node(patient: &UserHandle, ids: &HashSet<String>) -> BTreeMa
                 patient.last_callback_answer().is_some(),
                 "{context}: spinner left running"
             );
+            // Every path to a person starts with the emergency line.
+            if data == "a:person" || data == "a:intake" {
+                let first = reaction.first().unwrap();
+                assert!(
+                    first.text.starts_with(&emergency_line),
+                    "{tag} {context}: no emergency line first: {}",
+                    first.text
+                );
+            }
             // Back to the node for the next button.
             let menu = newest_with_buttons(patient);
             patient.press_data(menu.message_id, &goto).await;
@@ -134,7 +166,11 @@ async fn every_node_and_button_in_every_locale() {
     let walks = patients.iter().enumerate().map(|(i, (tag, code))| {
         let patient = bot.patient(2000 + i as i64, "Sam", Some(code));
         let ids = ids.clone();
-        async move { (tag.to_string(), walk_every_node(&patient, &ids).await) }
+        async move {
+            let screens = walk_every_node(&patient, tag, &ids).await;
+            the_paths_to_a_person_are_framed(&patient, tag).await;
+            (tag.to_string(), screens)
+        }
     });
     let screens: BTreeMap<String, BTreeMap<String, String>> =
         futures::future::join_all(walks).await.into_iter().collect();
@@ -157,6 +193,70 @@ async fn every_node_and_button_in_every_locale() {
     assert!(english["faq-t790m"].contains("osimertinib"));
     assert!(english["resistance"].contains("Last reviewed: 2026-04-16"));
     bot.assert_spec_clean();
+}
+
+/// After the tour: the form's emergency question stores nothing and leads to
+/// the consent with the "no guarantee" line; "talk to a person" asks the
+/// emergency question, "Yes" opens nothing, "No" opens a case whose message
+/// says there is no guarantee; asking again shows the emergency line first.
+async fn the_paths_to_a_person_are_framed(patient: &UserHandle, tag: &str) {
+    let no_guarantee = visible(tag, "no-guarantee");
+    let emergency_line = visible(tag, "emergency-line");
+    let menu = patient.say("/menu").await.last().unwrap().message_id;
+    let question = patient.press_data(menu, "a:intake").await;
+    let question = question.last().unwrap();
+    assert!(
+        question.text.starts_with(&emergency_line),
+        "{tag}: {}",
+        question.text
+    );
+    let consent = patient
+        .press_data(question.message_id, "i:a:emergency:no")
+        .await;
+    let consent = consent.last().unwrap();
+    assert!(
+        consent.text.contains(&visible(tag, "intake-consent")),
+        "{tag}"
+    );
+    assert!(
+        consent.text.ends_with(&no_guarantee),
+        "{tag}: {}",
+        consent.text
+    );
+
+    let menu = patient.say("/menu").await.last().unwrap().message_id;
+    let asked = patient.press_data(menu, "a:person").await;
+    let asked = asked.last().unwrap();
+    let advice = patient.press_data(asked.message_id, "p:yes").await;
+    assert!(
+        advice
+            .iter()
+            .any(|m| m.text == visible(tag, "intake-emergency-advice")),
+        "{tag}: {advice:?}"
+    );
+    assert!(
+        advice.iter().all(|m| !m.text.contains("CF-")),
+        "{tag}: an emergency opens no case"
+    );
+
+    let menu = patient.say("/menu").await.last().unwrap().message_id;
+    let opened = common::talk_to_a_person(patient, menu).await;
+    let opening = opened.last().unwrap();
+    assert!(opening.text.contains("CF-"), "{tag}: {}", opening.text);
+    assert!(
+        opening.text.ends_with(&no_guarantee),
+        "{tag}: {}",
+        opening.text
+    );
+    let menu = patient.say("/menu").await.last().unwrap().message_id;
+    let again = patient.press_data(menu, "a:person").await;
+    let again = again.last().unwrap();
+    assert!(
+        again.text.starts_with(&emergency_line),
+        "{tag}: {}",
+        again.text
+    );
+    assert!(again.text.contains("CF-"), "{tag}: already connected");
 }
 
 #[tokio::test]

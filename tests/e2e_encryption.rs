@@ -41,16 +41,15 @@ async fn encrypted_at_rest(db: TestDb) {
     let zoe = bot.patient(9951, "Zoe", Some("en"));
     zoe.say("/start").await;
     zoe.press("📝 Request a case review").await;
-    zoe.press("✅ I agree").await;
     zoe.press("No, not right now").await;
+    zoe.press("✅ I agree").await;
     zoe.press("I am the patient").await;
     zoe.say("Zenobia").await;
     zoe.say("48").await;
     let sent = zoe.send_text("/cancel").await;
     zoe.reaction(&sent).await;
     let start = zoe.say("/start").await;
-    zoe.press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    common::talk_to_a_person(&zoe, start.last().unwrap().message_id).await;
     zoe.send_text("my oncologist is Dr Quixotic").await;
     let relayed = common::wait_for_texts(
         &bot.emulator,

@@ -52,6 +52,14 @@ async fn a_flood_is_slowed_and_nothing_is_lost() {
         FloodLimit::default().messages + 1,
         "the limit's answers plus one note"
     );
+    // The held answers are not sent later: the note promises none, and
+    // says how to go on.
+    let note = tom.last_bot_message().unwrap().text;
+    assert!(
+        note.contains("I pause my answers") && note.contains("send /menu to go on"),
+        "{note}"
+    );
+    assert!(!note.contains("I will answer"), "{note}");
     bot.assert_spec_clean();
 }
 
@@ -171,14 +179,18 @@ async fn a_retried_opening_makes_one_topic() {
     let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |_| {}).await;
     let ana = bot.patient(31_001, "Ana", Some("en"));
     let start = ana.say("/start").await;
+    let asked = ana
+        .press_data(start.last().unwrap().message_id, "a:person")
+        .await;
     // Every sendMessage fails for a while: more than one try's retries.
     bot.emulator.inject(Fault {
         method: "sendMessage",
         times: 8,
         kind: FaultKind::DropConnection,
     });
-    ana.press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    // "No" to the emergency question opens the case.
+    let question = asked.last().unwrap().message_id;
+    ana.send_callback(question, "p:no").unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         let cards = bot

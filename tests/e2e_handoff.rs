@@ -40,9 +40,7 @@ fn in_topic(bot: &TestBot, thread: i64) -> Vec<ChatMessage> {
 /// A patient who asks for a person straight away; returns the reference.
 async fn patient_asks_for_a_person(bot: &TestBot, patient: &UserHandle) -> String {
     let start = patient.say("/start").await;
-    let opened = patient
-        .press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    let opened = common::talk_to_a_person(patient, start.last().unwrap().message_id).await;
     bot.emulator.wait_idle().await;
     let text = &opened.last().unwrap().text;
     let at = text
@@ -235,12 +233,23 @@ async fn take_race_relay_and_close(bot: TestBot) {
     // Writing again reopens the same case in the same topic.
     ana.send_text("Una pregunta más").await;
     bot.emulator.wait_idle().await;
+    let reopened = ana
+        .transcript()
+        .into_iter()
+        .rev()
+        .find(|m| m.from_bot && m.text.contains("reabierto"))
+        .expect("reopened note");
+    assert!(reopened.text.contains(&reference), "{}", reopened.text);
+    // A path to a person: the emergency line first; a case opening: no guarantee.
     assert!(
-        ana.transcript().iter().any(|m| m.from_bot
-            && m.text.contains(&reference)
-            && m.text.contains("reabierto")
-            || m.from_bot && m.text.contains(&reference)),
-        "reopened note"
+        reopened.text.starts_with("🚑 En caso de emergencia"),
+        "{}",
+        reopened.text
+    );
+    assert!(
+        reopened.text.contains("CancerFax no garantiza"),
+        "{}",
+        reopened.text
     );
     assert!(
         in_topic(&bot, thread)
@@ -287,8 +296,8 @@ async fn intake_submission_lands_in_the_queue_with_its_card_and_documents() {
     let zoe = bot.patient(8101, "Zoe", Some("en"));
     zoe.say("/start").await;
     zoe.press("📝 Request a case review").await;
-    zoe.press("✅ I agree").await;
     zoe.press("No, not right now").await;
+    zoe.press("✅ I agree").await;
     zoe.press("I am the patient").await;
     zoe.say("Zoe").await;
     zoe.say("48").await;
@@ -367,6 +376,13 @@ async fn release_and_transfer_and_out_of_hours() {
     assert!(
         note.contains("UTC") && note.contains("09:00"),
         "out-of-hours note: {note}"
+    );
+    // The emergency line first (nobody reads the chat now), and when the
+    // coordinators are back rather than a promised reply time.
+    assert!(note.starts_with("🚑 如遇紧急情况"), "{note}");
+    assert!(
+        note.contains("恢复工作") && !note.contains("回复您"),
+        "{note}"
     );
     send(&bot, &li, "还在吗").await;
     assert_eq!(

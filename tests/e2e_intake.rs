@@ -84,8 +84,8 @@ impl Patient {
 async fn open_form(patient: &Patient) {
     patient.say("/start").await;
     patient.press("menu-intake-start").await;
-    patient.press("intake-consent-agree").await;
     patient.press("intake-emergency-no").await;
+    patient.press("intake-consent-agree").await;
 }
 
 /// Everything a coordinator needs, with two documents and a shared phone.
@@ -103,9 +103,9 @@ async fn full_submission(bot: &TestBot, tag: &str) -> CaseRef {
     patient.press("intake-yes").await;
     patient.say("02/2026").await;
     patient.press("intake-testing-both").await;
-    patient.press("intake-finding-c797s").await;
+    patient.press("intake-finding-met-amp").await;
     patient
-        .say("EGFR C797S in cis, per the liquid biopsy report")
+        .say("MET amplification, per the liquid biopsy report")
         .await;
     patient.tick("intake-help-record-review").await;
     patient.tick("intake-help-eligibility").await;
@@ -154,6 +154,21 @@ async fn full_submission(bot: &TestBot, tag: &str) -> CaseRef {
     let confirmation = submitted.last().unwrap();
     let reference = reference_in(&confirmation.text)
         .unwrap_or_else(|| panic!("no reference in {}", confirmation.text));
+    // The patient chose to be called: no promise of a reply in this chat.
+    let visible = |id: &str| patient_navigator::text::visible_text(&patient.text(id));
+    assert!(
+        confirmation
+            .text
+            .contains(&visible("intake-submitted-phone")),
+        "{}",
+        confirmation.text
+    );
+    assert!(
+        !confirmation
+            .text
+            .contains(&visible("intake-submitted-chat"))
+    );
+    assert!(confirmation.text.contains(&visible("no-guarantee")));
     assert!(
         !confirmation.buttons.is_empty(),
         "the menu follows the confirmation"
@@ -191,7 +206,10 @@ async fn submitted_case_is_stored_completely(bot: TestBot, tag: &str) {
     assert_eq!(case.locale, tag);
     assert_eq!(case.answers["age"], Answer::Integer(61));
     assert_eq!(case.answers["country"], Answer::Country("EG".into()));
-    assert_eq!(case.answers["egfr_finding"], Answer::Choice("c797s".into()));
+    assert_eq!(
+        case.answers["egfr_finding"],
+        Answer::Choice("met_amplification".into())
+    );
     let Answer::Files(files) = &case.answers["documents"] else {
         panic!("documents expected")
     };
@@ -397,6 +415,8 @@ async fn consent_refused_stores_nothing() {
     let patient = Patient::new(&bot, 7201, "ar");
     patient.say("/start").await;
     patient.press("menu-intake-start").await;
+    // The emergency question comes first and stores nothing either.
+    patient.press("intake-emergency-no").await;
     let refused = patient.press("intake-consent-decline").await;
     assert!(
         refused
@@ -464,6 +484,15 @@ async fn back_and_edit_from_the_review() {
     assert!(review.contains("Resistance finding: T790M"), "{review}");
     let done = patient.press("intake-submit").await;
     assert!(done.last().unwrap().text.contains("CF-"));
+    // Contact here in Telegram: the reply comes in this chat.
+    assert!(
+        done.last()
+            .unwrap()
+            .text
+            .contains(&patient_navigator::text::visible_text(
+                &patient.text("intake-submitted-chat")
+            ))
+    );
     // A second tap on the old Submit button creates nothing.
     let submit_again = patient
         .chat

@@ -22,9 +22,7 @@ async fn spawn() -> TestBot {
 async fn patient_with_a_case(bot: &TestBot, id: i64, name: &str, message: &str) -> UserHandle {
     let patient = bot.patient(id, name, Some("en"));
     let start = patient.say("/start").await;
-    patient
-        .press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    common::talk_to_a_person(&patient, start.last().unwrap().message_id).await;
     patient.send_text(message).await;
     bot.emulator.wait_idle().await;
     patient

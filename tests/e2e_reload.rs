@@ -127,8 +127,8 @@ async fn edits_apply_live_and_broken_files_are_refused() {
     let menu = nia.say("/menu").await;
     nia.press_data(menu.last().unwrap().message_id, "a:intake")
         .await;
-    nia.press("✅ I agree").await;
     nia.press("No, not right now").await;
+    nia.press("✅ I agree").await;
     nia.press("I am the patient").await;
     nia.say("Nia").await;
     edit(

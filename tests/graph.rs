@@ -218,7 +218,7 @@ fn mermaid_shows_every_screen_question_and_button() {
     assert!(chart.contains("a_person{{\""), "{chart}");
     assert!(chart.contains("a_intake[[\""), "{chart}");
     assert!(chart.contains("a_language[/\""), "{chart}");
-    assert!(chart.contains("a_intake -.-> q_consent"), "{chart}");
+    assert!(chart.contains("a_intake -.-> q_emergency"), "{chart}");
     assert!(chart.contains("a_person -.-> x_queue"), "{chart}");
 }
 
@@ -262,9 +262,10 @@ fn the_form_is_a_chain_with_its_conditions_and_exits() {
     let en = catalog.reference();
     let attr = |id: &str| catalog.format_attribute(en, id, "label");
 
-    // Consent: agree goes on, decline ends the form.
+    // The emergency screen first, then the consent: agree goes on, decline
+    // ends the form.
     let agree = english(&content, "intake-consent-agree");
-    assert_eq!(label_of("q_consent", "q_emergency"), Some(agree));
+    assert_eq!(label_of("q_consent", "q_writer"), Some(agree));
     assert_eq!(
         label_of("q_consent", "x_declined"),
         Some(english(&content, "intake-consent-decline"))
@@ -280,7 +281,7 @@ fn the_form_is_a_chain_with_its_conditions_and_exits() {
         )
     );
     assert_eq!(
-        label_of("q_emergency", "q_writer").as_deref(),
+        label_of("q_emergency", "q_consent").as_deref(),
         Some("otherwise")
     );
     // when: a conditional question and the way around it.

@@ -2107,8 +2107,8 @@ async fn markup_and_template_lookalikes_are_shown_literally() {
     let answer = "<script>alert('x')</script> & &amp; {$name} '; DROP--";
     assert!(answer.chars().count() <= 60, "fits the first-name question");
     zoe.say("/start intake").await;
-    press(&zoe, "i:a:consent:agree").await;
     press(&zoe, "i:a:emergency:no").await;
+    press(&zoe, "i:a:consent:agree").await;
     press(&zoe, "i:a:writer:").await;
     let asked = zoe.say(answer).await;
     for message in &asked {
@@ -2134,7 +2134,8 @@ async fn markup_and_template_lookalikes_are_shown_literally() {
 
     // A case opened now carries the answer to the coordinators: topic name
     // (plain text) and card (HTML) show it as typed too.
-    let opened = press(&zoe, "a:person").await;
+    press(&zoe, "a:person").await;
+    let opened = press(&zoe, "p:no").await;
     for message in &opened {
         assert_polite(message, &ids, &[name, "Anna <b>"], "the case opened");
     }
@@ -2312,6 +2313,7 @@ async fn an_erasure_is_noted_even_in_a_closed_topic() {
     let ana = bot.patient(9_601, "Ana", Some("en"));
     ana.say("/start").await;
     press(&ana, "a:person").await;
+    press(&ana, "p:no").await;
     bot.emulator.wait_idle().await;
     assert_eq!(bot.emulator.forum_topics(COORDINATOR_CHAT).len(), 1);
     // Blocking the bot closes the case and its topic.

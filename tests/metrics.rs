@@ -42,9 +42,7 @@ async fn metrics_story(db: TestDb) {
     let addr = bot.metrics_addr().expect("metrics are served");
     let patient = bot.patient(7_301_234, "Zuleika", Some("en"));
     let start = patient.say("/start").await;
-    patient
-        .press_data(start.last().unwrap().message_id, "a:person")
-        .await;
+    common::talk_to_a_person(&patient, start.last().unwrap().message_id).await;
     bot.emulator.wait_idle().await;
     // Telegram refuses the relay once with a 429: counted by its code.
     bot.emulator.inject(Fault::once(

@@ -199,8 +199,7 @@ async fn stats_in_the_group_counts_todays_work() {
         .await;
         let ana = bot.patient(8001, "Ana", Some("es"));
         let start = ana.say("/start").await;
-        ana.press_data(start.last().unwrap().message_id, "a:person")
-            .await;
+        common::talk_to_a_person(&ana, start.last().unwrap().message_id).await;
         bot.emulator.wait_idle().await;
         let thread = group_messages(&bot)
             .iter()

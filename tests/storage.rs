@@ -534,7 +534,7 @@ async fn documents_names_are_sealed_at_rest() {
             .await
             .unwrap();
         assert!(!raw.contains("Garcia"), "{label}: {raw}");
-        assert!(raw.starts_with("enc1:a:"), "{label}");
+        assert!(raw.starts_with("enc2:a:"), "{label}");
         assert_eq!(
             storage.case_documents(reference).await.unwrap(),
             [document],

@@ -14,7 +14,6 @@ home-btn-services = 🤝 كيف تساعدكم CancerFax
 
 resistance-reviewed = <i>تمت المراجعة بواسطة: { $reviewer }. تاريخ آخر مراجعة: { $date }.</i>
 resistance-reviewer = الفريق الطبي في CancerFax، اختصاصيو الأورام وأمراض الدم
-disclaimer-information = هذا المحتوى لأغراض إعلامية فقط ولا يُعدّ استشارة طبية. يُرجى دائمًا استشارة طبيب أورام مؤهَّل قبل اتخاذ قرارات العلاج.
 
 ## Overview
 

@@ -5,11 +5,13 @@
 
 welcome =
     Hello, { $name }! I am the CancerFax patient navigator.
-    I can explain how resistance to targeted cancer therapy develops and what can be done next, and put you in touch with our care coordinators.
+    I can explain how resistance to targeted cancer therapy develops and why testing at progression matters, and put you in touch with CancerFax coordinators. The coordinators are not doctors: they help organise your medical records and your communication with hospitals.
 welcome-anonymous =
     Hello! I am the CancerFax patient navigator.
-    I can explain how resistance to targeted cancer therapy develops and what can be done next, and put you in touch with our care coordinators.
+    I can explain how resistance to targeted cancer therapy develops and why testing at progression matters, and put you in touch with CancerFax coordinators. The coordinators are not doctors: they help organise your medical records and your communication with hospitals.
 not-medical-advice = <i>This is information only, not medical advice. Always consult a qualified oncologist before making treatment decisions.</i>
+no-guarantee = <i>CancerFax does not guarantee treatment access, eligibility, or clinical outcome.</i>
+emergency-line = 🚑 <b>In an emergency</b>, call your local emergency number or go to the nearest emergency department now. This chat cannot help in an emergency.
 
 home-text =
     <b>Main menu</b>
@@ -73,13 +75,13 @@ delete-kept = Nothing was deleted.
 
 privacy-text =
     <b>Your data and your privacy</b>
-    We store: your language and where you are in this bot; if you give them, your case details and documents (as Telegram file references); the messages you exchange with our care coordinators (Telegram keeps the messages; we keep which message is which).
-    Why: so that a care coordinator can understand your case and help you.
-    Who sees it: only CancerFax care coordinators.
+    We store: your language and where you are in this bot; if you give them, your case details, your phone number and your documents (as Telegram file references); the messages you exchange with CancerFax coordinators (Telegram keeps the messages; we keep which message is which).
+    Why: so that a CancerFax coordinator (not a doctor) can understand your case and help you.
+    Who sees it: CancerFax coordinators; hospitals or trial teams only with your agreement.
     How long: closed conversations are erased after { $days } days.
     Your control: /mydata sends you everything we hold about you; /delete erases it.
 mydata-sent = Here is everything this bot holds about you.
 
 ## Flood control
 
-flood-note = You are sending many messages very quickly. Please wait a moment: I will answer, and nothing you write is lost.
+flood-note = You are sending many messages very quickly, so I pause my answers for a moment. Everything you write is kept. When you are ready, send /menu to go on.

@@ -14,10 +14,10 @@ intake-paused =
 intake-consent =
     <b>Before we start</b>
 
-    To review your case, we will ask some questions about the patient: name, age, country, the cancer, its treatment and tests, and you may send reports or scans.
+    To review your case, we will ask some questions about the patient: name, age, country, the cancer, its treatment and tests, and a phone number if you prefer to be called; you may also send reports or scans.
 
-    <b>Why:</b> so that a CancerFax care coordinator can understand the case and help you.
-    <b>Who sees it:</b> only CancerFax care coordinators, and hospitals or trial teams only with your agreement.
+    <b>Why:</b> so that a CancerFax coordinator can understand the case and help you. Coordinators are not doctors.
+    <b>Who sees it:</b> CancerFax coordinators; hospitals or trial teams only with your agreement.
     <b>Your control:</b> you can delete your details at any time with /delete.
 
     Do you agree that we store these details for this purpose?
@@ -115,7 +115,6 @@ intake-egfr-finding =
     Did a report already name a resistance finding?
     .label = Resistance finding
 intake-finding-t790m = T790M
-intake-finding-c797s = C797S
 intake-finding-met-amp = MET amplification
 intake-finding-small-cell = Small cell transformation
 intake-finding-other = Something else
@@ -202,5 +201,5 @@ intake-submit = 📨 Submit
 intake-submitted =
     <b>Thank you. Your case details have been sent.</b>
     Your reference is <b>{ $reference }</b>.
-
-    A CancerFax care coordinator will review them and reply here in this chat. You do not need to do anything else now.
+intake-submitted-chat = A CancerFax coordinator will review them and reply here in this chat. You do not need to do anything else now.
+intake-submitted-phone = A CancerFax coordinator will review them and call you on the phone number you gave. You do not need to do anything else now.

@@ -11,7 +11,6 @@ home-btn-services = 🤝 How CancerFax helps
 
 resistance-reviewed = <i>Reviewed by: { $reviewer }. Last reviewed: { $date }.</i>
 resistance-reviewer = CancerFax Medical Team, Oncology &amp; Haematology Specialists
-disclaimer-information = This content is for informational purposes only and does not constitute medical advice. Always consult a qualified oncologist before making treatment decisions.
 
 ## Overview
 

@@ -7,11 +7,13 @@
 
 welcome =
     ¡Hola, { $name }! Soy el asistente de orientación para pacientes de CancerFax.
-    Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y qué se puede hacer a continuación, y facilitarle el contacto con nuestros coordinadores de atención.
+    Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y por qué son importantes las pruebas en la progresión, y ponerle en contacto con los coordinadores de CancerFax. Los coordinadores no son médicos: le ayudan a organizar sus informes médicos y la comunicación con los hospitales.
 welcome-anonymous =
     ¡Hola! Soy el asistente de orientación para pacientes de CancerFax.
-    Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y qué se puede hacer a continuación, y facilitarle el contacto con nuestros coordinadores de atención.
+    Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y por qué son importantes las pruebas en la progresión, y ponerle en contacto con los coordinadores de CancerFax. Los coordinadores no son médicos: le ayudan a organizar sus informes médicos y la comunicación con los hospitales.
 not-medical-advice = <i>Esto es solo información, no asesoramiento médico. Consulte siempre a un oncólogo cualificado antes de tomar decisiones sobre el tratamiento.</i>
+no-guarantee = <i>CancerFax no garantiza el acceso al tratamiento, la elegibilidad ni el resultado clínico.</i>
+emergency-line = 🚑 <b>En caso de emergencia</b>, llame ahora al número de emergencias de su zona o acuda al servicio de urgencias más cercano. Este chat no puede ayudar en una emergencia.
 
 home-text =
     <b>Menú principal</b>
@@ -75,13 +77,13 @@ delete-kept = No se ha eliminado nada.
 
 privacy-text =
     <b>Sus datos y su privacidad</b>
-    Guardamos: su idioma y en qué parte del bot se encuentra; si nos los da, los datos de su caso y sus documentos (como referencias de archivos de Telegram); los mensajes que intercambia con nuestros coordinadores de atención (Telegram guarda los mensajes; nosotros guardamos qué mensaje es cuál).
-    Para qué: para que un coordinador de atención pueda entender su caso y ayudarle.
-    Quién lo ve: solo los coordinadores de atención de CancerFax.
+    Guardamos: su idioma y en qué parte del bot se encuentra; si nos los da, los datos de su caso, su número de teléfono y sus documentos (como referencias de archivos de Telegram); los mensajes que intercambia con los coordinadores de CancerFax (Telegram guarda los mensajes; nosotros guardamos qué mensaje es cuál).
+    Para qué: para que un coordinador de CancerFax (que no es médico) pueda entender su caso y ayudarle.
+    Quién lo ve: los coordinadores de CancerFax; los hospitales o los equipos de ensayos clínicos, solo si usted está de acuerdo.
     Durante cuánto tiempo: las conversaciones cerradas se borran a los { $days } días.
     Usted decide: /mydata le envía todo lo que guardamos sobre usted; /delete lo borra.
 mydata-sent = Aquí tiene todo lo que este bot guarda sobre usted.
 
 ## Flood control
 
-flood-note = Está enviando muchos mensajes muy rápido. Espere un momento, por favor: le responderé y no se pierde nada de lo que escribe.
+flood-note = Está enviando muchos mensajes muy rápido, así que dejo de responder un momento. Todo lo que escribe se guarda. Cuando quiera, envíe /menu para continuar.

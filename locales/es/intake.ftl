@@ -17,10 +17,10 @@ intake-paused =
 intake-consent =
     <b>Antes de empezar</b>
 
-    Para revisar su caso, le haremos algunas preguntas sobre el paciente: nombre, edad, país, el cáncer, su tratamiento y sus pruebas. También puede enviar informes o estudios de imagen.
+    Para revisar su caso, le haremos algunas preguntas sobre el paciente: nombre, edad, país, el cáncer, su tratamiento y sus pruebas, y un número de teléfono si prefiere que le llamemos. También puede enviar informes o estudios de imagen.
 
-    <b>Para qué:</b> para que un coordinador de atención de CancerFax pueda entender el caso y ayudarle.
-    <b>Quién los ve:</b> solo los coordinadores de atención de CancerFax; los hospitales o los equipos de ensayos clínicos, solo si usted está de acuerdo.
+    <b>Para qué:</b> para que un coordinador de CancerFax pueda entender el caso y ayudarle. Los coordinadores no son médicos.
+    <b>Quién los ve:</b> los coordinadores de CancerFax; los hospitales o los equipos de ensayos clínicos, solo si usted está de acuerdo.
     <b>Usted tiene el control:</b> puede borrar sus datos en cualquier momento con /delete.
 
     ¿Acepta que guardemos estos datos con esta finalidad?
@@ -118,7 +118,6 @@ intake-egfr-finding =
     ¿Algún informe indica ya un hallazgo de resistencia?
     .label = Hallazgo de resistencia
 intake-finding-t790m = T790M
-intake-finding-c797s = C797S
 intake-finding-met-amp = Amplificación de MET
 intake-finding-small-cell = Transformación a célula pequeña
 intake-finding-other = Otra cosa
@@ -205,5 +204,5 @@ intake-submit = 📨 Enviar
 intake-submitted =
     <b>Gracias. Se han enviado los datos de su caso.</b>
     Su referencia es <b>{ $reference }</b>.
-
-    Un coordinador de atención de CancerFax los revisará y le responderá aquí, en este chat. No necesita hacer nada más por ahora.
+intake-submitted-chat = Un coordinador de CancerFax los revisará y le responderá aquí, en este chat. No necesita hacer nada más por ahora.
+intake-submitted-phone = Un coordinador de CancerFax los revisará y le llamará al número de teléfono que nos ha dado. No necesita hacer nada más por ahora.

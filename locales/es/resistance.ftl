@@ -14,7 +14,6 @@ home-btn-services = 🤝 Cómo le ayuda CancerFax
 
 resistance-reviewed = <i>Revisado por: { $reviewer }. Última revisión: { $date }.</i>
 resistance-reviewer = Equipo Médico de CancerFax, especialistas en Oncología y Hematología
-disclaimer-information = Este contenido tiene fines exclusivamente informativos y no constituye asesoramiento médico. Consulte siempre a un oncólogo cualificado antes de tomar decisiones sobre el tratamiento.
 
 ## Presentación
 

@@ -7,11 +7,13 @@
 
 welcome =
     Bonjour { $name } ! Je suis l’assistant d’accompagnement des patients de CancerFax.
-    Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et ce qui peut être fait ensuite, et vous mettre en relation avec nos coordinateurs de soins.
+    Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et pourquoi les tests lors de la progression sont importants, et vous mettre en relation avec les coordinateurs CancerFax. Les coordinateurs ne sont pas médecins : ils vous aident à organiser votre dossier médical et vos échanges avec les hôpitaux.
 welcome-anonymous =
     Bonjour ! Je suis l’assistant d’accompagnement des patients de CancerFax.
-    Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et ce qui peut être fait ensuite, et vous mettre en relation avec nos coordinateurs de soins.
+    Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et pourquoi les tests lors de la progression sont importants, et vous mettre en relation avec les coordinateurs CancerFax. Les coordinateurs ne sont pas médecins : ils vous aident à organiser votre dossier médical et vos échanges avec les hôpitaux.
 not-medical-advice = <i>Il s’agit uniquement d’informations, et non d’un avis médical. Consultez toujours un oncologue qualifié avant de prendre une décision de traitement.</i>
+no-guarantee = <i>CancerFax ne garantit ni l’accès à un traitement, ni l’éligibilité, ni un résultat clinique.</i>
+emergency-line = 🚑 <b>En cas d’urgence</b>, appelez dès maintenant le numéro d’urgence local ou rendez-vous au service des urgences le plus proche. Cette conversation ne peut pas vous aider en cas d’urgence.
 
 home-text =
     <b>Menu principal</b>
@@ -75,13 +77,13 @@ delete-kept = Rien n’a été supprimé.
 
 privacy-text =
     <b>Vos données et votre vie privée</b>
-    Nous conservons : votre langue et l’endroit où vous êtes dans ce bot ; si vous les donnez, les informations de votre dossier et vos documents (sous forme de références de fichiers Telegram) ; les messages échangés avec nos coordinateurs de soins (Telegram conserve les messages ; nous conservons la correspondance entre eux).
-    Pourquoi : pour qu’un coordinateur de soins puisse comprendre votre situation et vous aider.
-    Qui les voit : uniquement les coordinateurs de soins de CancerFax.
-    Combien de temps : les conversations closes sont effacées après { $days } jours.
-    Vous décidez : /mydata vous envoie tout ce que nous conservons sur vous ; /delete l’efface.
+    Nous conservons : votre langue et l’endroit où vous êtes dans ce bot ; si vous les donnez, les informations de votre dossier, votre numéro de téléphone et vos documents (sous forme de références de fichiers Telegram) ; les messages échangés avec les coordinateurs CancerFax (Telegram conserve les messages ; nous conservons la correspondance entre eux).
+    Pourquoi : pour qu’un coordinateur CancerFax (qui n’est pas médecin) puisse comprendre votre situation et vous aider.
+    Qui les voit : les coordinateurs CancerFax ; les hôpitaux ou les équipes d’essais cliniques seulement avec votre accord.
+    Combien de temps : les conversations closes sont effacées après { $days } jours.
+    Vous décidez : /mydata vous envoie tout ce que nous conservons sur vous ; /delete l’efface.
 mydata-sent = Voici tout ce que ce bot conserve à votre sujet.
 
 ## Flood control
 
-flood-note = Vous envoyez beaucoup de messages très vite. Patientez un instant, s’il vous plaît : je vais répondre, et rien de ce que vous écrivez n’est perdu.
+flood-note = Vous envoyez beaucoup de messages très vite : je suspends donc mes réponses un instant. Tout ce que vous écrivez est conservé. Quand vous serez prêt, envoyez /menu pour continuer.

@@ -17,13 +17,13 @@ intake-paused =
 intake-consent =
     <b>Avant de commencer</b>
 
-    Pour examiner votre dossier, nous allons vous poser quelques questions sur le patient : nom, âge, pays, le cancer, son traitement et ses examens, et vous pourrez envoyer des comptes rendus ou des examens d’imagerie.
+    Pour examiner votre dossier, nous allons vous poser quelques questions sur le patient : nom, âge, pays, le cancer, son traitement et ses examens, et un numéro de téléphone si vous préférez être appelé ; vous pourrez aussi envoyer des comptes rendus ou des examens d’imagerie.
 
-    <b>Pourquoi :</b> pour qu’un coordinateur de soins CancerFax puisse comprendre le dossier et vous aider.
-    <b>Qui y a accès :</b> uniquement les coordinateurs de soins CancerFax, et les hôpitaux ou les équipes d’essais cliniques seulement avec votre accord.
+    <b>Pourquoi :</b> pour qu’un coordinateur CancerFax puisse comprendre le dossier et vous aider. Les coordinateurs ne sont pas médecins.
+    <b>Qui y a accès :</b> les coordinateurs CancerFax ; les hôpitaux ou les équipes d’essais cliniques seulement avec votre accord.
     <b>Vous gardez le contrôle :</b> vous pouvez supprimer vos informations à tout moment avec /delete.
 
-    Acceptez-vous que nous conservions ces informations dans ce but ?
+    Acceptez-vous que nous conservions ces informations dans ce but ?
     .label = Consentement
 intake-consent-agree = ✅ J’accepte
 intake-consent-decline = ✖ Non, merci
@@ -118,7 +118,6 @@ intake-egfr-finding =
     Un compte rendu a-t-il déjà indiqué un mécanisme de résistance ?
     .label = Mécanisme de résistance
 intake-finding-t790m = T790M
-intake-finding-c797s = C797S
 intake-finding-met-amp = Amplification de MET
 intake-finding-small-cell = Transformation petites cellules
 intake-finding-other = Autre chose
@@ -205,5 +204,5 @@ intake-submit = 📨 Envoyer
 intake-submitted =
     <b>Merci. Les informations de votre dossier ont été envoyées.</b>
     Votre référence est <b>{ $reference }</b>.
-
-    Un coordinateur de soins CancerFax va les examiner et vous répondra ici, dans cette conversation. Vous n’avez rien d’autre à faire pour le moment.
+intake-submitted-chat = Un coordinateur CancerFax va les examiner et vous répondra ici, dans cette conversation. Vous n’avez rien d’autre à faire pour le moment.
+intake-submitted-phone = Un coordinateur CancerFax va les examiner et vous appellera au numéro de téléphone que vous avez indiqué. Vous n’avez rien d’autre à faire pour le moment.

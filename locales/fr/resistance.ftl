@@ -14,7 +14,6 @@ home-btn-services = 🤝 Comment CancerFax vous aide
 
 resistance-reviewed = <i>Relu par : { $reviewer }. Dernière relecture : { $date }.</i>
 resistance-reviewer = Équipe médicale CancerFax, spécialistes en oncologie &amp; hématologie
-disclaimer-information = Ce contenu est fourni à titre informatif uniquement et ne constitue pas un avis médical. Consultez toujours un oncologue qualifié avant de prendre toute décision de traitement.
 
 ## Vue d’ensemble
 

@@ -1,7 +1,7 @@
 # DRAFT translation (Simplified Chinese), awaiting review by a native medical translator.
 # Source of truth: locales/en/intake.ftl. Keep message ids, attributes, variables and HTML tags unchanged.
 # 译文草稿（简体中文），有待母语医学译者审校。以 locales/en/intake.ftl 为准。
-# 病例信息登记表（dialogues/intake.yaml）：医疗协调员所需的病例资料。
+# 病例信息登记表（dialogues/intake.yaml）：协调员所需的病例资料。
 # 每个问题都有一个 `.label` 属性：在核对页面和协调员摘要中显示的简短名称。
 
 ## 进入和离开登记表
@@ -16,10 +16,10 @@ intake-paused =
 intake-consent =
     <b>开始之前</b>
 
-    为了审阅您的病例，我们会询问一些关于患者的问题：姓名、年龄、国家、癌症情况及其治疗和检查；您也可以发送报告或影像资料。
+    为了审阅您的病例，我们会询问一些关于患者的问题：姓名、年龄、国家、癌症情况及其治疗和检查；如果您希望我们打电话联系您，还会询问电话号码。您也可以发送报告或影像资料。
 
-    <b>目的：</b>让 CancerFax 医疗协调员了解病例并为您提供帮助。
-    <b>谁能看到：</b>仅限 CancerFax 医疗协调员；医院或临床试验团队只有在征得您同意后才能看到。
+    <b>目的：</b>让 CancerFax 协调员了解病例并为您提供帮助。协调员不是医生。
+    <b>谁能看到：</b>CancerFax 协调员；医院或临床试验团队只有在征得您同意后才能看到。
     <b>由您掌控：</b>您可以随时通过 /delete 删除您的资料。
 
     您是否同意我们为上述目的保存这些资料？
@@ -117,7 +117,6 @@ intake-egfr-finding =
     是否已有报告写明了耐药相关的检测结果？
     .label = 耐药检测结果
 intake-finding-t790m = T790M
-intake-finding-c797s = C797S
 intake-finding-met-amp = MET 扩增
 intake-finding-small-cell = 小细胞转化
 intake-finding-other = 其他结果
@@ -149,7 +148,7 @@ intake-documents-received = 已收到：{ $count ->
 ## 联系方式
 
 intake-contact =
-    您希望医疗协调员通过什么方式联系您？
+    您希望协调员通过什么方式联系您？
     .label = 首选联系方式
 intake-contact-telegram = 就在 Telegram 中
 intake-contact-phone = 通过电话
@@ -202,5 +201,5 @@ intake-submit = 📨 提交
 intake-submitted =
     <b>谢谢您。您的病例资料已发送。</b>
     您的参考编号是 <b>{ $reference }</b>。
-
-    CancerFax 医疗协调员将审阅这些资料，并在本聊天中回复您。您现在无需再做任何操作。
+intake-submitted-chat = CancerFax 协调员将审阅这些资料，并在本聊天中回复您。您现在无需再做任何操作。
+intake-submitted-phone = CancerFax 协调员将审阅这些资料，并拨打您提供的电话号码与您联系。您现在无需再做任何操作。

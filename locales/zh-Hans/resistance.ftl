@@ -11,7 +11,6 @@ home-btn-services = 🤝 CancerFax 如何帮助您
 
 resistance-reviewed = <i>审核：{ $reviewer }。最近审核日期：{ $date }。</i>
 resistance-reviewer = CancerFax 医学团队，肿瘤与血液病专科专家
-disclaimer-information = 本内容仅供参考，不构成医疗建议。在做出治疗决定前，请务必咨询有资质的肿瘤科医生。
 
 ## 概述
 

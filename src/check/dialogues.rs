@@ -16,6 +16,7 @@ use super::source::Model;
 use super::telegram::Renderer;
 use crate::content::Problems;
 use crate::dialogue::Trees;
+use crate::frame::Line;
 use crate::i18n::CODE_MESSAGES;
 use crate::intake::Form;
 use crate::intake::countries;
@@ -62,6 +63,8 @@ pub(crate) const CODE_FORMATTED: &[&str] = &[
     "intake-skip",
     "intake-submit",
     "intake-submitted",
+    "intake-submitted-chat",
+    "intake-submitted-phone",
 ];
 
 /// Message ids the code shows as button labels (trees and the form name
@@ -234,6 +237,37 @@ impl DialogueUse {
         self.labels.contains(id)
     }
 
+    /// The messages of the safety frame, each with what it is for: the
+    /// frame's lines (`crate::frame`) and the form's emergency question
+    /// (its text, its answers, its advice), which every locale must have.
+    pub fn safety_messages(&self) -> BTreeMap<String, String> {
+        let mut safety: BTreeMap<String, String> = Line::ALL
+            .iter()
+            .map(|line| (line.message_id().to_owned(), line.purpose().to_owned()))
+            .collect();
+        if let Some(screen) = self.form.as_ref().and_then(|form| form.emergency()) {
+            let purpose = "the emergency question asked before the form and before “talk to a \
+                           person” opens a case";
+            let mut ids = vec![screen.prompt.clone()];
+            ids.extend(screen.choices().into_iter().map(|choice| choice.label));
+            ids.extend(screen.stop_when.iter().map(|stop| stop.message.clone()));
+            for id in ids {
+                safety.insert(id, purpose.to_owned());
+            }
+        }
+        safety
+    }
+
+    /// A form that lets a patient reach a person without the emergency
+    /// question first.
+    pub fn safety_findings(&self) -> Vec<Finding> {
+        self.form
+            .iter()
+            .flat_map(Form::safety_problems)
+            .map(|problem| Finding::from_problem("missing-emergency-step", &problem))
+            .collect()
+    }
+
     /// Keys the dialogues use that English lacks, messages the code needs,
     /// messages nothing uses, and screens too long in some locale.
     pub fn check_against_english(
@@ -383,6 +417,10 @@ fn node_html(renderer: &Renderer, tag: &str, node: &crate::dialogue::Node) -> St
         args.set("date", FluentValue::from(escape_html(&reviewed.on)));
         html.push_str("\n\n");
         html.push_str(&renderer.show(tag, &reviewed.line, Some(&args)));
+    }
+    if node.screen == crate::dialogue::Screen::Content {
+        html.push_str("\n\n");
+        html.push_str(&renderer.show(tag, crate::frame::Line::NotAdvice.message_id(), None));
     }
     html
 }

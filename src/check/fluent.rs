@@ -504,8 +504,9 @@ pub(crate) fn compare_with_english(
     model: &Model,
     english: &Model,
     structural: &mut Structural,
+    safety: &BTreeMap<String, String>,
 ) -> Vec<Finding> {
-    let mut findings = missing(model, english);
+    let mut findings = missing(model, english, safety);
     for (id, def) in &model.messages {
         let Some(reference) = english.messages.get(id) else {
             findings.push(def.warning(
@@ -671,8 +672,10 @@ fn compare_variables(
 }
 
 /// English messages this locale lacks, grouped by file when a whole file
-/// is missing.
-fn missing(model: &Model, english: &Model) -> Vec<Finding> {
+/// is missing. A message of the safety frame (`safety`: id -> what it is
+/// for) is an error, one by one: a path would show it in English, or, were
+/// English lacking too, skip it.
+fn missing(model: &Model, english: &Model, safety: &BTreeMap<String, String>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for english_file in english.files {
         let ids: Vec<&str> = english
@@ -690,7 +693,8 @@ fn missing(model: &Model, english: &Model) -> Vec<Finding> {
             continue;
         }
         let counterpart = model.file_named(&english_file.name);
-        if counterpart.is_none() && absent.len() == ids.len() {
+        let whole_file = counterpart.is_none() && absent.len() == ids.len();
+        if whole_file {
             findings.push(Finding::warning(
                 "missing-file",
                 model.dir.join(&english_file.name),
@@ -702,9 +706,11 @@ fn missing(model: &Model, english: &Model) -> Vec<Finding> {
                     english_file.path.display()
                 ),
             ));
-            continue;
         }
         for id in absent {
+            if whole_file && !safety.contains_key(id) {
+                continue;
+            }
             let reference = &english.messages[id];
             // Point at the translation of the English message before it.
             let before = ids
@@ -730,6 +736,20 @@ fn missing(model: &Model, english: &Model) -> Vec<Finding> {
                     ),
                 ),
             };
+            if let Some(purpose) = safety.get(id) {
+                findings.push(Finding::error(
+                    "missing-safety-message",
+                    file,
+                    at,
+                    format!(
+                        "“{id}” is missing in this language, and it is part of the safety frame: \
+                         {purpose}. Patients reading this language would get it in English. \
+                         Translate it from {}.{hint}",
+                        reference.place()
+                    ),
+                ));
+                continue;
+            }
             findings.push(Finding::warning(
                 "missing-message",
                 file,

@@ -22,6 +22,10 @@
 //! - dialogues: `unknown-message-key`, `missing-label-attribute`,
 //!   `missing-code-message`, `screen-too-long`, `callback-too-long`,
 //!   `dangling-node`, `unreachable-node`, `tree-error`, `form-error`;
+//! - the safety frame (`crate::frame`): `missing-safety-message` (a locale
+//!   lacks the footer, the "no guarantee" line, the emergency line or the
+//!   emergency question), `missing-emergency-step` (a form without the
+//!   emergency question before the consent);
 //! - others: `lock-syntax`, `unknown-locale`, `startup-problem` (the bot's
 //!   own start-up check refused something no other check explained).
 //!
@@ -138,7 +142,7 @@ impl Finding {
         }
     }
 
-    fn from_problem(code: &'static str, problem: &Problem) -> Finding {
+    pub(crate) fn from_problem(code: &'static str, problem: &Problem) -> Finding {
         Finding::error(
             code,
             &problem.file,
@@ -351,6 +355,8 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
 
     let usage = dialogues::DialogueUse::load(dialogues_dir);
     findings.extend(usage.findings.iter().cloned());
+    findings.extend(usage.safety_findings());
+    let safety = usage.safety_messages();
 
     let lock = lock::LockFile::read(locales_dir);
     findings.extend(lock.findings.iter().cloned());
@@ -372,7 +378,9 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
             let is_english = std::ptr::eq(model, english);
             let mut out = fluent::check_locale(model, english, structural);
             if !is_english {
-                out.extend(fluent::compare_with_english(model, english, structural));
+                out.extend(fluent::compare_with_english(
+                    model, english, structural, &safety,
+                ));
             }
             findings.extend(out);
             findings.extend(telegram::check_locale(model, &renderer, &usage));

@@ -2,7 +2,8 @@
 //! bytes). One letter says what the button does, the rest says where:
 //! `g:<node>` go to a node, `a:<action>` run an action, `l:<locale>` pick a
 //! language, `x:erase`/`x:keep` answer the erase question, `r:<case>:<stars>` rates a
-//! closed case; `i:...` belongs
+//! closed case, `p:yes`/`p:no` answer "is this an emergency?" before a case
+//! opens for "talk to a person"; `i:...` belongs
 //! to the intake form (see `intake::engine`). Anything else is a stale or foreign button.
 
 use serde::Deserialize;
@@ -55,6 +56,11 @@ pub enum CallbackData {
         case: i64,
         stars: u8,
     },
+    /// The answer to the emergency question asked before "talk to a
+    /// person" opens a case: an emergency opens nothing.
+    Person {
+        emergency: bool,
+    },
 }
 
 impl CallbackData {
@@ -66,6 +72,8 @@ impl CallbackData {
             CallbackData::Erase { confirmed: true } => "x:erase".to_owned(),
             CallbackData::Erase { confirmed: false } => "x:keep".to_owned(),
             CallbackData::Rate { case, stars } => format!("r:{case}:{stars}"),
+            CallbackData::Person { emergency: true } => "p:yes".to_owned(),
+            CallbackData::Person { emergency: false } => "p:no".to_owned(),
         };
         debug_assert!(
             data.len() <= CALLBACK_DATA_LIMIT,
@@ -89,6 +97,8 @@ impl CallbackData {
             "l" => Some(CallbackData::SetLocale(value.to_owned())),
             "x" if value == "erase" => Some(CallbackData::Erase { confirmed: true }),
             "x" if value == "keep" => Some(CallbackData::Erase { confirmed: false }),
+            "p" if value == "yes" => Some(CallbackData::Person { emergency: true }),
+            "p" if value == "no" => Some(CallbackData::Person { emergency: false }),
             "r" => {
                 let (case, stars) = value.split_once(':')?;
                 Some(CallbackData::Rate {
@@ -120,6 +130,8 @@ mod tests {
                 case: 123,
                 stars: 5,
             },
+            CallbackData::Person { emergency: true },
+            CallbackData::Person { emergency: false },
         ] {
             assert_eq!(CallbackData::decode(&data.encode()), Some(data));
         }
@@ -127,7 +139,7 @@ mod tests {
 
     #[test]
     fn rejects_foreign_data() {
-        for data in ["", "g:", "x:home", "a:nuke", "no-colon", "🙂:🙂"] {
+        for data in ["", "g:", "x:home", "a:nuke", "no-colon", "🙂:🙂", "p:maybe"] {
             assert_eq!(CallbackData::decode(data), None, "{data}");
         }
     }

@@ -1,12 +1,17 @@
 //! The conversation engine: (session, input) -> (new session, replies,
-//! effects). Routes each input to the trees or to the intake form.
+//! effects). Routes each input to the trees or to the intake form, and puts
+//! the safety frame (`crate::frame`) around what it says: the footer of
+//! content screens (in `Node::body_html`), the emergency question before
+//! "talk to a person" opens a case, the emergency line first on every path
+//! to a person, the "no guarantee" line on every case opening.
 
 use chrono::{Datelike, TimeZone, Utc};
 
 use crate::content::Content;
+use crate::frame;
 use crate::i18n::{Arg, Locale};
 use crate::intake::values::MonthYear;
-use crate::intake::{self, CaseRef, Draft, Event, IntakeContext, IntakeInput, Submission};
+use crate::intake::{self, CaseRef, Contact, Draft, Event, IntakeContext, IntakeInput, Submission};
 use crate::reply::{Button, Keyboard, Placement, Reply};
 
 use super::callback::{Action, CallbackData};
@@ -41,8 +46,8 @@ pub struct CaseLink {
 /// Why a case is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseOrigin {
-    /// The intake form was submitted.
-    Intake,
+    /// The intake form was submitted; the patient chose how to be contacted.
+    Intake(Contact),
     /// The patient asked to talk to a person.
     Person,
 }
@@ -170,8 +175,9 @@ pub fn confirm_case(
     let locale = locale_of(content, &session.locale);
     let reference = reference.to_string();
     match origin {
-        CaseOrigin::Intake => {
-            let submitted = intake::engine::submitted_reply(&content.catalog, &locale, &reference);
+        CaseOrigin::Intake(contact) => {
+            let submitted =
+                intake::engine::submitted_reply(&content.catalog, &locale, &reference, contact);
             let mut turn = Turn::start(content, Some(session.clone()), Patient::default());
             turn.locale = locale;
             turn.show_home(Some(submitted.html), Placement::New);
@@ -183,6 +189,8 @@ pub fn confirm_case(
                 "handoff-opened",
                 &[("reference", Arg::Text(&reference))],
             );
+            // The patient answered the emergency question just before.
+            let html = frame::Line::NoGuarantee.after(&content.catalog, &locale, &html);
             Reply::new(html, Keyboard::None, Placement::New)
         }
     }
@@ -220,6 +228,8 @@ pub mod notices {
         Reply::new(html, Keyboard::Inline(vec![stars]), Placement::New)
     }
 
+    /// Outside working hours: when the coordinators are back (no promise of
+    /// a reply time), after the emergency line (nobody reads the chat now).
     pub fn off_hours(content: &Content, locale_tag: &str, opens: &str, zone: &str) -> Reply {
         let locale = locale_of(content, locale_tag);
         let html = content.catalog.format(
@@ -227,6 +237,7 @@ pub mod notices {
             "handoff-off-hours",
             &[("opens", Arg::Text(opens)), ("zone", Arg::Text(zone))],
         );
+        let html = frame::Line::Emergency.before(&content.catalog, &locale, &html);
         Reply::new(html, Keyboard::None, Placement::New)
     }
 
@@ -420,6 +431,7 @@ impl<'a> Turn<'a> {
             Some(CallbackData::Action(Action::Language)) => self.show_language_picker(here),
             Some(CallbackData::Action(Action::Intake)) => self.intake(IntakeInput::Open),
             Some(CallbackData::Action(Action::Person)) => self.talk_to_a_person(),
+            Some(CallbackData::Person { emergency }) => self.person_answer(emergency, message_id),
             Some(CallbackData::Rate { case, stars }) => match self.session.case {
                 Some(link)
                     if link.reference.0 == case && !link.open && (1..=5).contains(&stars) =>
@@ -489,8 +501,8 @@ impl<'a> Turn<'a> {
             }
             Some(Event::Submitted(submission)) => {
                 self.replies.extend(outcome.replies);
-                self.effects
-                    .push(Effect::OpenCase(submission, CaseOrigin::Intake));
+                let origin = CaseOrigin::Intake(submission.contact());
+                self.effects.push(Effect::OpenCase(submission, origin));
             }
             Some(Event::Declined | Event::Stopped) | None => {
                 self.replies.extend(outcome.replies);
@@ -533,6 +545,8 @@ impl<'a> Turn<'a> {
         self.effects.push(Effect::Relay);
     }
 
+    /// A closed case back in the queue: the emergency line first (a path to
+    /// a person), then the reference, then the "no guarantee" line.
     fn reopen(&mut self, reference: CaseRef) {
         self.effects.push(Effect::ReopenCase(reference));
         self.session.case = Some(CaseLink {
@@ -544,11 +558,15 @@ impl<'a> Turn<'a> {
             "handoff-reopened",
             &[("reference", Arg::Text(&reference.to_string()))],
         );
+        let catalog = &self.content.catalog;
+        let html = frame::Line::Emergency.before(catalog, &self.locale, &html);
+        let html = frame::Line::NoGuarantee.after(catalog, &self.locale, &html);
         self.replies
             .push(Reply::new(html, Keyboard::None, Placement::New));
     }
 
-    /// "Talk to a person": a case with whatever is known, in the queue now.
+    /// "Talk to a person": with a case open, where to write (after the
+    /// emergency line); otherwise the emergency question first, in one tap.
     fn talk_to_a_person(&mut self) {
         self.session.filling = false;
         match self.session.case {
@@ -558,9 +576,77 @@ impl<'a> Turn<'a> {
                     "handoff-already-open",
                     &[("reference", Arg::Text(&case.reference.to_string()))],
                 );
+                let html =
+                    frame::Line::Emergency.before(&self.content.catalog, &self.locale, &html);
                 self.replies
                     .push(Reply::new(html, Keyboard::None, Placement::New));
             }
+            _ => self.ask_emergency(),
+        }
+    }
+
+    /// The form's emergency question (the same prompt, choices and advice),
+    /// under the emergency line, with buttons that answer it for "talk to a
+    /// person". Nothing is stored: the answer travels in the button.
+    fn ask_emergency(&mut self) {
+        let Some(screen) = self.content.form.emergency() else {
+            // `Content::load` refuses a form without one; the case's
+            // messages still carry the emergency line or "no guarantee".
+            return self.on_to_a_person();
+        };
+        let prompt = self.text(&screen.prompt);
+        let html = frame::Line::Emergency.before(&self.content.catalog, &self.locale, &prompt);
+        let keyboard = screen
+            .choices()
+            .into_iter()
+            .map(|choice| {
+                let emergency = screen.stops_on(&choice.value);
+                vec![Button::new(
+                    self.text(&choice.label),
+                    CallbackData::Person { emergency }.encode(),
+                )]
+            })
+            .collect();
+        self.push(html, keyboard, Placement::New);
+    }
+
+    /// The answer to the emergency question of "talk to a person": the
+    /// question stays on screen with the answer; an emergency gets the
+    /// advice and the menu, and opens nothing; otherwise the case opens.
+    fn person_answer(&mut self, emergency: bool, message_id: i32) {
+        self.session.filling = false;
+        if let Some(screen) = self.content.form.emergency() {
+            let chosen = screen
+                .choices()
+                .into_iter()
+                .find(|choice| screen.stops_on(&choice.value) == emergency);
+            if let Some(choice) = chosen {
+                let html = format!(
+                    "{}\n\n✓ <b>{}</b>",
+                    self.text(&screen.prompt),
+                    self.text(&choice.label)
+                );
+                self.replies.push(Reply::new(
+                    html,
+                    Keyboard::None,
+                    Placement::Replace(message_id),
+                ));
+            }
+            if emergency && let Some(stop) = &screen.stop_when {
+                let advice = self.text(&stop.message);
+                self.replies
+                    .push(Reply::new(advice, Keyboard::None, Placement::New));
+                return self.show_home(None, Placement::New);
+            }
+        }
+        self.on_to_a_person();
+    }
+
+    /// Past the emergency question: the open case's note, the closed case
+    /// reopened, or a new case with whatever is known, in the queue now.
+    fn on_to_a_person(&mut self) {
+        match self.session.case {
+            Some(case) if case.open => self.talk_to_a_person(),
             Some(case) => self.reopen(case.reference),
             None => {
                 let ctx = IntakeContext {
@@ -815,7 +901,7 @@ mod tests {
     }
 
     #[test]
-    fn deep_link_to_intake_opens_the_form_at_the_consent() {
+    fn deep_link_to_intake_opens_the_form_at_the_emergency_question() {
         let outcome = handle(
             content(),
             None,
@@ -824,11 +910,9 @@ mod tests {
         );
         assert_eq!(outcome.replies.len(), 2);
         let en = content().catalog.reference();
-        assert!(
-            outcome.replies[1]
-                .html
-                .starts_with(&content().catalog.format(en, "intake-consent", &[]))
-        );
+        let question = &outcome.replies[1].html;
+        assert!(question.starts_with(&content().catalog.format(en, "emergency-line", &[])));
+        assert!(question.contains(&content().catalog.format(en, "intake-emergency", &[])));
         assert!(outcome.session.filling);
         assert!(
             outcome.session.intake.as_ref().unwrap().answers.is_empty(),
@@ -841,12 +925,13 @@ mod tests {
         let catalog = &content().catalog;
         let en = catalog.reference();
         let opened = handle(content(), None, patient(None), press("a:intake"));
-        let consent = opened.replies[0].buttons().next().unwrap().data.clone();
+        let not_an_emergency = opened.replies[0].buttons().next().unwrap().data.clone();
+        assert_eq!(not_an_emergency, "i:a:emergency:no");
         let agreed = handle(
             content(),
             Some(opened.session),
             patient(None),
-            press(&consent),
+            press(&not_an_emergency),
         );
         assert!(agreed.session.filling);
         let paused = handle(
@@ -885,7 +970,7 @@ mod tests {
         assert!(
             resumed.replies[0]
                 .html
-                .starts_with(&catalog.format(en, "intake-emergency", &[]))
+                .starts_with(&catalog.format(en, "intake-consent", &[]))
         );
     }
 
@@ -953,16 +1038,99 @@ mod tests {
                 open: true
             })
         );
-        assert!(outcome.replies[0].html.contains("CF-000007"));
+        let reopened = &outcome.replies[0].html;
+        assert!(reopened.contains("CF-000007"));
+        assert!(
+            reopened.starts_with(&en_text("emergency-line")),
+            "{reopened}"
+        );
+        assert!(reopened.ends_with(&en_text("no-guarantee")), "{reopened}");
+    }
+
+    fn en_text(id: &str) -> String {
+        content()
+            .catalog
+            .format(content().catalog.reference(), id, &[])
     }
 
     #[test]
-    fn talk_to_a_person_opens_a_case_once() {
-        let opened = handle(content(), None, patient(None), press("a:person"));
+    fn talk_to_a_person_asks_the_emergency_question_first_in_one_tap() {
+        let asked = handle(content(), None, patient(None), press("a:person"));
+        assert!(asked.effects.is_empty(), "nothing opens before the answer");
+        assert_eq!(asked.session.case, None);
+        let [question] = asked.replies.as_slice() else {
+            panic!("{:?}", asked.replies)
+        };
+        assert!(question.html.starts_with(&en_text("emergency-line")));
+        assert!(question.html.contains(&en_text("intake-emergency")));
+        assert_eq!(data_of(question, &en_text("intake-emergency-no")), "p:no");
+        assert_eq!(data_of(question, &en_text("intake-emergency-yes")), "p:yes");
+
+        let opened = handle(
+            content(),
+            Some(asked.session.clone()),
+            patient(None),
+            press("p:no"),
+        );
         assert!(matches!(
             opened.effects.as_slice(),
             [Effect::OpenCase(_, CaseOrigin::Person)]
         ));
+        assert_eq!(opened.replies[0].placement, Placement::Replace(7));
+        assert!(opened.replies[0].buttons().next().is_none());
+
+        let emergency = handle(
+            content(),
+            Some(asked.session),
+            patient(None),
+            press("p:yes"),
+        );
+        assert!(emergency.effects.is_empty(), "an emergency opens nothing");
+        assert!(
+            emergency
+                .replies
+                .iter()
+                .any(|r| r.html == en_text("intake-emergency-advice"))
+        );
+        assert_eq!(emergency.session.node, "home", "then the menu");
+    }
+
+    #[test]
+    fn a_case_opened_for_a_person_says_there_is_no_guarantee() {
+        let session = with_case(true);
+        let reply = confirm_case(content(), &session, CaseRef(7), CaseOrigin::Person);
+        assert!(reply.html.contains("CF-000007"));
+        assert!(
+            reply.html.ends_with(&en_text("no-guarantee")),
+            "{}",
+            reply.html
+        );
+    }
+
+    #[test]
+    fn the_submission_says_what_happens_next_as_the_patient_chose() {
+        let session = with_case(true);
+        for (contact, wanted, not) in [
+            (
+                Contact::Chat,
+                "intake-submitted-chat",
+                "intake-submitted-phone",
+            ),
+            (
+                Contact::Phone,
+                "intake-submitted-phone",
+                "intake-submitted-chat",
+            ),
+        ] {
+            let reply = confirm_case(content(), &session, CaseRef(7), CaseOrigin::Intake(contact));
+            assert!(reply.html.contains(&en_text(wanted)), "{}", reply.html);
+            assert!(!reply.html.contains(&en_text(not)), "{}", reply.html);
+            assert!(reply.html.contains(&en_text("no-guarantee")));
+        }
+    }
+
+    #[test]
+    fn talk_to_a_person_with_a_case_open_or_closed() {
         let again = handle(
             content(),
             Some(with_case(true)),
@@ -971,6 +1139,32 @@ mod tests {
         );
         assert!(again.effects.is_empty());
         assert!(again.replies[0].html.contains("CF-000007"));
+        assert!(
+            again.replies[0]
+                .html
+                .starts_with(&en_text("emergency-line"))
+        );
+        // A closed case: the emergency question, then the same case reopened.
+        let asked = handle(
+            content(),
+            Some(with_case(false)),
+            patient(None),
+            press("a:person"),
+        );
+        assert!(asked.effects.is_empty());
+        let reopened = handle(content(), Some(asked.session), patient(None), press("p:no"));
+        assert_eq!(reopened.effects, vec![Effect::ReopenCase(CaseRef(7))]);
+    }
+
+    #[test]
+    fn the_off_hours_note_starts_with_the_emergency_line() {
+        let note = notices::off_hours(content(), "fr", "2026-12-07 09:00", "Europe/Paris");
+        let fr = content().catalog.find("fr").unwrap();
+        assert!(
+            note.html
+                .starts_with(&content().catalog.format(fr, "emergency-line", &[]))
+        );
+        assert!(note.html.contains("2026-12-07 09:00"));
     }
 
     #[test]
@@ -1143,6 +1337,11 @@ mod tests {
                 .html
                 .contains("Last reviewed: 2026-04-16")
         );
+        assert!(
+            outcome.replies[0]
+                .html
+                .ends_with(&en_text("not-medical-advice"))
+        );
     }
 
     #[test]
@@ -1268,6 +1467,15 @@ mod tests {
                 );
                 let reply = &outcome.replies[0];
                 assert!(telegram_len(&reply.html) <= MESSAGE_LIMIT);
+                // The frame's footer on every content screen, never on the menu.
+                let footer = content().catalog.format(locale, "not-medical-advice", &[]);
+                let is_menu = node.id == content().trees.root().id;
+                assert_eq!(
+                    reply.html.ends_with(&footer),
+                    !is_menu,
+                    "{locale} {}",
+                    node.id
+                );
                 assert!(!reply.html.contains(BIDI_ISOLATES));
                 assert!(
                     !reply.html.contains('{'),

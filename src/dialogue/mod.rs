@@ -10,4 +10,4 @@ pub mod tree;
 
 pub use callback::{Action, CallbackData};
 pub use engine::{Input, Outcome, Patient, Session, handle};
-pub use tree::{Node, Target, Trees};
+pub use tree::{Node, Screen, Target, Trees};

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::content::{Problem, Problems};
+use crate::frame;
 use crate::i18n::{Arg, Catalog};
 use crate::text::{BIDI_ISOLATES, MESSAGE_LIMIT, telegram_len};
 
@@ -103,12 +104,24 @@ pub struct Node {
     pub buttons: Vec<TreeButton>,
     /// Whether the screen gets the back / home / talk-to-a-person rows.
     pub nav: bool,
+    /// The main menu, or a screen of content (which carries the frame's
+    /// "not medical advice" footer).
+    pub screen: Screen,
     pub reviewed: Option<Reviewed>,
     /// The node "back" leads to: the first screen that links here, walking
     /// breadth-first from the root. Computed, so content editors never set it.
     pub parent: Option<String>,
     pub file: PathBuf,
     pub line: usize,
+}
+
+/// What a node is to the safety frame (see `crate::frame`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// The main menu: buttons only, no information to qualify.
+    Menu,
+    /// Every other node: information, so it gets the footer.
+    Content,
 }
 
 /// All trees, one namespace of node ids, validated.
@@ -176,6 +189,9 @@ impl Trees {
                 return Err(Problems(problems));
             }
         };
+        if let Some(node) = nodes.get_mut(&root) {
+            node.screen = Screen::Menu;
+        }
         let mut trees = Trees { nodes, order, root };
         problems.extend(trees.check_links(dir));
         if problems.is_empty() {
@@ -343,7 +359,9 @@ impl Node {
             .chain(reviewed)
     }
 
-    /// The screen's text: body, footers, then the review line of its tree.
+    /// The screen's text: body, footers, the review line of its tree, then
+    /// (on content screens) the frame's "not medical advice" footer, added
+    /// here so that no screen can be written without it.
     pub fn body_html(&self, catalog: &Catalog, locale: &crate::i18n::Locale) -> String {
         let mut html = catalog.format(locale, &self.text, &[]);
         for footer in &self.footer {
@@ -363,7 +381,10 @@ impl Node {
             html.push_str("\n\n");
             html.push_str(&line);
         }
-        html
+        match self.screen {
+            Screen::Content => frame::Line::NotAdvice.after(catalog, locale, &html),
+            Screen::Menu => html,
+        }
     }
 }
 
@@ -399,6 +420,13 @@ fn build_node(
             spec.id
         )));
     }
+    if let Some(footer) = spec.footer.iter().find(|id| frame::is_frame_message(id)) {
+        return Err(at(format!(
+            "node “{}”: the footer “{footer}” is added by the bot to every screen that needs it; \
+             remove it from `footer:`",
+            spec.id
+        )));
+    }
     let mut buttons = Vec::with_capacity(spec.buttons.len());
     for button in spec.buttons {
         let target = match (button.goto, button.action) {
@@ -424,6 +452,7 @@ fn build_node(
         footer: spec.footer,
         buttons,
         nav: spec.nav,
+        screen: Screen::Content,
         reviewed: reviewed.clone(),
         parent: None,
         file: file.to_path_buf(),
@@ -610,6 +639,37 @@ mod tests {
                 .any(|p| p.contains("must be 1-40 lowercase letters")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_footer_the_bot_adds_itself_is_refused() {
+        let found = problems(&[
+            ("main.yaml", HOME),
+            (
+                "a.yaml",
+                "tree: a\nnodes:\n  - id: a\n    text: t\n    footer: [not-medical-advice]\n",
+            ),
+        ]);
+        assert!(
+            found.iter().any(|p| p.contains(
+                "a.yaml:3:1: node “a”: the footer “not-medical-advice” is added by the bot"
+            )),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_root_is_the_menu() {
+        let trees = load(&[
+            ("main.yaml", HOME),
+            (
+                "a.yaml",
+                "tree: a\nnodes:\n  - id: a\n    text: t\n    nav: false\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(trees.root().screen, Screen::Menu);
+        assert_eq!(trees.get("a").unwrap().screen, Screen::Content);
     }
 
     #[test]

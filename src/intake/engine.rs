@@ -9,12 +9,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::frame;
 use crate::i18n::{Arg, Catalog, Locale};
 use crate::reply::{Button, Keyboard, Placement, Reply};
 use crate::text::escape_html;
 
 use super::countries::{self, Search};
-use super::form::{Field, Form, Kind};
+use super::form::{Field, Form, Kind, Role};
 use super::values::{self, MonthYear, Phone, ValueError};
 
 /// Largest document accepted (Telegram lets bots download up to 20 MB).
@@ -114,6 +115,15 @@ pub enum Event {
     Submitted(Submission),
 }
 
+/// How the patient asked to be contacted (what the submission promises).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contact {
+    /// Here in the chat (also when the form did not ask).
+    Chat,
+    /// By phone: the patient gave a number.
+    Phone,
+}
+
 /// A completed form (or what is known), ready to become a case.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Submission {
@@ -176,13 +186,45 @@ pub fn step(ctx: &IntakeContext, draft: Option<Draft>, input: IntakeInput) -> In
     }
 }
 
-/// The message after a successful submission, once the case has its reference.
-pub fn submitted_reply(catalog: &Catalog, locale: &Locale, reference: &str) -> Reply {
-    let html = catalog.format(
+impl Submission {
+    /// A phone number among the answers means the patient asked to be
+    /// called (the phone question is asked only then).
+    pub fn contact(&self) -> Contact {
+        if self
+            .answers
+            .values()
+            .any(|answer| matches!(answer, Answer::Phone(_)))
+        {
+            Contact::Phone
+        } else {
+            Contact::Chat
+        }
+    }
+}
+
+/// The message after a successful submission, once the case has its
+/// reference: what happens next as the patient chose it, and the frame's
+/// "no guarantee" line.
+pub fn submitted_reply(
+    catalog: &Catalog,
+    locale: &Locale,
+    reference: &str,
+    contact: Contact,
+) -> Reply {
+    let thanks = catalog.format(
         locale,
         "intake-submitted",
         &[("reference", Arg::Text(reference))],
     );
+    let next = catalog.format(
+        locale,
+        match contact {
+            Contact::Chat => "intake-submitted-chat",
+            Contact::Phone => "intake-submitted-phone",
+        },
+        &[],
+    );
+    let html = frame::Line::NoGuarantee.after(catalog, locale, &format!("{thanks}\n\n{next}"));
     Reply::new(html, Keyboard::None, Placement::New)
 }
 
@@ -208,7 +250,7 @@ fn build_submission(
         })
         .map(|(id, answer)| (id.clone(), answer.clone()))
         .collect();
-    let Some(Answer::Consent { version, at }) = answers.get(&form.fields[0].id).cloned() else {
+    let Some(Answer::Consent { version, at }) = answers.get(&form.consent().id).cloned() else {
         return None;
     };
     let english = catalog.reference();
@@ -279,7 +321,7 @@ pub fn render_answers(
 ) -> String {
     form.fields
         .iter()
-        .filter(|field| !matches!(field.kind, Kind::Consent) && field.stop_when.is_none())
+        .filter(|field| field.role() == Role::Question)
         .filter(|field| applies(form, field, answers))
         .filter_map(|field| {
             let answer = answers.get(&field.id)?;
@@ -535,6 +577,11 @@ impl Turn<'_> {
         {
             return self.stop(&field.id, &stop.message);
         }
+        if field.role() == Role::Screen {
+            // Passed, not stored: nothing is kept before the consent, and the
+            // next question is the first unanswered one after the screens.
+            return self.advance();
+        }
         self.accept(field, answer);
     }
 
@@ -650,8 +697,12 @@ impl Turn<'_> {
     fn advance_quietly(&mut self) {
         let form = self.ctx.form;
         let draft = self.draft();
+        // Screens are never answered in the draft: they are asked when the
+        // form opens (and again after they stopped it), not found here.
         let next = form.fields.iter().find(|field| {
-            applies(form, field, &draft.answers) && !draft.answers.contains_key(&field.id)
+            field.role() != Role::Screen
+                && applies(form, field, &draft.answers)
+                && !draft.answers.contains_key(&field.id)
         });
         draft.position = match next {
             Some(field) => Position::Question(field.id.clone()),
@@ -685,8 +736,9 @@ impl Turn<'_> {
             match draft.history.pop() {
                 Some(id) if Some(&id) == current.as_ref() => continue,
                 Some(id) => match form.field(&id) {
-                    // The consent is not re-asked; "back" stops at the first question after it.
-                    Some(field) if !matches!(field.kind, Kind::Consent) => {
+                    // The consent and the emergency screen are not re-asked;
+                    // "back" stops at the first question after them.
+                    Some(field) if field.role() == Role::Question => {
                         break Some(field.clone());
                     }
                     _ => continue,
@@ -711,9 +763,25 @@ impl Turn<'_> {
         }
     }
 
+    /// A question's text within the safety frame: the emergency line first
+    /// on the emergency screen (the form is a path to a person), the "no
+    /// guarantee" line under the consent and questions that raise expectations.
+    fn framed_prompt(&self, field: &Field) -> String {
+        let (catalog, locale) = (self.ctx.catalog, self.ctx.locale);
+        let prompt = self.text(&field.prompt);
+        match field.role() {
+            Role::Screen => frame::Line::Emergency.before(catalog, locale, &prompt),
+            Role::Consent => frame::Line::NoGuarantee.after(catalog, locale, &prompt),
+            Role::Question if field.no_guarantee => {
+                frame::Line::NoGuarantee.after(catalog, locale, &prompt)
+            }
+            Role::Question => prompt,
+        }
+    }
+
     /// Shows a question: its prompt (after an optional explanation) and buttons.
     fn ask(&mut self, field: &Field, placement: Placement, preface: Option<String>) {
-        let mut html = self.text(&field.prompt);
+        let mut html = self.framed_prompt(field);
         if let Some(preface) = preface {
             html = format!("{preface}\n\n{html}");
         }
@@ -838,8 +906,11 @@ impl Turn<'_> {
     }
 
     fn back_row(&self, field: &Field) -> Vec<Button> {
-        let is_first_question = self.ctx.form.fields.get(1).map(|f| &f.id) == Some(&field.id);
-        if is_first_question {
+        let fields = &self.ctx.form.fields;
+        let first_question = fields.iter().find(|f| f.role() == Role::Question);
+        // Nothing before the first question can be gone back to (the
+        // consent and the emergency screen are not re-asked).
+        if field.role() != Role::Question || first_question.map(|f| &f.id) == Some(&field.id) {
             Vec::new()
         } else {
             vec![Button::new(
@@ -877,7 +948,7 @@ impl Turn<'_> {
             .form
             .fields
             .iter()
-            .filter(|field| !matches!(field.kind, Kind::Consent) && field.stop_when.is_none())
+            .filter(|field| field.role() == Role::Question)
             .filter(|field| applies(self.ctx.form, field, &draft.answers))
             .map(|field| {
                 let label =
@@ -905,7 +976,7 @@ impl Turn<'_> {
             // No consent under the form's consent question: the form was
             // changed (reloaded) since it was given. It is asked again;
             // the other answers are kept.
-            draft.position = Position::Question(self.ctx.form.fields[0].id.clone());
+            draft.position = Position::Question(self.ctx.form.consent().id.clone());
             self.draft = Some(draft);
             return self.show_current(Placement::New);
         };
@@ -920,9 +991,12 @@ impl Turn<'_> {
         self.leave = true;
     }
 
+    /// The answers under the review's title, then the frame's "no
+    /// guarantee" line (the last thing read before submitting).
     fn review_html(&self, answers: &BTreeMap<String, Answer>) -> String {
         let rendered = render_answers(self.ctx.form, self.ctx.catalog, self.ctx.locale, answers);
-        format!("{}\n\n{rendered}", self.text("intake-review"))
+        let html = format!("{}\n\n{rendered}", self.text("intake-review"));
+        frame::Line::NoGuarantee.after(self.ctx.catalog, self.ctx.locale, &html)
     }
 
     fn decline(&mut self, message_id: i32) {
@@ -1079,10 +1153,10 @@ mod tests {
         }
     }
 
-    /// Consent, emergency "no", then up to the driver question.
+    /// Emergency "no", consent, then up to the driver question.
     fn through_basics(filler: &mut Filler, driver: &str) {
-        filler.choose("agree");
         filler.choose("no");
+        filler.choose("agree");
         filler.choose("family");
         filler.type_text("Ana");
         filler.type_text("56");
@@ -1092,16 +1166,39 @@ mod tests {
     }
 
     #[test]
-    fn opens_at_the_consent_with_nothing_stored() {
-        let filler = Filler::new("en");
+    fn opens_at_the_emergency_screen_then_the_consent_with_nothing_stored() {
+        let mut filler = Filler::new("en");
+        assert_eq!(filler.at(), Some("emergency"));
+        assert!(filler.said("intake-emergency"));
+        // The emergency line comes first, above the question.
+        let emergency_line = content()
+            .catalog
+            .format(&filler.locale, "emergency-line", &[]);
+        assert!(
+            filler.last_html().starts_with(&emergency_line),
+            "{}",
+            filler.last_html()
+        );
+        assert!(
+            filler.last.replies[0]
+                .buttons()
+                .all(|b| b.data.starts_with("i:a:emergency:")),
+            "no back button before the first question"
+        );
+        filler.choose("no");
         assert_eq!(filler.at(), Some("consent"));
-        assert!(filler.draft.as_ref().unwrap().answers.is_empty());
+        assert!(
+            filler.draft.as_ref().unwrap().answers.is_empty(),
+            "the emergency answer is not stored"
+        );
         assert!(filler.said("intake-consent"));
+        assert!(filler.said("no-guarantee"), "{}", filler.last_html());
     }
 
     #[test]
     fn refusing_consent_keeps_nothing() {
         let mut filler = Filler::new("ar");
+        filler.choose("no");
         filler.choose("decline");
         assert_eq!(filler.last.event, Some(Event::Declined));
         assert_eq!(filler.last.draft, None);
@@ -1112,6 +1209,7 @@ mod tests {
     #[test]
     fn consent_records_its_version_and_time() {
         let mut filler = Filler::new("en");
+        filler.choose("no");
         filler.choose("agree");
         assert_eq!(
             filler.answer("consent"),
@@ -1123,23 +1221,51 @@ mod tests {
     }
 
     #[test]
-    fn an_emergency_stops_the_form_and_asks_again_on_return() {
+    fn an_emergency_stops_the_form_before_the_consent_and_asks_again_on_return() {
         let mut filler = Filler::new("es");
-        filler.choose("agree");
         filler.choose("yes");
         assert_eq!(filler.last.event, Some(Event::Stopped));
         assert!(filler.said("intake-emergency-advice"));
+        assert!(!filler.said("intake-consent"), "no consent asked");
         assert!(filler.last.leave);
+        assert!(filler.draft.as_ref().unwrap().answers.is_empty());
         filler.send(IntakeInput::Open);
         assert_eq!(filler.at(), Some("emergency"));
         assert_eq!(filler.answer("emergency"), None);
     }
 
     #[test]
+    fn a_draft_from_before_with_the_emergency_after_the_consent_goes_on() {
+        // Drafts saved by the old order (consent, then emergency) still load:
+        // the screen is asked, its answer not stored, then the next question.
+        let mut filler = Filler::new("en");
+        let mut answers = BTreeMap::new();
+        answers.insert(
+            "consent".to_owned(),
+            Answer::Consent {
+                version: "2026-11-28".into(),
+                at: 1,
+            },
+        );
+        filler.draft = Some(Draft {
+            answers,
+            position: Position::Question("emergency".into()),
+            history: vec!["consent".into()],
+            selection: Vec::new(),
+            files: Vec::new(),
+        });
+        filler.send(IntakeInput::Open);
+        assert_eq!(filler.at(), Some("emergency"));
+        filler.choose("no");
+        assert_eq!(filler.at(), Some("writer"));
+        assert_eq!(filler.answer("emergency"), None);
+    }
+
+    #[test]
     fn invalid_answers_are_explained_and_the_question_asked_again() {
         let mut filler = Filler::new("en");
-        filler.choose("agree");
         filler.choose("no");
+        filler.choose("agree");
         filler.choose("patient");
         // first name: empty, too long, a sticker
         filler.type_text("   ");
@@ -1420,7 +1546,7 @@ mod tests {
         filler.choose("telegram");
         filler.choose("en");
         assert_eq!(filler.at(), Some("review"));
-        let consent_id = content().form.fields[0].id.clone();
+        let consent_id = content().form.consent().id.clone();
         let draft = filler.draft.as_mut().unwrap();
         let consent = draft.answers.remove(&consent_id).unwrap();
         draft.answers.insert("consent_v0".into(), consent);
@@ -1440,7 +1566,11 @@ mod tests {
         filler.type_text("osimertinib");
         filler.choose("no");
         filler.choose("none");
-        filler.choose("c797s");
+        filler.choose("t790m");
+        assert_eq!(
+            filler.answer("egfr_finding"),
+            Some(&Answer::Choice("t790m".into()))
+        );
         let draft = filler.draft.as_mut().unwrap();
         draft
             .answers
@@ -1456,14 +1586,119 @@ mod tests {
             &filler.locale,
             &draft.answers,
         );
-        assert!(!rendered.contains("C797S"), "{rendered}");
+        assert!(!rendered.contains("T790M"), "{rendered}");
+    }
+
+    #[test]
+    fn an_answer_no_longer_offered_still_loads_shows_and_submits() {
+        // "c797s" was offered until 2026-12 (not in the source text): drafts
+        // and cases that stored it keep it, shown as written; it cannot be
+        // chosen any more.
+        let mut filler = Filler::new("en");
+        through_basics(&mut filler, "egfr");
+        filler.type_text("osimertinib");
+        filler.choose("no");
+        filler.choose("none");
+        assert_eq!(filler.at(), Some("egfr_finding"));
+        filler.choose("c797s");
+        assert!(filler.last.notice.is_some(), "no longer a choice");
+        assert_eq!(filler.answer("egfr_finding"), None);
+        let stored = r#"{"answers":{"egfr_finding":{"type":"choice","value":"c797s"}},"position":{"at":"review"}}"#;
+        let old: Draft = serde_json::from_str(stored).unwrap();
+        let mut draft = filler.draft.clone().unwrap();
+        draft.answers.extend(old.answers);
+        draft.position = Position::Review;
+        filler.draft = Some(draft);
+        filler.send(IntakeInput::Open);
+        assert_eq!(filler.at(), Some("review"));
+        assert!(
+            filler
+                .last_html()
+                .contains("<b>Resistance finding:</b> c797s"),
+            "{}",
+            filler.last_html()
+        );
+        filler.press("i:e:egfr_finding");
+        assert!(
+            filler.last_html().contains("c797s"),
+            "the old answer is shown when editing"
+        );
+        filler.press("i:s:egfr_finding");
+        for _ in 0..12 {
+            if filler.at() == Some("review") {
+                break;
+            }
+            match filler.at() {
+                Some("help_wanted") => {
+                    filler.press("i:t:help_wanted:record_review");
+                    filler.press("i:d:help_wanted");
+                }
+                Some("documents") => {
+                    filler.press("i:d:documents");
+                }
+                Some("contact") => {
+                    filler.choose("telegram");
+                }
+                Some("language") => {
+                    filler.choose("en");
+                }
+                other => panic!("unexpected question {other:?}"),
+            }
+        }
+        filler.press("i:submit");
+        assert!(matches!(filler.last.event, Some(Event::Submitted(_))));
+    }
+
+    #[test]
+    fn the_no_guarantee_line_where_expectations_form() {
+        let mut filler = Filler::new("es");
+        through_basics(&mut filler, "alk");
+        filler.type_text("lorlatinib");
+        filler.choose("no");
+        filler.choose("none");
+        assert_eq!(filler.at(), Some("help_wanted"));
+        let no_guarantee = content()
+            .catalog
+            .format(&filler.locale, "no-guarantee", &[]);
+        assert!(
+            filler.last_html().contains(&no_guarantee),
+            "{}",
+            filler.last_html()
+        );
+        filler.press("i:t:help_wanted:eligibility");
+        assert!(
+            filler.last_html().contains(&no_guarantee),
+            "kept when ticking"
+        );
+        filler.press("i:d:help_wanted");
+        assert!(
+            !filler.last_html().contains(&no_guarantee),
+            "not on every question"
+        );
+        filler.press("i:d:documents");
+        filler.choose("phone");
+        filler.send(IntakeInput::Contact {
+            phone: "34600000000".into(),
+        });
+        filler.choose("es");
+        assert_eq!(filler.at(), Some("review"));
+        assert!(
+            filler.last_html().ends_with(&no_guarantee),
+            "{}",
+            filler.last_html()
+        );
+        filler.press("i:submit");
+        let Some(Event::Submitted(submission)) = &filler.last.event else {
+            panic!()
+        };
+        assert_eq!(submission.contact(), Contact::Phone);
     }
 
     #[test]
     fn hostile_text_is_escaped_everywhere_it_is_shown() {
         let mut filler = Filler::new("en");
-        filler.choose("agree");
         filler.choose("no");
+        filler.choose("agree");
         filler.choose("patient");
         filler.type_text("<script>alert(1)</script> & Bob");
         let answers = &filler.draft.as_ref().unwrap().answers;

@@ -74,6 +74,10 @@ struct FieldSpec {
     /// Position of the answer (in English) in the coordinators' topic name.
     #[serde(default)]
     in_title: Option<u8>,
+    /// The question raises expectations (it offers eligibility or trial
+    /// coordination): the frame's "no guarantee" line is shown under it.
+    #[serde(default)]
+    no_guarantee: bool,
 }
 
 fn yes() -> bool {
@@ -134,7 +138,21 @@ pub struct Field {
     pub stop_when: Option<StopRule>,
     /// Where the answer goes in the case's topic name, if it does.
     pub in_title: Option<u8>,
+    /// Show the frame's "no guarantee" line under the question.
+    pub no_guarantee: bool,
     pub line: usize,
+}
+
+/// What a question is to the flow of the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The emergency question (a choice with `stop_when:`), asked before the
+    /// consent: its answer is never stored, it only lets the patient on.
+    Screen,
+    /// The consent: nothing is stored before it is agreed to.
+    Consent,
+    /// Every other question: its answer is stored in the draft.
+    Question,
 }
 
 /// The values a yes / no / unsure question stores, with their labels.
@@ -145,6 +163,23 @@ pub const YES_NO_UNSURE: [(&str, &str); 3] = [
 ];
 
 impl Field {
+    pub fn role(&self) -> Role {
+        if matches!(self.kind, Kind::Consent) {
+            Role::Consent
+        } else if self.stop_when.is_some() {
+            Role::Screen
+        } else {
+            Role::Question
+        }
+    }
+
+    /// Whether `value` is an answer that stops the form (an emergency).
+    pub fn stops_on(&self, value: &str) -> bool {
+        self.stop_when
+            .as_ref()
+            .is_some_and(|stop| stop.any_of.iter().any(|v| v == value))
+    }
+
     /// Choices offered as buttons, for the kinds that have them.
     pub fn choices(&self) -> Vec<Choice> {
         match &self.kind {
@@ -203,11 +238,8 @@ impl Form {
                 Err(message) => problems.push(Problem::in_file(&file, message).at(line, 1)),
             }
         }
-        if fields.first().map(|field| &field.kind) != Some(&Kind::Consent) && problems.is_empty() {
-            problems.push(Problem::in_file(
-                &file,
-                "the first question must be the consent (kind: consent): nothing may be asked before it",
-            ));
+        if problems.is_empty() {
+            problems.extend(order_problems(&file, &fields));
         }
         if spec.consent_version.trim().is_empty() {
             problems.push(Problem::in_file(&file, "consent_version must not be empty"));
@@ -225,6 +257,47 @@ impl Form {
 
     pub fn field(&self, id: &str) -> Option<&Field> {
         self.fields.iter().find(|field| field.id == id)
+    }
+
+    /// The consent question (`load` refuses a form without one).
+    pub fn consent(&self) -> &Field {
+        self.fields
+            .iter()
+            .find(|field| field.role() == Role::Consent)
+            .expect("a loaded form has a consent question")
+    }
+
+    /// The emergency question asked before the consent, if the form has one
+    /// (`safety_problems` refuses a form without it).
+    pub fn emergency(&self) -> Option<&Field> {
+        self.fields
+            .iter()
+            .take_while(|field| field.role() != Role::Consent)
+            .find(|field| field.role() == Role::Screen)
+    }
+
+    /// The safety frame's rule for the form (see `crate::frame`): the
+    /// emergency question comes first, before the consent and before
+    /// anything a coordinator could be asked for; a form without it would
+    /// let a patient reach a person without seeing what to do in an emergency.
+    pub fn safety_problems(&self) -> Vec<Problem> {
+        if self.emergency().is_some() {
+            return Vec::new();
+        }
+        let consent = self.consent();
+        vec![
+            Problem::in_file(
+                &self.file,
+                format!(
+                    "the form has no emergency question before the consent “{}”: add first a \
+                     choice question with `stop_when:` (e.g. “is this an emergency?”, stopping \
+                     on “yes” with the emergency advice), so that every patient sees what to \
+                     do in an emergency before anything else",
+                    consent.id
+                ),
+            )
+            .at(consent.line, 1),
+        ]
     }
 
     /// Every message the form uses exists in English, with the `.label`
@@ -309,8 +382,56 @@ fn build_field(spec: FieldSpec, line: usize, earlier: &[Field]) -> Result<Field,
         when: spec.when,
         stop_when: spec.stop_when,
         in_title: spec.in_title,
+        no_guarantee: spec.no_guarantee,
         line,
     })
+}
+
+/// The order the engine relies on: exactly one consent; before it, only
+/// the emergency question (which stores nothing); after it, no `stop_when:`
+/// (a question that stops the form is a screen, never stored, so after the
+/// consent it would never be asked).
+fn order_problems(file: &Path, fields: &[Field]) -> Vec<Problem> {
+    let at = |field: &Field, message: String| Problem::in_file(file, message).at(field.line, 1);
+    let Some(consent) = fields.iter().position(|f| f.role() == Role::Consent) else {
+        return vec![Problem::in_file(
+            file,
+            "the form has no consent question (kind: consent): nothing may be stored before the \
+             patient agrees",
+        )];
+    };
+    let mut problems = Vec::new();
+    for field in &fields[..consent] {
+        if field.role() != Role::Screen {
+            problems.push(at(
+                field,
+                format!(
+                    "question “{}” comes before the consent: only the emergency question (a \
+                     choice with `stop_when:`, whose answer is not stored) may; move it after \
+                     the consent",
+                    field.id
+                ),
+            ));
+        }
+    }
+    for field in &fields[consent + 1..] {
+        match field.role() {
+            Role::Consent => problems.push(at(
+                field,
+                format!("question “{}” is a second consent: keep only one", field.id),
+            )),
+            Role::Screen => problems.push(at(
+                field,
+                format!(
+                    "question “{}” has `stop_when:` after the consent: the emergency question \
+                     must come first, before the consent (its answer is never stored)",
+                    field.id
+                ),
+            )),
+            Role::Question => {}
+        }
+    }
+    problems
 }
 
 fn build_kind(spec: &FieldSpec) -> Result<Kind, String> {

@@ -13,8 +13,8 @@ pub mod form;
 pub mod values;
 
 pub use engine::{
-    Answer, Document, DocumentKind, Draft, Event, IntakeContext, IntakeInput, IntakeOutcome,
-    Submission, step,
+    Answer, Contact, Document, DocumentKind, Draft, Event, IntakeContext, IntakeInput,
+    IntakeOutcome, Submission, step,
 };
 pub use form::Form;
 pub use values::CaseRef;

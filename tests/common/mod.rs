@@ -54,9 +54,32 @@ pub async fn wait_for_texts(
     }
 }
 
-/// A patient opens a case at once: `/start`, then "talk to a person".
+/// A patient opens a case at once: `/start`, then "talk to a person" and
+/// "No" to the emergency question.
 pub async fn ask_for_a_person(patient: &patient_navigator::emulator::UserHandle) {
     let start = patient.say("/start").await;
     let last = start.last().expect("/start is answered").message_id;
-    patient.press_data(last, "a:person").await;
+    talk_to_a_person(patient, last).await;
+}
+
+/// "Talk to a person" on message `menu`, then "No" to the emergency
+/// question it asks first: what the bot showed after that answer (the case
+/// opening last).
+pub async fn talk_to_a_person(
+    patient: &patient_navigator::emulator::UserHandle,
+    menu: i64,
+) -> Vec<patient_navigator::emulator::ChatMessage> {
+    let asked = patient.press_data(menu, "a:person").await;
+    let question = asked
+        .iter()
+        .rev()
+        .find(|m| {
+            m.buttons
+                .iter()
+                .flatten()
+                .any(|b| b.callback_data.as_deref() == Some("p:no"))
+        })
+        .unwrap_or_else(|| panic!("no emergency question in {asked:?}"))
+        .message_id;
+    patient.press_data(question, "p:no").await
 }
