@@ -154,59 +154,68 @@ impl Storage {
         &self,
         now: i64,
         days: u32,
-        erase_topics: impl FnOnce(&[ErasedTopic]) -> (i64, String, String),
+        erase_topics: impl FnOnce(&[ErasedTopic]) -> (i64, String, String) + Send + 'static,
     ) -> anyhow::Result<u64> {
         let cutoff = now - i64::from(days) * 86_400;
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .context("cannot start a transaction")?;
-        let cases = sqlx::query_scalar::<_, i64>(
-            "SELECT id FROM cases WHERE status = 'closed' AND closed_at < $1 ORDER BY id",
-        )
-        .bind(cutoff)
-        .fetch_all(&mut *tx)
-        .await
-        .context("cannot list the cases to purge")?
-        .into_iter()
-        .map(CaseRef)
-        .collect::<Vec<_>>();
-        let topics = erase_cases_in(&mut tx, &cases).await?;
-        if !topics.is_empty() {
-            let (chat_id, lane, job) = erase_topics(&topics);
-            // Jobs of updates have ids from their update's id; the
-            // retention's own come before them, ordered by time.
-            let job_id = -unix_now_ms();
-            sqlx::query(
-                "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(job_id)
-            .bind(chat_id)
-            .bind(lane)
-            .bind(sealing::seal(self.sealer(), sealing::OUTBOX_JOB, job_id, &job)?)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .context("cannot queue the topics' deletion")?;
-        }
-        // A form left unfinished for as long is abandoned: its answers go
-        // too (the session then shows the menu, as after /cancel).
-        sqlx::query("DELETE FROM intake_drafts WHERE updated_at < $1")
-            .bind(cutoff)
-            .execute(&mut *tx)
-            .await
-            .context("cannot purge abandoned drafts")?;
-        sqlx::query("DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < $1")
-            .bind(now - 7 * 86_400)
-            .execute(&mut *tx)
-            .await
-            .context("cannot purge old updates")?;
-        tx.commit().await.context("cannot purge")?;
-        if !cases.is_empty() {
+        let sealer = self.sealer.clone();
+        // On the writer's thread, like every other write (see ARCHITECTURE).
+        let purged = self
+            .write(move |conn| {
+                Box::pin(async move {
+                    use sqlx::Connection;
+                    let mut tx = conn.begin().await.context("cannot start a transaction")?;
+                    let cases = sqlx::query_scalar::<_, i64>(
+                        "SELECT id FROM cases WHERE status = 'closed' AND closed_at < $1 ORDER BY id",
+                    )
+                    .bind(cutoff)
+                    .fetch_all(&mut *tx)
+                    .await
+                    .context("cannot list the cases to purge")?
+                    .into_iter()
+                    .map(CaseRef)
+                    .collect::<Vec<_>>();
+                    let topics = erase_cases_in(&mut tx, &cases).await?;
+                    if !topics.is_empty() {
+                        let (chat_id, lane, job) = erase_topics(&topics);
+                        // Jobs of updates have ids from their update's id;
+                        // the retention's own come before them, by time.
+                        let job_id = -unix_now_ms();
+                        sqlx::query(
+                            "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES ($1, $2, $3, $4, $5)",
+                        )
+                        .bind(job_id)
+                        .bind(chat_id)
+                        .bind(lane)
+                        .bind(sealing::seal(sealer.as_deref(), sealing::OUTBOX_JOB, job_id, &job)?)
+                        .bind(now)
+                        .execute(&mut *tx)
+                        .await
+                        .context("cannot queue the topics' deletion")?;
+                    }
+                    // A form left unfinished for as long is abandoned: its
+                    // answers go too (the session then shows the menu, as
+                    // after /cancel).
+                    sqlx::query("DELETE FROM intake_drafts WHERE updated_at < $1")
+                        .bind(cutoff)
+                        .execute(&mut *tx)
+                        .await
+                        .context("cannot purge abandoned drafts")?;
+                    sqlx::query(
+                        "DELETE FROM inbox WHERE processed_at IS NOT NULL AND processed_at < $1",
+                    )
+                    .bind(now - 7 * 86_400)
+                    .execute(&mut *tx)
+                    .await
+                    .context("cannot purge old updates")?;
+                    tx.commit().await.context("cannot purge")?;
+                    Ok(cases.len() as u64)
+                })
+            })
+            .await?;
+        if purged > 0 {
             self.scrub().await;
         }
-        Ok(cases.len() as u64)
+        Ok(purged)
     }
 
     /// After an erasure, no byte of it stays in the SQLite files: deleted
@@ -543,7 +552,8 @@ impl Storage {
 
     /// Closes an open case; `false` if it was already closed.
     pub async fn close_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        close_case_in(&mut *self.connection().await?, reference).await
+        self.write(move |conn| Box::pin(close_case_in(conn, reference)))
+            .await
     }
 
     /// A closed case back in the queue (the patient wrote again).
@@ -845,13 +855,10 @@ impl Storage {
         action: &str,
         detail: &str,
     ) -> anyhow::Result<()> {
-        audit_in(
-            &mut *self.connection().await?,
-            reference,
-            actor,
-            action,
-            detail,
-        )
+        let (actor, action, detail) = (actor.cloned(), action.to_owned(), detail.to_owned());
+        self.write(move |conn| {
+            Box::pin(async move { audit_in(conn, reference, actor.as_ref(), &action, &detail).await })
+        })
         .await
     }
 

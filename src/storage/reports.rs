@@ -27,7 +27,7 @@ impl Storage {
         )
         .bind(period.start)
         .bind(period.end)
-        .fetch_all(self.pool())
+        .fetch_all(&self.reader)
         .await
         .context("cannot read the cases for the report")?;
         rows.iter()
@@ -69,23 +69,23 @@ impl Storage {
     /// Claims the weekly summary of `slot`: `true` exactly once per slot,
     /// across restarts and concurrent instances.
     pub async fn claim_weekly_summary(&self, slot: i64, now: i64) -> anyhow::Result<bool> {
-        let claimed = sqlx::query(
-            "INSERT INTO weekly_summaries (slot, posted_at) VALUES ($1, $2) ON CONFLICT (slot) DO NOTHING",
-        )
-        .bind(slot)
-        .bind(now)
-        .execute(self.pool())
-        .await
-        .context("cannot record the weekly summary")?
-        .rows_affected();
+        let claimed = self
+            .execute_write(
+                sqlx::query(
+                    "INSERT INTO weekly_summaries (slot, posted_at) VALUES ($1, $2) ON CONFLICT (slot) DO NOTHING",
+                )
+                .bind(slot)
+                .bind(now),
+            )
+            .await
+            .context("cannot record the weekly summary")?
+            .rows_affected();
         Ok(claimed == 1)
     }
 
     /// Gives a claimed slot back (its summary could not be posted).
     pub async fn unclaim_weekly_summary(&self, slot: i64) -> anyhow::Result<()> {
-        sqlx::query("DELETE FROM weekly_summaries WHERE slot = $1")
-            .bind(slot)
-            .execute(self.pool())
+        self.execute_write(sqlx::query("DELETE FROM weekly_summaries WHERE slot = $1").bind(slot))
             .await
             .context("cannot release the weekly summary")?;
         Ok(())
