@@ -82,8 +82,8 @@ struct Args {
     /// Length of the fixed-rate run, seconds.
     #[arg(long, default_value_t = 10)]
     rate_seconds: u64,
-    /// Database backends to run: sqlite, postgres; sqlite-full is SQLite
-    /// with synchronous=full (every commit on disk before it returns).
+    /// Database backends to run: sqlite, postgres; sqlite-normal is SQLite
+    /// with synchronous=normal (commits not waited on disk).
     #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
     backends: Vec<String>,
     /// A PostgreSQL database to create the benchmark's database from.
@@ -612,12 +612,12 @@ struct BenchDb {
 impl BenchDb {
     async fn create(backend: &str, admin_url: &str) -> anyhow::Result<BenchDb> {
         match backend {
-            "sqlite" | "sqlite-full" => {
+            "sqlite" | "sqlite-normal" => {
                 let dir = tempfile::tempdir()?;
                 let mut url = format!("sqlite://{}", dir.path().join("bench.db").display());
-                if backend == "sqlite-full" {
-                    // Every commit on disk before it returns.
-                    url.push_str("?synchronous=full");
+                if backend == "sqlite-normal" {
+                    // Commits not waited on disk (the default is FULL).
+                    url.push_str("?synchronous=normal");
                 }
                 Ok(BenchDb {
                     url,

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod content;
+pub mod dates;
 pub mod dialogue;
 pub mod doctor;
 pub mod emulator;

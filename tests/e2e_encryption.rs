@@ -133,14 +133,7 @@ async fn navigator_seal_encrypts_a_plain_database_in_place_bound_to_each_row() {
     for db in TestDb::all().await {
         let label = db.label;
         let plain = Storage::connect(&db.url).await.unwrap();
-        let session = patient_navigator::dialogue::Session {
-            locale: "en".into(),
-            locale_chosen: true,
-            node: "home".into(),
-            intake: None,
-            filling: false,
-            case: None,
-        };
+        let session = common::menu_session("en");
         let zenobia = plain
             .submit_case(7, &session, &submission("Zenobia"))
             .await

@@ -343,14 +343,7 @@ async fn erasure_while_the_topic_is_being_made_leaves_nothing_in_the_group() {
 async fn a_patient_with_seventy_cases_erases_them_all() {
     let bot = spawn().await;
     let storage = Storage::connect(&bot.db.url).await.unwrap();
-    let session = patient_navigator::dialogue::Session {
-        locale: "en".into(),
-        locale_chosen: true,
-        node: "home".into(),
-        intake: None,
-        filling: false,
-        case: None,
-    };
+    let session = common::menu_session("en");
     for _ in 0..70 {
         storage
             .submit_case(9990, &session, &Default::default())

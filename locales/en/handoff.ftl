@@ -9,7 +9,7 @@ handoff-already-open =
     You are already connected with the CancerFax coordinators (reference <b>{ $reference }</b>). Just write your message here.
 handoff-coordinator-joined = A CancerFax coordinator has joined your conversation and will reply here.
 handoff-off-hours =
-    Thank you, your message has been received. Our coordinators are not at work right now; they are back from { $opens } (time in { $zone }).
+    Thank you, your message has been received. Our coordinators are not at work right now; they are back on { $opens }.
 handoff-closed =
     Your conversation with the CancerFax coordinators has been closed. If you write here again, we will reopen it.
 

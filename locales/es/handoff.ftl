@@ -10,7 +10,7 @@ handoff-already-open =
     Ya está en contacto con los coordinadores de CancerFax (referencia <b>{ $reference }</b>). Solo tiene que escribir aquí su mensaje.
 handoff-coordinator-joined = Un coordinador de CancerFax se ha unido a su conversación y le responderá aquí.
 handoff-off-hours =
-    Gracias, hemos recibido su mensaje. En este momento nuestros coordinadores no están trabajando; vuelven a partir del { $opens } (hora de { $zone }).
+    Gracias, hemos recibido su mensaje. En este momento nuestros coordinadores no están trabajando; vuelven el { $opens }.
 handoff-closed =
     Su conversación con los coordinadores de CancerFax se ha cerrado. Si vuelve a escribir aquí, la reabriremos.
 

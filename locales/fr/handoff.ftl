@@ -10,7 +10,7 @@ handoff-already-open =
     Vous êtes déjà en relation avec les coordinateurs CancerFax (référence <b>{ $reference }</b>). Il vous suffit d’écrire votre message ici.
 handoff-coordinator-joined = Un coordinateur CancerFax a rejoint votre conversation et vous répondra ici.
 handoff-off-hours =
-    Merci, votre message a bien été reçu. Nos coordinateurs ne travaillent pas en ce moment ; ils seront de retour à partir du { $opens } (heure de { $zone }).
+    Merci, votre message a bien été reçu. Nos coordinateurs ne travaillent pas en ce moment ; ils seront de retour le { $opens }.
 handoff-closed =
     Votre conversation avec les coordinateurs CancerFax a été clôturée. Si vous écrivez de nouveau ici, nous la rouvrirons.
 

@@ -10,7 +10,7 @@ handoff-already-open =
     您已经与 CancerFax 协调员建立联系（参考编号 <b>{ $reference }</b>）。请直接在这里输入您的消息。
 handoff-coordinator-joined = 一位 CancerFax 协调员已加入您的对话，并将在这里回复您。
 handoff-off-hours =
-    谢谢您，我们已收到您的消息。我们的协调员目前不在工作时间，将于 { $opens }（{ $zone } 时间）起恢复工作。
+    谢谢您，我们已收到您的消息。我们的协调员目前不在工作时间，将于 { $opens } 恢复工作。
 handoff-closed =
     您与 CancerFax 协调员的对话已关闭。如果您再次在这里发送消息，我们将重新开启对话。
 

@@ -27,10 +27,12 @@ pub(crate) const SAMPLE_TEXT_ARGS: &[(&str, &str)] = &[
         "reviewer",
         "CancerFax Medical Team, Oncology & Haematology Specialists",
     ),
-    ("date", "2026-04-16"),
+    ("date", "Wednesday, September 30, 2026"),
     ("reference", "CF-000123"),
-    ("opens", "2026-11-30 09:00"),
-    ("zone", "America/Argentina/ComodRivadavia"),
+    (
+        "opens",
+        "Wednesday, September 30 at 12:00 PM Argentina (Comodoro Rivadavia) Time",
+    ),
 ];
 pub(crate) const SAMPLE_NUMBER_ARGS: &[(&str, i64)] =
     &[("count", 12), ("days", 365), ("min", 10), ("max", 4000)];

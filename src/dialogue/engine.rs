@@ -230,12 +230,15 @@ pub mod notices {
 
     /// Outside working hours: when the coordinators are back (no promise of
     /// a reply time), after the emergency line (nobody reads the chat now).
-    pub fn off_hours(content: &Content, locale_tag: &str, opens: &str, zone: &str) -> Reply {
+    /// `opens` is in the team's time zone; the patient reads it in their
+    /// language, with the place named (`dates::day_and_time`).
+    pub fn off_hours(content: &Content, locale_tag: &str, opens: &jiff::Zoned) -> Reply {
         let locale = locale_of(content, locale_tag);
+        let opens = crate::dates::day_and_time(&locale.to_string(), opens);
         let html = content.catalog.format(
             &locale,
             "handoff-off-hours",
-            &[("opens", Arg::Text(opens)), ("zone", Arg::Text(zone))],
+            &[("opens", Arg::Text(&opens))],
         );
         let html = frame::Line::Emergency.before(&content.catalog, &locale, &html);
         Reply::new(html, Keyboard::None, Placement::New)
@@ -1158,13 +1161,22 @@ mod tests {
 
     #[test]
     fn the_off_hours_note_starts_with_the_emergency_line() {
-        let note = notices::off_hours(content(), "fr", "2026-12-07 09:00", "Europe/Paris");
+        let opens = jiff::civil::date(2026, 12, 7)
+            .at(9, 0, 0, 0)
+            .in_tz("Europe/Paris")
+            .unwrap();
+        let note = notices::off_hours(content(), "fr", &opens);
         let fr = content().catalog.find("fr").unwrap();
         assert!(
             note.html
                 .starts_with(&content().catalog.format(fr, "emergency-line", &[]))
         );
-        assert!(note.html.contains("2026-12-07 09:00"));
+        assert!(
+            note.html
+                .contains("lundi 7 décembre à 09:00 heure : France"),
+            "{}",
+            note.html
+        );
     }
 
     #[test]
@@ -1335,7 +1347,7 @@ mod tests {
         assert!(
             outcome.replies[0]
                 .html
-                .contains("Last reviewed: 2026-04-16")
+                .contains("Last reviewed: April 16, 2026")
         );
         assert!(
             outcome.replies[0]

@@ -370,13 +370,11 @@ impl Node {
         }
         if let Some(reviewed) = &self.reviewed {
             let reviewer = catalog.format(locale, &reviewed.by, &[]);
+            let on = crate::dates::day(&locale.to_string(), &reviewed.on);
             let line = catalog.format(
                 locale,
                 &reviewed.line,
-                &[
-                    ("reviewer", Arg::Html(&reviewer)),
-                    ("date", Arg::Text(&reviewed.on)),
-                ],
+                &[("reviewer", Arg::Html(&reviewer)), ("date", Arg::Text(&on))],
             );
             html.push_str("\n\n");
             html.push_str(&line);

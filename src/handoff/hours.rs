@@ -90,7 +90,7 @@ impl WorkingHours {
     }
 
     /// The next opening, as local `YYYY-MM-DD HH:MM` (`None` when open now).
-    pub fn next_opening(&self, unix: i64) -> Option<String> {
+    pub fn next_opening(&self, unix: i64) -> Option<jiff::Zoned> {
         if self.is_open(unix) {
             return None;
         }
@@ -106,7 +106,7 @@ impl WorkingHours {
                 .map(|span| date.to_datetime(span.opens))
                 .filter(|opening| days_ahead > 0 || *opening > now.datetime())
                 .min()
-                .map(|opening| opening.strftime("%Y-%m-%d %H:%M").to_string())
+                .and_then(|opening| opening.to_zoned(self.zone.clone()).ok())
         })
     }
 }
@@ -193,20 +193,20 @@ mod tests {
         assert_eq!(
             hours
                 .next_opening(at("2026-11-27T19:00", "Europe/Madrid"))
-                .as_deref(),
-            Some("2026-11-28 10:00")
+                .map(|at| at.strftime("%Y-%m-%d %H:%M %Z").to_string()),
+            Some("2026-11-28 10:00 CET".to_owned())
         );
         assert_eq!(
             hours
                 .next_opening(at("2026-11-28T14:00", "Europe/Madrid"))
-                .as_deref(),
-            Some("2026-11-30 09:00")
+                .map(|at| at.strftime("%Y-%m-%d %H:%M %Z").to_string()),
+            Some("2026-11-30 09:00 CET".to_owned())
         );
         assert_eq!(
             hours
                 .next_opening(at("2026-11-30T07:00", "Europe/Madrid"))
-                .as_deref(),
-            Some("2026-11-30 09:00")
+                .map(|at| at.strftime("%Y-%m-%d %H:%M %Z").to_string()),
+            Some("2026-11-30 09:00 CET".to_owned())
         );
         assert_eq!(
             hours.next_opening(at("2026-11-30T10:00", "Europe/Madrid")),

@@ -785,12 +785,7 @@ async fn tell_if_off_hours(
         .claim_off_hours_note(reference, now, OFF_HOURS_NOTE_INTERVAL)
         .await?
     {
-        let note = notices::off_hours(
-            &shell.content.get(),
-            &session.locale,
-            &opens,
-            hours.zone_name(),
-        );
+        let note = notices::off_hours(&shell.content.get(), &session.locale, &opens);
         let _ = delivery::deliver(bot, &shell.pacer, chat, &note).await;
     }
     Ok(())

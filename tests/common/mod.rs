@@ -83,3 +83,15 @@ pub async fn talk_to_a_person(
         .message_id;
     patient.press_data(question, "p:no").await
 }
+
+/// A patient's session on the main menu, in `locale`, with no form or case.
+pub fn menu_session(locale: &str) -> patient_navigator::dialogue::Session {
+    patient_navigator::dialogue::Session {
+        locale: locale.into(),
+        locale_chosen: true,
+        node: "home".into(),
+        intake: None,
+        filling: false,
+        case: None,
+    }
+}
