@@ -778,8 +778,7 @@ async fn only_members_act_and_only_the_holder_or_an_administrator_undoes_a_hold(
     );
 
     // Eve wrote here once, then left the group: a /transfer to her is
-    // not made. (A standing is remembered for a minute: Eve's was never
-    // asked before.)
+    // not made.
     let eve = bot.coordinator(9105, "Eve", "eve");
     send(&bot, &eve.in_topic(thread), "/note I am off from Monday").await;
     let taken = press(&alex, "take");
@@ -796,6 +795,18 @@ async fn only_members_act_and_only_the_holder_or_an_administrator_undoes_a_hold(
             .text
             .contains("To transfer, write"),
         "explains how"
+    );
+    // Maria's standing was asked a moment ago (her presses); she leaves,
+    // Telegram tells the bot (chat_member), and she is no target either.
+    bot.emulator
+        .set_member_status(COORDINATOR_CHAT, 9102, MemberStatus::Left);
+    bot.emulator.wait_idle().await;
+    send(&bot, &alex.in_topic(thread), "/transfer @maria_k").await;
+    let view = store.case_view(case).await.unwrap().unwrap();
+    assert_eq!(
+        view.coordinator.unwrap().name,
+        "Alex",
+        "not to one who left"
     );
     bot.assert_spec_clean();
 }

@@ -309,13 +309,30 @@ impl Emulator {
     }
 
     /// Sets what a user is in a group (what `getChatMember` reports for
-    /// them; users are plain members until then).
+    /// them; users are plain members until then), and tells the bot with a
+    /// `chat_member` update, as Telegram does for an administrator bot that
+    /// asked for them in `allowed_updates`.
     pub fn set_member_status(&self, chat_id: i64, user_id: i64, status: MemberStatus) {
-        let mut w = self.shared.world();
-        if let Some(chat) = w.chats.get_mut(&chat_id) {
-            chat.member_statuses.insert(user_id, status);
-        }
-        w.touch_chat(chat_id);
+        let update = {
+            let mut w = self.shared.world();
+            let Some(chat) = w.chats.get_mut(&chat_id) else {
+                return;
+            };
+            let old = chat
+                .member_statuses
+                .insert(user_id, status)
+                .unwrap_or_default();
+            w.touch_chat(chat_id);
+            let user = w.user_json(user_id);
+            serde_json::json!({ "chat_member": {
+                "chat": w.chat_json(chat_id),
+                "from": user,
+                "date": world::unix_now(),
+                "old_chat_member": methods::bot::user_member_json(user.clone(), old),
+                "new_chat_member": methods::bot::user_member_json(user, status),
+            }})
+        };
+        self.shared.enqueue_raw(update);
     }
 
     /// Registers a forum supergroup (topics enabled), as a coordinators'

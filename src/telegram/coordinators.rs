@@ -1863,6 +1863,19 @@ async fn press_card(
     Ok((notice, alert))
 }
 
+/// Someone joined, left, was promoted, muted or banned in a coordinators'
+/// group: their standing is asked again at their next action.
+pub async fn member_changed(
+    shell: Arc<Shell>,
+    update: Update,
+    change: ChatMemberUpdated,
+) -> HandlerResult {
+    shell
+        .members
+        .forget(change.chat.id, change.new_chat_member.user.id);
+    super::skip(&shell, &update).await
+}
+
 pub async fn leave_foreign_chat(bot: Bot, update: ChatMemberUpdated) -> HandlerResult {
     if update.chat.is_private() || !update.new_chat_member.is_present() {
         return Ok(());

@@ -1,6 +1,7 @@
 //! A coordinator's standing in a group (`handoff::access::Standing`), asked
 //! of Telegram (`getChatMember`) and remembered for a minute, so that a
-//! busy group does not ask again at every press. What a standing allows is
+//! busy group does not ask again at every press; forgotten at once when
+//! Telegram reports a change of membership (`chat_member` updates). What a standing allows is
 //! decided in `handoff::access`, not here.
 
 use std::collections::HashMap;
@@ -46,6 +47,11 @@ impl Members {
         }
         known.insert(key, (standing, Instant::now()));
         Ok(standing)
+    }
+
+    /// Telegram reported a change of `user`'s membership of `group`.
+    pub fn forget(&self, group: ChatId, user: UserId) {
+        self.lock().remove(&(group.0, user.0));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, u64), (Standing, Instant)>> {

@@ -166,6 +166,13 @@ fn routes() -> teloxide::dispatching::UpdateHandler<Box<dyn std::error::Error + 
                 .endpoint(on_callback),
         )
         .branch(
+            Update::filter_chat_member()
+                .filter(|update: ChatMemberUpdated, shell: Arc<Shell>| {
+                    shell.is_coordinator_chat(update.chat.id)
+                })
+                .endpoint(coordinators::member_changed),
+        )
+        .branch(
             Update::filter_my_chat_member()
                 .branch(
                     dptree::filter(|update: ChatMemberUpdated| update.chat.is_private())

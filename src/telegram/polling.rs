@@ -181,6 +181,7 @@ impl DurablePolling {
                 let poll = bot
                     .get_updates()
                     .offset(offset as i32)
+                    .allowed_updates(super::webhook::ALLOWED_UPDATES.to_vec())
                     .timeout(LONG_POLL_SECONDS);
                 let batch = futures::select! {
                     _ = flag => return,

@@ -46,12 +46,15 @@ use crate::storage::Storage;
 /// The header Telegram sends the secret token in.
 pub const SECRET_HEADER: &str = "X-Telegram-Bot-Api-Secret-Token";
 
-/// The update types the bot handles (see `telegram::schema`).
-pub const ALLOWED_UPDATES: [AllowedUpdate; 4] = [
+/// The update types the bot handles (see `telegram::schema`), asked for in
+/// both modes. `chat_member` (changes of the coordinators' membership) is
+/// only sent when asked for.
+pub const ALLOWED_UPDATES: [AllowedUpdate; 5] = [
     AllowedUpdate::Message,
     AllowedUpdate::EditedMessage,
     AllowedUpdate::CallbackQuery,
     AllowedUpdate::MyChatMember,
+    AllowedUpdate::ChatMember,
 ];
 
 /// How long a stopping server waits for requests in flight.

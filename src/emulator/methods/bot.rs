@@ -398,7 +398,7 @@ pub(crate) fn get_chat_menu_button(
 }
 
 /// A user's ChatMember object, as Telegram shapes each status.
-fn user_member_json(user: Value, status: MemberStatus) -> Value {
+pub(crate) fn user_member_json(user: Value, status: MemberStatus) -> Value {
     match status {
         MemberStatus::Creator => {
             json!({ "user": user, "status": "creator", "is_anonymous": false })

@@ -1,6 +1,6 @@
 //! The Bot API methods the emulator serves, and helpers they share.
 
-mod bot;
+pub(crate) mod bot;
 mod forum;
 mod media;
 mod messages;
