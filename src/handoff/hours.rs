@@ -71,10 +71,6 @@ impl WorkingHours {
         })
     }
 
-    pub fn zone_name(&self) -> &str {
-        &self.zone_name
-    }
-
     fn local(&self, unix: i64) -> Zoned {
         Timestamp::from_second(unix)
             .unwrap_or(Timestamp::UNIX_EPOCH)
