@@ -23,11 +23,14 @@ async fn a_flood_is_slowed_and_nothing_is_lost() {
     for i in 0..20 {
         pia.send_text(&format!("message {i}")).await;
     }
-    bot.emulator.wait_idle().await;
-    let relayed: Vec<String> = common::texts_of(bot.emulator.chat_transcript(COORDINATOR_CHAT))
-        .into_iter()
-        .filter(|text| text.starts_with("message "))
-        .collect();
+    let relayed = common::wait_for_texts(
+        &bot.emulator,
+        COORDINATOR_CHAT,
+        "message ",
+        20,
+        Duration::from_secs(20),
+    )
+    .await;
     let expected: Vec<String> = (0..20).map(|i| format!("message {i}")).collect();
     assert_eq!(
         relayed, expected,
@@ -443,13 +446,12 @@ async fn a_reply_to_a_merged_message_reaches_the_patient_and_photos_go_together(
     let eva = bot.patient(33_001, "Eva", Some("en"));
     common::ask_for_a_person(&eva).await;
     bot.emulator.wait_idle().await;
-    // Spend the group's budget so that what follows waits together.
-    let others: Vec<_> = (0..9)
+    // Spend the group's budget (20 messages a window) so that what follows
+    // waits together: twelve cases opened at once, two messages each.
+    let others: Vec<_> = (0..12)
         .map(|i| bot.patient(33_100 + i, &format!("O{i}"), Some("en")))
         .collect();
-    for other in &others {
-        common::ask_for_a_person(other).await;
-    }
+    futures::future::join_all(others.iter().map(common::ask_for_a_person)).await;
     let mut sent = Vec::new();
     for text in ["my scan is tomorrow", "it is at 9", "can you call me?"] {
         sent.push(eva.send_text(text).await.message_id);

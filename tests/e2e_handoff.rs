@@ -810,3 +810,75 @@ async fn only_members_act_and_only_the_holder_or_an_administrator_undoes_a_hold(
     );
     bot.assert_spec_clean();
 }
+
+/// Patients see that their message arrived and that a coordinator answered,
+/// without any extra message: 👌 on a message once it is in the topic, ✍
+/// on their latest once a coordinator has replied. A mark that fails never
+/// holds up or repeats a relay.
+#[tokio::test]
+async fn quiet_delivery_marks_on_the_patients_messages() {
+    use patient_navigator::emulator::{Fault, FaultKind};
+    let bot = spawn(TestDb::sqlite()).await;
+    let pat = bot.patient(8701, "Pat", Some("en"));
+    let reference = patient_asks_for_a_person(&bot, &pat).await;
+    let thread = topic_of(&bot, &reference);
+    let wait_for_mark = |message: i64, emoji: &'static str| {
+        let emulator = &bot.emulator;
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while emulator.bot_reaction(8701, message).as_deref() != Some(emoji) {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "no {emoji} on {message}: {:?}",
+                    emulator.bot_reaction(8701, message)
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let bot_messages = || pat.transcript().iter().filter(|m| m.from_bot).count();
+
+    let first = pat.send_text("first question").await;
+    wait_for_mark(first.message_id, "👌").await;
+
+    // Telegram refuses the next mark: the relay goes on, once.
+    bot.emulator.inject(Fault::once(
+        "setMessageReaction",
+        FaultKind::Error {
+            code: 400,
+            description: "Bad Request: REACTION_INVALID".into(),
+        },
+    ));
+    let shown = bot_messages();
+    let second = pat.send_text("second question").await;
+    let copies = common::wait_for_texts(
+        &bot.emulator,
+        COORDINATOR_CHAT,
+        "second question",
+        1,
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    bot.emulator.wait_idle().await;
+    assert_eq!(copies.len(), 1);
+    assert_eq!(
+        common::texts_of(bot.emulator.chat_transcript(COORDINATOR_CHAT))
+            .iter()
+            .filter(|text| *text == "second question")
+            .count(),
+        1,
+        "relayed once"
+    );
+    assert_eq!(bot.emulator.bot_reaction(8701, second.message_id), None);
+    assert_eq!(bot_messages(), shown, "no extra message for a mark");
+
+    // A coordinator answers: the patient's latest message says so.
+    let alex = bot.coordinator(9201, "Alex", "alex").in_topic(thread);
+    alex.send_text("Hello Pat, we are looking at it").await;
+    wait_for_mark(second.message_id, "✍").await;
+    assert_eq!(
+        bot.emulator.bot_reaction(8701, first.message_id).as_deref(),
+        Some("👌")
+    );
+    bot.assert_spec_clean();
+}

@@ -335,6 +335,15 @@ impl Emulator {
         self.shared.enqueue_raw(update);
     }
 
+    /// The bot's reaction on a message, if any (`setMessageReaction`).
+    pub fn bot_reaction(&self, chat_id: i64, message_id: i64) -> Option<String> {
+        self.shared
+            .world()
+            .chats
+            .get(&chat_id)
+            .and_then(|chat| chat.bot_reactions.get(&message_id).cloned())
+    }
+
     /// Registers a forum supergroup (topics enabled), as a coordinators'
     /// group is set up.
     pub fn add_forum(&self, chat_id: i64, title: &str) {

@@ -203,6 +203,8 @@ pub(crate) struct Chat {
     pub bot_membership: BotMembership,
     /// Groups: users whose status is not a plain member's.
     pub member_statuses: HashMap<i64, MemberStatus>,
+    /// The bot's reaction on a message (`setMessageReaction`), by message id.
+    pub bot_reactions: HashMap<i64, String>,
     /// The reply keyboard currently shown, if any.
     pub keyboard: Option<Value>,
     pub topics: BTreeMap<i64, ForumTopic>,
@@ -223,6 +225,7 @@ impl Chat {
             bot_left: false,
             bot_membership: BotMembership::Administrator(AdminRights::all()),
             member_statuses: HashMap::new(),
+            bot_reactions: HashMap::new(),
             keyboard: None,
             topics: BTreeMap::new(),
             last_answer: None,

@@ -722,6 +722,17 @@ impl Storage {
         Ok(())
     }
 
+    /// The patient's latest message that reached the case's topic.
+    pub async fn latest_patient_message(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
+        sqlx::query_scalar(
+            "SELECT MAX(patient_message_id) FROM relayed_messages WHERE case_id = $1 AND from_patient = 1",
+        )
+        .bind(reference.0)
+        .fetch_one(&self.reader)
+        .await
+        .context("cannot read the relayed messages")
+    }
+
     /// Several of the patient's messages went as one merged message.
     pub async fn record_relays(
         &self,

@@ -9,7 +9,7 @@ use anyhow::Context;
 use teloxide::RequestError;
 use teloxide::payloads::{
     CopyMessageSetters, EditMessageCaptionSetters, EditMessageTextSetters, SendDocumentSetters,
-    SendPhotoSetters,
+    SendPhotoSetters, SetMessageReactionSetters,
 };
 use teloxide::prelude::*;
 use teloxide::types::{
@@ -552,7 +552,55 @@ pub async fn relay_updates(
     if let (true, Some(first)) = (relayed, messages.first()) {
         tell_if_off_hours(bot, shell, &session, link.reference, first.chat.id).await?;
     }
+    for msg in &messages {
+        let arrived = shell
+            .storage
+            .topic_copy(link.reference, group, msg.id.0.into())
+            .await?
+            .is_some();
+        if arrived {
+            mark(bot, shell, msg.chat.id, msg.id, Mark::Received).await;
+        }
+    }
     Ok(())
+}
+
+/// Quiet delivery marks on the patient's own messages: no extra message,
+/// a reaction Telegram shows on theirs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// It reached the coordinators' topic.
+    Received,
+    /// A coordinator has answered since (on the patient's latest).
+    Answered,
+}
+
+impl Mark {
+    fn emoji(self) -> &'static str {
+        match self {
+            Mark::Received => "👌",
+            Mark::Answered => "✍",
+        }
+    }
+}
+
+/// Sets a delivery mark. Best effort: a mark that fails is logged and
+/// left, never retried, and never holds up or repeats a relay.
+async fn mark(bot: &Bot, shell: &Shell, chat: ChatId, message: MessageId, mark: Mark) {
+    let reaction = vec![teloxide::types::ReactionType::Emoji {
+        emoji: mark.emoji().to_owned(),
+    }];
+    let marked = shell
+        .pacer
+        .call(Destination::Private(chat), Spend::Edit, || {
+            bot.set_message_reaction(chat, message)
+                .reaction(reaction.clone())
+                .into_future()
+        })
+        .await;
+    if let Err(err) = marked {
+        tracing::debug!(chat_id = chat.0, error = %err, ?mark, "a delivery mark was not set");
+    }
 }
 
 /// How waiting messages of the patient go together to the topic.
@@ -1639,6 +1687,16 @@ async fn relay_to_patient(
                 )
                 .await?;
             shell.storage.note_first_reply(case.reference).await?;
+            if let Some(latest) = shell.storage.latest_patient_message(case.reference).await? {
+                mark(
+                    bot,
+                    shell,
+                    patient,
+                    MessageId(latest as i32),
+                    Mark::Answered,
+                )
+                .await;
+            }
         }
         Err(err) if is_permanent_refusal(&err) => {
             shell.storage.set_blocked(case.chat_id, true).await?;

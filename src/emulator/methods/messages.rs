@@ -794,3 +794,119 @@ pub(crate) fn unpin_all_chat_messages(
     target_chat(w, p, "chat_id")?;
     ok()
 }
+
+/// The emoji a bot may react with (`ReactionTypeEmoji` in the Bot API).
+const REACTION_EMOJI: &[&str] = &[
+    "❤",
+    "👍",
+    "👎",
+    "🔥",
+    "🥰",
+    "👏",
+    "😁",
+    "🤔",
+    "🤯",
+    "😱",
+    "🤬",
+    "😢",
+    "🎉",
+    "🤩",
+    "🤮",
+    "💩",
+    "🙏",
+    "👌",
+    "🕊",
+    "🤡",
+    "🥱",
+    "🥴",
+    "😍",
+    "🐳",
+    "❤\u{200d}🔥",
+    "🌚",
+    "🌭",
+    "💯",
+    "🤣",
+    "⚡",
+    "🍌",
+    "🏆",
+    "💔",
+    "🤨",
+    "😐",
+    "🍓",
+    "🍾",
+    "💋",
+    "🖕",
+    "😈",
+    "😴",
+    "😭",
+    "🤓",
+    "👻",
+    "👨\u{200d}💻",
+    "👀",
+    "🎃",
+    "🙈",
+    "😇",
+    "😨",
+    "🤝",
+    "✍",
+    "🤗",
+    "🫡",
+    "🎅",
+    "🎄",
+    "☃",
+    "💅",
+    "🤪",
+    "🗿",
+    "🆒",
+    "💘",
+    "🙉",
+    "🦄",
+    "😘",
+    "💊",
+    "🙊",
+    "😎",
+    "👾",
+    "🤷\u{200d}♂",
+    "🤷",
+    "🤷\u{200d}♀",
+    "😡",
+];
+
+/// setMessageReaction: the bot's one reaction on a message (none: removed).
+pub(crate) fn set_message_reaction(
+    w: &mut World,
+    _: &EmulatorOptions,
+    p: &Params,
+) -> ApiResult<Value> {
+    let chat_id = target_chat(w, p, "chat_id")?;
+    let message_id = p.req_i64("message_id", "message identifier is not specified")?;
+    let reactions = p
+        .opt_json("reaction")?
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default();
+    if reactions.len() > 1 {
+        return Err(ApiError::bad_request("REACTIONS_TOO_MANY"));
+    }
+    let emoji = match reactions.first() {
+        None => None,
+        Some(reaction) => match (reaction["type"].as_str(), reaction["emoji"].as_str()) {
+            (Some("emoji"), Some(emoji)) if REACTION_EMOJI.contains(&emoji) => {
+                Some(emoji.to_owned())
+            }
+            _ => return Err(ApiError::bad_request("REACTION_INVALID")),
+        },
+    };
+    let chat = w
+        .chats
+        .get_mut(&chat_id)
+        .ok_or_else(ApiError::chat_not_found)?;
+    if !chat.messages.contains_key(&message_id) {
+        return Err(ApiError::bad_request("message to react not found"));
+    }
+    match emoji {
+        Some(emoji) => chat.bot_reactions.insert(message_id, emoji),
+        None => chat.bot_reactions.remove(&message_id),
+    };
+    w.touch_chat(chat_id);
+    ok()
+}

@@ -58,6 +58,7 @@ const SYNC_METHODS: &[(&str, SyncHandler)] = &[
     ),
     ("deleteMessage", messages::delete_message),
     ("deleteMessages", messages::delete_messages),
+    ("setMessageReaction", messages::set_message_reaction),
     ("copyMessage", messages::copy_message),
     ("forwardMessage", messages::forward_message),
     ("copyMessages", messages::copy_messages),
