@@ -257,7 +257,8 @@ async fn a_patient_is_welcomed_through_the_webhook() {
             "message",
             "edited_message",
             "callback_query",
-            "my_chat_member"
+            "my_chat_member",
+            "chat_member"
         ])
     );
 
