@@ -56,10 +56,9 @@ fn the_shipped_locales_and_dialogues_have_no_errors() {
     }
     let codes: Vec<&str> = report.warnings().map(|warning| warning.code).collect();
     assert!(
-        codes.iter().all(|code| matches!(
-            *code,
-            "label-long" | "unused-message" | "outdated-translation"
-        )),
+        codes
+            .iter()
+            .all(|code| matches!(*code, "unused-message" | "outdated-translation")),
         "{}",
         report.to_text()
     );
@@ -147,7 +146,9 @@ fn text_output_lists_errors_then_warnings() {
     let text = report.to_text();
     let warnings = report.warnings().count();
     let errors = text.find("1 error:\n").expect(&text);
-    let warnings_at = text.find(&format!("{warnings} warnings:\n")).expect(&text);
+    // The shipped content has no warnings of its own: the mistake's only.
+    let noun = if warnings == 1 { "warning" } else { "warnings" };
+    let warnings_at = text.find(&format!("{warnings} {noun}:\n")).expect(&text);
     assert!(errors < warnings_at, "{text}");
     let fr = locales.join("fr/bot.ftl");
     let line = fs::read_to_string(&fr)
@@ -163,7 +164,7 @@ fn text_output_lists_errors_then_warnings() {
     assert!(text.contains("[unknown-variable]\n"), "{text}");
     assert!(text.contains("[dropped-variable]\n"), "{text}");
     assert!(
-        text.ends_with(&format!("1 error, {warnings} warnings.\n")),
+        text.ends_with(&format!("1 error, {warnings} {noun}.\n")),
         "{text}"
     );
     assert_eq!(Report::default().to_text(), "No problems found.\n");
