@@ -872,6 +872,38 @@ fn screen_too_long() {
 }
 
 #[test]
+fn screen_long() {
+    expect(
+        "screen-long",
+        &[
+            "warning: {D}/locales/en/a.ftl:3:1: the text of node “more” (more-text) is 799 characters long in en, before the review line and the “not medical advice” footer the bot adds; a phone shows about 700 at once, so patients scroll and lose the thread: shorten it, or ask a content editor to split the node in dialogues/",
+        ],
+    );
+}
+
+#[test]
+fn plural_less_number() {
+    expect(
+        "plural-less-number",
+        &[
+            "warning: {D}/locales/ar/a.ftl:1:46: “kept” puts the word “يومًا” after { $days } without a plural choice: Arabic (ar) changes the word with the number (forms [zero], [one], [two], [few], [many]), so write { $days -> [one] … *[other] … } with every form, or rephrase so no word follows the number",
+            "warning: {D}/locales/ru/a.ftl:1:51: “kept” puts the word “дн” after { $days } without a plural choice: Russian (ru) changes the word with the number (forms [one], [few], [many]), so write { $days -> [one] … *[other] … } with every form, or rephrase so no word follows the number",
+        ],
+    );
+}
+
+#[test]
+fn latin_drug_name() {
+    expect(
+        "latin-drug-name",
+        &[
+            "warning: {D}/locales/ru/a.ftl:2:37: “drugs” writes the drug name “osimertinib” in Latin letters; patients reading Russian (ru) know it by its local name: write it the way the country's drug references do (e.g. осимертиниб, أوسيميرتينيب, 奥希替尼)",
+            "warning: {D}/locales/zh-Hans/a.ftl:1:20: “drugs” writes the drug name “Lorlatinib” in Latin letters; patients reading Chinese (zh-Hans) know it by its local name: write it the way the country's drug references do (e.g. осимертиниб, أوسيميرتينيب, 奥希替尼)",
+        ],
+    );
+}
+
+#[test]
 fn syntax_error() {
     expect(
         "syntax-error",
