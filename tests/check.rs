@@ -994,3 +994,23 @@ fn unused_message() {
         ],
     );
 }
+
+/// Right to left: "back" points right (▶), and a phone example stands on a
+/// line of its own, so Telegram cannot reorder it inside an Arabic sentence.
+#[test]
+fn arabic_arrows_and_phone_examples_read_right_to_left() {
+    for entry in fs::read_dir("locales/ar").unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        for (index, line) in text.lines().enumerate() {
+            if line.starts_with('#') {
+                continue;
+            }
+            let at = format!("{}:{}", path.display(), index + 1);
+            assert!(!line.contains('◀'), "{at}: ◀ points forward in Arabic");
+            if line.contains("+44") {
+                assert_eq!(line.trim(), "+44 20 7946 0958", "{at}");
+            }
+        }
+    }
+}
