@@ -467,9 +467,7 @@ impl Person {
 /// One patient's whole journey.
 async fn patient_journey(mut patient: Person) -> anyhow::Result<()> {
     patient.say("/start").await?;
-    patient
-        .press("📖 Drug resistance in targeted therapy")
-        .await?;
+    patient.press("📖 Targeted therapy resistance").await?;
     patient.press("How resistance develops").await?;
     patient.press("🏠 Main menu").await?;
     patient.press("📝 Request a case review").await?;
@@ -982,9 +980,7 @@ async fn fixed_rate(
                     if echo || round % 2 == 0 {
                         person.say("/start").await?;
                     } else {
-                        person
-                            .press("📖 Drug resistance in targeted therapy")
-                            .await?;
+                        person.press("📖 Targeted therapy resistance").await?;
                     }
                 }
                 anyhow::Ok(())

@@ -119,7 +119,7 @@ async fn edits_apply_live_and_broken_files_are_refused() {
             .buttons
             .iter()
             .flatten()
-            .any(|b| b.text == "📖 Drug resistance in targeted therapy"),
+            .any(|b| b.text == "📖 Targeted therapy resistance"),
         "back at the menu"
     );
 

@@ -49,7 +49,7 @@ intake-emergency-advice =
 intake-writer =
     من يكتب؟
     .label = صفة الكاتب
-intake-writer-patient = أنا المريض
+intake-writer-patient = أكتب عن حالتي
 intake-writer-family = أحد أفراد العائلة
 intake-writer-caregiver = مقدّم رعاية أو صديق
 
@@ -112,13 +112,13 @@ intake-testing-none = ليس بعد
 intake-testing-liquid = خزعة سائلة (من الدم)
 intake-testing-tissue = إعادة أخذ خزعة نسيجية
 intake-testing-both = كلاهما
-intake-testing-unsure = لست متأكدًا
+intake-testing-unsure = لا أعرف بالضبط
 
 intake-egfr-finding =
     هل ذكر أحد التقارير بالفعل نتيجة تتعلّق بالمقاومة؟
     .label = نتيجة المقاومة
 intake-finding-t790m = T790M
-intake-finding-met-amp = تضخّم جين MET
+intake-finding-met-amp = تضخيم جين MET
 intake-finding-small-cell = التحوّل إلى خلايا صغيرة
 intake-finding-other = شيء آخر
 intake-finding-none = لم يُذكر شيء بعد
@@ -159,7 +159,8 @@ intake-contact =
 intake-contact-telegram = هنا عبر تيليجرام
 intake-contact-phone = عبر الهاتف
 intake-phone =
-    يُرجى مشاركة رقم هاتفكم باستخدام الزر أدناه، أو كتابته مع رمز البلد، مثلًا +44 20 7946 0958.
+    يُرجى مشاركة رقم هاتفكم باستخدام الزر أدناه، أو كتابته مع رمز البلد، مثلًا:
+    +44 20 7946 0958
     .label = الهاتف
 intake-phone-share = 📱 مشاركة رقم هاتفي
 intake-language =
@@ -168,29 +169,30 @@ intake-language =
 
 ## Buttons shared by all questions
 
-intake-back = ◀ السؤال السابق
+intake-back = ▶ السؤال السابق
 intake-skip = تخطٍّ
 intake-done = ✅ تم
 intake-yes = نعم
 intake-no = لا
-intake-unsure = لست متأكدًا
+intake-unsure = لا أعرف بالضبط
 
 ## When an answer cannot be used (the same question is asked again)
 
 intake-error-expected-button = يُرجى اختيار أحد الأزرار أدناه.
 intake-error-expected-text = يُرجى كتابة إجابتكم في رسالة.
 intake-error-too-short = هذه الإجابة قصيرة جدًا: يُرجى ألا يقل عدد الأحرف عن { $min }.
-intake-error-too-long = هذه الإجابة طويلة جدًا: يُرجى أن يكون عدد الأحرف أقل من { $max }.
+intake-error-too-long = هذه الإجابة طويلة جدًا: يُرجى ألا يزيد عدد الأحرف على { $max }.
 intake-error-not-a-number = يُرجى كتابة رقم، مثلًا 56.
 intake-error-out-of-range = يُرجى كتابة رقم بين { $min } و{ $max }.
 intake-error-month-year = يُرجى كتابة الشهر والسنة بهذا الشكل: 03/2026.
 intake-error-future = هذا التاريخ في المستقبل. يُرجى التحقّق من الشهر والسنة.
-intake-error-phone = لا يبدو هذا رقم هاتف. يُرجى إضافة رمز البلد، مثلًا +44 20 7946 0958.
+intake-error-phone = لا يبدو هذا رقم هاتف. يُرجى إضافة رمز البلد، مثلًا:
+    +44 20 7946 0958
 intake-error-country = لم أتمكّن من العثور على هذا البلد. يُرجى التحقّق من الإملاء، أو الاختيار من القائمة.
 intake-error-choose-one = يُرجى اختيار خيار واحد على الأقل، ثم الضغط على «تم».
 intake-error-expected-file = يُرجى إرسال صورة أو ملف PDF، أو الضغط على «تم».
 intake-error-file-type = لا يمكنني قبول سوى الصور وملفات PDF.
-intake-error-file-too-large = هذا الملف كبير جدًا (أكثر من { $max } ميغابايت). يُرجى إرسال صورة أو ملف PDF أصغر، أو تقسيم التقرير.
+intake-error-file-too-large = هذا الملف كبير جدًا: الحدّ الأقصى لحجم الملف بالميغابايت هو { $max }. يُرجى إرسال صورة أو ملف PDF أصغر، أو تقسيم التقرير.
 intake-error-too-many-files = الحدّ الأقصى لعدد المستندات التي يمكنكم إرسالها هو { $max }. اضغطوا على «تم» للمتابعة.
 intake-country-matches = هل تقصدون أحد هذه البلدان؟
 

@@ -130,7 +130,7 @@ intake-help =
     .label = Help wanted
 intake-help-record-review = Medical record review
 intake-help-eligibility = Eligibility / trial coordination
-intake-help-hospital = Hospital communication, translation
+intake-help-hospital = Hospital contact and translation
 intake-help-travel = Travel and admission
 intake-help-navigation = Treatment and trial navigation
 

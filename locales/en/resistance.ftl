@@ -4,7 +4,7 @@
 
 ## Main menu buttons
 
-home-btn-resistance = 📖 Drug resistance in targeted therapy
+home-btn-resistance = 📖 Targeted therapy resistance
 home-btn-services = 🤝 How CancerFax helps
 
 ## Shared lines
@@ -103,9 +103,9 @@ resistance-faq-text =
     <b>Questions and answers</b>
 
     Choose a question:
-faq-btn-why = Why did my targeted therapy stop working?
-faq-btn-door = Does resistance mean targeted therapy is over?
-faq-btn-test = Which tests help after progression?
+faq-btn-why = Why did my therapy stop working?
+faq-btn-door = Does resistance end therapy?
+faq-btn-test = Which tests after progression?
 faq-btn-t790m = What is T790M?
 faq-btn-drugs = Are there drugs for resistance?
 
@@ -141,18 +141,25 @@ services-text =
 
     CancerFax is a specialist cancer access and patient-navigation platform. We help patients and families understand their options, organise medical records, coordinate hospital communication, and support cross-border treatment planning where appropriate.
 
+    <i>CancerFax does not guarantee treatment access, eligibility, or clinical outcome. Our role is to help patients access accurate information, structured review, and appropriate specialist pathways.</i>
+
+services-btn-records = 📁 Records and eligibility
+services-btn-hospitals = 🏥 Hospitals and travel
+services-btn-pathways = 🧭 Other options and follow-up
+
+services-records-text =
     <b>Medical record review.</b> We help collect and organise reports, scans, pathology, biomarker results, and treatment history for structured case review.
 
     <b>Eligibility coordination.</b> We communicate with hospitals or trial teams to assess whether a case may be suitable for further screening.
 
+services-hospitals-text =
     <b>Hospital communication.</b> We support appointment coordination, document submission, translation, and direct communication with international departments.
 
     <b>Travel and admission support.</b> For international patients, we help with practical coordination: travel planning, hospital admission guidance, and local support.
 
+services-pathways-text =
     <b>Treatment and trial navigation.</b> If this option is not suitable, we help explore other relevant treatments, clinical trials, or advanced care pathways.
 
     <b>End-to-end coordination.</b> From inquiry through to follow-up, our coordinators provide a single point of contact for the family.
 
     <b>Questions about resistance to your targeted therapy?</b> CancerFax reviews your progression workup and connects you with oncologists experienced in identifying and addressing targeted therapy resistance mechanisms.
-
-    <i>CancerFax does not guarantee treatment access, eligibility, or clinical outcome. Our role is to help patients access accurate information, structured review, and appropriate specialist pathways.</i>

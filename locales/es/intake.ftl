@@ -80,7 +80,7 @@ intake-cancer-type-other =
 
 intake-driver =
     ¿Qué mutación conductora (driver) o biomarcador se encontró? Si no está seguro, elija «No lo sé».
-    .label = Mutación conductora / biomarcador
+    .label = Mutación conductora/biomarcador
 intake-driver-egfr = EGFR
 intake-driver-alk = ALK
 intake-driver-ros1 = ROS1
@@ -119,7 +119,7 @@ intake-egfr-finding =
     .label = Hallazgo de resistencia
 intake-finding-t790m = T790M
 intake-finding-met-amp = Amplificación de MET
-intake-finding-small-cell = Transformación a célula pequeña
+intake-finding-small-cell = Transformación a microcítico
 intake-finding-other = Otra cosa
 intake-finding-none = Ninguno informado todavía
 intake-finding-text =
@@ -176,7 +176,7 @@ intake-unsure = No estoy seguro/a
 intake-error-expected-button = Por favor, elija uno de los botones de abajo.
 intake-error-expected-text = Por favor, escriba su respuesta en un mensaje.
 intake-error-too-short = Esta respuesta es demasiado corta: escriba al menos { $min } caracteres.
-intake-error-too-long = Esta respuesta es demasiado larga: use menos de { $max } caracteres.
+intake-error-too-long = Esta respuesta es demasiado larga: use { $max } caracteres o menos.
 intake-error-not-a-number = Escriba un número, por ejemplo 56.
 intake-error-out-of-range = Escriba un número entre { $min } y { $max }.
 intake-error-month-year = Escriba el mes y el año de esta forma: 03/2026.

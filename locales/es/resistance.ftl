@@ -7,7 +7,7 @@
 
 ## Botones del menú principal
 
-home-btn-resistance = 📖 Resistencia a la terapia dirigida
+home-btn-resistance = 📖 Terapia dirigida: resistencia
 home-btn-services = 🤝 Cómo le ayuda CancerFax
 
 ## Líneas compartidas
@@ -64,14 +64,14 @@ resistance-bypass-text =
 
     El tumor activa una vía alternativa que sortea (bypass) la vía que el fármaco estaba bloqueando.
 
-    La amplificación de MET en el cáncer de pulmón de células no pequeñas (NSCLC) con mutación de EGFR es un ejemplo: el cáncer encuentra una ruta diferente para llegar al mismo destino de crecimiento.
+    La amplificación de MET en el cáncer de pulmón de células no pequeñas (CPCNP) con mutación de EGFR es un ejemplo: el cáncer encuentra una ruta diferente para llegar al mismo destino de crecimiento.
 
 resistance-transformation-text =
     <b>Transformación histológica</b>
 
     En algunos casos, el tumor cambia de tipo celular bajo la presión del tratamiento.
 
-    El cáncer de pulmón de células no pequeñas (NSCLC) con mutación de EGFR se transforma en ocasiones en cáncer de pulmón de células pequeñas al desarrollar resistencia, lo que requiere un enfoque de tratamiento completamente diferente.
+    El cáncer de pulmón de células no pequeñas (CPCNP) con mutación de EGFR se transforma en ocasiones en cáncer de pulmón de células pequeñas al desarrollar resistencia, lo que requiere un enfoque de tratamiento completamente diferente.
 
 resistance-amplification-text =
     <b>Amplificación de la diana</b>
@@ -106,11 +106,11 @@ resistance-faq-text =
     <b>Preguntas y respuestas</b>
 
     Elija una pregunta:
-faq-btn-why = ¿Por qué ya no funciona mi terapia?
-faq-btn-door = ¿Es el fin de la terapia dirigida?
-faq-btn-test = ¿Qué pruebas ayudan tras progresar?
+faq-btn-why = ¿Por qué falla mi terapia?
+faq-btn-door = ¿Es el fin de la terapia?
+faq-btn-test = ¿Qué pruebas tras la progresión?
 faq-btn-t790m = ¿Qué es T790M?
-faq-btn-drugs = ¿Hay fármacos para la resistencia?
+faq-btn-drugs = ¿Fármacos para la resistencia?
 
 faq-why-text =
     <b>¿Por qué dejó de funcionar mi terapia dirigida?</b>
@@ -144,18 +144,25 @@ services-text =
 
     CancerFax es una plataforma especializada en el acceso a la atención oncológica y en la orientación de pacientes. Ayudamos a pacientes y familias a entender sus opciones, organizar su historial médico, coordinar la comunicación con los hospitales y apoyar la planificación de tratamientos en otros países cuando corresponda.
 
+    <i>CancerFax no garantiza el acceso al tratamiento, la elegibilidad ni el resultado clínico. Nuestra función es ayudar a los pacientes a acceder a información precisa, a una revisión estructurada y a las vías especializadas adecuadas.</i>
+
+services-btn-records = 📁 Historial y elegibilidad
+services-btn-hospitals = 🏥 Hospitales y viajes
+services-btn-pathways = 🧭 Otras opciones y seguimiento
+
+services-records-text =
     <b>Revisión del historial médico.</b> Le ayudamos a reunir y organizar informes, estudios de imagen, informes de patología, resultados de biomarcadores y el historial de tratamientos para una revisión estructurada del caso.
 
     <b>Coordinación de la elegibilidad.</b> Nos comunicamos con hospitales o equipos de ensayos clínicos para valorar si un caso podría ser adecuado para una evaluación adicional.
 
+services-hospitals-text =
     <b>Comunicación con hospitales.</b> Apoyamos la coordinación de citas, el envío de documentos, la traducción y la comunicación directa con los departamentos internacionales.
 
     <b>Apoyo con el viaje y la admisión hospitalaria.</b> Para pacientes internacionales, ayudamos con la coordinación práctica: planificación del viaje, orientación sobre la admisión en el hospital y apoyo local.
 
+services-pathways-text =
     <b>Orientación sobre tratamientos y ensayos.</b> Si esta opción no es adecuada, le ayudamos a explorar otros tratamientos pertinentes, ensayos clínicos o vías de atención avanzada.
 
     <b>Coordinación integral.</b> Desde la primera solicitud hasta el seguimiento, nuestros coordinadores son el único punto de contacto para la familia.
 
     <b>¿Tiene preguntas sobre la resistencia a su terapia dirigida?</b> CancerFax revisa las pruebas realizadas en el momento de la progresión y le facilita el contacto con oncólogos con experiencia en identificar y abordar los mecanismos de resistencia a la terapia dirigida.
-
-    <i>CancerFax no garantiza el acceso al tratamiento, la elegibilidad ni el resultado clínico. Nuestra función es ayudar a los pacientes a acceder a información precisa, a una revisión estructurada y a las vías especializadas adecuadas.</i>

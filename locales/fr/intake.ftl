@@ -115,15 +115,15 @@ intake-testing-both = Les deux
 intake-testing-unsure = Je ne suis pas sûr(e)
 
 intake-egfr-finding =
-    Un compte rendu a-t-il déjà indiqué un mécanisme de résistance ?
-    .label = Mécanisme de résistance
+    Un compte rendu a-t-il déjà mentionné un résultat lié à la résistance ?
+    .label = Résultat lié à la résistance
 intake-finding-t790m = T790M
 intake-finding-met-amp = Amplification de MET
-intake-finding-small-cell = Transformation petites cellules
+intake-finding-small-cell = Évolution en petites cellules
 intake-finding-other = Autre chose
 intake-finding-none = Rien d’indiqué pour l’instant
 intake-finding-text =
-    Si un compte rendu de test indique un mécanisme de résistance, veuillez le recopier tel qu’il est écrit. Sinon, appuyez sur « Passer ».
+    Si un compte rendu de test mentionne un résultat lié à la résistance, veuillez le recopier tel qu’il est écrit. Sinon, appuyez sur « Passer ».
     .label = Résultat (tel qu’indiqué)
 
 ## L’aide souhaitée
@@ -176,7 +176,7 @@ intake-unsure = Je ne suis pas sûr(e)
 intake-error-expected-button = Veuillez choisir l’un des boutons ci-dessous.
 intake-error-expected-text = Veuillez taper votre réponse sous forme de message.
 intake-error-too-short = Cette réponse est trop courte : veuillez écrire au moins { $min } caractères.
-intake-error-too-long = Cette réponse est trop longue : veuillez écrire moins de { $max } caractères.
+intake-error-too-long = Cette réponse est trop longue : veuillez ne pas dépasser { $max } caractères.
 intake-error-not-a-number = Veuillez taper un nombre, par exemple 56.
 intake-error-out-of-range = Veuillez taper un nombre entre { $min } et { $max }.
 intake-error-month-year = Veuillez taper le mois et l’année de cette façon : 03/2026.

@@ -26,7 +26,7 @@ resistance-overview-text =
 resistance-btn-glance = En bref
 resistance-btn-mechanisms = Comment apparaît la résistance
 resistance-btn-testing = Tests lors de la progression
-resistance-btn-next-gen = Médicaments de nouvelle génération
+resistance-btn-next-gen = Molécules de nouvelle génération
 resistance-btn-faq = Questions et réponses
 
 ## En bref
@@ -106,11 +106,11 @@ resistance-faq-text =
     <b>Questions et réponses</b>
 
     Choisissez une question :
-faq-btn-why = Pourquoi ma thérapie n’agit plus ?
-faq-btn-door = Est-ce la fin de la thérapie ciblée ?
-faq-btn-test = Quels tests après la progression ?
+faq-btn-why = Pourquoi ça ne marche plus ?
+faq-btn-door = Est-ce la fin du traitement ?
+faq-btn-test = Quels tests après progression ?
 faq-btn-t790m = Qu’est-ce que T790M ?
-faq-btn-drugs = Des médicaments contre la résistance ?
+faq-btn-drugs = Médicaments contre la résistance
 
 faq-why-text =
     <b>Pourquoi ma thérapie ciblée a-t-elle cessé d’agir ?</b>
@@ -144,18 +144,25 @@ services-text =
 
     CancerFax est une plateforme spécialisée dans l’accès aux soins en cancérologie et l’accompagnement des patients. Nous aidons les patients et leurs familles à comprendre leurs options, à organiser leurs documents médicaux et à coordonner les échanges avec les hôpitaux, et nous accompagnons, lorsque c’est approprié, la planification d’un traitement à l’étranger.
 
+    <i>CancerFax ne garantit ni l’accès à un traitement, ni l’éligibilité, ni un résultat clinique. Notre rôle est d’aider les patients à accéder à des informations exactes, à un examen structuré de leur dossier et à des parcours spécialisés appropriés.</i>
+
+services-btn-records = 📁 Dossier et éligibilité
+services-btn-hospitals = 🏥 Hôpitaux et voyage
+services-btn-pathways = 🧭 Autres options et suivi
+
+services-records-text =
     <b>Examen du dossier médical.</b> Nous aidons à rassembler et à organiser les comptes rendus, les examens d’imagerie, les résultats d’anatomopathologie et de biomarqueurs, ainsi que l’historique des traitements, en vue d’un examen structuré du dossier.
 
     <b>Coordination de l’éligibilité.</b> Nous échangeons avec les hôpitaux ou les équipes d’essais cliniques pour évaluer si un dossier pourrait se prêter à une sélection plus approfondie.
 
+services-hospitals-text =
     <b>Communication avec les hôpitaux.</b> Nous facilitons la coordination des rendez-vous, l’envoi des documents, la traduction et la communication directe avec les services internationaux.
 
     <b>Aide au voyage et à l’admission.</b> Pour les patients venant de l’étranger, nous aidons à la coordination pratique : organisation du voyage, conseils pour l’admission à l’hôpital et soutien sur place.
 
+services-pathways-text =
     <b>Orientation vers les traitements et les essais.</b> Si cette option ne convient pas, nous vous aidons à explorer d’autres traitements pertinents, des essais cliniques ou des parcours de soins avancés.
 
     <b>Coordination de bout en bout.</b> De la première demande jusqu’au suivi, nos coordinateurs sont l’interlocuteur unique de la famille.
 
     <b>Des questions sur la résistance à votre thérapie ciblée ?</b> CancerFax examine votre bilan de progression et vous met en relation avec des oncologues expérimentés dans l’identification et la prise en charge des mécanismes de résistance aux thérapies ciblées.
-
-    <i>CancerFax ne garantit ni l’accès à un traitement, ni l’éligibilité, ni un résultat clinique. Notre rôle est d’aider les patients à accéder à des informations exactes, à un examen structuré de leur dossier et à des parcours spécialisés appropriés.</i>

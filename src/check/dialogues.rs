@@ -381,6 +381,25 @@ impl DialogueUse {
                 for node in trees.nodes() {
                     let html = node_html(renderer, model.tag, node);
                     let length = telegram_len(&html);
+                    let own = telegram_len(&own_html(renderer, model.tag, node));
+                    let phone =
+                        node.screen == crate::dialogue::Screen::Content && own > PHONE_SCREEN;
+                    if phone && length <= MESSAGE_LIMIT {
+                        let message = format!(
+                            "the text of node “{}” ({}) is {own} characters long in {}, before \
+                             the review line and the “not medical advice” footer the bot adds; \
+                             a phone shows about {PHONE_SCREEN} at once, so patients scroll and \
+                             lose the thread: shorten it, or ask a content editor to split the \
+                             node in dialogues/",
+                            node.id, node.text, model.tag
+                        );
+                        findings.push(match model.messages.get(node.text.as_str()) {
+                            Some(def) => def.warning("screen-long", message),
+                            None => {
+                                Finding::warning("screen-long", &node.file, (node.line, 1), message)
+                            }
+                        });
+                    }
                     if length > MESSAGE_LIMIT {
                         findings.push(Finding::error(
                             "screen-too-long",
@@ -399,6 +418,21 @@ impl DialogueUse {
         }
         findings
     }
+}
+
+/// Characters of a content screen's own text (its text and declared
+/// footers; the review line and the frame's footer come on top) a phone
+/// shows without scrolling: over it, `screen-long`.
+pub(crate) const PHONE_SCREEN: usize = 700;
+
+/// A node's own text and declared footers, without what the bot adds.
+fn own_html(renderer: &Renderer, tag: &str, node: &crate::dialogue::Node) -> String {
+    let mut html = renderer.show(tag, &node.text, None);
+    for footer in &node.footer {
+        html.push_str("\n\n");
+        html.push_str(&renderer.show(tag, footer, None));
+    }
+    html
 }
 
 /// A node's screen as `Node::body_html` builds it.

@@ -15,7 +15,17 @@ pub(crate) const FUNCTIONS: &[&str] = &["NUMBER", "DATETIME"];
 
 /// Variables the bot passes as numbers (see `i18n`'s sample arguments):
 /// a choice on one of them is a plural choice.
-pub(crate) const NUMERIC_VARIABLES: &[&str] = &["count", "min", "max"];
+pub(crate) const NUMERIC_VARIABLES: &[&str] = &["count", "min", "max", "days"];
+
+/// Languages written in a script other than Latin: there a drug name left in
+/// Latin letters is usually an oversight (`latin-drug-name`).
+const NON_LATIN_LANGUAGES: &[&str] = &[
+    "ar", "be", "bg", "el", "fa", "he", "hi", "ja", "ka", "ko", "mk", "ru", "sr", "th", "uk", "zh",
+];
+
+/// Drug names of the medical source (shared/content/), in their English
+/// spelling; any Latin word ending in “-tinib” or “-mab” counts too.
+const DRUG_NAMES: &[&str] = &["osimertinib", "lorlatinib"];
 
 /// (message id, attribute) pairs that must render cleanly, because an
 /// error already explains why they would not: no separate render error.
@@ -328,6 +338,55 @@ pub(crate) fn check_locale(
                 }
             }
         }
+        if plural.as_ref().is_some_and(PluralNeeds::beyond_one) {
+            let counted = counted_in_english(def, english, &numeric);
+            for (variable, next) in bare_numbers(def, &numeric)
+                .into_iter()
+                .filter(|(variable, _)| counted.contains(variable))
+            {
+                findings.push(def.warning_at(
+                    next,
+                    "plural-less-number",
+                    format!(
+                        "“{}” puts the word “{}” after {{ ${variable} }} without a plural \
+                         choice: {} ({}) changes the word with the number (forms {}), so write \
+                         {{ ${variable} -> [one] … *[other] … }} with every form, or rephrase so \
+                         no word follows the number",
+                        def.display_id(),
+                        next,
+                        language_name(model.langid),
+                        model.tag,
+                        plural
+                            .as_ref()
+                            .map(|needs| needs
+                                .categories
+                                .iter()
+                                .map(|(c, _)| format!("[{c}]"))
+                                .collect::<Vec<_>>()
+                                .join(", "))
+                            .unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+        if NON_LATIN_LANGUAGES.contains(&model.langid.language.as_str()) {
+            for text in &usage.texts {
+                for word in latin_drug_names(text) {
+                    findings.push(def.warning_at(
+                        word,
+                        "latin-drug-name",
+                        format!(
+                            "“{}” writes the drug name “{word}” in Latin letters; patients reading \
+                             {} ({}) know it by its local name: write it the way the country's \
+                             drug references do (e.g. осимертиниб, أوسيميرتينيب, 奥希替尼)",
+                            def.display_id(),
+                            language_name(model.langid),
+                            model.tag
+                        ),
+                    ));
+                }
+            }
+        }
         if broken {
             mark_all(structural, def);
         }
@@ -341,6 +400,121 @@ fn mark_all(structural: &mut Structural, def: &Def) {
     for attribute in def.attributes {
         structural.insert((def.display_id(), attribute.id.name.to_owned()));
     }
+}
+
+/// Drug names in Latin letters in a text slice (slices of it, to locate them).
+fn latin_drug_names(text: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = None;
+    for (index, ch) in text.char_indices().chain([(text.len(), ' ')]) {
+        match (ch.is_ascii_alphabetic(), start) {
+            (true, None) => start = Some(index),
+            (false, Some(from)) => {
+                let word = &text[from..index];
+                let lower = word.to_ascii_lowercase();
+                if DRUG_NAMES.contains(&lower.as_str())
+                    || (lower.len() > 6 && (lower.ends_with("tinib") || lower.ends_with("mab")))
+                {
+                    words.push(word);
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    words
+}
+
+/// Combining marks that belong to a word (Arabic vowel signs, accents).
+fn is_mark(ch: char) -> bool {
+    matches!(ch, '\u{0300}'..='\u{036F}' | '\u{064B}'..='\u{065F}' | '\u{0670}')
+}
+
+/// Numbers placed outside any plural choice and followed by a word: the
+/// variable and the word. Units in capitals (МБ, PDF) need no plural form.
+fn bare_numbers<'a>(def: &Def<'a>, numeric: &BTreeSet<&'a str>) -> Vec<(&'a str, &'a str)> {
+    fn walk<'a>(
+        pattern: &'a ast::Pattern<&'a str>,
+        numeric: &BTreeSet<&'a str>,
+        found: &mut Vec<(&'a str, &'a str)>,
+    ) {
+        let mut pending: Option<&'a str> = None;
+        for element in &pattern.elements {
+            match element {
+                ast::PatternElement::TextElement { value } => {
+                    if let Some(variable) = pending.take() {
+                        let rest = value.trim_start_matches([' ', '\u{a0}']);
+                        let end = rest
+                            .char_indices()
+                            .find(|(_, ch)| !(ch.is_alphabetic() || is_mark(*ch)))
+                            .map_or(rest.len(), |(index, _)| index);
+                        let word = &rest[..end];
+                        let acronym = word.chars().any(char::is_uppercase)
+                            && !word.chars().any(char::is_lowercase);
+                        if !word.is_empty() && !acronym {
+                            found.push((variable, word));
+                        }
+                    }
+                }
+                ast::PatternElement::Placeable { expression } => {
+                    pending = None;
+                    match expression {
+                        ast::Expression::Inline(ast::InlineExpression::VariableReference {
+                            id,
+                        }) if numeric.contains(id.name) => pending = Some(id.name),
+                        ast::Expression::Select { selector, variants } => {
+                            let chosen = match selector {
+                                ast::InlineExpression::VariableReference { id } => Some(id.name),
+                                _ => None,
+                            };
+                            let mut inner = numeric.clone();
+                            if let Some(chosen) = chosen {
+                                inner.remove(chosen);
+                            }
+                            for variant in variants {
+                                walk(&variant.value, &inner, found);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let mut found = Vec::new();
+    if let Some(value) = def.value {
+        walk(value, numeric, &mut found);
+    }
+    for attribute in def.attributes {
+        walk(&attribute.value, numeric, &mut found);
+    }
+    found
+}
+
+/// Numeric variables English counts something with in this message: a
+/// plural choice on them, or a plural noun after them (“{ $days } days”,
+/// not “between { $min } and { $max }”).
+fn counted_in_english<'a>(
+    def: &Def<'a>,
+    english: &Model<'a>,
+    numeric: &BTreeSet<&'a str>,
+) -> BTreeSet<&'a str> {
+    let Some(reference) = english.messages.get(def.id).filter(|_| !def.is_term) else {
+        return BTreeSet::new();
+    };
+    let mut counted: BTreeSet<&str> = Usage::of_def(reference)
+        .selects
+        .iter()
+        .filter_map(|select| select.variable)
+        .filter(|variable| numeric.contains(variable))
+        .collect();
+    counted.extend(
+        bare_numbers(reference, numeric)
+            .into_iter()
+            .filter(|(_, word)| word.len() > 2 && word.ends_with('s'))
+            .map(|(variable, _)| variable),
+    );
+    counted
 }
 
 /// Variables this message chooses plural forms on, here or in English.
@@ -367,6 +541,13 @@ pub(crate) struct PluralNeeds {
 }
 
 impl PluralNeeds {
+    /// Whether whole numbers take more forms than “one” and “other”.
+    pub fn beyond_one(&self) -> bool {
+        self.categories
+            .iter()
+            .any(|(category, _)| *category != "one")
+    }
+
     pub fn for_locale(langid: &LanguageIdentifier) -> Option<PluralNeeds> {
         let rules = PluralRules::create(langid.clone(), PluralRuleType::CARDINAL)
             .or_else(|_| {
