@@ -660,13 +660,31 @@ async fn coordinators_input_is_read_exactly() {
     );
     assert_eq!(bot_messages(&rosa), before);
     // Words that start with a slash are words.
-    send(&bot, &alex, "/2 tablets a day, with food").await;
-    assert!(
-        rosa.transcript()
-            .iter()
-            .any(|m| m.from_bot && m.text == "/2 tablets a day, with food"),
-        "relayed to Rosa"
-    );
+    let words = alex.send_text("/2 tablets a day, with food").await;
+    let relayed = common::wait_for_texts(
+        &bot.emulator,
+        9_801,
+        "/2 tablets a day, with food",
+        1,
+        std::time::Duration::from_secs(10),
+    )
+    .await;
+    assert_eq!(relayed.len(), 1, "relayed to Rosa");
+    // The coordinator's edit follows the copy (the outbox's patient lane).
+    alex.edit_text(words.message_id, "/2 tablets a day, with breakfast")
+        .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !rosa
+        .transcript()
+        .iter()
+        .any(|m| m.from_bot && m.edited && m.text == "/2 tablets a day, with breakfast")
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the edit reaches Rosa's copy"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     // An anonymous administrator (posting as the group) reaches Rosa too.
     alex.send_raw_message(serde_json::json!({
             "from": {"id": 1_087_968_824_i64, "is_bot": true, "first_name": "Group", "username": "GroupAnonymousBot"},
@@ -681,6 +699,8 @@ async fn coordinators_input_is_read_exactly() {
             .any(|m| m.from_bot && m.text == "We have your scan, thank you."),
         "an anonymous administrator's reply reaches the patient"
     );
+    let refusals = bot.emulator.flood_refusals();
+    assert!(refusals.is_empty(), "the bot provoked 429s: {refusals:?}");
     bot.assert_spec_clean();
 }
 

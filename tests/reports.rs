@@ -21,14 +21,7 @@ const KEY: &str = "k1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 const FREE_TEXT: &[&str] = &["Ana", "O'Brien", "Osimertinib", "Bogotá"];
 
 fn session(locale: &str) -> Session {
-    Session {
-        locale: locale.into(),
-        locale_chosen: true,
-        node: "home".into(),
-        intake: None,
-        filling: false,
-        case: None,
-    }
+    common::menu_session(locale)
 }
 
 fn submission(cancer_type: &str, driver: &str) -> Submission {
