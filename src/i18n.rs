@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use fluent_bundle::concurrent::FluentBundle;
-use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use fluent_bundle::resolver::errors::{ReferenceKind, ResolverError};
+use fluent_bundle::{FluentArgs, FluentError, FluentResource, FluentValue};
 use fluent_langneg::{NegotiationStrategy, negotiate_languages};
 use unic_langid::LanguageIdentifier;
 
@@ -101,8 +102,37 @@ impl Locale {
         self.0.language.as_str().to_owned()
     }
 
+    /// The language's English name ("Arabic"), for coordinators and
+    /// translators' tools.
+    pub fn english_name(&self) -> &'static str {
+        match self.0.language.as_str() {
+            "ar" => "Arabic",
+            "de" => "German",
+            "en" => "English",
+            "es" => "Spanish",
+            "fr" => "French",
+            "he" => "Hebrew",
+            "hi" => "Hindi",
+            "it" => "Italian",
+            "ja" => "Japanese",
+            "pl" => "Polish",
+            "pt" => "Portuguese",
+            "ru" => "Russian",
+            "tr" => "Turkish",
+            "uk" => "Ukrainian",
+            "zh" => "Chinese",
+            _ => "this language",
+        }
+    }
+
     pub fn is_right_to_left(&self) -> bool {
         matches!(self.0.language.as_str(), "ar" | "he" | "fa" | "ur")
+    }
+}
+
+impl From<LanguageIdentifier> for Locale {
+    fn from(langid: LanguageIdentifier) -> Locale {
+        Locale(langid)
     }
 }
 
@@ -110,6 +140,17 @@ impl fmt::Display for Locale {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
     }
+}
+
+/// Why a message cannot be said in a locale (see `Catalog::format_exact`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsayable {
+    /// The locale has no such message.
+    Missing,
+    /// It needs these variables, which were not given.
+    Needs(Vec<String>),
+    /// It cannot be formatted (Fluent's error).
+    Broken(String),
 }
 
 /// A value passed into a message.
@@ -349,6 +390,63 @@ impl Catalog {
             .is_some_and(|message| message.get_attribute(attribute).is_some())
     }
 
+    /// Formats a message in exactly this locale, without falling back to
+    /// English: for texts that must never reach a reader in a language they
+    /// did not choose (coordinators' replies to a patient).
+    pub fn format_exact(
+        &self,
+        locale: &Locale,
+        id: &str,
+        args: &[(&str, Arg)],
+    ) -> Result<String, Unsayable> {
+        let pattern = self
+            .bundles
+            .get(locale)
+            .and_then(|bundle| Some((bundle, bundle.get_message(id)?.value()?)));
+        let Some((bundle, pattern)) = pattern else {
+            return Err(Unsayable::Missing);
+        };
+        let fluent_args = to_fluent_args(args);
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        if errors.is_empty() {
+            return Ok(text.into_owned());
+        }
+        let mut needs = Vec::new();
+        for error in &errors {
+            match error {
+                FluentError::ResolverError(ResolverError::Reference(ReferenceKind::Variable {
+                    id,
+                })) => {
+                    if !needs.contains(id) {
+                        needs.push(id.clone());
+                    }
+                }
+                other => return Err(Unsayable::Broken(other.to_string())),
+            }
+        }
+        Err(Unsayable::Needs(needs))
+    }
+
+    /// The ids of the messages a locale defines in one of its files (e.g.
+    /// `replies.ftl`), in the file's order.
+    pub fn ids_in_file(&self, locale: &Locale, file_name: &str) -> Vec<String> {
+        let mut found: Vec<(&usize, &String)> = self
+            .origins
+            .iter()
+            .filter(|((of, _), origin)| {
+                of == locale
+                    && origin
+                        .file
+                        .file_name()
+                        .is_some_and(|name| name == file_name)
+            })
+            .map(|((_, id), origin)| (&origin.line, id))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, id)| id.clone()).collect()
+    }
+
     fn try_format(&self, locale: &Locale, id: &str, args: &FluentArgs) -> Option<String> {
         let bundle = self.bundles.get(locale)?;
         let pattern = bundle.get_message(id)?.value()?;
@@ -508,6 +606,41 @@ mod tests {
         assert_eq!(catalog.format(&es, "hello", &args), "¡Hola, &lt;Ana&gt;!");
         assert_eq!(catalog.format(&es, "bye", &[]), "Bye");
         assert_eq!(catalog.format(&es, "nowhere", &[]), "…");
+    }
+
+    #[test]
+    fn exact_formatting_never_falls_back_and_names_what_is_missing() {
+        let (_dir, catalog) = catalog_with(&[
+            (
+                "en/replies.ftl",
+                "reply-b = On { $date }, { $name }\nreply-a = Hi\n",
+            ),
+            ("en/other.ftl", "other = Other\n"),
+            ("es/replies.ftl", "reply-b = El { $date }, { $name }\n"),
+        ]);
+        let catalog = catalog.unwrap();
+        let (en, es) = (
+            catalog.reference().clone(),
+            catalog.find("es").unwrap().clone(),
+        );
+        assert_eq!(
+            catalog.ids_in_file(&en, "replies.ftl"),
+            ["reply-b", "reply-a"]
+        );
+        assert_eq!(catalog.ids_in_file(&es, "replies.ftl"), ["reply-b"]);
+        assert_eq!(
+            catalog.format_exact(&es, "reply-a", &[]),
+            Err(Unsayable::Missing)
+        );
+        assert_eq!(
+            catalog.format_exact(&es, "reply-b", &[("name", Arg::Text("Ana"))]),
+            Err(Unsayable::Needs(vec!["date".to_owned()]))
+        );
+        let args = [("name", Arg::Text("<Ana>")), ("date", Arg::Text("lunes"))];
+        assert_eq!(
+            catalog.format_exact(&es, "reply-b", &args).as_deref(),
+            Ok("El lunes, &lt;Ana&gt;")
+        );
     }
 
     #[test]

@@ -136,6 +136,10 @@ struct RunArgs {
     /// 127.0.0.1:9090 (off when unset; keep it off the public internet).
     #[arg(long, env = "METRICS_LISTEN")]
     metrics_listen: Option<SocketAddr>,
+    /// The language the coordinators read (a locale tag, e.g. en, es): the
+    /// ready replies' buttons and the topic's copy of what was sent.
+    #[arg(long, env = "COORDINATORS_LANGUAGE", default_value = "en")]
+    coordinators_language: String,
     #[command(flatten)]
     dirs: ContentDirs,
 }
@@ -516,6 +520,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         webhook,
         log_json: _,
         metrics_listen,
+        coordinators_language,
         dirs,
         keys,
     } = args;
@@ -600,6 +605,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         locales_dir: dirs.locales_dir,
         dialogues_dir: dirs.dialogues_dir,
         metrics_listen,
+        coordinators_language: coordinators_language.trim().to_owned(),
     })
 }
 

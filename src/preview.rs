@@ -153,6 +153,7 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         locales_dir,
         dialogues_dir,
         metrics_listen: None,
+        coordinators_language: "en".to_owned(),
     };
     let bot = match startup::start(settings).await {
         Ok(bot) => bot,

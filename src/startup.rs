@@ -60,6 +60,8 @@ pub struct Settings {
     pub dialogues_dir: PathBuf,
     /// Where to serve Prometheus' `/metrics` (off when unset).
     pub metrics_listen: Option<std::net::SocketAddr>,
+    /// The language coordinators read (a locale tag the catalog has).
+    pub coordinators_language: String,
 }
 
 /// How long a graceful stop keeps delivering what is in the outbox.
@@ -133,6 +135,17 @@ impl RunningBot {
 pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let content = Content::load(&settings.locales_dir, &settings.dialogues_dir)
         .map_err(|problems| anyhow::anyhow!("{problems}"))?;
+    if content
+        .catalog
+        .find(&settings.coordinators_language)
+        .is_none()
+    {
+        anyhow::bail!(
+            "COORDINATORS_LANGUAGE “{}” is none of the locales in {} (e.g. en)",
+            settings.coordinators_language,
+            settings.locales_dir.display()
+        );
+    }
     let sealer = data_sealer(&settings)?;
     let storage = Storage::connect_sealed(&settings.database_url, sealer).await?;
     let mut bot = Bot::new(&settings.token);
@@ -170,6 +183,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         flood: FloodGuard::new(settings.flood_limit),
         report_zone: settings.time_zone.clone(),
         members: Default::default(),
+        coordinators_language: settings.coordinators_language.clone(),
     });
     let purging = tokio::spawn(purge_periodically(storage.clone(), settings.retention_days));
     let (metrics_addr, metrics) = match settings.metrics_listen {

@@ -743,6 +743,31 @@ fn missing_message() {
 }
 
 #[test]
+fn missing_reply() {
+    // A ready reply is refused, not sent in English: the warning says so,
+    // and a whole missing file is one finding that says it too.
+    expect(
+        "missing-reply",
+        &[
+            "warning: {D}/locales/es/replies.ftl:1:1: the ready reply “reply-call” is not translated yet, so coordinators cannot send it to patients reading this language (it is refused, never sent in English). Translate it from {D}/locales/en/replies.ftl:3. Add it after “reply-received”",
+        ],
+    );
+    let report = run_case("missing-reply");
+    let missing_files: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "missing-file" || f.code == "missing-message")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        missing_files,
+        [format!(
+            "{FIXTURES}/missing-reply/locales/fr/replies.ftl: this file does not exist, so coordinators cannot send any of its 2 ready replies to patients reading this language: copy {FIXTURES}/missing-reply/locales/en/replies.ftl here and translate it"
+        )]
+    );
+}
+
+#[test]
 fn missing_safety_message() {
     // The frame's lines and the form's emergency question: an error, not
     // the warning of an untranslated message.

@@ -902,3 +902,176 @@ async fn quiet_delivery_marks_on_the_patients_messages() {
     );
     bot.assert_spec_clean();
 }
+
+/// Copies the shipped locales into `to`, so a test can take a translation
+/// away.
+fn copy_locales(to: &std::path::Path) {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    for entry in std::fs::read_dir(&from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            for file in std::fs::read_dir(entry.path()).unwrap() {
+                let file = file.unwrap();
+                std::fs::copy(file.path(), target.join(file.file_name())).unwrap();
+            }
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn ready_replies_reach_each_patient_in_their_language() {
+    use patient_navigator::i18n::{Arg, Catalog};
+    use patient_navigator::text::visible_text;
+    // Spanish lacks one reply: it must be refused, never sent in English.
+    let locales = tempfile::tempdir().unwrap();
+    copy_locales(locales.path());
+    let spanish = locales.path().join("es/replies.ftl");
+    let text = std::fs::read_to_string(&spanish).unwrap();
+    let cut = text.find("reply-ask-oncologist =").unwrap();
+    std::fs::write(&spanish, &text[..cut]).unwrap();
+    let catalog = Catalog::load(locales.path()).unwrap();
+    let (ar, es, en) = (
+        catalog.find("ar").unwrap().clone(),
+        catalog.find("es").unwrap().clone(),
+        catalog.reference().clone(),
+    );
+    let locales_dir = locales.path().to_path_buf();
+    let bot = spawn_bot_with(TestDb::sqlite(), move |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+        settings.locales_dir = locales_dir;
+        settings.time_zone = jiff::tz::TimeZone::get("Europe/Madrid").unwrap();
+    })
+    .await;
+    let layla = bot.patient(8801, "Layla", Some("ar"));
+    let ana = bot.patient(8802, "Ana", Some("es"));
+    let layla_case = patient_asks_for_a_person(&bot, &layla).await;
+    let ana_case = patient_asks_for_a_person(&bot, &ana).await;
+    let alex = bot.coordinator(9301, "Alex", "alex");
+
+    // `/r` in Layla's topic: the replies as buttons, in English.
+    let layla_topic = alex.in_topic(topic_of(&bot, &layla_case));
+    send(&bot, &layla_topic, "/r").await;
+    let menu = layla_topic.last_bot_message().unwrap();
+    assert!(menu.text.contains("Arabic (ar)"), "{}", menu.text);
+    let (menu_id, data) = menu
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.text == "🩻 Ask for the latest scan report")
+        .map(|b| (menu.message_id, b.callback_data.clone().unwrap()))
+        .unwrap_or_else(|| panic!("no scan-report button: {menu:?}"));
+    let shown = layla.transcript().len();
+    let press = layla_topic.send_callback(menu_id, &data).unwrap();
+    layla_topic.reaction(&press).await;
+    bot.emulator.wait_idle().await;
+    let arabic = catalog.format_exact(&ar, "reply-scan-report", &[]).unwrap();
+    let english = catalog.format_exact(&en, "reply-scan-report", &[]).unwrap();
+    let layla_sees: Vec<String> = layla.transcript()[shown..]
+        .iter()
+        .filter(|m| m.from_bot)
+        .map(|m| m.text.clone())
+        .collect();
+    assert!(
+        layla_sees.contains(&visible_text(&arabic)),
+        "Layla gets the Arabic reply: {layla_sees:#?}"
+    );
+    assert!(
+        !layla_sees.iter().any(|text| text.contains("scan report")),
+        "nothing in English: {layla_sees:#?}"
+    );
+    assert_eq!(
+        answer_to(&bot, &press)["text"],
+        format!("Sent to the patient of {layla_case}.")
+    );
+    let note = group(&bot)
+        .into_iter()
+        .find(|m| m.text.starts_with("📨 Alex sent the reply “scan-report”"))
+        .unwrap_or_else(|| panic!("no note: {:#?}", group(&bot)));
+    assert!(
+        note.text.contains(&visible_text(&arabic)) && note.text.contains(&visible_text(&english)),
+        "the topic shows both languages: {}",
+        note.text
+    );
+    assert_eq!(note.thread_id, Some(topic_of(&bot, &layla_case)));
+    // Sending took the waiting case, as writing does.
+    let audit = storage(&bot)
+        .await
+        .audit_trail(CaseRef::parse(&layla_case).unwrap())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = audit.iter().map(|(_, action)| action.as_str()).collect();
+    assert!(actions.ends_with(&["take", "reply"]), "{audit:?}");
+
+    // `/r call DATE` in Ana's topic: the date in Spanish for her, in
+    // English for the coordinators.
+    let ana_topic = alex.in_topic(topic_of(&bot, &ana_case));
+    send(&bot, &ana_topic, "/r call 2026-12-08 10:30").await;
+    let date = ana.last_bot_message().unwrap().text;
+    let expected = catalog
+        .format_exact(
+            &es,
+            "reply-call",
+            &[(
+                "date",
+                Arg::Text("martes, 8 de diciembre, 10:30 hora de España"),
+            )],
+        )
+        .unwrap();
+    assert!(
+        date.contains("8 de diciembre") && date.contains("10:30"),
+        "{date}"
+    );
+    assert!(
+        date.starts_with(&expected[..expected.find("martes").unwrap()]),
+        "{date}"
+    );
+    let note = group(&bot)
+        .into_iter()
+        .find(|m| m.text.starts_with("📨 Alex sent the reply “call”"))
+        .unwrap();
+    assert!(note.text.contains("December 8"), "{}", note.text);
+
+    // Refused, with nothing sent: no date, and a reply Spanish lacks.
+    let before = ana.transcript().len();
+    send(&bot, &ana_topic, "/r call").await;
+    send(&bot, &ana_topic, "/r ask-oncologist").await;
+    assert_eq!(ana.transcript().len(), before, "nothing reached Ana");
+    let notes: Vec<String> = in_topic(&bot, topic_of(&bot, &ana_case))
+        .into_iter()
+        .filter(|m| m.from_bot)
+        .map(|m| m.text)
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|text| text.starts_with("The reply “call” gives a date")),
+        "{notes:#?}"
+    );
+    assert!(
+        notes.iter().any(|text| text
+            .starts_with("🚫 The reply “ask-oncologist” is not translated into Spanish (es) yet")),
+        "{notes:#?}"
+    );
+    // The menu marks it, and its button is refused too.
+    send(&bot, &ana_topic, "/r").await;
+    let menu = ana_topic.last_bot_message().unwrap();
+    let button = menu
+        .buttons
+        .iter()
+        .flatten()
+        .find(|b| b.text == "🚫 🩺 Ask your oncologist")
+        .unwrap_or_else(|| panic!("{menu:?}"))
+        .clone();
+    let press = ana_topic
+        .send_callback(menu.message_id, button.callback_data.as_deref().unwrap())
+        .unwrap();
+    ana_topic.reaction(&press).await;
+    bot.emulator.wait_idle().await;
+    assert_eq!(answer_to(&bot, &press)["show_alert"], true);
+    assert_eq!(ana.transcript().len(), before, "nothing reached Ana");
+    bot.assert_spec_clean();
+}

@@ -126,6 +126,7 @@ async fn start_bot(
         flood: FloodGuard::new(FloodLimit::off()),
         report_zone: jiff::tz::TimeZone::UTC,
         members: Default::default(),
+        coordinators_language: "en".to_owned(),
     });
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(

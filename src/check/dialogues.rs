@@ -364,7 +364,9 @@ impl DialogueUse {
                 used.extend(usage.messages.iter().map(|(id, _)| *id));
             }
             for (id, def) in &english.messages {
-                if !used.contains(id) {
+                // The reply library is used by coordinators (`/r`), by name.
+                let a_ready_reply = def.file.name == crate::handoff::replies::FILE;
+                if !used.contains(id) && !a_ready_reply {
                     findings.push(def.warning(
                         "unused-message",
                         format!(

@@ -327,7 +327,7 @@ pub(crate) fn check_locale(
                              get the *[other] text. Add the missing variants",
                             def.display_id(),
                             list.join(", "),
-                            language_name(model.langid),
+                            crate::i18n::Locale::from(model.langid.clone()).english_name(),
                             model.tag,
                             all.iter()
                                 .map(|c| format!("[{c}]"))
@@ -354,7 +354,7 @@ pub(crate) fn check_locale(
                          no word follows the number",
                         def.display_id(),
                         next,
-                        language_name(model.langid),
+                        crate::i18n::Locale::from(model.langid.clone()).english_name(),
                         model.tag,
                         plural
                             .as_ref()
@@ -380,7 +380,7 @@ pub(crate) fn check_locale(
                              {} ({}) know it by its local name: write it the way the country's \
                              drug references do (e.g. осимертиниб, أوسيميرتينيب, 奥希替尼)",
                             def.display_id(),
-                            language_name(model.langid),
+                            crate::i18n::Locale::from(model.langid.clone()).english_name(),
                             model.tag
                         ),
                     ));
@@ -575,27 +575,6 @@ impl PluralNeeds {
                 .map(|(index, example)| (order[index], example))
                 .collect(),
         })
-    }
-}
-
-fn language_name(langid: &LanguageIdentifier) -> &'static str {
-    match langid.language.as_str() {
-        "ar" => "Arabic",
-        "de" => "German",
-        "en" => "English",
-        "es" => "Spanish",
-        "fr" => "French",
-        "he" => "Hebrew",
-        "hi" => "Hindi",
-        "it" => "Italian",
-        "ja" => "Japanese",
-        "pl" => "Polish",
-        "pt" => "Portuguese",
-        "ru" => "Russian",
-        "tr" => "Turkish",
-        "uk" => "Ukrainian",
-        "zh" => "Chinese",
-        _ => "this language",
     }
 }
 
@@ -874,8 +853,24 @@ fn missing(model: &Model, english: &Model, safety: &BTreeMap<String, String>) ->
             continue;
         }
         let counterpart = model.file_named(&english_file.name);
+        // Ready replies are never sent in English to a patient who chose
+        // another language: a missing one is refused, not shown in English.
+        let replies = english_file.name == crate::handoff::replies::FILE;
         let whole_file = counterpart.is_none() && absent.len() == ids.len();
-        if whole_file {
+        if whole_file && replies {
+            findings.push(Finding::warning(
+                "missing-file",
+                model.dir.join(&english_file.name),
+                (0, 0),
+                format!(
+                    "this file does not exist, so coordinators cannot send any of its {} ready \
+                     replies to patients reading this language: copy {} here and translate it",
+                    ids.len(),
+                    english_file.path.display()
+                ),
+            ));
+            continue;
+        } else if whole_file {
             findings.push(Finding::warning(
                 "missing-file",
                 model.dir.join(&english_file.name),
@@ -926,6 +921,20 @@ fn missing(model: &Model, english: &Model, safety: &BTreeMap<String, String>) ->
                         "“{id}” is missing in this language, and it is part of the safety frame: \
                          {purpose}. Patients reading this language would get it in English. \
                          Translate it from {}.{hint}",
+                        reference.place()
+                    ),
+                ));
+                continue;
+            }
+            if replies {
+                findings.push(Finding::warning(
+                    "missing-reply",
+                    file,
+                    at,
+                    format!(
+                        "the ready reply “{id}” is not translated yet, so coordinators cannot \
+                         send it to patients reading this language (it is refused, never sent in \
+                         English). Translate it from {}.{hint}",
                         reference.place()
                     ),
                 ));

@@ -29,7 +29,8 @@
 //! - others: `lock-syntax`, `unknown-locale`, `startup-problem` (the bot's
 //!   own start-up check refused something no other check explained).
 //!
-//! Warnings: `missing-message`, `missing-file`, `obsolete-message`,
+//! Warnings: `missing-message`, `missing-reply` (a ready reply coordinators
+//! cannot send in that language), `missing-file`, `obsolete-message`,
 //! `extra-value`, `extra-attribute`, `dropped-variable`, `label-long`,
 //! `unused-message`, `outdated-translation`.
 

@@ -28,6 +28,8 @@ pub enum Change {
     Transfer,
     MarkUrgent,
     Note,
+    /// Send a ready reply to the patient (as writing to them does).
+    Reply,
 }
 
 /// Why a change is refused.
@@ -81,7 +83,7 @@ pub fn refusal_text(reference: CaseRef, change: Change, refusal: &Refusal) -> St
                 Change::Release => "release",
                 Change::Close => "close",
                 Change::Transfer => "transfer",
-                Change::Take | Change::MarkUrgent | Change::Note => "change",
+                Change::Take | Change::MarkUrgent | Change::Note | Change::Reply => "change",
             };
             format!("{reference} is held by {holder}: only they or an administrator can {verb} it.")
         }

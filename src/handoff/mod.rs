@@ -9,6 +9,7 @@ pub mod access;
 pub mod hours;
 pub mod merge;
 pub mod queue;
+pub mod replies;
 pub mod teams;
 
 pub use hours::WorkingHours;

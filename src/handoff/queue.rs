@@ -121,6 +121,8 @@ pub enum CoordinatorCommand {
     Close,
     /// To `@username`, or to the author of the replied-to message.
     Transfer(Option<String>),
+    /// `/r`: the ready replies (see `replies`), or one of them sent.
+    Reply(super::replies::ReplyRequest),
 }
 
 /// What a coordinator's text (or caption) in the group is.
@@ -170,7 +172,7 @@ impl CoordinatorText {
 /// The note for a command none of ours.
 pub fn unknown_command_hint(name: &str) -> String {
     format!(
-        "/{} is not a command here (nothing was sent to the patient). In a case's topic: /note, /release, /transfer, /close; anywhere: /queue, /stats. To write to the patient a text that starts with “/”, put a space or a word before it.",
+        "/{} is not a command here (nothing was sent to the patient). In a case's topic: /r (ready replies in the patient's language), /note, /release, /transfer, /close; anywhere: /queue, /stats. To write to the patient a text that starts with “/”, put a space or a word before it.",
         escape_html(name)
     )
 }
@@ -193,6 +195,7 @@ impl CoordinatorCommand {
                 Some(argument.trim().trim_start_matches('@').to_owned())
                     .filter(|name| !name.is_empty()),
             ),
+            "r" | "reply" => CoordinatorCommand::Reply(super::replies::ReplyRequest::of(argument)),
             _ => return None,
         })
     }

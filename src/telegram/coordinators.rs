@@ -28,8 +28,10 @@ use crate::handoff::merge;
 use crate::handoff::queue::{
     self, CardAction, CoordinatorCommand, CoordinatorText, OFF_HOURS_NOTE_INTERVAL,
 };
+use crate::handoff::replies::{self, Facts, NotSent, ReplyRequest};
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
-use crate::intake::{CaseRef, DocumentKind};
+use crate::i18n::Locale;
+use crate::intake::{Answer, CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::reports;
 use crate::storage::{Begun, ErasedTopic, TakeOutcome, Work, unix_now};
@@ -767,13 +769,14 @@ async fn relay_from_patient(
     {
         return Ok(false); // relayed before a restart: never twice
     }
+    // A ready reply sent by a button stands for no message in the topic
+    // (its key is negative): the answer to it threads nowhere.
     let reply_to = match msg.reply_to_message() {
-        Some(original) => {
-            shell
-                .storage
-                .topic_copy(reference, group, original.id.0.into())
-                .await?
-        }
+        Some(original) => shell
+            .storage
+            .topic_copy(reference, group, original.id.0.into())
+            .await?
+            .filter(|topic_message| *topic_message > 0),
         None => None,
     };
     let copied = post_in_topic(bot, shell, reference, 1, |group, thread| {
@@ -1190,6 +1193,26 @@ pub async fn on_message(
             };
             Ok(change_by_command(&bot, &shell, &update, &msg, case, actor, command).await?)
         }
+        (CoordinatorText::Command(CoordinatorCommand::Reply(request)), Some(case)) => match request
+        {
+            ReplyRequest::Menu => {
+                let work = reply_menu(&bot, &shell, &msg, &case);
+                super::at_least_once(&shell, &update, work).await
+            }
+            ReplyRequest::Send { name, argument } => {
+                let Some(mut work) = begin(&shell, &update).await? else {
+                    return Ok(());
+                };
+                let mut jobs = Vec::new();
+                let asked = ReadyReplyAsked {
+                    name: &name,
+                    argument: &argument,
+                    key: msg.id.0.into(),
+                };
+                send_ready_reply(&shell, &mut work, &mut jobs, &case, &who, asked).await?;
+                Ok(commit_change(&shell, work, jobs).await?)
+            }
+        },
         (CoordinatorText::Message, Some(case)) => {
             Ok(answer_patient(&shell, &update, case, &who).await?)
         }
@@ -1230,6 +1253,124 @@ async fn answer_patient(
         },
     ));
     commit_change(shell, work, jobs).await
+}
+
+/// The patient's language and the coordinators', as the catalog has them.
+fn languages(shell: &Shell, catalog: &crate::i18n::Catalog, case: &CaseView) -> (Locale, Locale) {
+    let patient = catalog
+        .find(&case.locale)
+        .unwrap_or_else(|| catalog.reference())
+        .clone();
+    let coordinators = catalog
+        .find(&shell.coordinators_language)
+        .unwrap_or_else(|| catalog.reference())
+        .clone();
+    (patient, coordinators)
+}
+
+/// `/r` in a case's topic: the ready replies, as buttons labelled in the
+/// coordinators' language.
+async fn reply_menu(
+    bot: &Bot,
+    shell: &Shell,
+    msg: &Message,
+    case: &CaseView,
+) -> anyhow::Result<()> {
+    let content = shell.content.get();
+    let (patient, coordinators) = languages(shell, &content.catalog, case);
+    let (html, buttons) = replies::menu(&content.catalog, &patient, &coordinators, case.reference);
+    let keyboard = if buttons.is_empty() {
+        Keyboard::None
+    } else {
+        Keyboard::Inline(buttons)
+    };
+    let menu = Reply::new(html, keyboard, Placement::New);
+    post_in_group(shell, msg.chat.id, 1, || {
+        delivery::send(bot, msg.chat.id, msg.thread_id, &menu)
+    })
+    .await?;
+    Ok(())
+}
+
+/// A ready reply a coordinator asked for.
+struct ReadyReplyAsked<'a> {
+    name: &'a str,
+    /// What followed the name (a date, for replies that give one).
+    argument: &'a str,
+    /// What stands for it in the topic (see `ready_reply`).
+    key: i64,
+}
+
+/// Queues a ready reply for the case's patient, in their language, with a
+/// note in the topic showing it in both; or, when it cannot go as asked,
+/// a note saying why (nothing reaches the patient). Like writing, sending
+/// takes a waiting case. Returns why it was not sent.
+async fn send_ready_reply(
+    shell: &Shell,
+    work: &mut Work,
+    jobs: &mut Vec<(i64, Job)>,
+    case: &CaseView,
+    who: &Coordinator,
+    asked: ReadyReplyAsked<'_>,
+) -> anyhow::Result<Option<NotSent>> {
+    let Some(group) = group_of(shell, case) else {
+        return Ok(None);
+    };
+    let content = shell.content.get();
+    let (patient, coordinators) = languages(shell, &content.catalog, case);
+    let stored = shell.storage.case(case.reference).await?;
+    let first_name = stored
+        .as_ref()
+        .and_then(|stored| match stored.answers.get("first_name") {
+            Some(Answer::Text(name)) => Some(name.as_str()),
+            _ => None,
+        });
+    let composed =
+        replies::when_of(asked.name, asked.argument, &shell.report_zone).and_then(|when| {
+            let facts = Facts {
+                reference: case.reference,
+                first_name,
+                when,
+            };
+            replies::compose(
+                &content.catalog,
+                asked.name,
+                &patient,
+                &coordinators,
+                &facts,
+            )
+        });
+    let composed = match composed {
+        Ok(composed) => composed,
+        Err(not_sent) => {
+            let note = replies::not_sent_text(case.reference, &not_sent);
+            jobs.push(note_job(group.0, case.reference, note));
+            return Ok(Some(not_sent));
+        }
+    };
+    if case.status == CaseStatus::Waiting
+        && work.take_case(case.reference, who).await? == TakeOutcome::Taken
+    {
+        work.audit_case(case.reference, Some(who), "take", "")
+            .await?;
+        jobs.extend(event_jobs(shell, case, CaseEvent::Taken));
+    }
+    work.audit_case(case.reference, Some(who), "reply", &composed.name)
+        .await?;
+    jobs.push((
+        case.chat_id,
+        Job::ReadyReply {
+            case: case.reference.0,
+            html: composed.for_patient.clone(),
+            key: asked.key,
+        },
+    ));
+    jobs.push(note_job(
+        group.0,
+        case.reference,
+        replies::sent_note(&composed, &who.name),
+    ));
+    Ok(None)
 }
 
 /// The coordinator's message of a stored update, for the outbox.
@@ -1640,15 +1781,6 @@ async fn relay_to_patient(
     msg: &Message,
     case: &CaseView,
 ) -> anyhow::Result<()> {
-    if shell
-        .storage
-        .patient_copy(case.reference, msg.chat.id.0, msg.id.0.into())
-        .await?
-        .is_some()
-    {
-        return Ok(()); // relayed before a restart: never twice
-    }
-    let patient = ChatId(case.chat_id);
     let reply_to = match msg.reply_to_message() {
         Some(original) => {
             shell
@@ -1658,33 +1790,78 @@ async fn relay_to_patient(
         }
         None => None,
     };
+    let patient = ChatId(case.chat_id);
+    reach_patient(bot, shell, case, msg.chat.id.0, msg.id.0.into(), || {
+        let mut request = bot.copy_message(patient, msg.chat.id, msg.id);
+        if let Some(reply_to) = reply_to {
+            request = request.reply_parameters(
+                ReplyParameters::new(MessageId(reply_to as i32)).allow_sending_without_reply(),
+            );
+        }
+        request.into_future()
+    })
+    .await
+}
+
+/// A ready reply (see `handoff::replies`) reaches the patient. `key` stands
+/// for it in the topic: the `/r` message, or for a button (which has no
+/// message of its own) its update's id negated.
+pub async fn ready_reply(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    html: &str,
+    key: i64,
+) -> anyhow::Result<()> {
+    let case = load(shell, reference).await?;
+    let Some(group) = group_of(shell, &case) else {
+        return Ok(()); // no team any more: nobody to answer for
+    };
+    let patient = ChatId(case.chat_id);
+    let reply = Reply::new(html.to_owned(), Keyboard::None, Placement::New);
+    reach_patient(bot, shell, &case, group.0, key, || {
+        delivery::send(bot, patient, None, &reply)
+    })
+    .await
+}
+
+/// Sends a coordinator's words to the patient once (`topic_message` keys
+/// them: sent before a restart, they are not sent again), on the patient's
+/// own budget; then the patient's latest message shows it was answered.
+async fn reach_patient<F, Fut>(
+    bot: &Bot,
+    shell: &Shell,
+    case: &CaseView,
+    group: i64,
+    topic_message: i64,
+    send: F,
+) -> anyhow::Result<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<MessageId, RequestError>>,
+{
+    if shell
+        .storage
+        .patient_copy(case.reference, group, topic_message)
+        .await?
+        .is_some()
+    {
+        return Ok(()); // relayed before a restart: never twice
+    }
+    let patient = ChatId(case.chat_id);
     // The patient's own budget: never behind other cases' relays.
+    let send = &send;
     let copied = with_retries(|| {
         shell
             .pacer
-            .call(Destination::Private(patient), Spend::Messages(1), || {
-                let mut request = bot.copy_message(patient, msg.chat.id, msg.id);
-                if let Some(reply_to) = reply_to {
-                    request = request.reply_parameters(
-                        ReplyParameters::new(MessageId(reply_to as i32))
-                            .allow_sending_without_reply(),
-                    );
-                }
-                request.into_future()
-            })
+            .call(Destination::Private(patient), Spend::Messages(1), send)
     })
     .await;
     match copied {
         Ok(copy) => {
             shell
                 .storage
-                .record_relay(
-                    case.reference,
-                    msg.chat.id.0,
-                    copy.0.into(),
-                    msg.id.0.into(),
-                    false,
-                )
+                .record_relay(case.reference, group, copy.0.into(), topic_message, false)
                 .await?;
             shell.storage.note_first_reply(case.reference).await?;
             if let Some(latest) = shell.storage.latest_patient_message(case.reference).await? {
@@ -1784,6 +1961,9 @@ pub async fn on_button(
         let work = turn_queue_page(&bot, &shell, &query, page);
         return super::at_least_once(&shell, &update, work).await;
     }
+    if let Some((name, reference)) = query.data.as_deref().and_then(replies::decode_button) {
+        return Ok(press_ready_reply(&bot, &shell, &update, &query, &name, reference).await?);
+    }
     Ok(coordinator_button(&bot, &shell, &update, &query).await?)
 }
 
@@ -1840,6 +2020,71 @@ async fn coordinator_button(
         Job::AnswerCallback {
             query_id: query.id.0.clone(),
             text: notice,
+            show_alert,
+        },
+    ));
+    commit_change(shell, work, jobs).await
+}
+
+/// A ready reply's button under `/r`: sent like `/r NAME`. Whoever
+/// presses must still be in the group (the menu stays visible to someone
+/// who left).
+async fn press_ready_reply(
+    bot: &Bot,
+    shell: &Shell,
+    update: &Update,
+    query: &CallbackQuery,
+    name: &str,
+    reference: CaseRef,
+) -> anyhow::Result<()> {
+    let who = coordinator_of(&query.from);
+    let case = shell.storage.case_view(reference).await?;
+    let refused = match (&case, query.message.as_ref()) {
+        (Some(case), Some(menu)) => {
+            let actor = Actor {
+                who: &who,
+                writer: Writer::User(query.from.id),
+                group: menu.chat().id,
+            };
+            actor
+                .may(bot, shell, Change::Reply, case, true)
+                .await?
+                .err()
+                .map(|refusal| access::refusal_text(reference, Change::Reply, &refusal))
+        }
+        _ => None,
+    };
+    let Some(mut work) = begin(shell, update).await? else {
+        return Ok(());
+    };
+    let mut jobs = Vec::new();
+    let (notice, show_alert) = match (case, refused) {
+        (None, _) => (format!("{reference} no longer exists."), false),
+        (Some(_), Some(refusal)) => (refusal, true),
+        (Some(case), None) => {
+            let asked = ReadyReplyAsked {
+                name,
+                argument: "",
+                // A press has no message of its own in the topic.
+                key: -super::update_id(update),
+            };
+            match send_ready_reply(shell, &mut work, &mut jobs, &case, &who, asked).await? {
+                None => (format!("Sent to the patient of {reference}."), false),
+                // The reason is in the topic: an alert holds 200 characters.
+                Some(_) => (
+                    format!(
+                        "Nothing was sent to the patient of {reference}: the reason is in the topic."
+                    ),
+                    true,
+                ),
+            }
+        }
+    };
+    jobs.push((
+        who.id,
+        Job::AnswerCallback {
+            query_id: query.id.0.clone(),
+            text: Some(notice),
             show_alert,
         },
     ));

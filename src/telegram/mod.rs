@@ -60,6 +60,9 @@ pub struct Shell {
     pub report_zone: jiff::tz::TimeZone,
     /// Coordinators' standing in their groups, asked of Telegram.
     pub members: members::Members,
+    /// The language coordinators read (a locale tag; English by default):
+    /// ready replies' buttons and the topic's copy of what was sent.
+    pub coordinators_language: String,
 }
 
 impl Shell {

@@ -101,6 +101,15 @@ pub enum Job {
         update_id: i64,
         case: i64,
     },
+    /// A coordinator's ready reply (see `handoff::replies`), in the
+    /// patient's language; in the patient's lane, after the notices of the
+    /// change it made (sending takes a waiting case).
+    ReadyReply {
+        case: i64,
+        html: String,
+        /// What stands for it in the topic (see `coordinators::ready_reply`).
+        key: i64,
+    },
     /// A file made by the bot (the patient's data export).
     Document {
         name: String,
@@ -213,6 +222,7 @@ impl Job {
             | Job::ChatCommands { .. }
             | Job::ToPatient { .. }
             | Job::EditToPatient { .. }
+            | Job::ReadyReply { .. }
             | Job::Document { .. } => Lane::Chat(chat_id),
             Job::RefreshCard { case } => Lane::Card(CaseRef(*case)),
             Job::TopicNote { case, .. }
@@ -253,6 +263,7 @@ impl Job {
             | Job::ChatCommands { .. }
             | Job::ToPatient { .. }
             | Job::EditToPatient { .. }
+            | Job::ReadyReply { .. }
             | Job::Document { .. } => Priority::First,
         }
     }
@@ -272,6 +283,7 @@ impl Job {
             Job::Relay { .. } => "relay",
             Job::ToPatient { .. } => "to_patient",
             Job::EditToPatient { .. } => "edit_to_patient",
+            Job::ReadyReply { .. } => "ready_reply",
             Job::RelayEdit { .. } => "relay_edit",
             Job::Document { .. } => "document",
             Job::ErasureNotice { .. } => "erasure_notice",
@@ -747,6 +759,9 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
         }
         Job::EditToPatient { update_id, case } => {
             from_anyhow(coordinators::edit_to_patient(bot, shell, *update_id, CaseRef(*case)).await)
+        }
+        Job::ReadyReply { case, html, key } => {
+            from_anyhow(coordinators::ready_reply(bot, shell, CaseRef(*case), html, *key).await)
         }
         Job::Document { name, content } => {
             let sent = shell

@@ -117,6 +117,7 @@ async fn spawn_bot_in(
         locales_dir: root.join("locales"),
         dialogues_dir: root.join("dialogues"),
         metrics_listen: None,
+        coordinators_language: "en".to_owned(),
     };
     configure(&mut settings);
     if let Some(group) = settings.coordinator_chat_id {
