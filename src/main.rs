@@ -12,6 +12,7 @@ use patient_navigator::doctor;
 use patient_navigator::export;
 use patient_navigator::graph;
 use patient_navigator::handoff::WorkingHours;
+use patient_navigator::handoff::escalation::Policy;
 use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::report;
 use patient_navigator::reports::WeeklySchedule;
@@ -140,6 +141,15 @@ struct RunArgs {
     /// ready replies' buttons and the topic's copy of what was sent.
     #[arg(long, env = "COORDINATORS_LANGUAGE", default_value = "en")]
     coordinators_language: String,
+    /// A case waiting untaken, or a patient's message unanswered by the
+    /// case's holder, this long in working hours gets a reminder in the
+    /// group's General topic (a second one, for everyone, at twice the
+    /// time), e.g. 30m, 1h; "off" for none.
+    #[arg(long, env = "ESCALATE_AFTER", default_value = "30m")]
+    escalate_after: String,
+    /// The same for an urgent case.
+    #[arg(long, env = "ESCALATE_URGENT_AFTER", default_value = "10m")]
+    escalate_urgent_after: String,
     #[command(flatten)]
     dirs: ContentDirs,
 }
@@ -521,6 +531,8 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         log_json: _,
         metrics_listen,
         coordinators_language,
+        escalate_after,
+        escalate_urgent_after,
         dirs,
         keys,
     } = args;
@@ -555,6 +567,13 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
     };
     let weekly_summary = match WeeklySchedule::parse(&weekly_summary, working_timezone.trim()) {
         Ok(schedule) => schedule,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let escalation = match Policy::parse(&escalate_after, &escalate_urgent_after) {
+        Ok(policy) => policy,
         Err(err) => {
             eprintln!("error: {err}");
             return Err(ExitCode::from(2));
@@ -606,6 +625,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         dialogues_dir: dirs.dialogues_dir,
         metrics_listen,
         coordinators_language: coordinators_language.trim().to_owned(),
+        escalation,
     })
 }
 

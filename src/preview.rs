@@ -154,6 +154,7 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
         dialogues_dir,
         metrics_listen: None,
         coordinators_language: "en".to_owned(),
+        escalation: None,
     };
     let bot = match startup::start(settings).await {
         Ok(bot) => bot,

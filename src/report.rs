@@ -46,6 +46,8 @@ pub const CASE_COLUMNS: &[&str] = &[
     "cancer_type",
     "driver",
     "team_group",
+    "reminders",
+    "second_reminders",
 ];
 
 pub async fn run(request: Request) -> anyhow::Result<()> {
@@ -131,7 +133,17 @@ fn case_fields(row: &CaseRow) -> Vec<String> {
         row.team_group
             .map(|group| group.to_string())
             .unwrap_or_default(),
+        reminder_count(row, false).to_string(),
+        reminder_count(row, true).to_string(),
     ]
+}
+
+/// The case's reminders in the period, first ones or second ones.
+fn reminder_count(row: &CaseRow, second: bool) -> usize {
+    row.reminders
+        .iter()
+        .filter(|(_, level)| (*level >= 2) == second)
+        .count()
 }
 
 fn case_json(row: &CaseRow) -> serde_json::Value {
@@ -149,6 +161,8 @@ fn case_json(row: &CaseRow) -> serde_json::Value {
         "cancer_type": row.cancer_type,
         "driver": row.driver,
         "team_group": row.team_group,
+        "reminders": reminder_count(row, false),
+        "second_reminders": reminder_count(row, true),
     })
 }
 
@@ -197,6 +211,11 @@ fn figures_csv(figures: &Figures) -> String {
         ));
     }
     rows.push(("rating_count".into(), figures.rating_count.to_string()));
+    rows.push(("reminders".into(), figures.reminders.to_string()));
+    rows.push((
+        "second_reminders".into(),
+        figures.second_reminders.to_string(),
+    ));
     rows.push((
         "rating_average".into(),
         figures
@@ -246,13 +265,14 @@ mod tests {
             cancer_type: Some("lung".into()),
             driver: None,
             team_group: Some(-100),
+            reminders: vec![(600, 1), (1200, 1), (1800, 2)],
         };
         assert_eq!(case_fields(&row).len(), CASE_COLUMNS.len());
         let csv = cases_csv(&[&row]);
         assert_eq!(
             csv.lines().nth(1),
             Some(
-                "CF-000007,es,closed,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,,1970-01-01T01:00:00Z,\"Maria, RN\",4,lung,,-100"
+                "CF-000007,es,closed,1970-01-01T00:00:00Z,1970-01-01T00:01:00Z,,1970-01-01T01:00:00Z,\"Maria, RN\",4,lung,,-100,2,1"
             )
         );
     }

@@ -45,6 +45,9 @@ pub struct CaseRow {
     pub driver: Option<String>,
     /// The group of the team that has the case.
     pub team_group: Option<i64>,
+    /// Reminders about the case (see `handoff::escalation`) in the period
+    /// read: when, and which (1, or 2 for the second, for everyone).
+    pub reminders: Vec<(i64, u8)>,
 }
 
 /// A half-open span of time, `[start, end)` in unix seconds.
@@ -126,6 +129,10 @@ pub struct Figures {
     pub by_cancer_type: BTreeMap<String, usize>,
     /// … by the form's driver.
     pub by_driver: BTreeMap<String, usize>,
+    /// Reminders about forgotten cases sent in the period (first ones).
+    pub reminders: usize,
+    /// … and second ones, for everyone.
+    pub second_reminders: usize,
 }
 
 const NOT_GIVEN: &str = "not given";
@@ -176,12 +183,23 @@ pub fn figures(rows: &[CaseRow], period: Period) -> Figures {
         by_language: count_by(|row| Some(row.locale.as_str())),
         by_cancer_type: count_by(|row| row.cancer_type.as_deref()),
         by_driver: count_by(|row| row.driver.as_deref()),
+        reminders: reminders_of(rows, period, |level| level < 2),
+        second_reminders: reminders_of(rows, period, |level| level >= 2),
     }
+}
+
+/// Reminders in `period` whose level `counts`.
+fn reminders_of(rows: &[CaseRow], period: Period, counts: fn(u8) -> bool) -> usize {
+    rows.iter()
+        .flat_map(|row| &row.reminders)
+        .filter(|(at, level)| period.contains(*at) && counts(*level))
+        .count()
 }
 
 /// Whether a case had anything happen in the period (for per-case exports).
 pub fn touches(row: &CaseRow, period: Period) -> bool {
-    period.contains(row.opened_at)
+    row.reminders.iter().any(|(at, _)| period.contains(*at))
+        || period.contains(row.opened_at)
         || period.holds(row.assigned_at)
         || period.holds(row.first_reply_at)
         || period.holds(row.closed_at)
@@ -289,6 +307,10 @@ fn figures_html(figures: &Figures) -> String {
         durations_html("First reply", &figures.first_reply),
         durations_html("To close", &figures.to_close),
         format!("Rating: {rating}"),
+        format!(
+            "Reminders about forgotten cases: {} (second, for everyone: {})",
+            figures.reminders, figures.second_reminders
+        ),
         format!("Languages: {}", counts_html(&figures.by_language)),
         format!("Cancer types: {}", counts_html(&figures.by_cancer_type)),
         format!("Drivers: {}", counts_html(&figures.by_driver)),
@@ -459,6 +481,7 @@ mod tests {
             cancer_type: None,
             driver: None,
             team_group: None,
+            reminders: Vec::new(),
         }
     }
 
@@ -569,6 +592,50 @@ mod tests {
         assert!(html.contains("Rating: 4.0/5 (2 ratings)"), "{html}");
         assert!(html.contains("Languages: en 2, ar 1"), "{html}");
         assert!(html.contains("Drivers: not given 2, alk 1"), "{html}");
+    }
+
+    #[test]
+    fn reminders_count_in_the_period_they_were_sent() {
+        let mut forgotten = row(1, WED_NOON - 30 * 24 * HOUR);
+        forgotten.reminders = vec![
+            (WED_NOON - 3 * 24 * HOUR, 1), // Sunday: last week
+            (WED_NOON - HOUR, 1),
+            (WED_NOON - HOUR / 2, 2),
+        ];
+        let mut other = row(2, WED_NOON - 2 * HOUR);
+        other.reminders = vec![(WED_NOON - 25 * HOUR, 1)]; // Tuesday
+        let stats = summarize(&[forgotten.clone(), other], WED_NOON, &utc());
+        assert_eq!(
+            (
+                stats.today_figures.reminders,
+                stats.today_figures.second_reminders
+            ),
+            (1, 1)
+        );
+        assert_eq!(
+            (
+                stats.week_figures.reminders,
+                stats.week_figures.second_reminders
+            ),
+            (2, 1)
+        );
+        assert!(
+            stats_html(&stats, "UTC")
+                .contains("Reminders about forgotten cases: 1 (second, for everyone: 1)")
+        );
+        let long_ago = Period {
+            start: WED_NOON - 20 * 24 * HOUR,
+            end: WED_NOON - 10 * 24 * HOUR,
+        };
+        assert!(!touches(&forgotten, long_ago));
+        let sunday = Period {
+            start: WED_NOON - 3 * 24 * HOUR,
+            end: WED_NOON - 3 * 24 * HOUR + 1,
+        };
+        assert!(
+            touches(&forgotten, sunday),
+            "a reminder is something that happened"
+        );
     }
 
     #[test]

@@ -62,6 +62,8 @@ pub struct Settings {
     pub metrics_listen: Option<std::net::SocketAddr>,
     /// The language coordinators read (a locale tag the catalog has).
     pub coordinators_language: String,
+    /// When forgotten cases get reminders in the group (`None`: never).
+    pub escalation: Option<crate::handoff::escalation::Policy>,
 }
 
 /// How long a graceful stop keeps delivering what is in the outbox.
@@ -74,6 +76,7 @@ pub struct RunningBot {
     sender: JoinHandle<()>,
     purging: JoinHandle<()>,
     summary: Option<JoinHandle<()>>,
+    reminders: Option<JoinHandle<()>>,
     stop_sending: CancellationToken,
     pub storage: Storage,
     /// The content served, reloaded when its files change.
@@ -113,6 +116,9 @@ impl RunningBot {
         if let Some(summary) = &self.summary {
             summary.abort();
         }
+        if let Some(reminders) = &self.reminders {
+            reminders.abort();
+        }
         self.storage.close().await;
     }
 
@@ -126,6 +132,9 @@ impl RunningBot {
         }
         if let Some(summary) = &self.summary {
             summary.abort();
+        }
+        if let Some(reminders) = &self.reminders {
+            reminders.abort();
         }
     }
 }
@@ -202,6 +211,12 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         ))),
         _ => None,
     };
+    let reminders = match settings.escalation {
+        Some(policy) if !shell.teams.all().is_empty() => Some(tokio::spawn(
+            telegram::reminders::run(shell.clone(), policy),
+        )),
+        _ => None,
+    };
     let stop_sending = CancellationToken::new();
     let sender = tokio::spawn(telegram::sender::run(
         bot.clone(),
@@ -244,6 +259,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         sender,
         purging,
         summary,
+        reminders,
         stop_sending,
         storage,
         content: live,

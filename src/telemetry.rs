@@ -36,6 +36,7 @@ pub const JOB_FAILURES: &str = "navigator_outbox_failures_total";
 pub const UNDELIVERED: &str = "navigator_undelivered_total";
 pub const HANDLER_PANICS: &str = "navigator_handler_panics_total";
 pub const QUARANTINED: &str = "navigator_updates_set_aside";
+pub const REMINDERS: &str = "navigator_reminders_total";
 
 /// Handler latency buckets, seconds: most updates take a few milliseconds.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -85,6 +86,12 @@ pub fn telegram_error(err: &RequestError) {
 /// A handler panicked (caught; the update is retried, then set aside).
 pub fn handler_panicked(kind: &'static str) {
     metrics::counter!(HANDLER_PANICS, "kind" => kind).increment(1);
+}
+
+/// A reminder about a forgotten case was queued (`level` 1 or 2).
+pub fn reminder_queued(level: u8) {
+    let level = if level >= 2 { "second" } else { "first" };
+    metrics::counter!(REMINDERS, "level" => level).increment(1);
 }
 
 /// An outbox job failed a try (it is tried again).

@@ -1075,3 +1075,151 @@ async fn ready_replies_reach_each_patient_in_their_language() {
     assert_eq!(ana.transcript().len(), before, "nothing reached Ana");
     bot.assert_spec_clean();
 }
+
+/// The reminders in the group's General topic, by their visible text.
+fn reminders(bot: &TestBot) -> Vec<ChatMessage> {
+    group(bot)
+        .into_iter()
+        .filter(|m| m.from_bot && m.thread_id.is_none() && m.text.starts_with('⏰'))
+        .collect()
+}
+
+/// Waits until `count` reminders whose text contains `part` are there.
+async fn wait_for_reminders(bot: &TestBot, part: &str, count: usize) -> Vec<ChatMessage> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let found: Vec<ChatMessage> = reminders(bot)
+            .into_iter()
+            .filter(|m| m.text.contains(part))
+            .collect();
+        if found.len() >= count {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no {count} reminders with “{part}”: {:#?}",
+            reminders(bot)
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Whether the reminder `text` was sent without sound.
+fn sent_quietly(bot: &TestBot, part: &str) -> bool {
+    bot.emulator
+        .calls_to("sendMessage")
+        .into_iter()
+        .find(|call| {
+            call.params["text"]
+                .as_str()
+                .is_some_and(|t| t.contains(part))
+        })
+        .map(|call| call.params["disable_notification"] == true)
+        .unwrap_or_else(|| panic!("no call with {part}"))
+}
+
+/// No case forgotten: reminders for a waiting case (once each, across a
+/// crash), then for a patient's message its holder leaves unanswered; an
+/// answer stops them; `/stats` counts them.
+async fn no_case_forgotten(db: TestDb) {
+    use patient_navigator::handoff::escalation::Policy;
+    let mut bot = spawn_bot_with(db, |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+        settings.escalation = Some(Policy {
+            after: 3,
+            urgent_after: 1,
+        });
+    })
+    .await;
+    let pat = bot.patient(8901, "Pat", Some("en"));
+    let reference = patient_asks_for_a_person(&bot, &pat).await;
+    let first = wait_for_reminders(&bot, "for a coordinator", 1).await;
+    assert_eq!(first.len(), 1);
+    let thread = topic_of(&bot, &reference);
+    assert!(
+        first[0]
+            .text
+            .starts_with(&format!("⏰ {reference} has waited")),
+        "{}",
+        first[0].text
+    );
+    let link = format!("https://t.me/c/1234567890/{thread}");
+    assert!(first[0].html.contains(&link), "{}", first[0].html);
+    assert!(sent_quietly(&bot, "for a coordinator"));
+
+    // A crash: what was sent is not sent again; the second comes once.
+    bot.crash_and_restart().await;
+    let second = wait_for_reminders(&bot, "Second reminder, for everyone", 1).await;
+    assert!(second[0].text.contains(&reference), "{}", second[0].text);
+    assert!(!sent_quietly(&bot, "Second reminder"), "the second rings");
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(reminders(&bot).len(), 2, "{:#?}", reminders(&bot));
+
+    // Alex answers (and so takes it); Pat writes again and waits.
+    let alex = bot.coordinator(9401, "Alex", "alex").in_topic(thread);
+    send(&bot, &alex, "Hello Pat, I am here").await;
+    pat.send_text("Thank you, one more question").await;
+    let unanswered = wait_for_reminders(&bot, "for your answer", 1).await;
+    assert!(
+        unanswered[0]
+            .text
+            .starts_with(&format!("⏰ Alex, the patient of {reference}")),
+        "{}",
+        unanswered[0].text
+    );
+    assert!(
+        unanswered[0].html.contains("tg://user?id=9401"),
+        "the holder is mentioned"
+    );
+    // Answered before twice the time: no second reminder for it.
+    send(&bot, &alex, "Here is the answer").await;
+    tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+    assert_eq!(reminders(&bot).len(), 3, "{:#?}", reminders(&bot));
+
+    let general = bot.coordinator(9401, "Alex", "alex");
+    send(&bot, &general, "/stats").await;
+    let stats = general.last_bot_message().unwrap().text;
+    assert!(
+        stats.contains("Reminders about forgotten cases: 2 (second, for everyone: 1)"),
+        "{stats}"
+    );
+    bot.assert_spec_clean();
+}
+
+#[tokio::test]
+async fn no_case_forgotten_on_sqlite() {
+    no_case_forgotten(TestDb::sqlite()).await;
+}
+
+#[tokio::test]
+async fn no_case_forgotten_on_postgres() {
+    if let Some(db) = TestDb::postgres().await {
+        no_case_forgotten(db).await;
+    }
+}
+
+#[tokio::test]
+async fn outside_working_hours_the_reminders_clock_stops() {
+    use patient_navigator::handoff::escalation::Policy;
+    // Open only on the day after tomorrow: closed now, whatever the time.
+    let closed_day = jiff::Zoned::now()
+        .date()
+        .checked_add(jiff::Span::new().days(2))
+        .unwrap()
+        .weekday();
+    let day = format!("{closed_day:?}");
+    let hours = WorkingHours::parse(&format!("{} 09:00-18:00", &day[..3]), "UTC").unwrap();
+    let bot = spawn_bot_with(TestDb::sqlite(), move |settings| {
+        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+        settings.working_hours = Some(hours);
+        settings.escalation = Some(Policy {
+            after: 1,
+            urgent_after: 1,
+        });
+    })
+    .await;
+    let pat = bot.patient(8902, "Pat", Some("en"));
+    patient_asks_for_a_person(&bot, &pat).await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert!(reminders(&bot).is_empty(), "{:#?}", reminders(&bot));
+}

@@ -107,6 +107,39 @@ impl WorkingHours {
     }
 }
 
+impl WorkingHours {
+    /// Seconds of working time in `[from, to)` (unix seconds): the clock of
+    /// escalations, which stops outside working hours. Only the last
+    /// `LOOK_BACK_DAYS` days count (a wait longer than that is long anyway).
+    pub fn open_seconds(&self, from: i64, to: i64) -> i64 {
+        const LOOK_BACK_DAYS: i64 = 60;
+        let from = from.max(to - LOOK_BACK_DAYS * 86_400);
+        if from >= to {
+            return 0;
+        }
+        let (first, last) = (self.local(from).date(), self.local(to).date());
+        let mut total = 0;
+        let mut day = first;
+        while day <= last {
+            for span in self.spans.iter().filter(|span| span.day == day.weekday()) {
+                let bound = |time: Time| {
+                    day.to_datetime(time)
+                        .to_zoned(self.zone.clone())
+                        .map(|at| at.timestamp().as_second())
+                };
+                if let (Ok(opens), Ok(closes)) = (bound(span.opens), bound(span.closes)) {
+                    total += (closes.min(to) - opens.max(from)).max(0);
+                }
+            }
+            match day.tomorrow() {
+                Ok(next) => day = next,
+                Err(_) => break,
+            }
+        }
+        total
+    }
+}
+
 impl fmt::Display for WorkingHours {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let spans: Vec<String> = self
@@ -180,6 +213,36 @@ mod tests {
         );
         // 08:30 UTC is 09:30 in Madrid in November.
         assert!(hours.is_open(at("2026-11-27T08:30", "UTC")));
+    }
+
+    #[test]
+    fn working_time_between_two_moments_skips_nights_and_weekends() {
+        let hours = WorkingHours::parse("Mon-Fri 09:00-18:00", "Europe/Madrid").unwrap();
+        let madrid = |local: &str| at(local, "Europe/Madrid");
+        // Friday 17:50 to Monday 09:10: ten minutes, then ten more.
+        assert_eq!(
+            hours.open_seconds(madrid("2026-11-27T17:50"), madrid("2026-11-30T09:10")),
+            20 * 60
+        );
+        // All within one morning.
+        assert_eq!(
+            hours.open_seconds(madrid("2026-11-27T10:00"), madrid("2026-11-27T10:31")),
+            31 * 60
+        );
+        // A whole night outside the hours counts nothing.
+        assert_eq!(
+            hours.open_seconds(madrid("2026-11-27T18:30"), madrid("2026-11-27T23:00")),
+            0
+        );
+        // A week: five days of nine hours.
+        assert_eq!(
+            hours.open_seconds(madrid("2026-11-23T00:00"), madrid("2026-11-30T00:00")),
+            5 * 9 * 3600
+        );
+        assert_eq!(
+            hours.open_seconds(madrid("2026-11-27T10:00"), madrid("2026-11-27T09:00")),
+            0
+        );
     }
 
     #[test]

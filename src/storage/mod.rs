@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 
 pub mod backup;
 mod durable;
+mod escalations;
 mod gauges;
 mod group;
 pub mod health;
@@ -26,6 +27,7 @@ mod reports;
 pub mod sealing;
 
 pub use durable::{Begun, HeldLane, OutboxJob, Undelivered, Work};
+pub use escalations::ReminderRecord;
 pub use gauges::{CASE_STATUSES, Gauges};
 pub use sealing::Sealer;
 
@@ -1476,7 +1478,7 @@ pub(crate) async fn take_case_in(
 ) -> anyhow::Result<TakeOutcome> {
     let taken = sqlx::query(
         "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
-                          assigned_at = COALESCE(assigned_at, $3)
+                          assigned_at = COALESCE(assigned_at, $3), held_since = $3
          WHERE id = $4 AND status = 'waiting'",
     )
     .bind(who.id)
@@ -1529,7 +1531,7 @@ pub(crate) async fn transfer_case_in(
 ) -> anyhow::Result<bool> {
     let changed = sqlx::query(
         "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
-                          assigned_at = COALESCE(assigned_at, $3)
+                          assigned_at = COALESCE(assigned_at, $3), held_since = $3
          WHERE id = $4 AND status <> 'closed'",
     )
     .bind(to.id)

@@ -22,7 +22,8 @@ impl Storage {
              FROM cases
              WHERE created_at < $2
                AND (status <> 'closed' OR created_at >= $1 OR assigned_at >= $1
-                    OR first_reply_at >= $1 OR closed_at >= $1)
+                    OR first_reply_at >= $1 OR closed_at >= $1
+                    OR id IN (SELECT case_id FROM escalations WHERE sent_at >= $1 AND sent_at < $2))
              ORDER BY id",
         )
         .bind(period.start)
@@ -30,6 +31,7 @@ impl Storage {
         .fetch_all(&self.reader)
         .await
         .context("cannot read the cases for the report")?;
+        let mut reminders = self.reminders_between(period.start, period.end).await?;
         rows.iter()
             .map(|row| {
                 let reference = CaseRef(row.try_get("id")?);
@@ -61,6 +63,7 @@ impl Storage {
                     cancer_type: choice("cancer_type"),
                     driver: choice("driver"),
                     team_group: row.try_get("group_chat_id")?,
+                    reminders: reminders.remove(&reference).unwrap_or_default(),
                 })
             })
             .collect()

@@ -992,6 +992,28 @@ pub async fn erase_topics(
     Ok(())
 }
 
+/// A reminder in the group's General topic (see `handoff::escalation`):
+/// the first without sound, the second, for everyone, with it.
+pub async fn remind(
+    bot: &Bot,
+    shell: &Shell,
+    group: ChatId,
+    html: &str,
+    loud: bool,
+) -> anyhow::Result<()> {
+    use teloxide::payloads::SendMessageSetters;
+    post_in_group(shell, group, 1, || {
+        bot.send_message(group, html)
+            .parse_mode(teloxide::types::ParseMode::Html)
+            .link_preview_options(delivery::no_link_preview())
+            .disable_notification(!loud)
+            .into_future()
+    })
+    .await
+    .context("cannot post the reminder")?;
+    Ok(())
+}
+
 /// A last note in a topic the bot is leaving (erased, moved to another
 /// team), which then closes; the topic may be closed already (reopened
 /// for the note) or deleted by hand (nobody to tell).

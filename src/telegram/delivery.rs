@@ -141,7 +141,7 @@ pub async fn edit(
     request.await.map(drop)
 }
 
-fn no_link_preview() -> LinkPreviewOptions {
+pub(crate) fn no_link_preview() -> LinkPreviewOptions {
     LinkPreviewOptions {
         is_disabled: true,
         url: None,

@@ -12,6 +12,7 @@ pub mod flood;
 pub mod members;
 pub mod pacing;
 pub mod polling;
+pub mod reminders;
 pub mod sender;
 pub mod summary;
 pub mod webhook;

@@ -110,6 +110,13 @@ pub enum Job {
         /// What stands for it in the topic (see `coordinators::ready_reply`).
         key: i64,
     },
+    /// A reminder about a forgotten case, in its group's General topic
+    /// (see `handoff::escalation`); the second, for everyone, with sound.
+    Reminder {
+        case: i64,
+        html: String,
+        loud: bool,
+    },
     /// A file made by the bot (the patient's data export).
     Document {
         name: String,
@@ -235,6 +242,7 @@ impl Job {
                 case: Some(case), ..
             }
             | Job::MovedOut { case, .. }
+            | Job::Reminder { case, .. }
             | Job::History { case, .. } => Lane::Topic(CaseRef(*case)),
             Job::Relay { case, .. } | Job::RelayEdit { case, .. } => match case {
                 Some(case) => Lane::Topic(CaseRef(*case)),
@@ -252,6 +260,7 @@ impl Job {
                 Priority::PatientMessage
             }
             Job::TopicNote { .. }
+            | Job::Reminder { .. }
             | Job::MovedOut { .. }
             | Job::CloseTopic { .. }
             | Job::Rated { .. }
@@ -284,6 +293,7 @@ impl Job {
             Job::ToPatient { .. } => "to_patient",
             Job::EditToPatient { .. } => "edit_to_patient",
             Job::ReadyReply { .. } => "ready_reply",
+            Job::Reminder { .. } => "reminder",
             Job::RelayEdit { .. } => "relay_edit",
             Job::Document { .. } => "document",
             Job::ErasureNotice { .. } => "erasure_notice",
@@ -762,6 +772,9 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
         }
         Job::ReadyReply { case, html, key } => {
             from_anyhow(coordinators::ready_reply(bot, shell, CaseRef(*case), html, *key).await)
+        }
+        Job::Reminder { html, loud, .. } => {
+            from_anyhow(coordinators::remind(bot, shell, chat, html, *loud).await)
         }
         Job::Document { name, content } => {
             let sent = shell

@@ -118,6 +118,7 @@ async fn spawn_bot_in(
         dialogues_dir: root.join("dialogues"),
         metrics_listen: None,
         coordinators_language: "en".to_owned(),
+        escalation: None,
     };
     configure(&mut settings);
     if let Some(group) = settings.coordinator_chat_id {
