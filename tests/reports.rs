@@ -331,7 +331,20 @@ fn the_report_command_writes_csv_and_json_without_patient_text() {
     for db in runtime.block_on(TestDb::all()) {
         runtime.block_on(async {
             let storage = sealed_storage(&db).await;
-            three_cases(&storage).await;
+            let (_, second, _) = three_cases(&storage).await;
+            // The waiting case was forgotten: a first and a second reminder.
+            for level in [1, 2] {
+                let record = patient_navigator::storage::ReminderRecord {
+                    reference: second,
+                    wait: patient_navigator::handoff::escalation::Wait::Coordinator,
+                    since: unix_now() - 3600,
+                    level,
+                    chat_id: -100,
+                    lane: format!("topic:{}", second.0),
+                    job: "{}".to_owned(),
+                };
+                assert!(storage.record_reminder(record, unix_now()).await.unwrap());
+            }
             storage.close().await;
         });
 
@@ -340,7 +353,7 @@ fn the_report_command_writes_csv_and_json_without_patient_text() {
         let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(
             lines[0],
-            "reference,language,status,opened_at,assigned_at,first_reply_at,closed_at,coordinator,rating,cancer_type,driver,team_group"
+            "reference,language,status,opened_at,assigned_at,first_reply_at,closed_at,coordinator,rating,cancer_type,driver,team_group,reminders,second_reminders"
         );
         assert_eq!(lines.len(), 3, "two cases in the period: {csv}");
         let first: Vec<&str> = lines[1].splitn(8, ',').collect();
@@ -352,12 +365,12 @@ fn the_report_command_writes_csv_and_json_without_patient_text() {
             );
         }
         assert_eq!(
-            first[7], "\"Maria, RN\",4,lung,egfr,",
+            first[7], "\"Maria, RN\",4,lung,egfr,,0,0",
             "quoted where needed: {csv}"
         );
         assert!(
             lines[2].starts_with("CF-000002,ar,waiting,")
-                && lines[2].ends_with(",,,,,breast,her2,"),
+                && lines[2].ends_with(",,,,,breast,her2,,1,1"),
             "{csv}"
         );
         let (ok, json, _) = report(&db, &["--format", "json"]);
@@ -383,6 +396,11 @@ fn the_report_command_writes_csv_and_json_without_patient_text() {
             "{figures}"
         );
         assert!(figures.contains("cancer_type:lung,1\r\n"), "{figures}");
+        assert!(
+            figures.contains("reminders,1\r\nsecond_reminders,1\r\n"),
+            "{figures}"
+        );
+        assert_eq!(json["cases"][1]["second_reminders"], 1);
 
         // Without the key the choices cannot be read: a plain error.
         let (ok, _, stderr) = report_with(&db, None, &[]);
