@@ -901,7 +901,8 @@ fn screen_long() {
     expect(
         "screen-long",
         &[
-            "warning: {D}/locales/en/a.ftl:3:1: the text of node “more” (more-text) is 799 characters long in en, before the review line and the “not medical advice” footer the bot adds; a phone shows about 700 at once, so patients scroll and lose the thread: shorten it, or ask a content editor to split the node in dialogues/",
+            // 699 of its own: the footer the bot adds makes it too long.
+            "warning: {D}/locales/en/a.ftl:3:1: the screen of node “more” (more-text) is 784 characters long in en: its text is 699, and the review line and the “not medical advice” footer the bot adds come on top; a phone shows about 700 at once, so patients scroll and lose the thread: shorten the text, or ask a content editor to split the node in dialogues/",
         ],
     );
 }

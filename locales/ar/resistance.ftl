@@ -12,7 +12,7 @@ home-btn-services = 🤝 كيف تساعدكم CancerFax
 
 ## Shared lines
 
-resistance-reviewed = <i>تمت المراجعة بواسطة: { $reviewer }. تاريخ آخر مراجعة: { $date }.</i>
+resistance-reviewed = <i>راجعه { $reviewer } بتاريخ { $date }.</i>
 resistance-reviewer = الفريق الطبي في CancerFax، اختصاصيو الأورام وأمراض الدم
 
 ## Overview

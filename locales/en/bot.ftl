@@ -9,7 +9,7 @@ welcome =
 welcome-anonymous =
     Hello! I am the CancerFax patient navigator.
     I can explain how resistance to targeted cancer therapy develops and why testing at progression matters, and put you in touch with CancerFax coordinators. The coordinators are not doctors: they help organise your medical records and your communication with hospitals.
-not-medical-advice = <i>This is information only, not medical advice. Always consult a qualified oncologist before making treatment decisions.</i>
+not-medical-advice = <i>Information only, not medical advice: decide on any treatment with your oncologist.</i>
 no-guarantee = <i>CancerFax does not guarantee treatment access, eligibility, or clinical outcome.</i>
 emergency-line = 🚑 <b>In an emergency</b>, call your local emergency number or go to the nearest emergency department now. This chat cannot help in an emergency.
 

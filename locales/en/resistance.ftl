@@ -9,7 +9,7 @@ home-btn-services = 🤝 How CancerFax helps
 
 ## Shared lines
 
-resistance-reviewed = <i>Reviewed by: { $reviewer }. Last reviewed: { $date }.</i>
+resistance-reviewed = <i>Reviewed by { $reviewer } on { $date }.</i>
 resistance-reviewer = CancerFax Medical Team, Oncology &amp; Haematology Specialists
 
 ## Overview

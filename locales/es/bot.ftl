@@ -11,7 +11,7 @@ welcome =
 welcome-anonymous =
     ¡Hola! Soy el asistente de orientación para pacientes de CancerFax.
     Puedo explicarle cómo se desarrolla la resistencia a la terapia dirigida contra el cáncer y por qué son importantes las pruebas en la progresión, y ponerle en contacto con los coordinadores de CancerFax. Los coordinadores no son médicos: le ayudan a organizar sus informes médicos y la comunicación con los hospitales.
-not-medical-advice = <i>Esto es solo información, no asesoramiento médico. Consulte siempre a un oncólogo cualificado antes de tomar decisiones sobre el tratamiento.</i>
+not-medical-advice = <i>Solo información, no consejo médico: decida cualquier tratamiento con su oncólogo.</i>
 no-guarantee = <i>CancerFax no garantiza el acceso al tratamiento, la elegibilidad ni el resultado clínico.</i>
 emergency-line = 🚑 <b>En caso de emergencia</b>, llame ahora al número de emergencias de su zona o acuda al servicio de urgencias más cercano. Este chat no puede ayudar en una emergencia.
 

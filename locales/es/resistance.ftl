@@ -12,7 +12,7 @@ home-btn-services = 🤝 Cómo le ayuda CancerFax
 
 ## Líneas compartidas
 
-resistance-reviewed = <i>Revisado por: { $reviewer }. Última revisión: { $date }.</i>
+resistance-reviewed = <i>Revisado por { $reviewer } el { $date }.</i>
 resistance-reviewer = Equipo Médico de CancerFax, especialistas en Oncología y Hematología
 
 ## Presentación
@@ -35,8 +35,8 @@ resistance-glance-text =
     <b>De un vistazo</b>
 
     • La resistencia adquirida es la causa más frecuente de que la terapia dirigida deje de funcionar con el tiempo.
-    • Entre los mecanismos de resistencia se encuentran las mutaciones secundarias (por ejemplo, T790M en EGFR) y la activación de vías alternativas (bypass).
-    • La biopsia líquida y la nueva biopsia (rebiopsia) en el momento de la progresión son esenciales para entender el mecanismo de resistencia.
+    • Entre los mecanismos de resistencia están las mutaciones secundarias (por ejemplo, T790M en EGFR) y la activación de vías alternativas.
+    • La biopsia líquida y la rebiopsia en la progresión son esenciales para entender el mecanismo de resistencia.
     • Los fármacos de nueva generación (osimertinib, lorlatinib) están diseñados para superar mutaciones de resistencia específicas.
 
 ## Cómo se desarrolla la resistencia

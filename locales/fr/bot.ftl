@@ -11,7 +11,7 @@ welcome =
 welcome-anonymous =
     Bonjour ! Je suis l’assistant d’accompagnement des patients de CancerFax.
     Je peux vous expliquer comment se développe la résistance aux thérapies ciblées contre le cancer et pourquoi les tests lors de la progression sont importants, et vous mettre en relation avec les coordinateurs CancerFax. Les coordinateurs ne sont pas médecins : ils vous aident à organiser votre dossier médical et vos échanges avec les hôpitaux.
-not-medical-advice = <i>Il s’agit uniquement d’informations, et non d’un avis médical. Consultez toujours un oncologue qualifié avant de prendre une décision de traitement.</i>
+not-medical-advice = <i>Information seulement, pas un avis médical : décidez de tout traitement avec votre oncologue.</i>
 no-guarantee = <i>CancerFax ne garantit ni l’accès à un traitement, ni l’éligibilité, ni un résultat clinique.</i>
 emergency-line = 🚑 <b>En cas d’urgence</b>, appelez dès maintenant le numéro d’urgence local ou rendez-vous au service des urgences le plus proche. Cette conversation ne peut pas vous aider en cas d’urgence.
 

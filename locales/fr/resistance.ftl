@@ -12,7 +12,7 @@ home-btn-services = 🤝 Comment CancerFax vous aide
 
 ## Lignes communes
 
-resistance-reviewed = <i>Relu par : { $reviewer }. Dernière relecture : { $date }.</i>
+resistance-reviewed = <i>Relu par { $reviewer } le { $date }.</i>
 resistance-reviewer = Équipe médicale CancerFax, spécialistes en oncologie &amp; hématologie
 
 ## Vue d’ensemble
@@ -34,9 +34,9 @@ resistance-btn-faq = Questions et réponses
 resistance-glance-text =
     <b>En bref</b>
 
-    • La résistance acquise est la raison la plus fréquente pour laquelle une thérapie ciblée cesse d’agir avec le temps.
-    • Les mécanismes de résistance comprennent les mutations secondaires (par exemple T790M de l’EGFR) et l’activation de voies de contournement.
-    • La biopsie liquide et la rebiopsie lors de la progression sont essentielles pour comprendre le mécanisme de résistance.
+    • La résistance acquise est la cause la plus fréquente de l’échec progressif d’une thérapie ciblée.
+    • Les mécanismes de résistance incluent les mutations secondaires (par ex. T790M de l’EGFR) et l’activation de voies de contournement.
+    • La biopsie liquide et la rebiopsie à la progression sont essentielles pour comprendre le mécanisme de résistance.
     • Les médicaments de nouvelle génération (osimertinib, lorlatinib) sont conçus pour surmonter des mutations de résistance spécifiques.
 
 ## Comment la résistance se développe
@@ -96,7 +96,7 @@ resistance-next-gen-text =
 
     Les médicaments de nouvelle génération, comme l’osimertinib et le lorlatinib, sont conçus pour surmonter des mutations de résistance spécifiques.
 
-    Par exemple, la mutation T790M dans le cancer du poumon avec mutation de l’EGFR est à l’origine du développement de l’osimertinib, conçu spécifiquement pour la surmonter.
+    Par exemple, la mutation T790M du cancer du poumon avec mutation de l’EGFR a conduit à développer l’osimertinib, spécifiquement pour la surmonter.
 
     Savoir si un médicament convient dépend du mécanisme de résistance, que le test moléculaire lors de la progression permet d’identifier. Consultez toujours un oncologue qualifié.
 
@@ -142,7 +142,7 @@ faq-drugs-text =
 services-text =
     <b>Comment CancerFax vous aide</b>
 
-    CancerFax est une plateforme spécialisée dans l’accès aux soins en cancérologie et l’accompagnement des patients. Nous aidons les patients et leurs familles à comprendre leurs options, à organiser leurs documents médicaux et à coordonner les échanges avec les hôpitaux, et nous accompagnons, lorsque c’est approprié, la planification d’un traitement à l’étranger.
+    CancerFax est une plateforme spécialisée dans l’accès aux soins en cancérologie et l’accompagnement des patients. Nous aidons les patients et leurs familles à comprendre leurs options, à organiser leurs documents médicaux, à coordonner les échanges avec les hôpitaux et, le cas échéant, à planifier un traitement à l’étranger.
 
     <i>CancerFax ne garantit ni l’accès à un traitement, ni l’éligibilité, ni un résultat clinique. Notre rôle est d’aider les patients à accéder à des informations exactes, à un examen structuré de leur dossier et à des parcours spécialisés appropriés.</i>
 

@@ -13,7 +13,7 @@ home-btn-services = 🤝 Чем помогает CancerFax
 
 ## Общие строки
 
-resistance-reviewed = <i>Материал проверен: { $reviewer }. Дата последней проверки: { $date }.</i>
+resistance-reviewed = <i>Проверено: { $reviewer }, { $date }.</i>
 resistance-reviewer = Медицинская команда CancerFax, специалисты по онкологии и гематологии
 
 ## Обзор

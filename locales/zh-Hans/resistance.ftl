@@ -9,7 +9,7 @@ home-btn-services = 🤝 CancerFax 如何帮助您
 
 ## 通用语句
 
-resistance-reviewed = <i>审核：{ $reviewer }。最近审核日期：{ $date }。</i>
+resistance-reviewed = <i>审核：{ $reviewer }，{ $date }。</i>
 resistance-reviewer = CancerFax 医学团队，肿瘤与血液病专科专家
 
 ## 概述

@@ -385,14 +385,15 @@ impl DialogueUse {
                     let length = telegram_len(&html);
                     let own = telegram_len(&own_html(renderer, model.tag, node));
                     let phone =
-                        node.screen == crate::dialogue::Screen::Content && own > PHONE_SCREEN;
+                        node.screen == crate::dialogue::Screen::Content && length > PHONE_SCREEN;
                     if phone && length <= MESSAGE_LIMIT {
                         let message = format!(
-                            "the text of node “{}” ({}) is {own} characters long in {}, before \
-                             the review line and the “not medical advice” footer the bot adds; \
-                             a phone shows about {PHONE_SCREEN} at once, so patients scroll and \
-                             lose the thread: shorten it, or ask a content editor to split the \
-                             node in dialogues/",
+                            "the screen of node “{}” ({}) is {length} characters long in {}: its \
+                             text is {own}, and the review line and the “not medical advice” \
+                             footer the bot adds come on top; a phone shows about \
+                             {PHONE_SCREEN} at once, so patients scroll and lose the thread: \
+                             shorten the text, or ask a content editor to split the node in \
+                             dialogues/",
                             node.id, node.text, model.tag
                         );
                         findings.push(match model.messages.get(node.text.as_str()) {
@@ -422,9 +423,9 @@ impl DialogueUse {
     }
 }
 
-/// Characters of a content screen's own text (its text and declared
-/// footers; the review line and the frame's footer come on top) a phone
-/// shows without scrolling: over it, `screen-long`.
+/// Characters of a content screen as the patient sees it (its text and
+/// footers, the review line and the frame's footer) a phone shows without
+/// scrolling: over it, `screen-long`.
 pub(crate) const PHONE_SCREEN: usize = 700;
 
 /// A node's own text and declared footers, without what the bot adds.

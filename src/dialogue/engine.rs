@@ -1347,7 +1347,7 @@ mod tests {
         assert!(
             outcome.replies[0]
                 .html
-                .contains("Last reviewed: April 16, 2026")
+                .contains("Haematology Specialists on April 16, 2026")
         );
         assert!(
             outcome.replies[0]
