@@ -6,6 +6,7 @@
 //! Must not touch Telegram, storage or the network.
 
 pub mod access;
+pub mod case;
 pub mod escalation;
 pub mod hours;
 pub mod merge;

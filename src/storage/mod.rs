@@ -965,14 +965,8 @@ pub fn redact(database_url: &str) -> String {
     }
 }
 
-/// What happened to a "take".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TakeOutcome {
-    Taken,
-    HeldBy(Coordinator),
-    Closed,
-    Gone,
-}
+/// What happened to a "take" (decided on in `handoff::case`).
+pub use crate::handoff::case::TakeOutcome;
 
 const CASE_VIEW_SELECT: &str =
     "SELECT id, chat_id, locale, status, urgent, coordinator_id, coordinator_name, title, summary,

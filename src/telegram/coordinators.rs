@@ -24,6 +24,7 @@ use super::{HandlerResult, Shell};
 use crate::dialogue::Session;
 use crate::dialogue::engine::notices;
 use crate::handoff::access::{self, Change, Refusal, Standing};
+use crate::handoff::case::{self, Applied, CaseAction, Notice};
 use crate::handoff::merge;
 use crate::handoff::queue::{
     self, CardAction, CoordinatorCommand, CoordinatorText, OFF_HOURS_NOTE_INTERVAL,
@@ -34,7 +35,7 @@ use crate::i18n::Locale;
 use crate::intake::{Answer, CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::reports;
-use crate::storage::{Begun, ErasedTopic, TakeOutcome, Work, unix_now};
+use crate::storage::{Begun, ErasedTopic, Work, unix_now};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
 /// Tried again after a failure, it goes on where it stopped: the topic and
@@ -262,78 +263,76 @@ pub(crate) async fn close_topic(bot: &Bot, shell: &Shell, reference: CaseRef) {
     }
 }
 
-/// What a case's change means for the group and the patient.
-enum CaseEvent<'a> {
-    Taken,
-    Released {
-        by: &'a Coordinator,
-    },
-    Transferred {
-        by: &'a Coordinator,
-        to: &'a Coordinator,
-    },
-    Closed {
-        by: Option<&'a Coordinator>,
-        tell_patient: bool,
-    },
-    Marked,
-}
-
-/// The messages a change of `case` calls for, as outbox jobs with their
-/// chats: committed with the change itself, they are sent once it is
-/// stored, even across a crash.
-fn event_jobs(shell: &Shell, case: &CaseView, event: CaseEvent<'_>) -> Vec<(i64, Job)> {
+/// The messages of a change's notices (see `handoff::case`), as outbox
+/// jobs with their chats: committed with the change itself, they are sent
+/// once it is stored, even across a crash.
+fn notice_jobs(shell: &Shell, case: &CaseView, notices: Vec<Notice>) -> Vec<(i64, Job)> {
     let Some(group) = group_of(shell, case).map(|group| group.0) else {
         return Vec::new();
     };
     let reference = case.reference;
     let content = shell.content.get();
-    let refresh = (group, Job::RefreshCard { case: reference.0 });
-    let note = |html: String| note_job(group, reference, html);
-    let escape = crate::text::escape_html;
-    match event {
-        CaseEvent::Taken => vec![
-            refresh,
-            (
+    notices
+        .into_iter()
+        .map(|notice| match notice {
+            Notice::RefreshCard => (group, Job::RefreshCard { case: reference.0 }),
+            Notice::TopicNote(html) => note_job(group, reference, html),
+            Notice::PatientJoined => (
                 case.chat_id,
                 Job::Reply {
                     reply: notices::coordinator_joined(&content, &case.locale),
                 },
             ),
-        ],
-        CaseEvent::Released { by } => vec![
-            refresh,
-            note(format!(
-                "↩ Released by {} back to the queue.",
-                escape(&by.name)
-            )),
-        ],
-        CaseEvent::Transferred { by, to } => vec![
-            refresh,
-            note(format!(
-                "➡ Transferred by {} to {}.",
-                escape(&by.name),
-                escape(&to.name)
-            )),
-        ],
-        CaseEvent::Closed { by, tell_patient } => {
-            let mut jobs = Vec::new();
-            if tell_patient {
-                jobs.push((
-                    case.chat_id,
-                    Job::Reply {
-                        reply: notices::closed(&content, &case.locale, reference),
-                    },
-                ));
-            }
-            let who = by.map_or("the bot".to_owned(), |c| c.name.clone());
-            jobs.push(refresh);
-            jobs.push(note(format!("✖ Closed by {}.", escape(&who))));
-            jobs.push((group, Job::CloseTopic { case: reference.0 }));
-            jobs
+            Notice::PatientClosed => (
+                case.chat_id,
+                Job::Reply {
+                    reply: notices::closed(&content, &case.locale, reference),
+                },
+            ),
+            Notice::CloseTopic => (group, Job::CloseTopic { case: reference.0 }),
+        })
+        .collect()
+}
+
+/// Carries out `action` on `case` in `work`: the database's compare-and-set,
+/// then what the core says follows (`handoff::case`): the audit entry goes
+/// in with the change, the notices' jobs are added to `jobs`. Commands and
+/// card buttons come here alike.
+async fn apply_action(
+    shell: &Shell,
+    work: &mut Work,
+    jobs: &mut Vec<(i64, Job)>,
+    case: &CaseView,
+    who: &Coordinator,
+    action: CaseAction,
+) -> anyhow::Result<case::Answer> {
+    let reference = case.reference;
+    let changed = |made: bool| {
+        if made {
+            Applied::Changed
+        } else {
+            Applied::Unchanged
         }
-        CaseEvent::Marked => vec![refresh],
+    };
+    let applied = match &action {
+        CaseAction::Take => Applied::Take(work.take_case(reference, who).await?),
+        CaseAction::Release => changed(work.release_case(reference).await?),
+        CaseAction::Close => changed(work.close_case(reference).await?),
+        CaseAction::Transfer(to) => changed(work.transfer_case(reference, to).await?),
+        CaseAction::SetUrgent(urgent) if case.urgent != *urgent => {
+            work.set_urgent(reference, *urgent).await?;
+            Applied::Changed
+        }
+        CaseAction::SetUrgent(_) => Applied::Unchanged,
+        CaseAction::Note => Applied::Changed,
+    };
+    let consequences = case::consequences(case, who, &action, &applied);
+    if let Some(entry) = &consequences.audit {
+        work.audit_case(reference, Some(who), entry.action, &entry.detail)
+            .await?;
     }
+    jobs.extend(notice_jobs(shell, case, consequences.notices));
+    Ok(consequences.answer)
 }
 
 fn note_job(group: i64, reference: CaseRef, html: String) -> (i64, Job) {
@@ -1129,7 +1128,7 @@ async fn close(
         .audit(Some(reference), by, "close", "")
         .await?;
     let case = load(shell, reference).await?;
-    let jobs = event_jobs(shell, &case, CaseEvent::Closed { by, tell_patient });
+    let jobs = notice_jobs(shell, &case, case::closing_notices(by, tell_patient));
     tell_now(bot, shell, jobs).await;
     Ok(())
 }
@@ -1260,12 +1259,8 @@ async fn answer_patient(
         return Ok(());
     };
     let mut jobs = Vec::new();
-    if case.status == CaseStatus::Waiting
-        && work.take_case(case.reference, who).await? == TakeOutcome::Taken
-    {
-        work.audit_case(case.reference, Some(who), "take", "")
-            .await?;
-        jobs.extend(event_jobs(shell, &case, CaseEvent::Taken));
+    if case.status == CaseStatus::Waiting {
+        apply_action(shell, &mut work, &mut jobs, &case, who, CaseAction::Take).await?;
     }
     jobs.push((
         case.chat_id,
@@ -1370,12 +1365,8 @@ async fn send_ready_reply(
             return Ok(Some(not_sent));
         }
     };
-    if case.status == CaseStatus::Waiting
-        && work.take_case(case.reference, who).await? == TakeOutcome::Taken
-    {
-        work.audit_case(case.reference, Some(who), "take", "")
-            .await?;
-        jobs.extend(event_jobs(shell, case, CaseEvent::Taken));
+    if case.status == CaseStatus::Waiting {
+        apply_action(shell, work, jobs, case, who, CaseAction::Take).await?;
     }
     work.audit_case(case.reference, Some(who), "reply", &composed.name)
         .await?;
@@ -1635,38 +1626,24 @@ async fn change_by_command(
     let Some(mut work) = begin(shell, update).await? else {
         return Ok(());
     };
-    let jobs = match command {
-        CoordinatorCommand::Note => {
-            work.audit_case(reference, Some(who), "note", "").await?;
-            Vec::new()
-        }
-        CoordinatorCommand::Release if work.release_case(reference).await? => {
-            work.audit_case(reference, Some(who), "release", "").await?;
-            event_jobs(shell, &case, CaseEvent::Released { by: who })
-        }
-        CoordinatorCommand::Close if work.close_case(reference).await? => {
-            work.audit_case(reference, Some(who), "close", "").await?;
-            let closed = CaseEvent::Closed {
-                by: Some(who),
-                tell_patient: true,
-            };
-            event_jobs(shell, &case, closed)
-        }
-        CoordinatorCommand::Transfer(_) => match &target {
-            None => group_of(shell, &case)
-                .map(|group| note_job(group.0, reference, TRANSFER_HELP.to_owned()))
-                .into_iter()
-                .collect(),
-            Some(to) if work.transfer_case(reference, to).await? => {
-                let detail = format!("to {}", to.name);
-                work.audit_case(reference, Some(who), "transfer", &detail)
-                    .await?;
-                event_jobs(shell, &case, CaseEvent::Transferred { by: who, to })
+    let mut jobs = Vec::new();
+    let action = match (command, target) {
+        (CoordinatorCommand::Note, _) => Some(CaseAction::Note),
+        (CoordinatorCommand::Release, _) => Some(CaseAction::Release),
+        (CoordinatorCommand::Close, _) => Some(CaseAction::Close),
+        (CoordinatorCommand::Transfer(_), Some(to)) => Some(CaseAction::Transfer(to)),
+        (CoordinatorCommand::Transfer(_), None) => {
+            if let Some(group) = group_of(shell, &case) {
+                jobs.push(note_job(group.0, reference, TRANSFER_HELP.to_owned()));
             }
-            Some(_) => Vec::new(),
-        },
-        _ => Vec::new(),
+            None
+        }
+        _ => None,
     };
+    if let Some(action) = action {
+        // The topic's notes say what changed; a command needs no answer.
+        apply_action(shell, &mut work, &mut jobs, &case, who, action).await?;
+    }
     commit_change(shell, work, jobs).await
 }
 
@@ -2030,9 +2007,9 @@ async fn coordinator_button(
         (Some((_, reference)), None, _) => (Some(format!("{reference} no longer exists.")), false),
         (Some(_), Some(_), Some(refusal)) => (Some(refusal), true),
         (Some((action, _)), Some(case), None) => {
-            let (notice, alert) =
-                press_card(shell, &mut work, &mut jobs, action, &case, &who).await?;
-            (Some(notice), alert)
+            let answer =
+                apply_action(shell, &mut work, &mut jobs, &case, &who, action_of(action)).await?;
+            (Some(answer.text), answer.alert)
         }
     };
     // Keyed by the coordinator: the answer does not wait behind the group's
@@ -2113,6 +2090,16 @@ async fn press_ready_reply(
     commit_change(shell, work, jobs).await
 }
 
+/// The action a card's button asks for.
+fn action_of(button: CardAction) -> CaseAction {
+    match button {
+        CardAction::Take => CaseAction::Take,
+        CardAction::Release => CaseAction::Release,
+        CardAction::Close => CaseAction::Close,
+        CardAction::SetUrgent(urgent) => CaseAction::SetUrgent(urgent),
+    }
+}
+
 /// The change a card's button asks for.
 fn change_of(action: CardAction) -> Change {
     match action {
@@ -2121,71 +2108,6 @@ fn change_of(action: CardAction) -> Change {
         CardAction::Close => Change::Close,
         CardAction::SetUrgent(_) => Change::MarkUrgent,
     }
-}
-
-/// Applies a card button to the case; returns the notice for the presser,
-/// and whether it must be dismissed (an alert) rather than glimpsed.
-async fn press_card(
-    shell: &Shell,
-    work: &mut Work,
-    jobs: &mut Vec<(i64, Job)>,
-    action: CardAction,
-    case: &CaseView,
-    who: &Coordinator,
-) -> anyhow::Result<(String, bool)> {
-    let reference = case.reference;
-    let mut alert = false;
-    let notice = match action {
-        CardAction::Take => match work.take_case(reference, who).await? {
-            TakeOutcome::Taken => {
-                work.audit_case(reference, Some(who), "take", "").await?;
-                jobs.extend(event_jobs(shell, case, CaseEvent::Taken));
-                format!("You have taken {reference}.")
-            }
-            TakeOutcome::HeldBy(holder) if holder.id == who.id => {
-                format!("{reference} is already yours.")
-            }
-            TakeOutcome::HeldBy(holder) => {
-                alert = true;
-                format!("{reference} is already taken by {holder}.")
-            }
-            TakeOutcome::Closed => format!("{reference} is closed."),
-            TakeOutcome::Gone => format!("{reference} no longer exists."),
-        },
-        CardAction::Release => {
-            if work.release_case(reference).await? {
-                work.audit_case(reference, Some(who), "release", "").await?;
-                jobs.extend(event_jobs(shell, case, CaseEvent::Released { by: who }));
-            }
-            format!("{reference} is back in the queue.")
-        }
-        CardAction::Close => {
-            if work.close_case(reference).await? {
-                work.audit_case(reference, Some(who), "close", "").await?;
-                let closed = CaseEvent::Closed {
-                    by: Some(who),
-                    tell_patient: true,
-                };
-                jobs.extend(event_jobs(shell, case, closed));
-            }
-            format!("{reference} is closed.")
-        }
-        CardAction::SetUrgent(urgent) => {
-            if case.urgent != urgent {
-                work.set_urgent(reference, urgent).await?;
-                let action = if urgent { "urgent" } else { "not-urgent" };
-                work.audit_case(reference, Some(who), action, "").await?;
-            }
-            // Redrawn even when unchanged: a replay may find it so.
-            jobs.extend(event_jobs(shell, case, CaseEvent::Marked));
-            if urgent {
-                format!("{reference} is marked urgent.")
-            } else {
-                format!("{reference} is no longer urgent.")
-            }
-        }
-    };
-    Ok((notice, alert))
 }
 
 /// Someone joined, left, was promoted, muted or banned in a coordinators'
