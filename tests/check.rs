@@ -1147,3 +1147,24 @@ fn signing_with_the_shown_fingerprint_signs_off_and_a_change_undoes_it() {
     );
     assert_ne!(after.fingerprint, draft.fingerprint);
 }
+
+#[test]
+fn unknown_source() {
+    expect(
+        "unknown-source",
+        &[
+            "error: {D}/dialogues/main.yaml:14:1: node “more” quotes “Not in the source” from {D}/dialogues/source.txt, but no paragraph of the source contains it. Copy a phrase of the paragraph the screen says, exactly as the source writes it",
+            "error: {D}/dialogues/main.yaml:15:1: node “more” quotes “about resistance” from {D}/dialogues/source.txt, but paragraphs 2, 3 all contain it: quote more words. Copy a phrase of the paragraph the screen says, exactly as the source writes it",
+        ],
+    );
+}
+
+#[test]
+fn missing_source_text() {
+    expect(
+        "missing-source-text",
+        &[
+            "warning: {D}/dialogues/main.yaml:11:1: node “more” (and the others of its tree) quotes the source text {D}/dialogues/no-such-source.txt, which cannot be read here, so the quotes are not checked: check the tree's `source:` path (relative to this file)",
+        ],
+    );
+}

@@ -21,7 +21,9 @@
 //!   `label-empty`, `label-multiline`, `label-markup`, `label-too-long`;
 //! - dialogues: `unknown-message-key`, `missing-label-attribute`,
 //!   `missing-code-message`, `screen-too-long`, `callback-too-long`,
-//!   `dangling-node`, `unreachable-node`, `tree-error`, `form-error`;
+//!   `dangling-node`, `unreachable-node`, `tree-error`, `form-error`,
+//!   `unknown-source` (a screen's `source:` quote names no paragraph of
+//!   its tree's source text);
 //! - the safety frame (`crate::frame`): `missing-safety-message` (a locale
 //!   lacks the footer, the "no guarantee" line, the emergency line or the
 //!   emergency question), `missing-emergency-step` (a form without the
@@ -32,7 +34,7 @@
 //! Warnings: `missing-message`, `missing-reply` (a ready reply coordinators
 //! cannot send in that language), `missing-file`, `obsolete-message`,
 //! `extra-value`, `extra-attribute`, `dropped-variable`, `label-long`,
-//! `unused-message`, `outdated-translation`.
+//! `unused-message`, `outdated-translation`, `missing-source-text`.
 //!
 //! Not findings: each locale's review status (`signoff`), "signed off by X
 //! on DATE" or "draft awaiting review", printed first.
@@ -396,6 +398,7 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
     let usage = dialogues::DialogueUse::load(dialogues_dir);
     findings.extend(usage.findings.iter().cloned());
     findings.extend(usage.safety_findings());
+    findings.extend(dialogues::source_findings(&usage));
     let safety = usage.safety_messages();
 
     let lock = lock::LockFile::read(locales_dir);
