@@ -480,6 +480,8 @@ pub struct Bookkeeping {
     pub review: Vec<LocaleReview>,
     /// locale → English message id → its state in that locale.
     pub staleness: BTreeMap<String, BTreeMap<String, Staleness>>,
+    /// English message ids per `.ftl` file (by file name), in file order.
+    pub english_files: Vec<(String, Vec<String>)>,
 }
 
 impl Bookkeeping {
@@ -504,6 +506,19 @@ impl Bookkeeping {
         else {
             return bookkeeping;
         };
+        for id in &english.order {
+            let file = &english.messages[id].file.name;
+            match bookkeeping
+                .english_files
+                .iter_mut()
+                .find(|(name, _)| name == file)
+            {
+                Some((_, ids)) => ids.push((*id).to_owned()),
+                None => bookkeeping
+                    .english_files
+                    .push((file.clone(), vec![(*id).to_owned()])),
+            }
+        }
         for model in &models {
             bookkeeping.review.push(signoff::review(model).0);
             let states = english
