@@ -19,6 +19,7 @@ use crate::intake::form::{Field, Kind, Role};
 use crate::intake::values::{MonthYear, ValueError};
 use crate::intake::{CaseRef, step};
 use crate::reply::{Keyboard, Reply};
+use crate::text::visible_text;
 
 /// The sample patient of the book: a first name, a case number, a time.
 pub const SAMPLE_NAME: &str = "Maria";
@@ -37,6 +38,8 @@ pub struct Bubble {
     pub rows: Vec<Vec<String>>,
     /// The keyboard under the input field (share the phone number).
     pub reply_keyboard: Vec<String>,
+    /// When this one is shown, if the entry shows several (in English).
+    pub caption: Option<String>,
 }
 
 impl Bubble {
@@ -60,6 +63,7 @@ impl Bubble {
             html: reply.html.clone(),
             rows,
             reply_keyboard,
+            caption: None,
         }
     }
 
@@ -68,7 +72,13 @@ impl Bubble {
             html,
             rows: Vec::new(),
             reply_keyboard: Vec::new(),
+            caption: None,
         }
+    }
+
+    fn captioned(mut self, caption: String) -> Bubble {
+        self.caption = Some(caption);
+        self
     }
 }
 
@@ -294,7 +304,7 @@ fn trees(inputs: &Inputs, locale: &Locale) -> Vec<Part> {
                 ids.push("menu-intake-continue".to_owned());
             }
         }
-        let title = crate::text::visible_text(&content.catalog.format(
+        let title = visible_text(&content.catalog.format(
             content.catalog.reference(),
             &node.text,
             &[],
@@ -376,15 +386,31 @@ fn form(inputs: &Inputs, locale: &Locale) -> Part {
             Role::Question => {}
         }
         if let Some(stop) = &field.stop_when {
-            bubbles.push(Bubble::text(catalog.format(locale, &stop.message, &[])));
+            let answers: Vec<String> = stop
+                .any_of
+                .iter()
+                .map(|value| {
+                    let label = field
+                        .choices()
+                        .into_iter()
+                        .find(|choice| choice.value == *value)
+                        .map_or_else(|| value.clone(), |choice| choice.label);
+                    visible_text(&catalog.format(catalog.reference(), &label, &[]))
+                })
+                .collect();
+            bubbles.push(
+                Bubble::text(catalog.format(locale, &stop.message, &[])).captioned(format!(
+                    "after “{}”: the form stops here",
+                    answers.join("” or “")
+                )),
+            );
             ids.push(stop.message.clone());
         }
         if matches!(field.kind, Kind::Consent) {
-            bubbles.push(Bubble::text(catalog.format(
-                locale,
-                "intake-consent-declined",
-                &[],
-            )));
+            bubbles.push(
+                Bubble::text(catalog.format(locale, "intake-consent-declined", &[]))
+                    .captioned("after “no”: nothing is kept".to_owned()),
+            );
             ids.push("intake-consent-declined".to_owned());
         }
         let label = catalog.format_attribute(catalog.reference(), &field.prompt, "label");

@@ -205,9 +205,17 @@ fn phone(out: &mut String, lang: &str, right_to_left: bool, name: &str, bubbles:
         escape_html(name)
     );
     for bubble in bubbles {
+        out.push_str("<div class=\"message\">");
+        if let Some(caption) = &bubble.caption {
+            let _ = write!(
+                out,
+                "<p class=\"caption\" lang=\"en\" dir=\"ltr\">{}</p>",
+                escape_html(caption)
+            );
+        }
         let _ = write!(
             out,
-            "<div class=\"message\"><div class=\"bubble\">{}</div>",
+            "<div class=\"bubble\">{}</div>",
             telegram_to_html(&bubble.html)
         );
         if !bubble.rows.is_empty() {
@@ -372,6 +380,7 @@ p.when { margin: 0 0 8px; color: #57606a; font-size: 13px; }
 .phone { flex: 1 1 340px; max-width: 420px; background: #cfe3c2; border-radius: 12px; padding: 8px 10px 10px; }
 .phone h4, .source h4 { margin: 0 0 6px; font-size: 12px; color: #3d4a33; text-transform: uppercase; letter-spacing: .04em; }
 .message { margin-bottom: 8px; }
+.caption { margin: 10px 0 2px; font-size: 12px; color: #3d4a33; font-style: italic; }
 .bubble { background: #fff; border-radius: 12px; border-end-start-radius: 4px; padding: 7px 10px; white-space: pre-wrap; overflow-wrap: anywhere; box-shadow: 0 1px 1px rgba(0,0,0,.12); }
 .bubble blockquote { margin: 4px 0; padding-inline-start: 8px; border-inline-start: 3px solid #3a8dde; }
 .bubble a { color: #1f6fbf; }
