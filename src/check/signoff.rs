@@ -76,8 +76,22 @@ impl LocaleReview {
         matches!(self.state, ReviewState::SignedOff(_))
     }
 
+    /// A few words: "signed off by X (role) on DATE", "draft awaiting
+    /// review" or "draft awaiting review (changed since X signed it off on
+    /// DATE)".
+    pub fn headline(&self) -> String {
+        match &self.state {
+            ReviewState::NotSignedOff => "draft awaiting review".to_owned(),
+            ReviewState::ChangedSince(signoff) => format!(
+                "draft awaiting review (changed since {} signed it off on {})",
+                signoff.reviewer, signoff.date
+            ),
+            ReviewState::SignedOff(_) => self.summary(),
+        }
+    }
+
     /// One line for people: "signed off by X (role) on DATE" or
-    /// "draft awaiting review (why)".
+    /// "draft awaiting review (why, what to do)".
     pub fn summary(&self) -> String {
         match &self.state {
             ReviewState::SignedOff(signoff) => format!(

@@ -47,7 +47,7 @@ const FOOT: &str = "</body>\n</html>\n";
 fn status(locale: &LocaleBook) -> (String, &'static str) {
     match &locale.review {
         Some(review) => (
-            review.summary(),
+            review.headline(),
             if review.is_signed_off() {
                 "signed"
             } else {
