@@ -405,7 +405,85 @@ p.note { color: #57606a; }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+    use std::path::PathBuf;
+
     use super::*;
+    use crate::check::{LocaleReview, SignOff};
+    use crate::review::book::Section;
+
+    fn arabic(state: ReviewState) -> LocaleBook {
+        let bubble = Bubble {
+            html: "<b>مرحبا</b>\nنص".to_owned(),
+            rows: vec![vec!["▶ رجوع".to_owned(), "🏠".to_owned()]],
+            reply_keyboard: Vec::new(),
+            caption: Some("after “yes”".to_owned()),
+        };
+        LocaleBook {
+            tag: "ar".to_owned(),
+            name: "العربية".to_owned(),
+            right_to_left: true,
+            review: Some(LocaleReview {
+                locale: "ar".to_owned(),
+                fingerprint: "00112233aabbccdd".to_owned(),
+                state,
+                file: PathBuf::from("locales/ar/signoff.toml"),
+            }),
+            sections: vec![Section {
+                anchor: "tree-main".to_owned(),
+                title: "Tree “main”".to_owned(),
+                entries: vec![Entry {
+                    anchor: "screen-home".to_owned(),
+                    title: "home · Main menu".to_owned(),
+                    note: "the main menu".to_owned(),
+                    english: vec![Bubble {
+                        html: "<b>Hello</b>".to_owned(),
+                        ..bubble.clone()
+                    }],
+                    translated: vec![bubble],
+                    source: vec!["A paragraph <of> the source".to_owned()],
+                    marks: vec![("home-text".to_owned(), Staleness::Outdated)],
+                }],
+            }],
+            counts: BTreeMap::from([(Staleness::Outdated, 1)]),
+        }
+    }
+
+    #[test]
+    fn a_locale_page_shows_both_phones_the_source_and_the_marks() {
+        let page = locale_page(&arabic(ReviewState::NotSignedOff));
+        assert!(page.contains("<div class=\"phone\" lang=\"en\" dir=\"ltr\">"));
+        assert!(page.contains("<div class=\"phone\" lang=\"ar\" dir=\"rtl\">"));
+        assert!(page.contains("<div class=\"bubble\"><b>مرحبا</b>\nنص</div>"));
+        assert!(page.contains(
+            "<div class=\"row\"><span class=\"button\">▶ رجوع</span><span class=\"button\">🏠</span></div>"
+        ));
+        assert!(page.contains("<p class=\"caption\" lang=\"en\" dir=\"ltr\">after “yes”</p>"));
+        assert!(page.contains("<blockquote>A paragraph &lt;of&gt; the source</blockquote>"));
+        assert!(page.contains(
+            "<li class=\"mark outdated\"><code>home-text</code>: outdated: English changed since</li>"
+        ));
+        assert!(page.contains("<p class=\"status draft\">draft awaiting review</p>"));
+    }
+
+    #[test]
+    fn the_signoff_page_says_who_signed_and_what_to_write_escaped() {
+        let signoff = SignOff {
+            reviewer: "Dr. <b>Eve</b>".to_owned(),
+            role: "oncologist".to_owned(),
+            date: "2026-12-01".parse().unwrap(),
+            fingerprint: "ffffffffffffffff".to_owned(),
+        };
+        let page = signoff_page(&arabic(ReviewState::ChangedSince(signoff.clone())));
+        assert!(page.contains(
+            "Last signed by <b>Dr. &lt;b&gt;Eve&lt;/b&gt;</b> (oncologist) on 2026-12-01"
+        ));
+        assert!(page.contains("draft awaiting review (changed since Dr. &lt;b&gt;Eve&lt;/b&gt; signed it off on 2026-12-01)"));
+        assert!(page.contains("fingerprint = &quot;00112233aabbccdd&quot;"));
+        assert!(page.contains("<code>locales/ar/signoff.toml</code>"));
+        let page = signoff_page(&arabic(ReviewState::SignedOff(signoff)));
+        assert!(page.contains("<p class=\"status signed\">signed off by Dr. &lt;b&gt;Eve&lt;/b&gt; (oncologist) on 2026-12-01</p>"));
+    }
 
     #[test]
     fn telegram_html_becomes_escaped_browser_html() {
