@@ -576,6 +576,18 @@ fn the_review_book_marks_what_changed_in_english_and_who_signed() {
     let changed = english.replacen("delete-done = ", "delete-done = (changed) ", 1);
     assert_ne!(changed, english);
     fs::write(&bot, changed).unwrap();
+    // A Spanish message removed (missing), a French one not in the lock.
+    let spanish = locales.join("es/bot.ftl");
+    let text = fs::read_to_string(&spanish).unwrap();
+    let without = text.replacen("delete-kept = No se ha eliminado nada.\n", "", 1);
+    assert_ne!(without, text);
+    fs::write(&spanish, without).unwrap();
+    let lock = locales.join("staleness.lock");
+    let text = fs::read_to_string(&lock).unwrap();
+    let (before, french_part) = text.split_once("\n[fr]\n").unwrap();
+    let untracked = french_part.replacen("delete-no = \"1677b9780c80b660\"\n", "", 1);
+    assert_ne!(untracked, french_part);
+    fs::write(&lock, format!("{before}\n[fr]\n{untracked}")).unwrap();
     let report =
         patient_navigator::check::run(&locales, &root().join("dialogues"), &Default::default());
     let french = report.review.iter().find(|r| r.locale == "fr").unwrap();
@@ -599,7 +611,13 @@ fn the_review_book_marks_what_changed_in_english_and_who_signed() {
         ),
         "the changed message is marked outdated"
     );
+    assert!(spanish.contains(
+        "<li class=\"mark missing\"><code>delete-kept</code>: missing translation: English is shown</li>"
+    ));
     let french = read(book.path(), "fr.html");
+    assert!(french.contains(
+        "<li class=\"mark untracked\"><code>delete-no</code>: untracked: not in the staleness lock yet</li>"
+    ));
     assert!(french.contains("signed off by Dr. Claire Martin (oncologist) on 2026-12-06"));
     assert!(
         read(book.path(), "index.html")
