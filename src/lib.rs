@@ -20,6 +20,7 @@ pub mod reload;
 pub mod reply;
 pub mod report;
 pub mod reports;
+pub mod review;
 pub mod startup;
 pub mod storage;
 pub mod telegram;

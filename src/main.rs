@@ -16,6 +16,7 @@ use patient_navigator::handoff::escalation::Policy;
 use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::report;
 use patient_navigator::reports::WeeklySchedule;
+use patient_navigator::review;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::{DEFAULT_DATABASE_URL, Sealer, Storage, redact};
 use patient_navigator::telegram::flood::FloodLimit;
@@ -270,6 +271,16 @@ enum Command {
         #[command(flatten)]
         dirs: ContentDirs,
     },
+    /// Write the review book: every screen in every language next to
+    /// English and the source, with staleness and a sign-off page per
+    /// language (static HTML, one folder: open index.html in a browser).
+    Review {
+        /// The folder to write (created if needed).
+        #[arg(long, default_value = "review-book")]
+        out: PathBuf,
+        #[command(flatten)]
+        dirs: ContentDirs,
+    },
     /// Export a case's answers (FHIR QuestionnaireResponse or plain JSON),
     /// or the intake form as a FHIR Questionnaire.
     Export {
@@ -351,6 +362,24 @@ fn main() -> ExitCode {
             output,
             dirs,
         } => graph(format, output, &dirs),
+        Command::Review { out, dirs } => {
+            match review::write(&dirs.locales_dir, &dirs.dialogues_dir, &out) {
+                Ok(written) => {
+                    println!(
+                        "ok: review book of {} languages ({}) in {}: open {}",
+                        written.locales.len(),
+                        written.locales.join(", "),
+                        written.folder.display(),
+                        written.folder.join("index.html").display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("error: {err:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Backup { path, database_url } => block_on(async move {
             let storage = Storage::connect(&database_url).await?;
             storage.backup_to(&path).await?;

@@ -125,7 +125,7 @@ fn check_accepts_the_shipped_content_and_names_file_and_line_of_a_mistake() {
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stdout);
-    assert!(stderr.contains("resistance.yaml:29:1: node “mechanisms”: button “resistance-btn-bypass” leads to “by-pass”, which does not exist"), "{stderr}");
+    assert!(stderr.contains("resistance.yaml:38:1: node “mechanisms”: button “resistance-btn-bypass” leads to “by-pass”, which does not exist"), "{stderr}");
     assert!(
         stderr.contains("node “bypass” cannot be reached"),
         "{stderr}"

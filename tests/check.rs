@@ -1040,3 +1040,131 @@ fn arabic_arrows_and_phone_examples_read_right_to_left() {
         }
     }
 }
+
+#[test]
+fn signoff_syntax() {
+    expect(
+        "signoff-syntax",
+        &[
+            "error: {D}/locales/es/signoff.toml:3:8: this sign-off cannot be read (invalid type: string \"5 December\", expected a TOML datetime). It needs four lines: reviewer = \"Name\", role = \"…\", date = YYYY-MM-DD and fingerprint = \"…\" (the review book's sign-off page shows what to write); see TRANSLATING.md",
+        ],
+    );
+}
+
+/// `tests/fixtures/check/signoff`: es signed and unchanged, fr signed
+/// before a text changed, ru and en never signed.
+#[test]
+fn each_locale_is_a_draft_until_signed_off_and_again_after_a_change() {
+    let report = run_case("signoff");
+    let states: Vec<(&str, bool)> = report
+        .review
+        .iter()
+        .map(|review| (review.locale.as_str(), review.is_signed_off()))
+        .collect();
+    assert_eq!(
+        states,
+        [("en", false), ("es", true), ("fr", false), ("ru", false)]
+    );
+    let text = report.to_text();
+    let folder = format!("{FIXTURES}/signoff/locales");
+    assert!(
+        text.starts_with(&format!(
+            "Review:\n  en: draft awaiting review (no sign-off in {folder}/en/signoff.toml; see \
+             TRANSLATING.md, “Reviewing and signing”)\n  es: signed off by Dr. Ana García (native \
+             medical translator, oncology) on 2026-12-05\n  fr: draft awaiting review (changed \
+             since Dr. Claire Martin signed it off on 2026-11-30; the content's fingerprint is \
+             now "
+        )),
+        "{text}"
+    );
+    // A draft is information, not a finding (the fixture has no
+    // dialogues: those findings are not about sign-offs).
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|finding| !finding.file.ends_with(check::SIGNOFF_FILE)
+                && !finding.message.contains("awaiting review")),
+        "{text}"
+    );
+    let json = report.to_json();
+    assert_eq!(json["review"][1]["state"], "signed-off");
+    assert_eq!(json["review"][2]["state"], "draft");
+    assert_eq!(json["review"][2]["signed"]["reviewer"], "Dr. Claire Martin");
+    assert_eq!(json["review"][3]["signed"], serde_json::Value::Null);
+    // The review book shows the current fingerprint: signing with it signs off.
+    let signed_es = &report.review[1];
+    assert!(
+        fs::read_to_string(format!("{folder}/es/signoff.toml"))
+            .unwrap()
+            .contains(&signed_es.fingerprint)
+    );
+    let narrowed = check::run(
+        Path::new(&folder),
+        Path::new(&format!("{FIXTURES}/signoff/dialogues")),
+        &CheckOptions {
+            locale: Some("fr".to_owned()),
+        },
+    );
+    assert_eq!(narrowed.review.len(), 1);
+    assert_eq!(narrowed.review[0].locale, "fr");
+}
+
+#[test]
+fn signing_with_the_shown_fingerprint_signs_off_and_a_change_undoes_it() {
+    let (_dir, locales, dialogues) = shipped_copy();
+    let review = |locales: &Path| {
+        check::run(locales, &dialogues, &CheckOptions::default())
+            .review
+            .into_iter()
+            .find(|review| review.locale == "ar")
+            .unwrap()
+    };
+    let draft = review(&locales);
+    assert!(
+        !draft.is_signed_off(),
+        "the shipped translations are drafts"
+    );
+    fs::write(
+        locales.join("ar").join(check::SIGNOFF_FILE),
+        check::signoff_text("Dr. Test", "oncologist", "2026-12-06", &draft.fingerprint),
+    )
+    .unwrap();
+    assert!(review(&locales).is_signed_off());
+    // Comments and layout are not content.
+    let bot = locales.join("ar/bot.ftl");
+    let source = fs::read_to_string(&bot).unwrap();
+    fs::write(&bot, format!("# A reviewer's note.\n{source}")).unwrap();
+    assert!(review(&locales).is_signed_off());
+    // A text is.
+    let changed = source.replacen("= ", "= ؟", 1);
+    assert_ne!(changed, source);
+    fs::write(&bot, changed).unwrap();
+    let after = review(&locales);
+    assert!(
+        matches!(after.state, check::ReviewState::ChangedSince(_)),
+        "{after:?}"
+    );
+    assert_ne!(after.fingerprint, draft.fingerprint);
+}
+
+#[test]
+fn unknown_source() {
+    expect(
+        "unknown-source",
+        &[
+            "error: {D}/dialogues/main.yaml:14:1: node “more” quotes “Not in the source” from {D}/dialogues/source.txt, but no paragraph of the source contains it. Copy a phrase of the paragraph the screen says, exactly as the source writes it",
+            "error: {D}/dialogues/main.yaml:15:1: node “more” quotes “about resistance” from {D}/dialogues/source.txt, but paragraphs 2, 3 all contain it: quote more words. Copy a phrase of the paragraph the screen says, exactly as the source writes it",
+        ],
+    );
+}
+
+#[test]
+fn missing_source_text() {
+    expect(
+        "missing-source-text",
+        &[
+            "warning: {D}/dialogues/main.yaml:11:1: node “more” (and the others of its tree) quotes the source text {D}/dialogues/no-such-source.txt, which cannot be read here, so the quotes are not checked: check the tree's `source:` path (relative to this file)",
+        ],
+    );
+}

@@ -106,7 +106,7 @@ async fn edits_apply_live_and_broken_files_are_refused() {
     );
     edit(
         &dialogues.join("resistance.yaml"),
-        "  - id: faq-t790m\n    text: faq-t790m-text\n",
+        "  - id: faq-t790m\n    text: faq-t790m-text\n    source:\n      - \"The T790M mutation in EGFR-mutant lung cancer is the classic example\"\n",
         "",
     );
     let status = bot.wait_for_reloads(4).await;

@@ -1,5 +1,8 @@
-//! The conversation map: every screen, button, action and question of the
-//! shipped content, in Mermaid and in Graphviz DOT, escaped correctly.
+//! The views of the whole content people look at: the conversation map
+//! (every screen, button, action and question of the shipped content, in
+//! Mermaid and in Graphviz DOT, escaped correctly) and the review book
+//! (`navigator review`: every screen in every language, next to English
+//! and the source, with staleness and sign-off), read in a real browser.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -463,5 +466,352 @@ fn graphviz_renders_the_shipped_map_when_installed() {
         for node in content.trees.nodes() {
             assert!(svg.contains(&format!("({})", node.id)), "{}", node.id);
         }
+    }
+}
+
+// ----- the review book -------------------------------------------------------
+
+/// Runs `navigator review` on these folders into a new temporary folder.
+fn review_book(locales: &Path, dialogues: &Path) -> tempfile::TempDir {
+    let out = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_navigator"))
+        .args(["review", "--out"])
+        .arg(out.path())
+        .arg("--locales-dir")
+        .arg(locales)
+        .arg("--dialogues-dir")
+        .arg(dialogues)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let said = String::from_utf8_lossy(&output.stdout);
+    assert!(said.starts_with("ok: review book of "), "{said}");
+    out
+}
+
+fn read(folder: &Path, name: &str) -> String {
+    fs::read_to_string(folder.join(name)).unwrap_or_else(|err| panic!("{name}: {err}"))
+}
+
+#[test]
+fn the_review_book_has_every_language_every_screen_its_source_and_sign_off() {
+    let content = shipped();
+    let book = review_book(&root().join("locales"), &root().join("dialogues"));
+    let folder = book.path();
+    let index = read(folder, "index.html");
+    assert!(read(folder, "style.css").contains(".bubble"));
+    let report = patient_navigator::check::run(
+        &root().join("locales"),
+        &root().join("dialogues"),
+        &Default::default(),
+    );
+    for locale in content.catalog.locales() {
+        let tag = locale.tag();
+        let page = read(folder, &format!("{tag}.html"));
+        assert!(index.contains(&format!("href=\"{tag}.html\"")), "{tag}");
+        for node in content.trees.nodes() {
+            assert!(
+                page.contains(&format!("id=\"screen-{}\"", node.id)),
+                "{tag}: {}",
+                node.id
+            );
+        }
+        for field in &content.form.fields {
+            assert!(
+                page.contains(&format!("id=\"question-{}\"", field.id)),
+                "{tag}"
+            );
+        }
+        // Static: no script, nothing fetched from the network.
+        assert!(!page.contains("<script"), "{tag}");
+        assert!(
+            !page.contains("src=\"http") && !page.contains("@import"),
+            "{tag}"
+        );
+        // Each screen next to English, in the language's direction.
+        let dir = if locale.is_right_to_left() {
+            "rtl"
+        } else {
+            "ltr"
+        };
+        assert!(
+            page.contains(&format!(
+                "<div class=\"phone\" lang=\"{tag}\" dir=\"{dir}\">"
+            )),
+            "{tag}"
+        );
+        if tag != "en" {
+            assert!(page.contains("<div class=\"phone\" lang=\"en\" dir=\"ltr\">"));
+            assert!(page.contains("class=\"mark up-to-date\""), "{tag}");
+        }
+        // The source paragraph of a content screen.
+        assert!(
+            page.contains("<blockquote>A new mutation in the same gene the drug was targeting"),
+            "{tag}"
+        );
+        // The sign-off page shows the fingerprint `check` compares with.
+        let review = report.review.iter().find(|r| r.locale == tag).unwrap();
+        let signoff = read(folder, &format!("{tag}-signoff.html"));
+        assert!(
+            signoff.contains(&format!("fingerprint = &quot;{}&quot;", review.fingerprint)),
+            "{tag}: {signoff}"
+        );
+        assert!(signoff.contains("draft awaiting review"), "{tag}");
+        assert!(page.contains("draft awaiting review"), "{tag}");
+    }
+    assert!(read(folder, "ar.html").contains("<div class=\"phone\" lang=\"ar\" dir=\"rtl\">"));
+}
+
+#[test]
+fn the_review_book_marks_what_changed_in_english_and_who_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let locales = dir.path().join("locales");
+    copy_dir(&root().join("locales"), &locales);
+    let bot = locales.join("en/bot.ftl");
+    let english = fs::read_to_string(&bot).unwrap();
+    let changed = english.replacen("delete-done = ", "delete-done = (changed) ", 1);
+    assert_ne!(changed, english);
+    fs::write(&bot, changed).unwrap();
+    // A Spanish message removed (missing), a French one not in the lock.
+    let spanish = locales.join("es/bot.ftl");
+    let text = fs::read_to_string(&spanish).unwrap();
+    let without = text.replacen("delete-kept = No se ha eliminado nada.\n", "", 1);
+    assert_ne!(without, text);
+    fs::write(&spanish, without).unwrap();
+    let lock = locales.join("staleness.lock");
+    let text = fs::read_to_string(&lock).unwrap();
+    let (before, french_part) = text.split_once("\n[fr]\n").unwrap();
+    let untracked = french_part.replacen("delete-no = \"1677b9780c80b660\"\n", "", 1);
+    assert_ne!(untracked, french_part);
+    fs::write(&lock, format!("{before}\n[fr]\n{untracked}")).unwrap();
+    let report =
+        patient_navigator::check::run(&locales, &root().join("dialogues"), &Default::default());
+    let french = report.review.iter().find(|r| r.locale == "fr").unwrap();
+    fs::write(
+        locales
+            .join("fr")
+            .join(patient_navigator::check::SIGNOFF_FILE),
+        patient_navigator::check::signoff_text(
+            "Dr. Claire Martin",
+            "oncologist",
+            "2026-12-06",
+            &french.fingerprint,
+        ),
+    )
+    .unwrap();
+    let book = review_book(&locales, &root().join("dialogues"));
+    let spanish = read(book.path(), "es.html");
+    assert!(
+        spanish.contains(
+            "<li class=\"mark outdated\"><code>delete-done</code>: outdated: English changed since</li>"
+        ),
+        "the changed message is marked outdated"
+    );
+    assert!(spanish.contains(
+        "<li class=\"mark missing\"><code>delete-kept</code>: missing translation: English is shown</li>"
+    ));
+    let french = read(book.path(), "fr.html");
+    assert!(french.contains(
+        "<li class=\"mark untracked\"><code>delete-no</code>: untracked: not in the staleness lock yet</li>"
+    ));
+    assert!(french.contains("signed off by Dr. Claire Martin (oncologist) on 2026-12-06"));
+    assert!(
+        read(book.path(), "index.html")
+            .contains("<td class=\"signed\">signed off by Dr. Claire Martin")
+    );
+    assert!(
+        read(book.path(), "fr-signoff.html").contains("Last signed by <b>Dr. Claire Martin</b>")
+    );
+}
+
+/// Where Chromium is: `$CHROMIUM`, or the Debian package's binary.
+fn chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    path.exists().then_some(path)
+}
+
+/// Chromium, headless, alone: no sandbox (tests run as root in CI), no GPU,
+/// no network of its own, a fresh profile.
+fn headless(chromium: &Path, profile: &Path) -> Command {
+    let mut command = Command::new("timeout");
+    command.arg("120").arg(chromium).args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+    ]);
+    command.arg(format!("--user-data-dir={}", profile.display()));
+    command
+}
+
+/// A page with one article of the book and a script that measures it:
+/// the direction of the language's bubble, where its first letters are
+/// drawn, and which of its Arabic and Han letters come out as the browser's
+/// "missing glyph" (drawn on a canvas: identical to a character no font
+/// has, or nothing at all).
+fn probe_page(book_page: &str, anchor: &str, tag: &str) -> String {
+    let start = book_page
+        .find(&format!("<article class=\"entry\" id=\"{anchor}\">"))
+        .unwrap_or_else(|| panic!("no {anchor}"));
+    let end = start + book_page[start..].find("</article>").unwrap() + "</article>".len();
+    let article = &book_page[start..end];
+    format!(
+        r#"<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><link rel="stylesheet" href="style.css">
+<style>body {{ background: #fff; }} main {{ padding-top: 8px; }}</style></head>
+<body><main>{article}</main><pre id="probe"></pre>
+<script>
+const phone = document.querySelector('.phone[lang="{tag}"]');
+const bubble = phone.querySelector('.bubble');
+const style = getComputedStyle(bubble);
+const text = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT).nextNode();
+const at = (i) => {{ const r = document.createRange(); r.setStart(text, i); r.setEnd(text, i + 1); return r.getBoundingClientRect(); }};
+const canvas = document.createElement('canvas');
+canvas.width = 64; canvas.height = 64;
+const pen = canvas.getContext('2d', {{ willReadFrequently: true }});
+const draw = (ch) => {{
+  pen.clearRect(0, 0, 64, 64); pen.font = '32px ' + style.fontFamily; pen.fillStyle = '#000';
+  pen.textBaseline = 'middle'; pen.fillText(ch, 8, 32);
+  return pen.getImageData(0, 0, 64, 64).data.join(',');
+}};
+const tofu = draw('\u{{10FFFD}}');
+const letters = [...new Set([...phone.innerText].filter((c) => /[\p{{Script=Arabic}}\p{{Script=Han}}]/u.test(c)))];
+const missing = letters.filter((c) => {{ const drawn = draw(c); return drawn === tofu || !/[1-9]/.test(drawn); }});
+document.getElementById('probe').textContent = JSON.stringify({{
+  direction: style.direction,
+  first: at(0).left, fourth: at(3).left,
+  rightGap: bubble.getBoundingClientRect().right - parseFloat(style.paddingRight) - at(0).right,
+  leftGap: at(0).left - bubble.getBoundingClientRect().left - parseFloat(style.paddingLeft),
+  letters: letters.length, missing: missing.join(''),
+}});
+</script></body></html>
+"#
+    )
+}
+
+#[derive(Debug)]
+struct Probe {
+    direction: String,
+    first_left: f64,
+    fourth_left: f64,
+    /// From the first letter to the bubble's text edge, on each side.
+    right_gap: f64,
+    left_gap: f64,
+    letters: u64,
+    missing: String,
+}
+
+fn probe(chromium: &Path, page: &Path) -> Probe {
+    let profile = tempfile::tempdir().unwrap();
+    let output = headless(chromium, profile.path())
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&output.stdout);
+    let json = dom
+        .split_once("<pre id=\"probe\">")
+        .and_then(|(_, rest)| rest.split_once("</pre>"))
+        .map(|(json, _)| {
+            json.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&")
+        })
+        .filter(|json| !json.is_empty())
+        .unwrap_or_else(|| {
+            panic!(
+                "Chromium did not run the probe: {}\n{dom}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    Probe {
+        direction: value["direction"].as_str().unwrap().to_owned(),
+        first_left: value["first"].as_f64().unwrap(),
+        fourth_left: value["fourth"].as_f64().unwrap(),
+        right_gap: value["rightGap"].as_f64().unwrap(),
+        left_gap: value["leftGap"].as_f64().unwrap(),
+        letters: value["letters"].as_u64().unwrap(),
+        missing: value["missing"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// The review book in a real browser: an Arabic and a Chinese screen,
+/// screenshotted (in `target/tmp/review-book/`), Arabic drawn right to left,
+/// and no letter of either drawn as a missing glyph. Needs Chromium and
+/// fonts for Arabic and CJK (`.ci/run` installs them; README, "Tests").
+#[test]
+fn the_review_book_reads_right_to_left_and_without_missing_glyphs_in_chromium() {
+    let Some(chromium) = chromium() else {
+        if std::env::var("NAVIGATOR_SKIP_BROWSER_TESTS").as_deref() == Ok("1") {
+            eprintln!("skipped: no Chromium and NAVIGATOR_SKIP_BROWSER_TESTS=1");
+            return;
+        }
+        panic!(
+            "Chromium is needed for the review book's browser test: apt-get install chromium \
+             fonts-noto-core fonts-noto-cjk (or set CHROMIUM=/path/to/chromium, or \
+             NAVIGATOR_SKIP_BROWSER_TESTS=1 to skip it)"
+        );
+    };
+    let book = review_book(&root().join("locales"), &root().join("dialogues"));
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("review-book");
+    fs::create_dir_all(&shots).unwrap();
+    for (tag, right_to_left) in [("ar", true), ("zh-Hans", false)] {
+        let page = book.path().join(format!("probe-{tag}.html"));
+        let source = read(book.path(), &format!("{tag}.html"));
+        fs::write(&page, probe_page(&source, "screen-on-target", tag)).unwrap();
+        let measured = probe(&chromium, &page);
+        assert_eq!(
+            measured.direction,
+            if right_to_left { "rtl" } else { "ltr" },
+            "{tag}: {measured:?}"
+        );
+        // The first letter of the title is drawn right of the fourth in
+        // Arabic, left of it in Chinese, and the line starts at the right
+        // edge of the bubble in Arabic, at the left edge in Chinese.
+        assert_eq!(
+            measured.first_left > measured.fourth_left,
+            right_to_left,
+            "{tag}: {measured:?}"
+        );
+        let (start, end) = if right_to_left {
+            (measured.right_gap, measured.left_gap)
+        } else {
+            (measured.left_gap, measured.right_gap)
+        };
+        assert!(start.abs() < 2.0 && end > 20.0, "{tag}: {measured:?}");
+        assert!(measured.letters >= 20, "{tag}: {measured:?}");
+        assert!(
+            measured.missing.is_empty(),
+            "{tag}: these letters have no glyph (install fonts-noto-core and fonts-noto-cjk): \
+             {measured:?}"
+        );
+        let shot = shots.join(format!("{tag}-on-target.png"));
+        let _ = fs::remove_file(&shot);
+        let profile = tempfile::tempdir().unwrap();
+        let output = headless(&chromium, profile.path())
+            .arg("--window-size=1000,900")
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", page.display()))
+            .output()
+            .unwrap();
+        let png = fs::read(&shot).unwrap_or_else(|err| {
+            panic!(
+                "{tag}: no screenshot ({err}): {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 20_000, "{tag}");
     }
 }

@@ -16,6 +16,7 @@ use super::source::Model;
 use super::telegram::Renderer;
 use crate::content::Problems;
 use crate::dialogue::Trees;
+use crate::dialogue::sources::{QuoteError, SourceText};
 use crate::frame::Line;
 use crate::i18n::CODE_MESSAGES;
 use crate::intake::Form;
@@ -460,6 +461,82 @@ fn node_html(renderer: &Renderer, tag: &str, node: &crate::dialogue::Node) -> St
         html.push_str(&renderer.show(tag, crate::frame::Line::NotAdvice.message_id(), None));
     }
     html
+}
+
+/// Every quote of a node's `source:` names exactly one paragraph of its
+/// tree's source text (`dialogue::sources`): `unknown-source` otherwise.
+pub(crate) fn source_findings(usage: &DialogueUse) -> Vec<Finding> {
+    let Some(trees) = &usage.trees else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    let mut texts: BTreeMap<PathBuf, Option<SourceText>> = BTreeMap::new();
+    for node in trees.nodes() {
+        let Some(source) = &node.source else {
+            continue;
+        };
+        let yaml = fs::read_to_string(&node.file).unwrap_or_default();
+        if !texts.contains_key(&source.file) {
+            let text = SourceText::read(&source.file).ok();
+            if text.is_none() {
+                // A deployment may carry the trees without the medical
+                // source (it lives beside the repository): nothing to check.
+                findings.push(Finding::warning(
+                    "missing-source-text",
+                    &node.file,
+                    (node.line, 1),
+                    format!(
+                        "node “{}” (and the others of its tree) quotes the source text {}, which \
+                         cannot be read here, so the quotes are not checked: check the tree's \
+                         `source:` path (relative to this file)",
+                        node.id,
+                        source.file.display()
+                    ),
+                ));
+            }
+            texts.insert(source.file.clone(), text);
+        }
+        let Some(Some(text)) = texts.get(&source.file) else {
+            continue;
+        };
+        for quote in &source.quotes {
+            let why = match text.paragraph_of(quote) {
+                Ok(_) => continue,
+                Err(QuoteError::NotFound) => "no paragraph of the source contains it".to_owned(),
+                Err(QuoteError::Ambiguous(paragraphs)) => format!(
+                    "paragraphs {} all contain it: quote more words",
+                    paragraphs
+                        .iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            // The line of the quote, quoted as YAML writes it if it is.
+            let line_with = |needle: &str| {
+                yaml.lines()
+                    .enumerate()
+                    .skip(node.line.saturating_sub(1))
+                    .find(|(_, line)| line.contains(needle))
+                    .map(|(index, _)| index + 1)
+            };
+            let line = line_with(&format!("\"{quote}\""))
+                .or_else(|| line_with(quote))
+                .unwrap_or(node.line);
+            findings.push(Finding::error(
+                "unknown-source",
+                &node.file,
+                (line, 1),
+                format!(
+                    "node “{}” quotes “{quote}” from {}, but {why}. Copy a phrase of the \
+                     paragraph the screen says, exactly as the source writes it",
+                    node.id,
+                    source.file.display()
+                ),
+            ));
+        }
+    }
+    findings
 }
 
 /// Callback data of every button the trees, the form and the language

@@ -110,6 +110,24 @@ impl LockFile {
         findings
     }
 
+    /// Where one message of a translation stands against English.
+    pub fn staleness(&self, model: &Model, english: &Model, id: &str) -> Staleness {
+        let Some(reference) = english.messages.get(id) else {
+            return Staleness::Obsolete;
+        };
+        if model.tag == REFERENCE_LOCALE {
+            return Staleness::Reference;
+        }
+        if !model.messages.contains_key(id) {
+            return Staleness::Missing;
+        }
+        match self.entry(model.tag, id) {
+            None => Staleness::Untracked,
+            Some(recorded) if recorded == fingerprint(reference) => Staleness::UpToDate,
+            Some(_) => Staleness::Outdated,
+        }
+    }
+
     fn write(&self) -> Result<(), LockError> {
         let mut text = String::from(HEADER);
         for (locale, entries) in &self.entries {
@@ -184,6 +202,49 @@ fn is_id(id: &str) -> bool {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Where one translated message stands, by the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Staleness {
+    /// English itself: the reference, never stale.
+    Reference,
+    /// Translated from the English text as it is now.
+    UpToDate,
+    /// English changed after the translation was made or confirmed.
+    Outdated,
+    /// Translated, but not recorded in the lock yet (a new translation).
+    Untracked,
+    /// Not translated: patients see English.
+    Missing,
+    /// English no longer has the message.
+    Obsolete,
+}
+
+impl Staleness {
+    /// Short words for people (the review book's marks).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Staleness::Reference => "English reference",
+            Staleness::UpToDate => "up to date",
+            Staleness::Outdated => "outdated: English changed since",
+            Staleness::Untracked => "untracked: not in the staleness lock yet",
+            Staleness::Missing => "missing translation: English is shown",
+            Staleness::Obsolete => "obsolete: English no longer has it",
+        }
+    }
+
+    /// A stable name (CSS classes, JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Staleness::Reference => "reference",
+            Staleness::UpToDate => "up-to-date",
+            Staleness::Outdated => "outdated",
+            Staleness::Untracked => "untracked",
+            Staleness::Missing => "missing",
+            Staleness::Obsolete => "obsolete",
+        }
+    }
 }
 
 /// Why the lock could not be changed.
@@ -375,7 +436,7 @@ pub(crate) fn fingerprint(def: &Def) -> String {
     format!("{:016x}", fnv1a(canonical.as_bytes()))
 }
 
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in bytes {
         hash ^= u64::from(*byte);

@@ -21,22 +21,28 @@
 //!   `label-empty`, `label-multiline`, `label-markup`, `label-too-long`;
 //! - dialogues: `unknown-message-key`, `missing-label-attribute`,
 //!   `missing-code-message`, `screen-too-long`, `callback-too-long`,
-//!   `dangling-node`, `unreachable-node`, `tree-error`, `form-error`;
+//!   `dangling-node`, `unreachable-node`, `tree-error`, `form-error`,
+//!   `unknown-source` (a screen's `source:` quote names no paragraph of
+//!   its tree's source text);
 //! - the safety frame (`crate::frame`): `missing-safety-message` (a locale
 //!   lacks the footer, the "no guarantee" line, the emergency line or the
 //!   emergency question), `missing-emergency-step` (a form without the
 //!   emergency question before the consent);
-//! - others: `lock-syntax`, `unknown-locale`, `startup-problem` (the bot's
+//! - others: `lock-syntax`, `signoff-syntax`, `unknown-locale`, `startup-problem` (the bot's
 //!   own start-up check refused something no other check explained).
 //!
 //! Warnings: `missing-message`, `missing-reply` (a ready reply coordinators
 //! cannot send in that language), `missing-file`, `obsolete-message`,
 //! `extra-value`, `extra-attribute`, `dropped-variable`, `label-long`,
-//! `unused-message`, `outdated-translation`.
+//! `unused-message`, `outdated-translation`, `missing-source-text`.
+//!
+//! Not findings: each locale's review status (`signoff`), "signed off by X
+//! on DATE" or "draft awaiting review", printed first.
 
 mod dialogues;
 mod fluent;
 mod lock;
+mod signoff;
 mod source;
 mod telegram;
 
@@ -49,7 +55,8 @@ use serde_json::json;
 use crate::content::{Content, Problem};
 use crate::i18n::Catalog;
 
-pub use lock::{LOCK_FILE, LockError, LockSummary, confirm, update_lock};
+pub use lock::{LOCK_FILE, LockError, LockSummary, Staleness, confirm, update_lock};
+pub use signoff::{LocaleReview, ReviewState, SIGNOFF_FILE, SignOff, signoff_text};
 
 /// What `run` looks at.
 #[derive(Debug, Clone, Default)]
@@ -194,6 +201,8 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// English first, then the other locales by tag.
     pub coverage: Vec<Coverage>,
+    /// Each locale's sign-off status, in the order of `coverage`.
+    pub review: Vec<LocaleReview>,
 }
 
 impl Report {
@@ -213,17 +222,26 @@ impl Report {
             .filter(|finding| finding.severity == Severity::Warning)
     }
 
-    /// Errors, then warnings, one per line as `file:line:column: message
-    /// [code]`, and a summary line.
+    /// Each locale's review status (“signed off by …” or “draft awaiting
+    /// review”), then errors, then warnings, one per line as
+    /// `file:line:column: message [code]`, and a summary line.
     pub fn to_text(&self) -> String {
         let errors: Vec<&Finding> = self.errors().collect();
         let warnings: Vec<&Finding> = self.warnings().collect();
         let mut out = String::new();
+        if !self.review.is_empty() {
+            out.push_str("Review:\n");
+            for review in &self.review {
+                out.push_str(&format!("  {}: {}\n", review.locale, review.summary()));
+            }
+            out.push('\n');
+        }
+        let review_lines = out.len();
         for (title, group) in [("error", &errors), ("warning", &warnings)] {
             if group.is_empty() {
                 continue;
             }
-            if !out.is_empty() {
+            if out.len() > review_lines {
                 out.push('\n');
             }
             out.push_str(&format!("{}:\n", plural(group.len(), title)));
@@ -231,7 +249,7 @@ impl Report {
                 out.push_str(&format!("{finding} [{}]\n", finding.code));
             }
         }
-        if !out.is_empty() {
+        if out.len() > review_lines {
             out.push('\n');
         }
         if errors.is_empty() && warnings.is_empty() {
@@ -279,11 +297,34 @@ impl Report {
                 })
             })
             .collect();
+        let review: Vec<serde_json::Value> = self
+            .review
+            .iter()
+            .map(|review| {
+                let (state, signoff) = match &review.state {
+                    ReviewState::SignedOff(signoff) => ("signed-off", Some(signoff)),
+                    ReviewState::NotSignedOff => ("draft", None),
+                    ReviewState::ChangedSince(signoff) => ("draft", Some(signoff)),
+                };
+                json!({
+                    "locale": review.locale,
+                    "state": state,
+                    "fingerprint": review.fingerprint,
+                    "signed": signoff.map(|signoff| json!({
+                        "reviewer": signoff.reviewer,
+                        "role": signoff.role,
+                        "date": signoff.date.to_string(),
+                        "fingerprint": signoff.fingerprint,
+                    })),
+                })
+            })
+            .collect();
         json!({
             "errors": self.errors().count(),
             "warnings": self.warnings().count(),
             "findings": findings,
             "coverage": coverage,
+            "review": review,
         })
     }
 
@@ -357,6 +398,7 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
     let usage = dialogues::DialogueUse::load(dialogues_dir);
     findings.extend(usage.findings.iter().cloned());
     findings.extend(usage.safety_findings());
+    findings.extend(dialogues::source_findings(&usage));
     let safety = usage.safety_messages();
 
     let lock = lock::LockFile::read(locales_dir);
@@ -371,6 +413,7 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
         .collect();
     let renderer = telegram::Renderer::new(&discovery.locales, &variables);
     let mut coverage = Vec::new();
+    let mut review = Vec::new();
     // Per locale: messages whose rendering fails for a reason already reported.
     let mut explained: BTreeMap<String, fluent::Structural> = BTreeMap::new();
     if let Some(english) = english.map(|index| &models[index]) {
@@ -392,6 +435,9 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
             };
             coverage.push(fluent::coverage(model, english, outdated.len()));
             findings.extend(outdated);
+            let (status, unreadable) = signoff::review(model);
+            review.push(status);
+            findings.extend(unreadable);
         }
         findings.extend(usage.check_against_english(english, &renderer, &models));
         findings.extend(dialogues::callback_findings(&usage, &models));
@@ -412,13 +458,91 @@ pub fn run(locales_dir: &Path, dialogues_dir: &Path, options: &CheckOptions) -> 
 
     if let Some(wanted) = &options.locale {
         narrow(locales_dir, wanted, &models, &mut findings, &mut coverage);
+        review.retain(|status| coverage.iter().any(|c| c.locale == status.locale));
     }
     findings.sort_by(|a, b| {
         (a.severity, &a.file, a.line, a.column, a.code, &a.message)
             .cmp(&(b.severity, &b.file, b.line, b.column, b.code, &b.message))
     });
     findings.dedup();
-    Report { findings, coverage }
+    Report {
+        findings,
+        coverage,
+        review,
+    }
+}
+
+/// The translators' bookkeeping, for the review book: each locale's
+/// review status and where each English message stands in each locale.
+#[derive(Debug, Clone, Default)]
+pub struct Bookkeeping {
+    /// English first, then the other locales by tag.
+    pub review: Vec<LocaleReview>,
+    /// locale → English message id → its state in that locale.
+    pub staleness: BTreeMap<String, BTreeMap<String, Staleness>>,
+    /// English message ids per `.ftl` file (by file name), in file order.
+    pub english_files: Vec<(String, Vec<String>)>,
+}
+
+impl Bookkeeping {
+    /// Reads the locales, their sign-offs and the staleness lock (what
+    /// `run` reads; problems are `run`'s to report).
+    pub fn read(locales_dir: &Path) -> Bookkeeping {
+        let discovery = source::discover(locales_dir);
+        let parsed: Vec<source::ParsedLocale> = discovery
+            .locales
+            .iter()
+            .map(source::ParsedLocale::parse)
+            .collect();
+        let models: Vec<source::Model> = parsed
+            .iter()
+            .map(|locale| source::Model::index(locale).0)
+            .collect();
+        let lock = lock::LockFile::read(locales_dir);
+        let mut bookkeeping = Bookkeeping::default();
+        let Some(english) = models
+            .iter()
+            .find(|model| model.tag == crate::i18n::REFERENCE_LOCALE)
+        else {
+            return bookkeeping;
+        };
+        for id in &english.order {
+            let file = &english.messages[id].file.name;
+            match bookkeeping
+                .english_files
+                .iter_mut()
+                .find(|(name, _)| name == file)
+            {
+                Some((_, ids)) => ids.push((*id).to_owned()),
+                None => bookkeeping
+                    .english_files
+                    .push((file.clone(), vec![(*id).to_owned()])),
+            }
+        }
+        for model in &models {
+            bookkeeping.review.push(signoff::review(model).0);
+            let states = english
+                .messages
+                .keys()
+                .map(|id| ((*id).to_owned(), lock.staleness(model, english, id)))
+                .collect();
+            bookkeeping.staleness.insert(model.tag.to_owned(), states);
+        }
+        bookkeeping
+    }
+
+    /// The state of `id` in `locale` (`Missing` when nothing is known).
+    pub fn staleness(&self, locale: &str, id: &str) -> Staleness {
+        self.staleness
+            .get(locale)
+            .and_then(|states| states.get(id))
+            .copied()
+            .unwrap_or(Staleness::Missing)
+    }
+
+    pub fn review_of(&self, locale: &str) -> Option<&LocaleReview> {
+        self.review.iter().find(|review| review.locale == locale)
+    }
 }
 
 /// Messages the bot itself cannot render with its sample arguments (its

@@ -6,6 +6,7 @@
 
 pub mod callback;
 pub mod engine;
+pub mod sources;
 pub mod tree;
 
 pub use callback::{Action, CallbackData};

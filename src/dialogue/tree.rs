@@ -28,6 +28,10 @@ struct TreeFile {
     root: Option<String>,
     #[serde(default)]
     reviewed: Option<Reviewed>,
+    /// The medical source text the screens draw from, relative to this
+    /// file (`dialogue::sources`).
+    #[serde(default)]
+    source: Option<PathBuf>,
     nodes: Vec<NodeSpec>,
 }
 
@@ -54,6 +58,10 @@ struct NodeSpec {
     footer: Vec<String>,
     #[serde(default)]
     buttons: Vec<ButtonSpec>,
+    /// Phrases quoted from the tree's source, one per paragraph the screen
+    /// says (`dialogue::sources`).
+    #[serde(default)]
+    source: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -108,11 +116,22 @@ pub struct Node {
     /// "not medical advice" footer).
     pub screen: Screen,
     pub reviewed: Option<Reviewed>,
+    /// The source paragraphs the screen says, if its tree names a source.
+    pub source: Option<SourceQuotes>,
     /// The node "back" leads to: the first screen that links here, walking
     /// breadth-first from the root. Computed, so content editors never set it.
     pub parent: Option<String>,
     pub file: PathBuf,
     pub line: usize,
+}
+
+/// Where a screen's content comes from: the tree's source text, and a
+/// phrase quoted from each paragraph the screen says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceQuotes {
+    /// The source text file (the tree's `source:`, resolved from its file).
+    pub file: PathBuf,
+    pub quotes: Vec<String>,
 }
 
 /// What a node is to the safety frame (see `crate::frame`).
@@ -147,8 +166,18 @@ impl Trees {
             }
             for node_spec in spec.nodes {
                 let line = line_of(&source, &format!("id: {}", node_spec.id), 0);
-                let node = build_node(node_spec, &spec.tree, &spec.reviewed, &file, line)
-                    .map(|node| with_button_lines(node, &source));
+                let source_file = spec
+                    .source
+                    .as_ref()
+                    .map(|path| file.parent().unwrap_or(Path::new(".")).join(path));
+                let tree = TreeContext {
+                    name: &spec.tree,
+                    reviewed: &spec.reviewed,
+                    source: source_file.as_deref(),
+                    file: &file,
+                };
+                let node =
+                    build_node(node_spec, &tree, line).map(|node| with_button_lines(node, &source));
                 let node = match node {
                     Ok(node) => node,
                     Err(problem) => {
@@ -404,14 +433,32 @@ pub fn label_problem(label: &str) -> Option<String> {
     }
 }
 
-fn build_node(
-    spec: NodeSpec,
-    tree: &str,
-    reviewed: &Option<Reviewed>,
-    file: &Path,
-    line: usize,
-) -> Result<Node, Problem> {
+/// What a node takes from its tree's file.
+struct TreeContext<'a> {
+    name: &'a str,
+    reviewed: &'a Option<Reviewed>,
+    /// The source text, resolved from the file's `source:`.
+    source: Option<&'a Path>,
+    file: &'a Path,
+}
+
+fn build_node(spec: NodeSpec, tree: &TreeContext, line: usize) -> Result<Node, Problem> {
+    let file = tree.file;
     let at = |message: String| Problem::in_file(file, message).at(line, 1);
+    let source = match (tree.source, spec.source.is_empty()) {
+        (_, true) => None,
+        (Some(source), false) => Some(SourceQuotes {
+            file: source.to_path_buf(),
+            quotes: spec.source,
+        }),
+        (None, false) => {
+            return Err(at(format!(
+                "node “{}” quotes its source (`source:`), but its tree names no source text: \
+                 add `source: <path of the text, from this file>` at the top of the file",
+                spec.id
+            )));
+        }
+    };
     if !is_valid_node_id(&spec.id) {
         return Err(at(format!(
             "node id “{}” must be 1-{MAX_NODE_ID_LEN} lowercase letters, digits or “-”",
@@ -445,13 +492,14 @@ fn build_node(
     }
     Ok(Node {
         id: spec.id,
-        tree: tree.to_owned(),
+        tree: tree.name.to_owned(),
         text: spec.text,
         footer: spec.footer,
         buttons,
         nav: spec.nav,
         screen: Screen::Content,
-        reviewed: reviewed.clone(),
+        reviewed: tree.reviewed.clone(),
+        source,
         parent: None,
         file: file.to_path_buf(),
         line,
@@ -637,6 +685,34 @@ mod tests {
                 .any(|p| p.contains("must be 1-40 lowercase letters")),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn quotes_need_the_tree_to_name_its_source_which_resolves_from_the_file() {
+        let found = problems(&[
+            ("main.yaml", HOME),
+            (
+                "a.yaml",
+                "tree: a\nnodes:\n  - id: a\n    text: t\n    source: [\"Some words\"]\n",
+            ),
+        ]);
+        assert!(
+            found
+                .iter()
+                .any(|p| p.contains("a.yaml:3:1: node “a” quotes its source")),
+            "{found:?}"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("main.yaml"), HOME).unwrap();
+        fs::write(
+            dir.path().join("a.yaml"),
+            "tree: a\nsource: ../text.txt\nnodes:\n  - id: a\n    text: t\n    source: [\"Some words\"]\n",
+        )
+        .unwrap();
+        let trees = Trees::load(dir.path()).unwrap();
+        let source = trees.get("a").and_then(|node| node.source.clone()).unwrap();
+        assert_eq!(source.file, dir.path().join("../text.txt"));
+        assert_eq!(source.quotes, ["Some words"]);
     }
 
     #[test]

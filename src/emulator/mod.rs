@@ -104,6 +104,10 @@ use tokio::task::JoinHandle;
 pub use error::ApiError;
 pub use faults::{Fault, FaultKind};
 pub use flood::{FloodControl, FloodLimit, FloodRefusal};
+/// Telegram's HTML parser, for tools that show messages as Telegram would
+/// (the review book).
+pub use html::{HtmlOptions, parse_html};
+pub use text::{Entity, FormattedText};
 pub use transcript::{
     Button, ChatMessage, EntityView, KeyboardButton, MessageKind, ReplyKeyboard, render,
 };
