@@ -231,7 +231,7 @@ async fn take_race_relay_and_close(bot: TestBot) {
     send(&bot, &coordinator, "/close").await;
     let closing = ana.last_bot_message().unwrap();
     assert_eq!(closing.buttons[0].len(), 5, "a 1-5 rating: {closing:?}");
-    ana.press("5 ⭐").await;
+    common::press_when_shown(&ana, "5 ⭐").await;
     bot.emulator.wait_idle().await;
     let store = storage(&bot).await;
     let case = CaseRef::parse(&reference).unwrap();

@@ -204,7 +204,7 @@ async fn stats_in_the_group_counts_todays_work() {
         bot.emulator.wait_idle().await;
         maria.in_topic(thread).send_text("/close").await;
         bot.emulator.wait_idle().await;
-        ana.press("5 ⭐").await;
+        common::press_when_shown(&ana, "5 ⭐").await;
         bot.emulator.wait_idle().await;
 
         maria.send_text("/stats").await;

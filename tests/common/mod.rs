@@ -54,6 +54,23 @@ pub async fn wait_for_texts(
     }
 }
 
+/// Presses the button labelled `label` once the bot has shown it (a
+/// message queued in the outbox may come after the emulator fell quiet on
+/// a loaded machine), within ten seconds.
+pub async fn press_when_shown(
+    user: &patient_navigator::emulator::UserHandle,
+    label: &str,
+) -> Vec<patient_navigator::emulator::ChatMessage> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        match user.try_press(label).await {
+            Ok(reaction) => return reaction,
+            Err(err) if std::time::Instant::now() > deadline => panic!("{err}"),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+}
+
 /// A patient opens a case at once: `/start`, then "talk to a person" and
 /// "No" to the emergency question.
 pub async fn ask_for_a_person(patient: &patient_navigator::emulator::UserHandle) {
