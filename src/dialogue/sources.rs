@@ -36,8 +36,8 @@ impl SourceText {
 
     pub fn parse(text: &str) -> SourceText {
         let mut paragraphs = Vec::new();
-        let mut current: Vec<&str> = Vec::new();
-        for line in text.lines().map(str::trim) {
+        let mut current: Vec<String> = Vec::new();
+        for line in text.lines().map(str::trim).map(without_icon_names) {
             if line.is_empty() {
                 if !current.is_empty() {
                     paragraphs.push(current.join("\n"));
@@ -89,6 +89,30 @@ impl SourceText {
     }
 }
 
+/// The line without the names of web icons the source was copied with
+/// (`• check_circleAcquired resistance…`: an icon font's ligature glued to
+/// the word after it), which a reviewer would only stumble on.
+fn without_icon_names(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            let name_end = word
+                .char_indices()
+                .find(|(_, c)| !(c.is_ascii_lowercase() || *c == '_'))
+                .map(|(at, _)| at);
+            match name_end {
+                Some(at)
+                    if word[..at].contains('_')
+                        && word[at..].starts_with(|c: char| c.is_uppercase()) =>
+                {
+                    &word[at..]
+                }
+                _ => word,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -98,6 +122,17 @@ mod tests {
     use super::*;
 
     const TEXT: &str = "Title\n\n  Heading One\n\n  A first   paragraph\n  on two lines.\n\n\nA second paragraph.\nAnother paragraph line.\n";
+
+    #[test]
+    fn icon_names_glued_to_words_are_left_out() {
+        let source = SourceText::parse(
+            "  • check_circleAcquired resistance is common\nsnake_case stays, so does T790M\n",
+        );
+        assert_eq!(
+            source.paragraphs,
+            ["• Acquired resistance is common\nsnake_case stays, so does T790M"]
+        );
+    }
 
     #[test]
     fn paragraphs_are_runs_of_lines_and_quotes_name_one() {
