@@ -930,6 +930,17 @@ fn latin_drug_name() {
 }
 
 #[test]
+fn rtl_number_order() {
+    // The phone number on its own line is fine, as are 10:30 and a date.
+    expect(
+        "rtl-number-order",
+        &[
+            "warning: {D}/locales/ar/a.ftl:3:8: “phone” puts “+44 20 7946 0958” inside a right-to-left line: numbers separated by spaces (or led by + or -) show in the wrong order there (a phone number “+44 20 7946 0958” reads “0958 7946 20 44+”). Put it on a line of its own",
+        ],
+    );
+}
+
+#[test]
 fn syntax_error() {
     expect(
         "syntax-error",

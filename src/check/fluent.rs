@@ -387,6 +387,23 @@ pub(crate) fn check_locale(
                 }
             }
         }
+        if crate::i18n::Locale::from(model.langid.clone()).is_right_to_left() {
+            for text in &usage.texts {
+                for run in reordered_number_runs(text) {
+                    findings.push(def.warning_at(
+                        run,
+                        "rtl-number-order",
+                        format!(
+                            "“{}” puts “{run}” inside a right-to-left line: numbers separated by \
+                             spaces (or led by + or -) show in the wrong order there (a phone \
+                             number “+44 20 7946 0958” reads “0958 7946 20 44+”). Put it on a \
+                             line of its own",
+                            def.display_id()
+                        ),
+                    ));
+                }
+            }
+        }
         if broken {
             mark_all(structural, def);
         }
@@ -400,6 +417,56 @@ fn mark_all(structural: &mut Structural, def: &Def) {
     for attribute in def.attributes {
         structural.insert((def.display_id(), attribute.id.name.to_owned()));
     }
+}
+
+/// Runs of numbers that Unicode's bidirectional algorithm reorders inside a
+/// right-to-left line: digit groups separated by spaces, or led by a sign
+/// (`+44 20 7946 0958`). Digits joined by `:`, `.`, `/`, `-` or `,` alone
+/// (`10:30`, `2026-12-08`) stay in order, and a line with no right-to-left
+/// letter is shown left to right.
+fn reordered_number_runs(text: &str) -> Vec<&str> {
+    let is_rtl_letter = |c: char| matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FEFC}');
+    let mut runs = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let offset = line_start;
+        line_start += line.len();
+        if !line.chars().any(is_rtl_letter) {
+            continue;
+        }
+        let is_part = |c: char| c.is_ascii_digit() || " +-./:(),".contains(c);
+        let mut chars = line.char_indices().peekable();
+        while let Some((start, c)) = chars.next() {
+            if !(c.is_ascii_digit()
+                || ((c == '+' || c == '-')
+                    && line[start + 1..].starts_with(|d: char| d.is_ascii_digit())))
+            {
+                continue;
+            }
+            let mut end = start + c.len_utf8();
+            while let Some(&(at, next)) = chars.peek() {
+                if !is_part(next) {
+                    break;
+                }
+                end = at + next.len_utf8();
+                chars.next();
+            }
+            let run = line[start..end].trim_end_matches(|c: char| !c.is_ascii_digit());
+            let groups = run
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|g| !g.is_empty())
+                .count();
+            let spaced = run
+                .split(' ')
+                .filter(|part| part.contains(|c: char| c.is_ascii_digit()))
+                .count()
+                > 1;
+            if (spaced && groups > 1) || run.starts_with(['+', '-']) {
+                runs.push(&text[offset + start..offset + start + run.len()]);
+            }
+        }
+    }
+    runs
 }
 
 /// Drug names in Latin letters in a text slice (slices of it, to locate them).

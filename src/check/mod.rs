@@ -34,7 +34,8 @@
 //! Warnings: `missing-message`, `missing-reply` (a ready reply coordinators
 //! cannot send in that language), `missing-file`, `obsolete-message`,
 //! `extra-value`, `extra-attribute`, `dropped-variable`, `label-long`,
-//! `unused-message`, `outdated-translation`, `missing-source-text`.
+//! `unused-message`, `outdated-translation`, `missing-source-text`,
+//! `rtl-number-order` (numbers a right-to-left line shows in the wrong order).
 //!
 //! Not findings: each locale's review status (`signoff`), "signed off by X
 //! on DATE" or "draft awaiting review", printed first.
