@@ -45,10 +45,16 @@ struct DataKeys {
     #[arg(long, env = "DATA_KEYS_OLD", hide_env_values = true)]
     data_keys_old: Option<String>,
     /// `production` refuses to start without DATA_KEY.
-    #[arg(long = "env", env = "NAVIGATOR_ENV", default_value = "development", value_parser = ["development", "production"])]
-    environment: String,
-    #[arg(skip)]
-    production: bool,
+    #[arg(long = "env", env = "NAVIGATOR_ENV", value_enum, default_value_t = Environment::Development)]
+    environment: Environment,
+}
+
+/// Where the bot runs: production insists on what protects patients' data.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Environment {
+    Development,
+    /// Refuses to start without DATA_KEY.
+    Production,
 }
 
 #[derive(clap::Args, Clone)]
@@ -536,7 +542,7 @@ fn doctor_config(args: &RunArgs) -> doctor::DoctorConfig {
         webhook_url: args.webhook.webhook_url.clone(),
         data_key: args.keys.data_key.clone(),
         data_keys_old: args.keys.data_keys_old.clone(),
-        production: args.keys.environment == "production",
+        production: args.keys.environment == Environment::Production,
         locales_dir: args.dirs.locales_dir.clone(),
         dialogues_dir: args.dirs.dialogues_dir.clone(),
     }
@@ -565,10 +571,6 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         dirs,
         keys,
     } = args;
-    let keys = DataKeys {
-        production: keys.environment == "production",
-        ..*keys
-    };
     let Some(token) = token.filter(|token| !token.trim().is_empty()) else {
         eprintln!(
             "error: TELOXIDE_TOKEN is not set.\n\
@@ -648,7 +650,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
         },
         data_key: keys.data_key,
         data_keys_old: keys.data_keys_old,
-        production: keys.production,
+        production: keys.environment == Environment::Production,
         webhook,
         locales_dir: dirs.locales_dir,
         dialogues_dir: dirs.dialogues_dir,

@@ -27,7 +27,8 @@ use crate::telegram::webhook::{self, WebhookOptions, WebhookServer};
 use crate::telegram::{self, Shell};
 
 /// What the bot needs to run; read from flags and the environment by `main`.
-#[derive(Debug, Clone)]
+/// Its `Debug` leaves out the secrets (the token, the data keys).
+#[derive(Clone)]
 pub struct Settings {
     pub token: String,
     /// Bot API server (Telegram's by default; the emulator in tests).
@@ -64,6 +65,34 @@ pub struct Settings {
     pub coordinators_language: String,
     /// When forgotten cases get reminders in the group (`None`: never).
     pub escalation: Option<crate::handoff::escalation::Policy>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let secret = |value: &Option<String>| value.as_ref().map(|_| "<set>");
+        f.debug_struct("Settings")
+            .field("token", &"<set>")
+            .field("api_url", &self.api_url)
+            .field("database_url", &crate::storage::redact(&self.database_url))
+            .field("coordinator_chat_id", &self.coordinator_chat_id)
+            .field("teams_file", &self.teams_file)
+            .field("working_hours", &self.working_hours)
+            .field("time_zone", &self.time_zone)
+            .field("weekly_summary", &self.weekly_summary)
+            .field("rate_limits", &self.rate_limits)
+            .field("retention_days", &self.retention_days)
+            .field("flood_limit", &self.flood_limit)
+            .field("data_key", &secret(&self.data_key))
+            .field("data_keys_old", &secret(&self.data_keys_old))
+            .field("production", &self.production)
+            .field("webhook", &self.webhook)
+            .field("locales_dir", &self.locales_dir)
+            .field("dialogues_dir", &self.dialogues_dir)
+            .field("metrics_listen", &self.metrics_listen)
+            .field("coordinators_language", &self.coordinators_language)
+            .field("escalation", &self.escalation)
+            .finish()
+    }
 }
 
 /// How long a graceful stop keeps delivering what is in the outbox.
@@ -351,4 +380,41 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_show_no_secret_when_logged() {
+        let settings = Settings {
+            token: "123456:TOKEN-SECRET".into(),
+            api_url: None,
+            database_url: "postgres://navigator:DB-SECRET@db/navigator".into(),
+            coordinator_chat_id: Some(-100),
+            teams_file: None,
+            working_hours: None,
+            time_zone: jiff::tz::TimeZone::UTC,
+            weekly_summary: None,
+            rate_limits: RateLimits::default(),
+            retention_days: 365,
+            flood_limit: FloodLimit::default(),
+            data_key: Some("k1:KEY-SECRET".into()),
+            data_keys_old: Some("k0:OLD-SECRET".into()),
+            production: true,
+            webhook: None,
+            locales_dir: "locales".into(),
+            dialogues_dir: "dialogues".into(),
+            metrics_listen: None,
+            coordinators_language: "en".into(),
+            escalation: Some(crate::handoff::escalation::Policy::default()),
+        };
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("SECRET"), "{shown}");
+        assert!(
+            shown.contains("retention_days: 365") && shown.contains("db/navigator"),
+            "{shown}"
+        );
+    }
 }
