@@ -2,6 +2,7 @@
 //! See ARCHITECTURE.md for the map of modules and the path of one update.
 
 pub mod check;
+pub mod commands;
 pub mod content;
 pub mod dates;
 pub mod dialogue;

@@ -73,7 +73,7 @@ use serde_json::{Value, json};
 use common::bot::{COORDINATOR_CHAT, TestBot, spawn_bot_with};
 use common::db::TestDb;
 use patient_navigator::content::Content;
-use patient_navigator::dialogue::Input;
+use patient_navigator::dialogue::{Input, PatientCommand};
 use patient_navigator::emulator::{ChatKind, ChatMessage, MessageKind, UserHandle, UserSpec};
 use patient_navigator::i18n::Arg;
 use patient_navigator::storage::Storage;
@@ -582,15 +582,21 @@ fn expectation(kind: &str, payload: &Value) -> Expect {
             ];
             if let Some(text) = payload["text"].as_str() {
                 match parse_command(text) {
-                    Some(Input::Command { name, .. }) if name == "start" => {
-                        Expect::Answer("welcome")
-                    }
-                    Some(Input::Command { name, .. })
-                        if ["menu", "help", "cancel", "language", "delete"]
-                            .contains(&name.as_str()) =>
-                    {
-                        Expect::SomeAnswer
-                    }
+                    Some(Input::Command {
+                        command: Some(PatientCommand::Start),
+                        ..
+                    }) => Expect::Answer("welcome"),
+                    Some(Input::Command {
+                        command:
+                            Some(
+                                PatientCommand::Menu
+                                | PatientCommand::Help
+                                | PatientCommand::Cancel
+                                | PatientCommand::Language
+                                | PatientCommand::Delete,
+                            ),
+                        ..
+                    }) => Expect::SomeAnswer,
                     Some(_) => Expect::Answer("unknown-command"),
                     None => Expect::Answer("free-text-hint"),
                 }

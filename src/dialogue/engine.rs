@@ -65,9 +65,10 @@ pub struct Patient<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// `/name payload`, already stripped of any `@botname`.
+    /// `/name payload`, already stripped of any `@botname`; `None`: a
+    /// command none of ours.
     Command {
-        name: String,
+        command: Option<PatientCommand>,
         payload: Option<String>,
     },
     Text(String),
@@ -88,6 +89,55 @@ pub enum Input {
     Unsupported,
     /// The patient edited an earlier message.
     Edited,
+}
+
+/// The commands patients send, in the order of Telegram's command menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PatientCommand {
+    Start,
+    Menu,
+    Language,
+    Help,
+    Cancel,
+    Privacy,
+    MyData,
+    Delete,
+}
+
+impl PatientCommand {
+    /// Every command, as the menu lists them.
+    pub const MENU: [PatientCommand; 8] = [
+        PatientCommand::Start,
+        PatientCommand::Menu,
+        PatientCommand::Language,
+        PatientCommand::Help,
+        PatientCommand::Cancel,
+        PatientCommand::Privacy,
+        PatientCommand::MyData,
+        PatientCommand::Delete,
+    ];
+
+    /// The name typed after `/` (and its description's message id,
+    /// `command-NAME`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PatientCommand::Start => "start",
+            PatientCommand::Menu => "menu",
+            PatientCommand::Language => "language",
+            PatientCommand::Help => "help",
+            PatientCommand::Cancel => "cancel",
+            PatientCommand::Privacy => "privacy",
+            PatientCommand::MyData => "mydata",
+            PatientCommand::Delete => "delete",
+        }
+    }
+
+    /// A lowercased name as one of ours.
+    pub fn of(name: &str) -> Option<PatientCommand> {
+        PatientCommand::MENU
+            .into_iter()
+            .find(|command| command.name() == name)
+    }
 }
 
 /// Side effects the shell carries out after saving the new session.
@@ -130,7 +180,7 @@ pub fn handle(
 ) -> Outcome {
     let mut turn = Turn::start(content, session, patient);
     match input {
-        Input::Command { name, payload } => turn.command(&name, payload.as_deref()),
+        Input::Command { command, payload } => turn.command(command, payload.as_deref()),
         Input::Callback { data, message_id } => turn.callback(&data, message_id),
         Input::Text(text) if turn.session.filling => turn.intake(IntakeInput::Text(text)),
         Input::File(document) if turn.session.filling => turn.intake(IntakeInput::File(document)),
@@ -266,17 +316,16 @@ fn locale_of(content: &Content, tag: &str) -> Locale {
 
 /// The commands shown in Telegram's menu, in a locale.
 pub fn command_menu(content: &Content, locale: &Locale) -> Vec<(String, String)> {
-    [
-        "start", "menu", "language", "help", "cancel", "privacy", "mydata", "delete",
-    ]
-    .into_iter()
-    .map(|command| {
-        let description = content
-            .catalog
-            .format(locale, &format!("command-{command}"), &[]);
-        (command.to_owned(), description)
-    })
-    .collect()
+    PatientCommand::MENU
+        .into_iter()
+        .map(|command| {
+            let description =
+                content
+                    .catalog
+                    .format(locale, &format!("command-{}", command.name()), &[]);
+            (command.name().to_owned(), description)
+        })
+        .collect()
 }
 
 /// The calendar month of a Unix time, in UTC.
@@ -351,20 +400,24 @@ impl<'a> Turn<'a> {
             .unwrap_or_else(|| trees.root())
     }
 
-    fn command(&mut self, name: &str, payload: Option<&str>) {
+    fn command(&mut self, command: Option<PatientCommand>, payload: Option<&str>) {
         // Any command leaves the form; its answers stay for later.
         self.session.filling = false;
-        match name {
-            "start" => self.start_command(payload),
-            "menu" => self.show_home(None, Placement::New),
-            "help" => self.show_home(Some(self.text("help-text")), Placement::New),
-            "cancel" if self.session.intake.is_some() => {
+        match command {
+            Some(PatientCommand::Start) => self.start_command(payload),
+            Some(PatientCommand::Menu) => self.show_home(None, Placement::New),
+            Some(PatientCommand::Help) => {
+                self.show_home(Some(self.text("help-text")), Placement::New)
+            }
+            Some(PatientCommand::Cancel) if self.session.intake.is_some() => {
                 self.show_home(Some(self.text("intake-paused")), Placement::New)
             }
-            "cancel" => self.show_home(Some(self.text("cancel-done")), Placement::New),
-            "language" => self.show_language_picker(Placement::New),
-            "delete" => self.confirm_erase(),
-            "privacy" => {
+            Some(PatientCommand::Cancel) => {
+                self.show_home(Some(self.text("cancel-done")), Placement::New)
+            }
+            Some(PatientCommand::Language) => self.show_language_picker(Placement::New),
+            Some(PatientCommand::Delete) => self.confirm_erase(),
+            Some(PatientCommand::Privacy) => {
                 let days = i64::from(self.patient.retention_days);
                 let text = self.content.catalog.format(
                     &self.locale,
@@ -373,13 +426,13 @@ impl<'a> Turn<'a> {
                 );
                 self.show_home(Some(text), Placement::New)
             }
-            "mydata" => {
+            Some(PatientCommand::MyData) => {
                 self.effects.push(Effect::ExportMyData);
                 let html = self.text("mydata-sent");
                 self.replies
                     .push(Reply::new(html, Keyboard::None, Placement::New));
             }
-            _ => self.show_home(Some(self.text("unknown-command")), Placement::New),
+            None => self.show_home(Some(self.text("unknown-command")), Placement::New),
         }
     }
 
@@ -817,7 +870,7 @@ mod tests {
 
     fn command(name: &str, payload: Option<&str>) -> Input {
         Input::Command {
-            name: name.into(),
+            command: PatientCommand::of(name),
             payload: payload.map(Into::into),
         }
     }

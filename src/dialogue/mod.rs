@@ -10,5 +10,5 @@ pub mod sources;
 pub mod tree;
 
 pub use callback::{Action, CallbackData};
-pub use engine::{Input, Outcome, Patient, Session, handle};
+pub use engine::{Input, Outcome, Patient, PatientCommand, Session, handle};
 pub use tree::{Node, Screen, Target, Trees};

@@ -140,31 +140,17 @@ pub enum CoordinatorText {
 }
 
 impl CoordinatorText {
-    /// Reads `text` as Telegram would: `/name` or `/name@bot` where the name
-    /// is Latin letters, digits and `_` and does not start with a digit.
+    /// Reads `text` as Telegram would (see `commands::split`).
     pub fn of(text: &str, bot_username: &str) -> CoordinatorText {
-        let Some(rest) = text.trim_start().strip_prefix('/') else {
+        let Some(written) = crate::commands::split(text) else {
             return CoordinatorText::Message;
         };
-        let head = rest.split(char::is_whitespace).next().unwrap_or_default();
-        let (name, addressee) = match head.split_once('@') {
-            Some((name, addressee)) => (name, Some(addressee)),
-            None => (head, None),
-        };
-        let command_like = name
-            .chars()
-            .next()
-            .is_some_and(|first| first.is_ascii_alphabetic() || first == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !command_like {
-            return CoordinatorText::Message;
-        }
-        if addressee.is_some_and(|to| !to.eq_ignore_ascii_case(bot_username)) {
+        if written.for_another_bot(bot_username) {
             return CoordinatorText::OtherBot;
         }
-        match CoordinatorCommand::parse(text) {
+        match CoordinatorCommand::of(&written) {
             Some(command) => CoordinatorText::Command(command),
-            None => CoordinatorText::Unknown(name.to_ascii_lowercase()),
+            None => CoordinatorText::Unknown(written.name),
         }
     }
 }
@@ -178,13 +164,10 @@ pub fn unknown_command_hint(name: &str) -> String {
 }
 
 impl CoordinatorCommand {
-    /// `None` for text that is not one of the queue's commands.
-    pub fn parse(text: &str) -> Option<CoordinatorCommand> {
-        let rest = text.trim_start().strip_prefix('/')?;
-        let (head, argument) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-        let name = head.split('@').next()?.to_ascii_lowercase();
-        let argument = argument.trim();
-        Some(match name.as_str() {
+    /// `None` for a command none of the queue's.
+    fn of(written: &crate::commands::Written) -> Option<CoordinatorCommand> {
+        let argument = written.argument;
+        Some(match written.name.as_str() {
             "queue" => CoordinatorCommand::Queue,
             "stats" => CoordinatorCommand::Stats,
             "note" => CoordinatorCommand::Note,
@@ -192,8 +175,7 @@ impl CoordinatorCommand {
             "close" => CoordinatorCommand::Close,
             // `@username`, or a team's name (which may have spaces).
             "transfer" => CoordinatorCommand::Transfer(
-                Some(argument.trim().trim_start_matches('@').to_owned())
-                    .filter(|name| !name.is_empty()),
+                Some(argument.trim_start_matches('@').to_owned()).filter(|name| !name.is_empty()),
             ),
             "r" | "reply" => CoordinatorCommand::Reply(super::replies::ReplyRequest::of(argument)),
             _ => return None,
@@ -453,6 +435,10 @@ impl fmt::Display for Coordinator {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> Option<CoordinatorCommand> {
+        CoordinatorCommand::of(&crate::commands::split(text)?)
+    }
+
     fn case(reference: i64, status: CaseStatus, urgent: bool, queued_at: i64) -> CaseView {
         CaseView {
             reference: CaseRef(reference),
@@ -630,27 +616,24 @@ mod tests {
         }
         assert_eq!(CardAction::decode("q:take:x"), None);
         assert_eq!(
-            CoordinatorCommand::parse("/queue@navigator_bot"),
+            parse("/queue@navigator_bot"),
             Some(CoordinatorCommand::Queue)
         );
         assert_eq!(
-            CoordinatorCommand::parse("/note call back tomorrow"),
+            parse("/note call back tomorrow"),
             Some(CoordinatorCommand::Note)
         );
         assert_eq!(
-            CoordinatorCommand::parse("/transfer @maria_k"),
+            parse("/transfer @maria_k"),
             Some(CoordinatorCommand::Transfer(Some("maria_k".into())))
         );
+        assert_eq!(parse("/transfer"), Some(CoordinatorCommand::Transfer(None)));
         assert_eq!(
-            CoordinatorCommand::parse("/transfer"),
-            Some(CoordinatorCommand::Transfer(None))
-        );
-        assert_eq!(
-            CoordinatorCommand::parse("/stats@navigator_bot"),
+            parse("/stats@navigator_bot"),
             Some(CoordinatorCommand::Stats)
         );
-        assert_eq!(CoordinatorCommand::parse("hello"), None);
-        assert_eq!(CoordinatorCommand::parse("/start"), None);
+        assert_eq!(parse("hello"), None);
+        assert_eq!(parse("/start"), None);
     }
 
     #[test]

@@ -11,7 +11,7 @@ use crate::content::Content;
 use crate::dialogue::callback::{Action, CallbackData};
 use crate::dialogue::engine::{self, CaseOrigin, notices};
 use crate::dialogue::sources::SourceText;
-use crate::dialogue::{Input, Patient, Screen, Session, Target};
+use crate::dialogue::{Input, Patient, PatientCommand, Screen, Session, Target};
 use crate::frame;
 use crate::i18n::{Arg, Locale};
 use crate::intake::engine::{Draft, IntakeContext, IntakeInput, MAX_FILE_BYTES, Position};
@@ -540,8 +540,8 @@ fn error_texts(field: &Field) -> Vec<(&'static str, Vec<(&'static str, i64)>)> {
 fn conversation(inputs: &Inputs, locale: &Locale) -> Part {
     let content = inputs.content;
     let root = content.trees.root().id.clone();
-    let command = |name: &str| Input::Command {
-        name: name.to_owned(),
+    let command = |command: PatientCommand| Input::Command {
+        command: Some(command),
         payload: None,
     };
     let person_session = session(locale, &root);
@@ -552,21 +552,21 @@ fn conversation(inputs: &Inputs, locale: &Locale) -> Part {
             "start",
             "/start · the welcome",
             "the first message",
-            answer(content, locale, &root, command("start")),
+            answer(content, locale, &root, command(PatientCommand::Start)),
             vec!["welcome", "not-medical-advice"],
         ),
         (
             "help",
             "/help",
             "the help command",
-            answer(content, locale, &root, command("help")),
+            answer(content, locale, &root, command(PatientCommand::Help)),
             vec!["help-text"],
         ),
         (
             "privacy",
             "/privacy",
             "the privacy command",
-            answer(content, locale, &root, command("privacy")),
+            answer(content, locale, &root, command(PatientCommand::Privacy)),
             vec!["privacy-text"],
         ),
         (

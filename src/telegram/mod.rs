@@ -28,7 +28,7 @@ use teloxide::types::{BotCommand, BotCommandScope, ChatMemberUpdated, Recipient}
 
 use crate::content::Content;
 use crate::dialogue::engine::{CaseLink, Effect};
-use crate::dialogue::{self, Input, Outcome, Patient};
+use crate::dialogue::{self, Input, Outcome, Patient, PatientCommand};
 use crate::handoff::WorkingHours;
 use crate::i18n::Locale;
 use crate::intake::{Document, DocumentKind};
@@ -579,20 +579,12 @@ fn message_input(msg: &Message) -> Option<Input> {
     Some(Input::Unsupported)
 }
 
-/// `/start@navigator_bot es` -> Command { "start", Some("es") }.
+/// `/start@navigator_bot es` -> Command { Start, Some("es") }.
 pub fn parse_command(text: &str) -> Option<Input> {
-    let rest = text.strip_prefix('/')?;
-    let (head, payload) = match rest.split_once(char::is_whitespace) {
-        Some((head, payload)) => (head, payload.trim()),
-        None => (rest, ""),
-    };
-    let name = head.split('@').next().unwrap_or_default();
-    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return None;
-    }
+    let written = crate::commands::split(text)?;
     Some(Input::Command {
-        name: name.to_ascii_lowercase(),
-        payload: (!payload.is_empty()).then(|| payload.to_owned()),
+        command: PatientCommand::of(&written.name),
+        payload: (!written.argument.is_empty()).then(|| written.argument.to_owned()),
     })
 }
 
@@ -690,7 +682,7 @@ mod tests {
     fn parses_commands_like_telegram_clients_send_them() {
         let command = |name: &str, payload: Option<&str>| {
             Some(Input::Command {
-                name: name.into(),
+                command: PatientCommand::of(name),
                 payload: payload.map(Into::into),
             })
         };
@@ -705,5 +697,14 @@ mod tests {
         assert_eq!(parse_command("/"), None);
         assert_eq!(parse_command("/ 1"), None);
         assert_eq!(parse_command("/😂"), None);
+        assert_eq!(
+            parse_command("/frobnicate now"),
+            command("nothing of ours", Some("now"))
+        );
+        assert_eq!(
+            parse_command("/2 tablets a day"),
+            None,
+            "words, not a command"
+        );
     }
 }
