@@ -84,28 +84,66 @@ pub enum CardAction {
 
 impl CardAction {
     pub fn encode(self, case: CaseRef) -> String {
-        let op = match self {
-            CardAction::Take => "take",
-            CardAction::Release => "release",
-            CardAction::Close => "close",
-            CardAction::SetUrgent(true) => "urgent",
-            CardAction::SetUrgent(false) => "normal",
-        };
-        format!("q:{op}:{}", case.0)
+        GroupButton::Card(self, case).encode()
+    }
+}
+
+/// Every button the bot puts in the coordinators' group, read back by one
+/// decoder: a case card's, a `/queue` page's, a ready reply's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupButton {
+    /// `q:take:42`
+    Card(CardAction, CaseRef),
+    /// `ql:2`
+    QueuePage(usize),
+    /// `r:scan-report:42` (see `replies`)
+    ReadyReply { name: String, case: CaseRef },
+}
+
+impl GroupButton {
+    pub fn encode(&self) -> String {
+        match self {
+            GroupButton::Card(action, case) => {
+                let op = match action {
+                    CardAction::Take => "take",
+                    CardAction::Release => "release",
+                    CardAction::Close => "close",
+                    CardAction::SetUrgent(true) => "urgent",
+                    CardAction::SetUrgent(false) => "normal",
+                };
+                format!("q:{op}:{}", case.0)
+            }
+            GroupButton::QueuePage(page) => format!("ql:{page}"),
+            GroupButton::ReadyReply { name, case } => format!("r:{name}:{}", case.0),
+        }
     }
 
-    pub fn decode(data: &str) -> Option<(CardAction, CaseRef)> {
-        let rest = data.strip_prefix("q:")?;
-        let (op, case) = rest.split_once(':')?;
-        let action = match op {
-            "take" => CardAction::Take,
-            "release" => CardAction::Release,
-            "close" => CardAction::Close,
-            "urgent" => CardAction::SetUrgent(true),
-            "normal" => CardAction::SetUrgent(false),
-            _ => return None,
-        };
-        Some((action, CaseRef(case.parse().ok()?)))
+    /// `None` for data none of the group's buttons carry (stale or forged).
+    pub fn decode(data: &str) -> Option<GroupButton> {
+        let (kind, rest) = data.split_once(':')?;
+        match kind {
+            "q" => {
+                let (op, case) = rest.split_once(':')?;
+                let action = match op {
+                    "take" => CardAction::Take,
+                    "release" => CardAction::Release,
+                    "close" => CardAction::Close,
+                    "urgent" => CardAction::SetUrgent(true),
+                    "normal" => CardAction::SetUrgent(false),
+                    _ => return None,
+                };
+                Some(GroupButton::Card(action, CaseRef(case.parse().ok()?)))
+            }
+            "ql" => rest.parse().ok().map(GroupButton::QueuePage),
+            "r" => {
+                let (name, case) = rest.rsplit_once(':')?;
+                Some(GroupButton::ReadyReply {
+                    name: name.to_owned(),
+                    case: CaseRef(case.parse().ok()?),
+                })
+            }
+            _ => None,
+        }
     }
 }
 
@@ -303,8 +341,6 @@ pub fn queue_order(cases: &mut [CaseView]) {
 const LISTING_PAGE_CHARS: usize = 3500;
 /// And at most this many cases, to stay readable on a phone.
 const LISTING_PAGE_CASES: usize = 25;
-/// Button data of a listing page (`ql:<page>`).
-const LISTING_PAGE_PREFIX: &str = "ql:";
 
 /// The `/queue` listing: waiting cases urgent first then oldest first, then
 /// who holds what; one page of it, with ◀ ▶ buttons when there are more.
@@ -359,16 +395,10 @@ pub fn listing(cases: &[CaseView], now: i64, page: usize) -> (String, Vec<Vec<Bu
     }
     let mut row = Vec::new();
     if page > 0 {
-        row.push(Button::new(
-            "◀",
-            format!("{LISTING_PAGE_PREFIX}{}", page - 1),
-        ));
+        row.push(Button::new("◀", GroupButton::QueuePage(page - 1).encode()));
     }
     if page + 1 < pages.len() {
-        row.push(Button::new(
-            "▶",
-            format!("{LISTING_PAGE_PREFIX}{}", page + 1),
-        ));
+        row.push(Button::new("▶", GroupButton::QueuePage(page + 1).encode()));
     }
     let buttons = if row.is_empty() {
         Vec::new()
@@ -376,11 +406,6 @@ pub fn listing(cases: &[CaseView], now: i64, page: usize) -> (String, Vec<Vec<Bu
         vec![row]
     };
     (html, buttons)
-}
-
-/// The page a listing button asks for.
-pub fn listing_page(data: &str) -> Option<usize> {
-    data.strip_prefix(LISTING_PAGE_PREFIX)?.parse().ok()
 }
 
 /// Lines cut into pages by length and count (each page at least one line).
@@ -434,6 +459,13 @@ impl fmt::Display for Coordinator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn listing_page(data: &str) -> Option<usize> {
+        match GroupButton::decode(data)? {
+            GroupButton::QueuePage(page) => Some(page),
+            _ => None,
+        }
+    }
 
     fn parse(text: &str) -> Option<CoordinatorCommand> {
         CoordinatorCommand::of(&crate::commands::split(text)?)
@@ -610,11 +642,18 @@ mod tests {
             CardAction::SetUrgent(false),
         ] {
             assert_eq!(
-                CardAction::decode(&action.encode(CaseRef(42))),
-                Some((action, CaseRef(42)))
+                GroupButton::decode(&action.encode(CaseRef(42))),
+                Some(GroupButton::Card(action, CaseRef(42)))
             );
         }
-        assert_eq!(CardAction::decode("q:take:x"), None);
+        assert_eq!(GroupButton::decode("q:take:x"), None);
+        assert_eq!(GroupButton::decode("ql:x"), None);
+        assert_eq!(GroupButton::decode("zz:1"), None);
+        let reply = GroupButton::ReadyReply {
+            name: "scan-report".into(),
+            case: CaseRef(7),
+        };
+        assert_eq!(GroupButton::decode(&reply.encode()), Some(reply));
         assert_eq!(
             parse("/queue@navigator_bot"),
             Some(CoordinatorCommand::Queue)

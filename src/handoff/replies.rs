@@ -8,6 +8,7 @@
 //! the coordinators' texts around it. Must not touch Telegram, storage or
 //! the clock.
 
+use super::queue::GroupButton;
 use crate::i18n::{Arg, Catalog, Locale, Unsayable};
 use crate::intake::CaseRef;
 use crate::reply::Button;
@@ -19,8 +20,6 @@ pub const FILE: &str = "replies.ftl";
 const PREFIX: &str = "reply-";
 /// The attribute with a reply's button label.
 const LABEL: &str = "label";
-/// A reply button's data: `r:NAME:CASE`.
-const BUTTON_PREFIX: &str = "r:";
 
 /// A date a coordinator gives with a reply (`/r call 2026-12-08 10:00`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,7 +211,11 @@ pub fn menu(
             };
             vec![Button::new(
                 label,
-                format!("{BUTTON_PREFIX}{name}:{}", reference.0),
+                GroupButton::ReadyReply {
+                    name: name.clone(),
+                    case: reference,
+                }
+                .encode(),
             )]
         })
         .collect();
@@ -228,13 +231,6 @@ pub fn menu(
         ));
     }
     (html, buttons)
-}
-
-/// A reply button's name and case.
-pub fn decode_button(data: &str) -> Option<(String, CaseRef)> {
-    let rest = data.strip_prefix(BUTTON_PREFIX)?;
-    let (name, case) = rest.rsplit_once(':')?;
-    Some((name.to_owned(), CaseRef(case.parse().ok()?)))
 }
 
 /// The note in the topic once a reply is queued for the patient.
@@ -497,8 +493,6 @@ mod tests {
         assert_eq!(labels, ["Label A", "🚫 Label B"]);
         assert_eq!(buttons[1][0].data, "r:b:7");
         assert!(html.contains("Not translated into Spanish yet") && html.contains(": b."));
-        assert_eq!(decode_button("r:b:7"), Some(("b".to_owned(), CaseRef(7))));
-        assert_eq!(decode_button("q:take:7"), None);
         // Coordinators reading Spanish see the Spanish labels.
         let (_, buttons) = menu(&catalog, en, es, CaseRef(7));
         assert_eq!(buttons[0][0].label, "Etiqueta A");

@@ -27,7 +27,7 @@ use crate::handoff::access::{self, Change, Refusal, Standing};
 use crate::handoff::case::{self, Applied, CaseAction, Notice};
 use crate::handoff::merge;
 use crate::handoff::queue::{
-    self, CardAction, CoordinatorCommand, CoordinatorText, OFF_HOURS_NOTE_INTERVAL,
+    self, CardAction, CoordinatorCommand, CoordinatorText, GroupButton, OFF_HOURS_NOTE_INTERVAL,
 };
 use crate::handoff::replies::{self, Facts, NotSent, ReplyRequest};
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
@@ -1956,28 +1956,35 @@ pub async fn on_button(
     update: Update,
     query: CallbackQuery,
 ) -> HandlerResult {
-    if let Some(page) = query.data.as_deref().and_then(queue::listing_page) {
-        let work = turn_queue_page(&bot, &shell, &query, page);
-        return super::at_least_once(&shell, &update, work).await;
+    match query.data.as_deref().and_then(GroupButton::decode) {
+        Some(GroupButton::QueuePage(page)) => {
+            let work = turn_queue_page(&bot, &shell, &query, page);
+            super::at_least_once(&shell, &update, work).await
+        }
+        Some(GroupButton::ReadyReply { name, case }) => {
+            Ok(press_ready_reply(&bot, &shell, &update, &query, &name, case).await?)
+        }
+        Some(GroupButton::Card(action, case)) => {
+            Ok(press_card(&bot, &shell, &update, &query, Some((action, case))).await?)
+        }
+        None => Ok(press_card(&bot, &shell, &update, &query, None).await?),
     }
-    if let Some((name, reference)) = query.data.as_deref().and_then(replies::decode_button) {
-        return Ok(press_ready_reply(&bot, &shell, &update, &query, &name, reference).await?);
-    }
-    Ok(coordinator_button(&bot, &shell, &update, &query).await?)
 }
 
-async fn coordinator_button(
+/// A case card's button (`decoded`), or a button none of ours (stale or
+/// forged: only its spinner is stopped).
+async fn press_card(
     bot: &Bot,
     shell: &Shell,
     update: &Update,
     query: &CallbackQuery,
+    decoded: Option<(CardAction, CaseRef)>,
 ) -> anyhow::Result<()> {
     let who = coordinator_of(&query.from);
     shell
         .storage
         .remember_coordinator(&who, query.from.username.as_deref())
         .await?;
-    let decoded = query.data.as_deref().and_then(CardAction::decode);
     let case = match decoded {
         Some((_, reference)) => shell.storage.case_view(reference).await?,
         None => None,
