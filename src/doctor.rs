@@ -626,20 +626,17 @@ fn keys_given(config: &DoctorConfig) -> bool {
 
 /// The configured keys: `Ok(None)` without a key (an error in production).
 fn data_keys(config: &DoctorConfig) -> Result<Option<Sealer>, String> {
-    match config
-        .data_key
-        .as_deref()
-        .filter(|key| !key.trim().is_empty())
-    {
-        Some(key) => Sealer::from_config(key, config.data_keys_old.as_deref())
-            .map(Some)
-            .map_err(|err| format!("{err:#}: generate a key with echo \"k1:$(openssl rand -base64 32)\"")),
-        None if config.production => Err(
+    match Sealer::from_settings(config.data_key.as_deref(), config.data_keys_old.as_deref()) {
+        Err(err) => Err(format!(
+            "{err:#}: generate a key with echo \"k1:$(openssl rand -base64 32)\""
+        )),
+        Ok(Some(sealer)) => Ok(Some(sealer)),
+        Ok(None) if config.production => Err(
             "NAVIGATOR_ENV=production needs DATA_KEY (the bot refuses to start without it): generate one with \
              echo \"k1:$(openssl rand -base64 32)\", keep it in a secret store, set DATA_KEY"
                 .to_owned(),
         ),
-        None => Ok(None),
+        Ok(None) => Ok(None),
     }
 }
 

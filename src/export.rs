@@ -34,11 +34,10 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
             let reference = CaseRef::parse(reference).with_context(|| {
                 format!("“{reference}” is not a case reference (expected e.g. CF-000123)")
             })?;
-            let sealer = request
-                .data_key
-                .as_deref()
-                .map(|key| Sealer::from_config(key, request.data_keys_old.as_deref()))
-                .transpose()?;
+            let sealer = Sealer::from_settings(
+                request.data_key.as_deref(),
+                request.data_keys_old.as_deref(),
+            )?;
             let storage = Storage::connect_sealed(&request.database_url, sealer).await?;
             let case = storage
                 .case(reference)

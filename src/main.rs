@@ -476,11 +476,9 @@ fn main() -> ExitCode {
             Ok(())
         }),
         Command::Seal { database_url, keys } => block_on(async move {
-            let key = keys
-                .data_key
-                .filter(|key| !key.trim().is_empty())
-                .context("navigator seal needs DATA_KEY (the key to seal with)")?;
-            let sealer = Sealer::from_config(&key, keys.data_keys_old.as_deref())?;
+            let sealer =
+                Sealer::from_settings(keys.data_key.as_deref(), keys.data_keys_old.as_deref())?
+                    .context("navigator seal needs DATA_KEY (the key to seal with)")?;
             let storage = Storage::connect_sealed(&database_url, Some(sealer)).await?;
             let done = storage.seal_in_place().await?;
             storage.close().await;

@@ -58,12 +58,10 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
         )
     })?;
     let period = Period::days(request.from, request.to, &zone)?;
-    let sealer = request
-        .data_key
-        .as_deref()
-        .filter(|key| !key.trim().is_empty())
-        .map(|key| Sealer::from_config(key, request.data_keys_old.as_deref()))
-        .transpose()?;
+    let sealer = Sealer::from_settings(
+        request.data_key.as_deref(),
+        request.data_keys_old.as_deref(),
+    )?;
     let storage = Storage::connect_sealed(&request.database_url, sealer).await?;
     let rows = storage.report_rows(period).await?;
     storage.close().await;

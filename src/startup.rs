@@ -302,15 +302,11 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
 /// The data key, required in production: without one, what patients write
 /// would sit unencrypted in the database.
 fn data_sealer(settings: &Settings) -> anyhow::Result<Option<Sealer>> {
-    match settings
-        .data_key
-        .as_deref()
-        .filter(|key| !key.trim().is_empty())
-    {
-        Some(key) => Ok(Some(Sealer::from_config(
-            key,
-            settings.data_keys_old.as_deref(),
-        )?)),
+    match Sealer::from_settings(
+        settings.data_key.as_deref(),
+        settings.data_keys_old.as_deref(),
+    )? {
+        Some(sealer) => Ok(Some(sealer)),
         None if settings.production => anyhow::bail!(
             "NAVIGATOR_ENV=production needs DATA_KEY: without it patients' answers and messages would be \
              stored unencrypted. Generate one with `openssl rand -base64 32` and keep it safe (see README: Data keys)"

@@ -126,6 +126,18 @@ impl std::fmt::Debug for Sealer {
 }
 
 impl Sealer {
+    /// The data keys as configured (`DATA_KEY`, `DATA_KEYS_OLD`), read the
+    /// same way by every command: an unset or empty key is no key.
+    pub fn from_settings(
+        data_key: Option<&str>,
+        data_keys_old: Option<&str>,
+    ) -> anyhow::Result<Option<Sealer>> {
+        data_key
+            .filter(|key| !key.trim().is_empty())
+            .map(|key| Sealer::from_config(key, data_keys_old))
+            .transpose()
+    }
+
     /// `current` is `ID:BASE64` (or just `BASE64`, id `k1`) of 32 random
     /// bytes; `older` lists retired keys the same way, comma-separated.
     pub fn from_config(current: &str, older: Option<&str>) -> anyhow::Result<Sealer> {
@@ -283,6 +295,18 @@ mod tests {
 
     const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
     const KEY_B: &str = "b:HxsdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=";
+
+    #[test]
+    fn every_command_reads_the_keys_alike_an_empty_key_is_none() {
+        for unset in [None, Some(""), Some("  ")] {
+            assert!(Sealer::from_settings(unset, Some(KEY_B)).unwrap().is_none());
+        }
+        let sealer = Sealer::from_settings(Some(KEY_A), Some(KEY_B))
+            .unwrap()
+            .unwrap();
+        assert_eq!(sealer.current_id, "a");
+        assert!(Sealer::from_settings(Some("a:short"), None).is_err());
+    }
 
     #[test]
     fn seals_and_opens_and_never_repeats_a_ciphertext() {
