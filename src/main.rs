@@ -1,4 +1,5 @@
-//! The `navigator` command line: `run` the bot, `check` the content files.
+//! The `navigator` command line (clap): each subcommand's arguments, read
+//! once, handed to the module that does the work. No logic of its own.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -352,16 +353,7 @@ fn main() -> ExitCode {
         } => check(&dirs, locale, format, confirm, update_lock),
         Command::Chat { locale, dirs } => {
             let options = ChatOptions::stdio(locale, dirs.locales_dir, dirs.dialogues_dir);
-            match tokio::runtime::Runtime::new()
-                .map_err(anyhow::Error::from)
-                .and_then(|runtime| runtime.block_on(preview::run_chat(options)))
-            {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(err) => {
-                    eprintln!("error: {err:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            block_on(preview::run_chat(options))
         }
         Command::Graph {
             format,
@@ -429,16 +421,7 @@ fn main() -> ExitCode {
                 locales_dir: dirs.locales_dir,
                 dialogues_dir: dirs.dialogues_dir,
             };
-            match tokio::runtime::Runtime::new()
-                .map_err(anyhow::Error::from)
-                .and_then(|rt| rt.block_on(export::run(request)))
-            {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(err) => {
-                    eprintln!("error: {err:#}");
-                    ExitCode::FAILURE
-                }
-            }
+            block_on(export::run(request))
         }
         Command::Run(args) => {
             init_logging(args.log_json);
@@ -659,20 +642,7 @@ fn settings_of(args: RunArgs) -> Result<Settings, ExitCode> {
 }
 
 fn run(settings: Settings) -> ExitCode {
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(startup::run(settings)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    block_on(startup::run(settings))
 }
 
 fn check(
@@ -728,7 +698,7 @@ fn check(
 /// Runs a command's async work and turns its error into a plain message.
 fn block_on(work: impl std::future::Future<Output = anyhow::Result<()>>) -> ExitCode {
     match tokio::runtime::Runtime::new()
-        .map_err(anyhow::Error::from)
+        .context("cannot start the async runtime")
         .and_then(|runtime| runtime.block_on(work))
     {
         Ok(()) => ExitCode::SUCCESS,
