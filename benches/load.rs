@@ -1,9 +1,19 @@
-//! Load benchmark: the real `navigator` binary and a bare teloxide echo bot,
-//! each a separate process talking to the built-in Bot API emulator, driven
-//! by simulated patients (and coordinators) in this process.
+//! Load benchmark: the real `navigator` binary, a bare teloxide echo bot and
+//! a like-for-like bare teloxide bot, each a separate process talking to the
+//! built-in Bot API emulator, driven by simulated patients (and
+//! coordinators) in this process.
 //!
 //! `cargo bench --bench load` (options after `--`; `-- --help` lists them).
-//! For each database backend it reports: start to first answered update
+//!
+//! `--scenario browse` (first by default): the headline figure, each bot
+//! process's CPU time per update (`/proc/<pid>/stat`), as patients browse
+//! (a /start, then presses through the content tree), the navigator beside
+//! the like-for-like bot (the same Bot API work: a keyboard, an edit and a
+//! callback answer per press, nothing stored), round after round with each
+//! bot in turn; several navigator builds can be compared in one run.
+//!
+//! For each database backend the load scenario reports: CPU per update of
+//! the journeys and of the fixed rate, start to first answered update
 //! (with the seeded database), full journeys' updates per second and
 //! update-to-reply latency, the latency at a fixed offered rate, peak RSS,
 //! database size per case; then the echo bot's figures through the same
