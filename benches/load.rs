@@ -1,9 +1,19 @@
-//! Load benchmark: the real `navigator` binary and a bare teloxide echo bot,
-//! each a separate process talking to the built-in Bot API emulator, driven
-//! by simulated patients (and coordinators) in this process.
+//! Load benchmark: the real `navigator` binary, a bare teloxide echo bot and
+//! a like-for-like bare teloxide bot, each a separate process talking to the
+//! built-in Bot API emulator, driven by simulated patients (and
+//! coordinators) in this process.
 //!
 //! `cargo bench --bench load` (options after `--`; `-- --help` lists them).
-//! For each database backend it reports: start to first answered update
+//!
+//! `--scenario browse` (first by default): the headline figure, each bot
+//! process's CPU time per update (`/proc/<pid>/stat`), as patients browse
+//! (a /start, then presses through the content tree), the navigator beside
+//! the like-for-like bot (the same Bot API work: a keyboard, an edit and a
+//! callback answer per press, nothing stored), round after round with each
+//! bot in turn; several navigator builds can be compared in one run.
+//!
+//! For each database backend the load scenario reports: CPU per update of
+//! the journeys and of the fixed rate, start to first answered update
 //! (with the seeded database), full journeys' updates per second and
 //! update-to-reply latency, the latency at a fixed offered rate, peak RSS,
 //! database size per case; then the echo bot's figures through the same
@@ -44,7 +54,8 @@ use tokio::sync::Notify;
 const GROUP: i64 = -1_001_234_567_890;
 /// A second team's group (telegram-limits with two teams).
 const SECOND_GROUP: i64 = -1_001_234_567_891;
-/// Set in the environment of the echo bot's process (this binary again).
+/// Set in the environment of a baseline bot's process (this binary again):
+/// `echo` or `like` (the like-for-like bot).
 const ROLE_ENV: &str = "LOAD_BENCH_ROLE";
 /// How long any single wait may take before the run is declared stuck.
 const STUCK: Duration = Duration::from_secs(120);
@@ -52,6 +63,9 @@ const STUCK: Duration = Duration::from_secs(120);
 /// What a benchmark run does.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 enum Scenario {
+    /// Patients browsing the content tree (/start, then presses), the
+    /// navigator beside a like-for-like bare teloxide bot: CPU per update.
+    Browse,
     /// Journeys at machine speed, a fixed rate, the echo bot's baseline
     /// (no rate limits anywhere).
     Load,
@@ -67,7 +81,7 @@ struct Args {
         long,
         value_enum,
         value_delimiter = ',',
-        default_value = "load,telegram-limits"
+        default_value = "browse,load,telegram-limits"
     )]
     scenario: Vec<Scenario>,
     /// Journeys in all, each a new patient; all run at once.
@@ -115,10 +129,21 @@ struct Args {
     /// other patient writes in Spanish and a Spanish team has its own group.
     #[arg(long, value_delimiter = ',', default_value = "1,2")]
     limits_teams: Vec<usize>,
-    /// Another `navigator` binary to measure (e.g. one built with
-    /// `--profile profiling` for a profiler); default: this build's.
-    #[arg(long)]
-    navigator_bin: Option<PathBuf>,
+    /// browse: patients browsing at once in each round.
+    #[arg(long, default_value_t = 50)]
+    browse_users: usize,
+    /// browse: updates each patient sends in a round (a /start, then presses).
+    #[arg(long, default_value_t = 100)]
+    browse_steps: usize,
+    /// browse: rounds, each bot in turn in every round (medians reported).
+    #[arg(long, default_value_t = 5)]
+    browse_rounds: usize,
+    /// Other `navigator` binaries to measure (e.g. one built with
+    /// `--profile profiling` for a profiler); default: this build's. The
+    /// first is the one of the load and telegram-limits scenarios; browse
+    /// measures each (comma-separated) in turn, to compare builds in one run.
+    #[arg(long, value_delimiter = ',')]
+    navigator_bin: Vec<PathBuf>,
     /// Passed by `cargo bench`.
     #[arg(long, hide = true)]
     bench: bool,
@@ -128,8 +153,10 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    if std::env::var(ROLE_ENV).as_deref() == Ok("echo") {
-        return runtime.block_on(echo_bot());
+    match std::env::var(ROLE_ENV).as_deref() {
+        Ok("echo") => return runtime.block_on(echo_bot()),
+        Ok("like") => return runtime.block_on(like_bot()),
+        _ => {}
     }
     let args = Args::parse();
     runtime.block_on(run(args))
@@ -147,6 +174,79 @@ async fn echo_bot() -> anyhow::Result<()> {
             .await?;
         respond(())
     });
+    Dispatcher::builder(bot, handler).build().dispatch().await;
+    Ok(())
+}
+
+// ----- the like-for-like baseline: a bare teloxide bot with a content tree -----
+
+/// A screen's text, about the size of a content screen with its footer.
+const LIKE_TEXT: &str = "<b>Targeted therapy resistance</b>\n\nWhen a targeted \
+    therapy stops working, it is often because the cancer found another way to \
+    grow. Knowing how can open other treatment options.\n\nChoose a topic below \
+    to read more.\n\n<i>This is general information, not medical advice. In an \
+    emergency, call your local emergency number.</i>";
+
+/// Node `node`'s keyboard: four children (callback data `g:N`, as the
+/// navigator's tree buttons), then Back and Main menu.
+fn like_keyboard(node: u32) -> teloxide::types::InlineKeyboardMarkup {
+    use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup};
+    let child = |i: u32| {
+        let target = (node * 4 + i) % 1000;
+        vec![InlineKeyboardButton::callback(
+            format!("Topic {target}"),
+            format!("g:{target}"),
+        )]
+    };
+    let mut rows: Vec<_> = (1..=4).map(child).collect();
+    rows.push(vec![
+        InlineKeyboardButton::callback("◀ Back", format!("g:{}", node / 4)),
+        InlineKeyboardButton::callback("🏠 Main menu", "g:0"),
+    ]);
+    InlineKeyboardMarkup::new(rows)
+}
+
+/// The navigator's Bot API work on a content tree without anything else:
+/// any message is answered with the home screen and its keyboard, a press
+/// with an edit of that message to the pressed node plus the answer to the
+/// callback query. No storage, no sessions.
+async fn like_bot() -> anyhow::Result<()> {
+    use teloxide::prelude::*;
+    use teloxide::types::ParseMode;
+    let token = std::env::var("TELOXIDE_TOKEN")?;
+    let url = std::env::var("TELOXIDE_API_URL")?.parse()?;
+    let bot = Bot::new(token).set_api_url(url);
+    let handler = dptree::entry()
+        .branch(
+            Update::filter_message().endpoint(|bot: Bot, msg: Message| async move {
+                bot.send_message(msg.chat.id, LIKE_TEXT)
+                    .parse_mode(ParseMode::Html)
+                    .reply_markup(like_keyboard(0))
+                    .await?;
+                respond(())
+            }),
+        )
+        .branch(Update::filter_callback_query().endpoint(
+            |bot: Bot, q: CallbackQuery| async move {
+                let node = q
+                    .data
+                    .as_deref()
+                    .and_then(|d| d.strip_prefix("g:"))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(0);
+                if let Some(message) = q.regular_message() {
+                    // "Message is not modified" (Main menu on the home
+                    // screen) is no reason to leave the spinner turning.
+                    let _ = bot
+                        .edit_message_text(message.chat.id, message.id, LIKE_TEXT)
+                        .parse_mode(ParseMode::Html)
+                        .reply_markup(like_keyboard(node))
+                        .await;
+                }
+                bot.answer_callback_query(q.id).await?;
+                respond(())
+            },
+        ));
     Dispatcher::builder(bot, handler).build().dispatch().await;
     Ok(())
 }
@@ -426,6 +526,42 @@ impl Person {
         Ok(())
     }
 
+    /// Presses a content-tree button (callback data `g:…`) of the newest
+    /// bot message that has some, the one at `pick` (in [0, 1)) of them.
+    async fn press_tree(&mut self, pick: f64) -> anyhow::Result<()> {
+        let deadline = Instant::now() + STUCK;
+        let (message_id, data) = loop {
+            let found = self.user.transcript().iter().rev().find_map(|m| {
+                if !m.from_bot {
+                    return None;
+                }
+                let tree: Vec<&String> = m
+                    .buttons
+                    .iter()
+                    .flatten()
+                    .filter_map(|b| b.callback_data.as_ref())
+                    .filter(|d| d.starts_with("g:"))
+                    .collect();
+                let index = ((pick * tree.len() as f64) as usize).min(tree.len().checked_sub(1)?);
+                Some((m.message_id, tree[index].clone()))
+            });
+            if let Some(found) = found {
+                break found;
+            }
+            if Instant::now() > deadline {
+                bail!("no tree button: {}", self.user.transcript_text());
+            }
+            let key = self.key.clone();
+            self.tracker.next(&key, &mut self.seen, STUCK).await;
+        };
+        let posted = SystemTime::now();
+        let sent = self.user.send_callback(message_id, &data)?;
+        self.tally.sent();
+        let answer = Key::Callback(sent.callback_id.clone().unwrap_or_default());
+        self.answered(&answer, posted).await?;
+        Ok(())
+    }
+
     async fn button(&mut self, label: &str) -> anyhow::Result<(i64, String)> {
         let deadline = Instant::now() + STUCK;
         loop {
@@ -584,6 +720,10 @@ async fn coordinator_shift(
 // ----- the runs -----------------------------------------------------------------------
 
 struct Figures {
+    /// The bot process's CPU time per update of the journeys, µs.
+    cpu_per_update: f64,
+    /// The same during the fixed-rate run.
+    fixed_cpu_per_update: f64,
     updates: usize,
     seconds: f64,
     journeys: Percentiles,
@@ -598,6 +738,14 @@ impl Figures {
     fn per_second(&self) -> f64 {
         self.updates as f64 / self.seconds
     }
+}
+
+/// The navigator binary of the load and telegram-limits scenarios.
+fn navigator_bin(args: &Args) -> PathBuf {
+    args.navigator_bin
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_navigator")))
 }
 
 /// A database for one backend run, dropped afterwards.
@@ -624,7 +772,13 @@ impl BenchDb {
                 })
             }
             "postgres" => {
-                let name = format!("nav_bench_{}", std::process::id());
+                // One per bot: browse runs several navigators at once.
+                static CREATED: AtomicUsize = AtomicUsize::new(0);
+                let name = format!(
+                    "nav_bench_{}_{}",
+                    std::process::id(),
+                    CREATED.fetch_add(1, Ordering::Relaxed)
+                );
                 let mut admin = sqlx::PgConnection::connect(admin_url)
                     .await
                     .context("PostgreSQL is not reachable (see --postgres-admin-url)")?;
@@ -737,7 +891,7 @@ struct BotProcess {
 impl BotProcess {
     fn spawn(
         program: &Path,
-        role_echo: bool,
+        role: Option<&str>,
         emulator: &Emulator,
         db_url: &str,
         log: &Path,
@@ -746,11 +900,10 @@ impl BotProcess {
     ) -> anyhow::Result<BotProcess> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut command = Command::new(program);
-        if role_echo {
-            command.env(ROLE_ENV, "echo");
-        } else {
-            command.arg("run");
-        }
+        match role {
+            Some(role) => command.env(ROLE_ENV, role),
+            None => command.arg("run"),
+        };
         // Machine-speed load would only measure the pacer's waits; at
         // Telegram's limits the bot paces to the emulator's scaled windows.
         match limits_scale {
@@ -775,6 +928,29 @@ impl BotProcess {
             .spawn()
             .with_context(|| format!("cannot start {}", program.display()))?;
         Ok(BotProcess { child })
+    }
+
+    /// CPU time (user + system, every thread) the process used so far, µs,
+    /// from `/proc/<pid>/stat` (in clock ticks, 10 ms apiece).
+    fn cpu_micros(&self) -> anyhow::Result<u64> {
+        let pid = self.child.id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .with_context(|| format!("no /proc/{pid}/stat"))?;
+        // Fields after the command name (which may hold spaces): state is
+        // the first, utime the 12th, stime the 13th.
+        let after = stat
+            .rsplit_once(')')
+            .context("an unreadable /proc/<pid>/stat")?
+            .1;
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let ticks = |at: usize| -> anyhow::Result<u64> {
+            fields
+                .get(at)
+                .context("a short /proc/<pid>/stat")?
+                .parse::<u64>()
+                .context("a non-numeric /proc/<pid>/stat field")
+        };
+        Ok((ticks(11)? + ticks(12)?) * 1_000_000 / clock_ticks())
     }
 
     /// Peak resident memory so far (VmHWM), KiB.
@@ -812,6 +988,22 @@ impl Drop for BotProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Clock ticks per second of `/proc/<pid>/stat` (`getconf CLK_TCK`; 100
+/// on Linux).
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok())
+            .and_then(|text| text.trim().parse().ok())
+            .filter(|&ticks| ticks > 0)
+            .unwrap_or(100)
+    })
 }
 
 /// A fresh emulator with the coordinators' forum, and its call follower.
@@ -855,7 +1047,7 @@ fn patient(
 /// Time from starting the process to the bot's answer to a waiting /start.
 async fn measure_start(
     program: &Path,
-    echo: bool,
+    role: Option<&str>,
     emulator: &Emulator,
     tracker: &Arc<Tracker>,
     db_url: &str,
@@ -865,7 +1057,7 @@ async fn measure_start(
     let tally = Arc::new(Tally::default());
     let person = patient(emulator, id, tracker, &tally, Duration::ZERO);
     let started = SystemTime::now();
-    let process = BotProcess::spawn(program, echo, emulator, db_url, log, None, None)?;
+    let process = BotProcess::spawn(program, role, emulator, db_url, log, None, None)?;
     person.user.send_text("/start").await;
     let mut seen = 0;
     let reply = tracker
@@ -998,9 +1190,7 @@ async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow:
     let program: PathBuf = if echo {
         std::env::current_exe()?
     } else {
-        args.navigator_bin
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_navigator")))
+        navigator_bin(args)
     };
     let name = if echo { "echo" } else { "navigator" };
     let db = BenchDb::create(backend, &args.postgres_admin_url).await?;
@@ -1018,7 +1208,7 @@ async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow:
     for i in 0..count {
         let (took, process) = measure_start(
             &program,
-            echo,
+            echo.then_some("echo"),
             &emulator,
             &tracker,
             &db.url,
@@ -1038,6 +1228,7 @@ async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow:
     let process = running.context("no bot running")?;
 
     eprintln!("[{backend}] {name}: {} journeys…", args.journeys);
+    let cpu_before = process.cpu_micros()?;
     let (tally, seconds) = if echo {
         echo_journeys(&emulator, &tracker, args, 30, 100_000).await?
     } else {
@@ -1047,7 +1238,9 @@ async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow:
         "[{backend}] {name}: {} updates/s offered for {} s…",
         args.rate, args.rate_seconds
     );
+    let cpu_journeys = process.cpu_micros()? - cpu_before;
     let fixed = fixed_rate(&emulator, &tracker, args, echo, 500_000).await?;
+    let cpu_fixed = process.cpu_micros()? - cpu_before - cpu_journeys;
     let peak_rss_kib = process.peak_rss_kib();
     process.stop();
     follower.abort();
@@ -1058,12 +1251,16 @@ async fn measure(args: &Args, backend: &str, echo: bool, work: &Path) -> anyhow:
         Some(after.saturating_sub(size_before) as f64 / args.journeys.max(1) as f64)
     };
     db.drop_database().await?;
+    let updates = tally.updates.load(Ordering::Relaxed);
+    let fixed_rate_sent = fixed.updates.load(Ordering::Relaxed);
     Ok(Figures {
-        updates: tally.updates.load(Ordering::Relaxed),
+        cpu_per_update: cpu_journeys as f64 / updates.max(1) as f64,
+        fixed_cpu_per_update: cpu_fixed as f64 / fixed_rate_sent.max(1) as f64,
+        updates,
         seconds,
         journeys: tally.percentiles(),
         fixed_rate: fixed.percentiles(),
-        fixed_rate_sent: fixed.updates.load(Ordering::Relaxed),
+        fixed_rate_sent,
         peak_rss_kib,
         start: Some(start),
         bytes_per_case,
@@ -1076,7 +1273,9 @@ fn ms(d: Duration) -> String {
 
 fn print_row(backend: &str, name: &str, f: &Figures) {
     println!(
-        "{backend:<9} {name:<10} {:>8} {:>8.1} {:>10.0}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}  {:>8}  {:>8}  {:>9}",
+        "{backend:<9} {name:<10} {:>9.0} {:>9.0} {:>8} {:>8.1} {:>10.0}  {:>6} {:>6} {:>6}   {:>6} {:>6} {:>6}  {:>8}  {:>8}  {:>9}",
+        f.cpu_per_update,
+        f.fixed_cpu_per_update,
         f.updates,
         f.seconds,
         f.per_second(),
@@ -1181,10 +1380,7 @@ async fn telegram_limits(
     teams: usize,
     work: &Path,
 ) -> anyhow::Result<LimitsFigures> {
-    let program = args
-        .navigator_bin
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_navigator")));
+    let program = navigator_bin(args);
     let scale = args.limits_scale;
     let db = BenchDb::create(backend, &args.postgres_admin_url).await?;
     let flood = FloodControl::telegram().scaled(scale);
@@ -1208,7 +1404,7 @@ async fn telegram_limits(
     }
     let process = BotProcess::spawn(
         &program,
-        false,
+        None,
         &emulator,
         &db.url,
         &log,
@@ -1532,8 +1728,250 @@ fn print_limits(args: &Args, results: &[(String, LimitsFigures)]) {
     }
 }
 
+// ----- browsing: CPU per update beside the like-for-like bot ---------------------
+
+/// A bot measured in the browse scenario: its process, emulator and database.
+struct Contender {
+    label: String,
+    process: BotProcess,
+    emulator: Arc<Emulator>,
+    tracker: Arc<Tracker>,
+    follower: tokio::task::JoinHandle<()>,
+    db: Option<BenchDb>,
+    rounds: Vec<BrowseRound>,
+    latencies: Vec<Duration>,
+}
+
+/// One round of browsing by one bot.
+struct BrowseRound {
+    updates: usize,
+    cpu_micros: u64,
+    /// Bot API calls other than getUpdates.
+    calls: usize,
+    seconds: f64,
+}
+
+impl BrowseRound {
+    fn cpu_per_update(&self) -> f64 {
+        self.cpu_micros as f64 / self.updates.max(1) as f64
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
+    } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+impl Contender {
+    async fn start(
+        args: &Args,
+        label: String,
+        program: &Path,
+        role: Option<&str>,
+        backend: &str,
+        work: &Path,
+    ) -> anyhow::Result<Contender> {
+        let db = match role {
+            None => Some(BenchDb::create(backend, &args.postgres_admin_url).await?),
+            Some(_) => None,
+        };
+        let url = db.as_ref().map_or_else(String::new, |db| db.url.clone());
+        let (emulator, tracker, follower) = emulator(None).await?;
+        let log = work.join(format!("browse-{label}-{backend}.log"));
+        let (_, process) =
+            measure_start(program, role, &emulator, &tracker, &url, &log, 1_000).await?;
+        Ok(Contender {
+            label,
+            process,
+            emulator,
+            tracker,
+            follower,
+            db,
+            rounds: Vec::new(),
+            latencies: Vec::new(),
+        })
+    }
+
+    fn api_calls(&self) -> usize {
+        let (calls, _) = self.emulator.calls_since(0);
+        calls.iter().filter(|c| c.method != "getUpdates").count()
+    }
+
+    /// `users` new patients at once, each a /start then `steps - 1` presses.
+    async fn round(&mut self, args: &Args, round: usize) -> anyhow::Result<()> {
+        let tally = Arc::new(Tally::default());
+        let quiet = Duration::from_millis(args.quiet_ms);
+        let first_id = 10_000_000 + round as i64 * 100_000;
+        let calls_before = self.api_calls();
+        let cpu_before = self.process.cpu_micros()?;
+        let started = Instant::now();
+        let patients: Vec<_> = (0..args.browse_users)
+            .map(|i| {
+                let id = first_id + i as i64;
+                let mut person = patient(&self.emulator, id, &self.tracker, &tally, quiet);
+                let steps = args.browse_steps;
+                tokio::spawn(async move {
+                    person.say("/start").await?;
+                    for step in 1..steps {
+                        person.press_tree(unit(id as u64, step as u64)).await?;
+                    }
+                    anyhow::Ok(())
+                })
+            })
+            .collect();
+        for patient in patients {
+            patient.await??;
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        // The last answers' bookkeeping (deleting sent jobs) is part of
+        // their cost: let it finish before reading the clock.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let cpu_micros = self.process.cpu_micros()? - cpu_before;
+        self.latencies
+            .extend(tally.latencies.lock().unwrap().iter().copied());
+        self.rounds.push(BrowseRound {
+            updates: tally.updates.load(Ordering::Relaxed),
+            cpu_micros,
+            calls: self.api_calls() - calls_before,
+            seconds,
+        });
+        Ok(())
+    }
+
+    fn cpu_per_update(&self) -> f64 {
+        median(
+            self.rounds
+                .iter()
+                .map(BrowseRound::cpu_per_update)
+                .collect(),
+        )
+    }
+
+    async fn stop(self) -> anyhow::Result<()> {
+        self.process.stop();
+        self.follower.abort();
+        if let Some(db) = &self.db {
+            db.drop_database().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Each navigator binary and the like-for-like bot browse in turn, round
+/// after round, on every backend: the bots' CPU per update compared within
+/// one run (the machine's other load changes between runs, not within a
+/// round's turn).
+async fn run_browse(args: &Args, work: &Path) -> anyhow::Result<()> {
+    let like_bin = std::env::current_exe()?;
+    let navigators: Vec<(String, PathBuf)> = if args.navigator_bin.is_empty() {
+        vec![("navigator".into(), navigator_bin(args))]
+    } else {
+        args.navigator_bin
+            .iter()
+            .enumerate()
+            .map(|(i, path)| (format!("navigator#{}", i + 1), path.clone()))
+            .collect()
+    };
+    println!();
+    println!(
+        "Browsing: {} patients at once, each a /start then {} presses through the content tree; {} rounds, each bot in turn; a step ends after {} ms of quiet",
+        args.browse_users,
+        args.browse_steps.saturating_sub(1),
+        args.browse_rounds,
+        args.quiet_ms
+    );
+    if !args.navigator_bin.is_empty() {
+        for (label, path) in &navigators {
+            println!("{label}: {}", path.display());
+        }
+    }
+    for backend in &args.backends {
+        let mut contenders = vec![
+            Contender::start(
+                args,
+                "like-for-like".into(),
+                &like_bin,
+                Some("like"),
+                backend,
+                work,
+            )
+            .await?,
+        ];
+        for (label, program) in &navigators {
+            contenders
+                .push(Contender::start(args, label.clone(), program, None, backend, work).await?);
+        }
+        for round in 0..args.browse_rounds.max(1) {
+            eprintln!("[{backend}] browsing, round {}…", round + 1);
+            for contender in &mut contenders {
+                contender.round(args, round).await?;
+            }
+        }
+        let base = contenders[0].cpu_per_update();
+        println!(
+            "{:<9} {:<14} {:>11} {:>15} {:>8} {:>10} {:>9} {:>8} {:>8}",
+            "backend",
+            "bot",
+            "CPU µs/up",
+            "rounds min–max",
+            "× like",
+            "calls/up",
+            "updates/s",
+            "p50 ms",
+            "p99 ms"
+        );
+        for contender in &contenders {
+            let per_update: Vec<f64> = contender
+                .rounds
+                .iter()
+                .map(BrowseRound::cpu_per_update)
+                .collect();
+            let low = per_update.iter().copied().fold(f64::INFINITY, f64::min);
+            let high = per_update.iter().copied().fold(0.0, f64::max);
+            let updates: usize = contender.rounds.iter().map(|r| r.updates).sum();
+            let calls: usize = contender.rounds.iter().map(|r| r.calls).sum();
+            let rate = median(
+                contender
+                    .rounds
+                    .iter()
+                    .map(|r| r.updates as f64 / r.seconds)
+                    .collect(),
+            );
+            let mut latencies = contender.latencies.clone();
+            latencies.sort();
+            let latency = Percentiles::of(&latencies);
+            println!(
+                "{backend:<9} {:<14} {:>11.0} {:>15} {:>8.2} {:>10.2} {:>9.0} {:>8} {:>8}",
+                contender.label,
+                contender.cpu_per_update(),
+                format!("{low:.0}–{high:.0}"),
+                contender.cpu_per_update() / base.max(1e-9),
+                calls as f64 / updates.max(1) as f64,
+                rate,
+                ms(latency.p50),
+                ms(latency.p99),
+            );
+        }
+        for contender in contenders {
+            contender.stop().await?;
+        }
+    }
+    Ok(())
+}
+
 async fn run(args: Args) -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
+    if args.scenario.contains(&Scenario::Browse) {
+        run_browse(&args, work.path()).await?;
+    }
     if args.scenario.contains(&Scenario::Load) {
         run_load(&args, work.path()).await?;
     }
@@ -1569,9 +2007,11 @@ async fn run_load(args: &Args, work: &Path) -> anyhow::Result<()> {
         args.journeys, args.seed_cases, args.rate, args.rate_seconds, args.quiet_ms
     );
     println!(
-        "{:<9} {:<10} {:>8} {:>8} {:>10}  {:>20}   {:>20}  {:>8}  {:>8}  {:>9}",
+        "{:<9} {:<10} {:>9} {:>9} {:>8} {:>8} {:>10}  {:>20}   {:>20}  {:>8}  {:>8}  {:>9}",
         "backend",
         "bot",
+        "CPU µs/up",
+        "fixed µs",
         "updates",
         "seconds",
         "updates/s",
@@ -1587,6 +2027,12 @@ async fn run_load(args: &Args, work: &Path) -> anyhow::Result<()> {
     }
     println!();
     for (backend, ours, echo) in &results {
+        println!(
+            "[{backend}] navigator / echo CPU per update: {:.2} ({:.0} / {:.0} µs)",
+            ours.cpu_per_update / echo.cpu_per_update.max(1e-9),
+            ours.cpu_per_update,
+            echo.cpu_per_update,
+        );
         println!(
             "[{backend}] navigator / echo throughput: {:.2} ({:.0} / {:.0} updates/s); fixed-rate run sent {} updates",
             ours.per_second() / echo.per_second(),

@@ -402,6 +402,89 @@ async fn outbox_lanes_keep_order_apart_and_failing_jobs_are_held_not_deleted() {
     }
 }
 
+/// The sender claims a lane's jobs, renews and gives back its claims, and
+/// clears the delivered ones, in one statement each (PostgreSQL replicas
+/// share the outbox; a SQLite file has one replica, which claims nothing
+/// and always holds).
+#[tokio::test]
+async fn outbox_jobs_are_claimed_renewed_given_back_and_cleared_per_lane_at_once() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let postgres = label == "postgres";
+        let one = Storage::connect(&db.url).await.unwrap();
+        let other = Storage::connect(&db.url).await.unwrap();
+        let Begun::Ready(mut work) = one.begin_update(1).await.unwrap() else {
+            panic!("{label}: update 1 was not ready");
+        };
+        work.push(42, "chat:42".into(), "first".into());
+        work.push(42, "chat:42".into(), "second".into());
+        work.push(43, "chat:43".into(), "elsewhere".into());
+        work.commit().await.unwrap();
+        let due = one.due_jobs(1_000, 100, &[], true).await.unwrap();
+        let lane: Vec<i64> = due
+            .iter()
+            .filter(|j| j.chat_id == 42)
+            .map(|j| j.id)
+            .collect();
+        let elsewhere = due.iter().find(|j| j.chat_id == 43).unwrap().id;
+        assert_eq!(lane.len(), 2, "{label}");
+        // Ids tell the update that queued them (its jobs are cleared together).
+        assert!(
+            lane.iter()
+                .all(|id| patient_navigator::storage::job_update(*id) == 1),
+            "{label}"
+        );
+
+        // One replica claims the lane until 31 000.
+        let until = one.claim_jobs(&lane, 1_000, 30_000).await.unwrap();
+        assert_eq!(until, Some(31_000), "{label}");
+        let names = |jobs: Vec<patient_navigator::storage::OutboxJob>| -> Vec<String> {
+            jobs.into_iter().map(|job| job.job).collect()
+        };
+        if postgres {
+            // Not due elsewhere meanwhile, and not claimable: a claim that
+            // meets one held job keeps none (the free one stays due).
+            let due = other.due_jobs(2_000, 100, &[], true).await.unwrap();
+            assert_eq!(names(due), ["elsewhere"], "{label}");
+            let mixed = other
+                .claim_jobs(&[elsewhere, lane[1]], 2_000, 30_000)
+                .await
+                .unwrap();
+            assert_eq!(mixed, None, "{label}");
+            let due = other.due_jobs(2_000, 100, &[], true).await.unwrap();
+            assert_eq!(names(due), ["elsewhere"], "{label}");
+            // Only the holder renews: a renewal of another lease fails.
+            assert!(
+                !other.renew_claims(&lane, 99_000, 60_000).await.unwrap(),
+                "{label}"
+            );
+        } else {
+            let again = other.claim_jobs(&lane, 2_000, 30_000).await.unwrap();
+            assert_eq!(again, Some(32_000), "{label}: one replica holds");
+        }
+        assert!(
+            one.renew_claims(&lane, 31_000, 61_000).await.unwrap(),
+            "{label}"
+        );
+        if postgres {
+            // Still held past the first lease.
+            let due = other.due_jobs(40_000, 100, &[], true).await.unwrap();
+            assert_eq!(names(due), ["elsewhere"], "{label}");
+        }
+        // Given back (the lane stopped): due again at once, everywhere.
+        one.release_claims(&lane, 61_000).await.unwrap();
+        let due = other.due_jobs(2_000, 100, &[], true).await.unwrap();
+        assert_eq!(names(due), ["first", "second", "elsewhere"], "{label}");
+        // Delivered: the lane's jobs cleared together, in one request.
+        one.finish_jobs(lane.clone()).await.unwrap();
+        let due = other.due_jobs(2_000, 100, &[], true).await.unwrap();
+        assert_eq!(names(due), ["elsewhere"], "{label}");
+        assert_eq!(one.outbox_depth().await.unwrap(), 1, "{label}");
+        one.close().await;
+        other.close().await;
+    }
+}
+
 #[tokio::test]
 async fn an_outbox_job_that_cannot_be_opened_is_held_and_the_others_go() {
     const KEY_A: &str = "a:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";

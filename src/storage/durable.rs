@@ -467,47 +467,115 @@ impl Storage {
             .try_get("n")?)
     }
 
-    /// Claims a job for `lease_ms` before sending it; `false` when another
-    /// replica holds it. A SQLite file serves one process: nothing to claim.
-    pub async fn claim_job(&self, id: i64, now_ms: i64, lease_ms: i64) -> anyhow::Result<bool> {
-        if self.backend == super::Backend::Sqlite {
-            return Ok(true);
+    /// Claims the jobs `ids` for `lease_ms` before sending them (PostgreSQL:
+    /// replicas share the outbox), all in one statement (each statement on
+    /// its own is a commit waiting for the disk). `Some(until)`: every one
+    /// was free and is this replica's until then; `None`: another replica
+    /// holds one of them, and none is kept. SQLite has one replica: nothing
+    /// to claim.
+    pub async fn claim_jobs(
+        &self,
+        ids: &[i64],
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> anyhow::Result<Option<i64>> {
+        let until_ms = now_ms + lease_ms;
+        if self.backend == super::Backend::Sqlite || ids.is_empty() {
+            return Ok(Some(until_ms));
         }
+        let sql = format!(
+            "UPDATE outbox SET claimed_until_ms = $1 WHERE claimed_until_ms <= $2 AND id IN ({})",
+            placeholder_list(3, ids.len())
+        );
         let claimed = self
-            .execute_write(
-                sqlx::query(
-                    "UPDATE outbox SET claimed_until_ms = $1 WHERE id = $2 AND claimed_until_ms <= $3",
-                )
-                .bind(now_ms + lease_ms)
-                .bind(id)
-                .bind(now_ms),
-            )
+            .execute_on_ids(sql, [until_ms, now_ms], ids)
             .await
-            .context("cannot claim a job")?
-            .rows_affected();
-        Ok(claimed == 1)
+            .context("cannot claim jobs")?;
+        if claimed == ids.len() as u64 {
+            return Ok(Some(until_ms));
+        }
+        if claimed > 0 {
+            // Some were free: given back, so that they wait for nothing.
+            self.release_claims(ids, until_ms).await?;
+        }
+        Ok(None)
     }
 
-    /// Extends the claim on a job still being sent (it waits for Telegram's
-    /// limits), so that no other replica takes it meanwhile.
-    pub async fn renew_claim(&self, id: i64, until_ms: i64) -> anyhow::Result<()> {
-        if self.backend == super::Backend::Sqlite {
+    /// Extends this replica's claim on `ids` (until `until_ms`) to
+    /// `new_until_ms`, in one statement, while they wait for Telegram's
+    /// limits: `false` when one of them is no longer this replica's (its
+    /// lease ran out and another replica took it).
+    pub async fn renew_claims(
+        &self,
+        ids: &[i64],
+        until_ms: i64,
+        new_until_ms: i64,
+    ) -> anyhow::Result<bool> {
+        if self.backend == super::Backend::Sqlite || ids.is_empty() {
+            return Ok(true);
+        }
+        let sql = format!(
+            "UPDATE outbox SET claimed_until_ms = $1 WHERE claimed_until_ms = $2 AND id IN ({})",
+            placeholder_list(3, ids.len())
+        );
+        let renewed = self
+            .execute_on_ids(sql, [new_until_ms, until_ms], ids)
+            .await
+            .context("cannot renew claims on jobs")?;
+        Ok(renewed == ids.len() as u64)
+    }
+
+    /// Gives back jobs this replica claimed (until `until_ms`) and did not
+    /// send (their lane stopped at a failure): their next try, here or on
+    /// another replica, need not wait for the lease to run out.
+    pub async fn release_claims(&self, ids: &[i64], until_ms: i64) -> anyhow::Result<()> {
+        if self.backend == super::Backend::Sqlite || ids.is_empty() {
             return Ok(());
         }
-        self.execute_write(
-            sqlx::query("UPDATE outbox SET claimed_until_ms = $1 WHERE id = $2")
-                .bind(until_ms)
-                .bind(id),
-        )
-        .await
-        .context("cannot renew a job's claim")?;
+        let sql = format!(
+            "UPDATE outbox SET claimed_until_ms = 0 WHERE claimed_until_ms = $1 AND id IN ({})",
+            placeholder_list(2, ids.len())
+        );
+        self.execute_on_ids(sql, [until_ms], ids)
+            .await
+            .context("cannot give back claims on jobs")?;
         Ok(())
+    }
+
+    /// Runs `sql` with `values` then `ids` bound, through `write`; the rows
+    /// it changed.
+    async fn execute_on_ids<const N: usize>(
+        &self,
+        sql: String,
+        values: [i64; N],
+        ids: &[i64],
+    ) -> anyhow::Result<u64> {
+        let ids = ids.to_vec();
+        self.write(move |conn| {
+            Box::pin(async move {
+                let mut statement = sqlx::query(&sql);
+                for value in values.into_iter().chain(ids) {
+                    statement = statement.bind(value);
+                }
+                Ok(statement.execute(conn).await?.rows_affected())
+            })
+        })
+        .await
     }
 
     /// A delivered job leaves the outbox (with the next group of updates'
     /// writes: one statement for all the jobs delivered meanwhile).
     pub async fn finish_job(&self, id: i64) -> anyhow::Result<()> {
-        self.group.delivered(id).await
+        self.finish_jobs(vec![id]).await
+    }
+
+    /// Delivered jobs leave the outbox, in one request to the group commit
+    /// (one statement, with the next group's writes).
+    pub async fn finish_jobs(&self, ids: Vec<i64>) -> anyhow::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.group.delivered(ids).await
     }
 
     /// A try failed for a reason that may pass (a 5xx, the network, the
@@ -888,4 +956,9 @@ impl Drop for Work {
 /// Outbox ids keep each update's jobs in order, after earlier updates'.
 pub(super) fn job_id(update_id: i64, position: usize) -> i64 {
     update_id * JOBS_PER_UPDATE + position as i64
+}
+
+/// The update that queued the outbox job `id` (what `job_id` made it from).
+pub fn job_update(id: i64) -> i64 {
+    id.div_euclid(JOBS_PER_UPDATE)
 }

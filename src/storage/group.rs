@@ -72,8 +72,8 @@ enum Request {
         update_id: i64,
         turn: oneshot::Sender<anyhow::Result<Turn>>,
     },
-    /// A job the sender delivered: deleted from the outbox.
-    Delivered { job_id: i64, done: Committed },
+    /// Jobs the sender delivered: deleted from the outbox.
+    Delivered { job_ids: Vec<i64>, done: Committed },
     /// Another write, on its own (it commits by itself).
     Write(WriteJob),
 }
@@ -157,10 +157,10 @@ impl GroupCommit {
         answer.await.context("the database is closed")?
     }
 
-    pub(super) async fn delivered(&self, job_id: i64) -> anyhow::Result<()> {
+    pub(super) async fn delivered(&self, job_ids: Vec<i64>) -> anyhow::Result<()> {
         let (done, answer) = oneshot::channel();
         self.requests
-            .send(Request::Delivered { job_id, done })
+            .send(Request::Delivered { job_ids, done })
             .ok()
             .context("the database is closed")?;
         answer
@@ -191,7 +191,7 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
         while let Some(request) = next.take() {
             match request {
                 Request::Update { update_id, turn } => updates.push((update_id, turn)),
-                Request::Delivered { job_id, done } => delivered.push((job_id, done)),
+                Request::Delivered { job_ids, done } => delivered.push((job_ids, done)),
                 Request::Write(write) => writes.push(write),
             }
             if updates.len() < MAX_GROUP {
@@ -310,11 +310,11 @@ async fn run_writes(database: &Database, writes: Vec<WriteJob>) {
 async fn work_group(
     database: &Database,
     updates: Vec<UpdateRequest>,
-    delivered: Vec<(i64, Committed)>,
+    delivered: Vec<(Vec<i64>, Committed)>,
 ) {
     let mut group = GroupWrites::default();
-    for (job_id, done) in delivered {
-        group.delivered.push(job_id);
+    for (job_ids, done) in delivered {
+        group.delivered.extend(job_ids);
         group.delivered_waiting.push(done);
     }
     if updates.is_empty() && group.delivered_waiting.is_empty() {

@@ -26,7 +26,7 @@ pub use maintenance::Resealed;
 mod reports;
 pub mod sealing;
 
-pub use durable::{Begun, HeldLane, OutboxJob, Undelivered, Work};
+pub use durable::{Begun, HeldLane, OutboxJob, Undelivered, Work, job_update};
 pub use escalations::ReminderRecord;
 pub use gauges::{CASE_STATUSES, Gauges};
 pub use sealing::Sealer;

@@ -8,7 +8,7 @@
 //! change (a 403, a 400) ends a job undelivered, recorded with its reason;
 //! a 403 from a patient also closes their case.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -27,7 +27,7 @@ use super::pacing::{Destination, Priority, Spend, Turn};
 use super::{Shell, set_chat_commands};
 use crate::intake::CaseRef;
 use crate::reply::Reply;
-use crate::storage::{ErasedTopic, OutboxJob, Undelivered, Work};
+use crate::storage::{ErasedTopic, OutboxJob, Undelivered, Work, job_update};
 
 /// Something to send, waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -362,6 +362,13 @@ pub async fn run(
     let mut lanes: JoinSet<()> = JoinSet::new();
     // The lanes being sent to, by task.
     let mut sending: HashMap<tokio::task::Id, String> = HashMap::new();
+    // Whether a read may find what the last one did not: jobs committed
+    // since (a wake), jobs of a lane that was busy then (left out), jobs
+    // left for want of room or past the limit, retries come due (the
+    // timer). Otherwise a lane that finishes needs no read: one read per
+    // wake, not one more per lane done.
+    let mut read_again = true;
+    let mut busy_at_read: HashSet<String> = HashSet::new();
     loop {
         if deadline.is_none() && stop.is_cancelled() {
             deadline = Some(tokio::time::Instant::now() + drain);
@@ -376,17 +383,22 @@ pub async fn run(
             private: PRIVATE_LANES_AT_ONCE.saturating_sub(busy.len() - group_busy),
             group: GROUP_LANES_AT_ONCE.saturating_sub(group_busy),
         };
-        let jobs = if room.private == 0 && room.group == 0 {
+        let jobs = if !read_again || (room.private == 0 && room.group == 0) {
             Vec::new() // read again when a lane is done
         } else {
+            busy_at_read = busy.iter().cloned().collect();
             match shell
                 .storage
                 .due_jobs(now_ms, READ_AT_ONCE, &busy, room.group > 0)
                 .await
             {
-                Ok(jobs) => jobs,
+                Ok(jobs) => {
+                    read_again = jobs.len() as i64 >= READ_AT_ONCE;
+                    jobs
+                }
                 Err(err) => {
                     tracing::error!(error = format!("{err:#}"), "cannot read the outbox");
+                    read_again = true;
                     Vec::new()
                 }
             }
@@ -400,7 +412,11 @@ pub async fn run(
             );
             return;
         }
-        for (lane, queue) in by_lane(jobs, room) {
+        let lanes_read: HashSet<&str> = jobs.iter().map(|job| job.lane.as_str()).collect();
+        let lanes_read = lanes_read.len();
+        let started = by_lane(jobs, room);
+        read_again |= started.len() < lanes_read;
+        for (lane, queue) in started {
             let (bot, shell) = (bot.clone(), shell.clone());
             let task = lanes.spawn(async move { run_lane(&bot, &shell, queue).await });
             sending.insert(task.id(), lane);
@@ -414,16 +430,19 @@ pub async fn run(
                         Ok((task, ())) => task,
                         Err(err) => {
                             tracing::error!(error = %err, "a lane's delivery stopped");
+                            read_again = true;
                             err.id()
                         }
                     };
-                    sending.remove(&task);
+                    if let Some(lane) = sending.remove(&task) {
+                        read_again |= busy_at_read.contains(&lane);
+                    }
                     done = lanes.try_join_next_with_id();
                 }
             }
-            _ = wake.notified() => {}
-            _ = stop.cancelled(), if deadline.is_none() => {}
-            _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+            _ = wake.notified() => read_again = true,
+            _ = stop.cancelled(), if deadline.is_none() => read_again = true,
+            _ = tokio::time::sleep(Duration::from_millis(500)) => read_again = true,
         }
     }
 }
@@ -503,12 +522,16 @@ fn steps(jobs: Vec<OutboxJob>) -> Vec<Step> {
 
 async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
     let mut pending: VecDeque<Step> = steps(jobs).into();
+    let mut held = Held::default();
+    let mut sent = Vec::new();
     while let Some(mut step) = pending.pop_front() {
         let mut relays_turn = None;
         if let Step::Relays(relays) = &step {
             // Under backlog the topic's turn comes late: everything the
             // patient sent meanwhile goes in the same message, at once.
             let lane = relays[0].0.lane.clone();
+            // The lane is read again: what was sent must be gone first.
+            finish(shell, &mut sent).await;
             let turn = Turn::new(Priority::PatientMessage, lane.clone());
             pending = turn.clone().scope(gather_relays(shell, &lane)).await;
             relays_turn = Some(turn);
@@ -521,8 +544,16 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
             Step::One(stored, _) | Step::Superseded(stored) => vec![stored],
             Step::Relays(relays) => relays.iter().map(|(stored, _)| stored).collect(),
         };
-        if !claim(shell, &stored).await {
+        if !held.cover(shell, &step, &pending).await {
             break; // another replica sends this lane now
+        }
+        // One update's delivered jobs are cleared together; those of an
+        // earlier one do not wait while this one's wait for their turn.
+        if sent
+            .last()
+            .is_some_and(|last| job_update(*last) != job_update(stored[0].id))
+        {
+            finish(shell, &mut sent).await;
         }
         let first = stored[0];
         let (lane, chat_id) = (first.lane.clone(), first.chat_id);
@@ -532,7 +563,7 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
             Step::One(_, Ok(job)) => {
                 let turn = Turn::new(job.priority(), lane.clone());
                 let work = turn.scope(execute(bot, shell, chat_id, job));
-                keep_claimed(shell, &stored, work).await
+                keep_claimed(shell, &mut held, work).await
             }
             Step::Relays(relays) => {
                 // The turn that reserved the group's slot when it gathered them.
@@ -543,7 +574,7 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
                 let work = turn.scope(async {
                     from_anyhow(coordinators::relay_updates(bot, shell, chat_id, &update_ids).await)
                 });
-                keep_claimed(shell, &stored, work).await
+                keep_claimed(shell, &mut held, work).await
             }
         };
         let kind = match &step {
@@ -551,10 +582,135 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
             Step::Relays(_) => "relay",
             Step::One(_, Err(_)) | Step::Superseded(_) => "unreadable",
         };
-        if !settle(shell, &stored, kind, done).await {
+        for job in &stored {
+            held.ids.remove(&job.id);
+        }
+        let go_on = settle(shell, &stored, kind, done, &mut sent).await;
+        if sent.len() >= FINISH_AT_ONCE {
+            finish(shell, &mut sent).await;
+        }
+        if !go_on {
             // A failure: the rest of this lane waits for its retry, in order.
             break;
         }
+    }
+    // Before the lane is read again: what was sent must be gone by then.
+    finish(shell, &mut sent).await;
+    held.release(shell).await;
+}
+
+/// Delivered jobs of one update cleared at once, rather than one round trip
+/// (and, alone, one commit) each: at most this many wait (a crash before
+/// they are cleared sends them again, as a send in flight at a crash is).
+const FINISH_AT_ONCE: usize = 8;
+
+/// Clears the delivered jobs in `sent` from the outbox, in one request.
+async fn finish(shell: &Shell, sent: &mut Vec<i64>) {
+    let ids = std::mem::take(sent);
+    if let Err(err) = shell.storage.finish_jobs(ids).await {
+        tracing::error!(error = format!("{err:#}"), "cannot update the outbox");
+    }
+}
+
+/// The jobs of a lane this replica has claimed and not settled yet
+/// (PostgreSQL replicas; SQLite has one replica and claims nothing), all
+/// until one time: one statement claims, renews or gives them back.
+#[derive(Default)]
+struct Held {
+    ids: HashSet<i64>,
+    until_ms: i64,
+}
+
+impl Held {
+    /// Makes sure this replica holds `step`'s jobs for a while yet: when
+    /// they are not claimed, claims them with the steps that follow up to
+    /// the next relays (which read the lane again), in one statement; when
+    /// they are, renews the claim if a third of the lease has passed (the
+    /// steps before may have waited long for Telegram's limits). `false`
+    /// when another replica holds one of them.
+    async fn cover(&mut self, shell: &Shell, step: &Step, pending: &VecDeque<Step>) -> bool {
+        let now_ms = crate::storage::unix_now_ms();
+        let step_ids = step_job_ids(step);
+        if step_ids.iter().all(|id| self.ids.contains(id)) {
+            if self.until_ms - now_ms > CLAIM_LEASE_MS * 2 / 3 {
+                return true;
+            }
+            return self.renew(shell, now_ms).await;
+        }
+        let ahead = pending
+            .iter()
+            .take_while(|step| !matches!(step, Step::Relays(_)))
+            .flat_map(step_job_ids);
+        let wanted: Vec<i64> = step_ids
+            .into_iter()
+            .chain(ahead)
+            .filter(|id| !self.ids.contains(id))
+            .collect();
+        // Claimed together, so that they share one lease: the ones held
+        // already are renewed to it (the same `now_ms`, the same end).
+        if !self.ids.is_empty() && !self.renew(shell, now_ms).await {
+            return false;
+        }
+        match shell
+            .storage
+            .claim_jobs(&wanted, now_ms, CLAIM_LEASE_MS)
+            .await
+        {
+            Ok(Some(until_ms)) => {
+                self.ids.extend(wanted);
+                self.until_ms = until_ms;
+                true
+            }
+            Ok(None) => false,
+            Err(err) => {
+                tracing::error!(error = format!("{err:#}"), "cannot claim jobs");
+                false
+            }
+        }
+    }
+
+    /// Extends the claim on every job held; `false` when one of them is no
+    /// longer this replica's.
+    async fn renew(&mut self, shell: &Shell, now_ms: i64) -> bool {
+        let ids: Vec<i64> = self.ids.iter().copied().collect();
+        let until_ms = now_ms + CLAIM_LEASE_MS;
+        match shell
+            .storage
+            .renew_claims(&ids, self.until_ms, until_ms)
+            .await
+        {
+            Ok(renewed) => {
+                if renewed {
+                    self.until_ms = until_ms;
+                }
+                renewed
+            }
+            Err(err) => {
+                tracing::warn!(error = format!("{err:#}"), "cannot renew claims on jobs");
+                false
+            }
+        }
+    }
+
+    /// Gives back what is held and was not sent (the lane stopped).
+    async fn release(self, shell: &Shell) {
+        if self.ids.is_empty() {
+            return;
+        }
+        let ids: Vec<i64> = self.ids.into_iter().collect();
+        if let Err(err) = shell.storage.release_claims(&ids, self.until_ms).await {
+            tracing::warn!(
+                error = format!("{err:#}"),
+                "cannot give back claims on jobs"
+            );
+        }
+    }
+}
+
+fn step_job_ids(step: &Step) -> Vec<i64> {
+    match step {
+        Step::One(stored, _) | Step::Superseded(stored) => vec![stored.id],
+        Step::Relays(relays) => relays.iter().map(|(stored, _)| stored.id).collect(),
     }
 }
 
@@ -584,36 +740,11 @@ async fn gather_relays(shell: &Shell, lane: &str) -> VecDeque<Step> {
     }
 }
 
-/// Claims the step's jobs (PostgreSQL replicas); `false` when another
-/// replica holds one of them.
-async fn claim(shell: &Shell, jobs: &[&OutboxJob]) -> bool {
-    let now_ms = crate::storage::unix_now_ms();
-    for job in jobs {
-        match shell
-            .storage
-            .claim_job(job.id, now_ms, CLAIM_LEASE_MS)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => return false,
-            Err(err) => {
-                tracing::error!(
-                    job = job.id,
-                    error = format!("{err:#}"),
-                    "cannot claim a job"
-                );
-                return false;
-            }
-        }
-    }
-    true
-}
-
-/// Runs `work`, renewing the claim on its jobs while it waits (a 429 of
-/// 30 s must not let another replica send them too).
+/// Runs `work`, renewing the claim on the lane's jobs while it waits (a
+/// 429 of 30 s must not let another replica send them too).
 async fn keep_claimed(
     shell: &Shell,
-    jobs: &[&OutboxJob],
+    held: &mut Held,
     work: impl std::future::Future<Output = Done>,
 ) -> Done {
     tokio::pin!(work);
@@ -623,11 +754,8 @@ async fn keep_claimed(
         tokio::select! {
             done = &mut work => return done,
             _ = renew.tick() => {
-                let until = crate::storage::unix_now_ms() + CLAIM_LEASE_MS;
-                for job in jobs {
-                    if let Err(err) = shell.storage.renew_claim(job.id, until).await {
-                        tracing::warn!(job = job.id, error = format!("{err:#}"), "cannot renew a job's claim");
-                    }
+                if !held.renew(shell, crate::storage::unix_now_ms()).await {
+                    tracing::warn!("cannot renew the claim on a lane's jobs");
                 }
             }
         }
@@ -635,12 +763,22 @@ async fn keep_claimed(
 }
 
 /// Records how the step went; `true` when the lane may go on.
-async fn settle(shell: &Shell, jobs: &[&OutboxJob], kind: &'static str, done: Done) -> bool {
+/// Delivered jobs are left in `sent`, for `finish` to clear together.
+async fn settle(
+    shell: &Shell,
+    jobs: &[&OutboxJob],
+    kind: &'static str,
+    done: Done,
+    sent: &mut Vec<i64>,
+) -> bool {
     let now_ms = crate::storage::unix_now_ms();
     let mut go_on = true;
     for job in jobs {
         let result = match &done {
-            Done::Sent => shell.storage.finish_job(job.id).await,
+            Done::Sent => {
+                sent.push(job.id);
+                Ok(())
+            }
             Done::Failed(error) => {
                 go_on = false;
                 let retry_at = now_ms + backoff(job.attempts).as_millis() as i64;
