@@ -997,6 +997,21 @@ async fn ready_replies_reach_each_patient_in_their_language() {
         note.text
     );
     assert_eq!(note.thread_id, Some(topic_of(&bot, &layla_case)));
+    // A second tap on the same button sends nothing more.
+    let seen = layla.transcript().len();
+    let again = layla_topic.send_callback(menu_id, &data).unwrap();
+    layla_topic.reaction(&again).await;
+    bot.emulator.wait_idle().await;
+    assert_eq!(layla.transcript().len(), seen, "sent once");
+    let answer = answer_to(&bot, &again);
+    assert_eq!(answer["show_alert"], true);
+    assert!(
+        answer["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("“scan-report” was sent to this patient"),
+        "{answer}"
+    );
     // Sending took the waiting case, as writing does.
     let audit = storage(&bot)
         .await

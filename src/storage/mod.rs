@@ -878,6 +878,26 @@ impl Storage {
     }
 
     /// The audit trail of a case: (actor, action) in order.
+    /// When `action` (with `detail`) was last done on the case, in unix
+    /// milliseconds, if ever.
+    pub async fn last_audited(
+        &self,
+        reference: CaseRef,
+        action: &str,
+        detail: &str,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query(
+            "SELECT MAX(at_ms) AS at_ms FROM audit_log WHERE case_id = $1 AND action = $2 AND detail = $3",
+        )
+        .bind(reference.0)
+        .bind(action)
+        .bind(detail)
+        .fetch_one(&self.reader)
+        .await
+        .context("cannot read the audit log")?
+        .try_get("at_ms")?)
+    }
+
     pub async fn audit_trail(&self, reference: CaseRef) -> anyhow::Result<Vec<(String, String)>> {
         let rows = sqlx::query(
             "SELECT actor_name, action FROM audit_log WHERE case_id = $1 ORDER BY at_ms",

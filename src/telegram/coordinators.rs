@@ -2032,6 +2032,10 @@ async fn press_card(
     commit_change(shell, work, jobs).await
 }
 
+/// How long a second press of the same ready reply for a case counts as a
+/// double tap, not sent again.
+const READY_REPLY_REPEAT_MS: i64 = 60_000;
+
 /// A ready reply's button under `/r`: sent like `/r NAME`. Whoever
 /// presses must still be in the group (the menu stays visible to someone
 /// who left).
@@ -2060,14 +2064,29 @@ async fn press_ready_reply(
         }
         _ => None,
     };
+    // A second tap on the same button (a slow connection, an impatient
+    // thumb) must not send a stressed patient the same text twice; the
+    // topic's presses come one after another, so the first is recorded.
+    let sent_ms_ago = match shell.storage.last_audited(reference, "reply", name).await? {
+        Some(at_ms) => Some(crate::storage::unix_now_ms() - at_ms),
+        None => None,
+    }
+    .filter(|ago| *ago < READY_REPLY_REPEAT_MS);
     let Some(mut work) = begin(shell, update).await? else {
         return Ok(());
     };
     let mut jobs = Vec::new();
-    let (notice, show_alert) = match (case, refused) {
-        (None, _) => (format!("{reference} no longer exists."), false),
-        (Some(_), Some(refusal)) => (refusal, true),
-        (Some(case), None) => {
+    let (notice, show_alert) = match (case, refused, sent_ms_ago) {
+        (None, _, _) => (format!("{reference} no longer exists."), false),
+        (Some(_), Some(refusal), _) => (refusal, true),
+        (Some(_), None, Some(ago)) => (
+            format!(
+                "“{name}” was sent to this patient {} s ago: it was not sent again. Press once more after a minute to send it a second time.",
+                ago / 1000
+            ),
+            true,
+        ),
+        (Some(case), None, None) => {
             let asked = ReadyReplyAsked {
                 name,
                 argument: "",
