@@ -2067,11 +2067,12 @@ async fn press_ready_reply(
     // A second tap on the same button (a slow connection, an impatient
     // thumb) must not send a stressed patient the same text twice; the
     // topic's presses come one after another, so the first is recorded.
-    let sent_ms_ago = match shell.storage.last_audited(reference, "reply", name).await? {
-        Some(at_ms) => Some(crate::storage::unix_now_ms() - at_ms),
-        None => None,
-    }
-    .filter(|ago| *ago < READY_REPLY_REPEAT_MS);
+    let sent_ms_ago = shell
+        .storage
+        .last_audited(reference, "reply", name)
+        .await?
+        .map(|at_ms| crate::storage::unix_now_ms() - at_ms)
+        .filter(|ago| *ago < READY_REPLY_REPEAT_MS);
     let Some(mut work) = begin(shell, update).await? else {
         return Ok(());
     };
