@@ -7,7 +7,8 @@ pub mod content;
 pub mod dates;
 pub mod dialogue;
 pub mod doctor;
-pub mod emulator;
+#[cfg(feature = "emulator")]
+pub use navigator_emulator as emulator;
 pub mod export;
 pub mod files;
 pub mod frame;
@@ -15,12 +16,14 @@ pub mod graph;
 pub mod handoff;
 pub mod i18n;
 pub mod intake;
+#[cfg(feature = "emulator")]
 pub mod preview;
 pub mod pseudo;
 pub mod reload;
 pub mod reply;
 pub mod report;
 pub mod reports;
+#[cfg(feature = "emulator")]
 pub mod review;
 pub mod startup;
 pub mod storage;

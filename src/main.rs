@@ -14,9 +14,11 @@ use patient_navigator::export;
 use patient_navigator::graph;
 use patient_navigator::handoff::WorkingHours;
 use patient_navigator::handoff::escalation::Policy;
+#[cfg(feature = "emulator")]
 use patient_navigator::preview::{self, ChatOptions};
 use patient_navigator::report;
 use patient_navigator::reports::WeeklySchedule;
+#[cfg(feature = "emulator")]
 use patient_navigator::review;
 use patient_navigator::startup::{self, Settings};
 use patient_navigator::storage::{DEFAULT_DATABASE_URL, Sealer, Storage, redact};
@@ -261,6 +263,7 @@ enum Command {
     },
     /// Talk to the bot in the terminal, as a patient would (built-in Bot API
     /// emulator: no token, no network). Reads the working files.
+    #[cfg(feature = "emulator")]
     Chat {
         /// The patient's language, e.g. ar (en-XA / ar-XB: pseudo-locales).
         #[arg(long, default_value = "en")]
@@ -281,6 +284,7 @@ enum Command {
     /// Write the review book: every screen in every language next to
     /// English and the source, with staleness and a sign-off page per
     /// language (static HTML, one folder: open index.html in a browser).
+    #[cfg(feature = "emulator")]
     Review {
         /// The folder to write (created if needed).
         #[arg(long, default_value = "review-book")]
@@ -351,6 +355,7 @@ fn main() -> ExitCode {
             update_lock,
             dirs,
         } => check(&dirs, locale, format, confirm, update_lock),
+        #[cfg(feature = "emulator")]
         Command::Chat { locale, dirs } => {
             let options = ChatOptions::stdio(locale, dirs.locales_dir, dirs.dialogues_dir);
             block_on(preview::run_chat(options))
@@ -360,6 +365,7 @@ fn main() -> ExitCode {
             output,
             dirs,
         } => graph(format, output, &dirs),
+        #[cfg(feature = "emulator")]
         Command::Review { out, dirs } => {
             match review::write(&dirs.locales_dir, &dirs.dialogues_dir, &out) {
                 Ok(written) => {

@@ -6,12 +6,12 @@ use super::{
     EmulatorOptions, check_flood, ensure_can_post, format_text, ok, reply_target, target_chat,
     target_thread,
 };
-use crate::emulator::error::{ApiError, ApiResult};
-use crate::emulator::flood::Charge;
-use crate::emulator::markup::{self, Markup};
-use crate::emulator::params::{Params, as_i64};
-use crate::emulator::text::FormattedText;
-use crate::emulator::world::{StoredMessage, World, unix_now};
+use crate::error::{ApiError, ApiResult};
+use crate::flood::Charge;
+use crate::markup::{self, Markup};
+use crate::params::{Params, as_i64};
+use crate::text::FormattedText;
+use crate::world::{StoredMessage, World, unix_now};
 
 /// Longest message text, in UTF-16 code units after entity parsing.
 pub(crate) const MAX_TEXT: usize = 4096;

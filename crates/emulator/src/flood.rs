@@ -66,7 +66,7 @@ use super::error::ApiError;
 ///
 /// ```
 /// use std::time::Duration;
-/// use patient_navigator::emulator::FloodControl;
+/// use navigator_emulator::FloodControl;
 /// // Telegram's limits, with every window twenty times shorter.
 /// let fast = FloodControl::telegram().scaled(0.05);
 /// assert_eq!(fast.window(fast.per_group), Duration::from_secs(3));

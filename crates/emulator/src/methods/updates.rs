@@ -19,10 +19,10 @@ use serde_json::{Value, json};
 use tokio::time::Instant;
 
 use super::Success;
-use crate::emulator::error::{ApiError, ApiResult};
-use crate::emulator::params::Params;
-use crate::emulator::webhook::is_loopback;
-use crate::emulator::world::{Shared, WebhookConfig, World};
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::webhook::is_loopback;
+use crate::world::{Shared, WebhookConfig, World};
 
 const LONG_POLL_MAX_TIMEOUT: i64 = 50;
 const WEBHOOK_CONFLICT: &str = "can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first";

@@ -6,12 +6,10 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use super::{EmulatorOptions, ok, target_chat};
-use crate::emulator::error::{ApiError, ApiResult};
-use crate::emulator::params::Params;
-use crate::emulator::text::utf16_len;
-use crate::emulator::world::{
-    BotCommandEntry, BotMembership, CallbackAnswer, ChatKind, MemberStatus, World,
-};
+use crate::error::{ApiError, ApiResult};
+use crate::params::Params;
+use crate::text::utf16_len;
+use crate::world::{BotCommandEntry, BotMembership, CallbackAnswer, ChatKind, MemberStatus, World};
 
 const QUERY_INVALID: &str = "query is too old and response timeout expired or query ID is invalid";
 
@@ -150,7 +148,7 @@ pub(crate) fn register_callback(w: &mut World, chat_id: Option<i64>) -> String {
     let id = format!("{}{seq:06}", w.bot.id.unsigned_abs() % 1_000_000_000);
     w.callbacks.insert(
         id.clone(),
-        crate::emulator::world::CallbackState {
+        crate::world::CallbackState {
             chat_id,
             created: Instant::now(),
             answer: None,
@@ -188,7 +186,7 @@ fn scope_key(w: &World, p: &Params) -> ApiResult<String> {
             }
             let user = scope
                 .get("user_id")
-                .and_then(crate::emulator::params::as_i64)
+                .and_then(crate::params::as_i64)
                 .filter(|u| *u > 0)
                 .ok_or_else(|| fail("Invalid user_id specified"))?;
             Ok(format!("{kind}:{chat_id}:{user}"))

@@ -10,10 +10,10 @@ use super::check_flood;
 use super::messages::{
     caption_param, finish_bot_message, new_bot_message, prepare_send, prepare_target,
 };
-use crate::emulator::error::{ApiError, ApiResult};
-use crate::emulator::flood::Charge;
-use crate::emulator::params::Params;
-use crate::emulator::world::{StoredFile, World};
+use crate::error::{ApiError, ApiResult};
+use crate::flood::Charge;
+use crate::params::Params;
+use crate::world::{StoredFile, World};
 
 /// Resolves an InputFile parameter value: an `attach://` upload, a known
 /// file_id or an HTTP URL (stored empty: there is no internet here).

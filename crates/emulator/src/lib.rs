@@ -64,7 +64,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use patient_navigator::emulator::{Emulator, UserSpec};
+//! use navigator_emulator::{Emulator, UserSpec};
 //! let emu = Emulator::start().await?;
 //! // ... start the bot with emu.api_url() and emu.token() ...
 //! let alice = emu.private_user(UserSpec { id: 1001, first_name: "Alice".into(), ..Default::default() });

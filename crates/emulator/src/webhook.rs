@@ -25,7 +25,7 @@ const MAX_RETRY: Duration = Duration::from_secs(5);
 
 /// Delivers updates while a webhook is set; runs until the emulator stops.
 pub(crate) async fn run(shared: Arc<Shared>) {
-    let client = match teloxide::net::default_reqwest_settings().no_proxy().build() {
+    let client = match reqwest::Client::builder().no_proxy().build() {
         Ok(client) => client,
         Err(err) => {
             tracing::error!("webhook delivery disabled: cannot build an HTTP client: {err}");

@@ -5,10 +5,10 @@ use serde_json::{Map, Value, json};
 
 use super::messages::{Target, finish_bot_message, new_bot_message};
 use super::{EmulatorOptions, check_flood, ok, target_chat};
-use crate::emulator::error::{ApiError, ApiResult};
-use crate::emulator::flood::Charge;
-use crate::emulator::params::Params;
-use crate::emulator::world::{ForumTopic, World};
+use crate::error::{ApiError, ApiResult};
+use crate::flood::Charge;
+use crate::params::Params;
+use crate::world::{ForumTopic, World};
 
 /// Telegram's default topic colour.
 const DEFAULT_ICON_COLOR: i64 = 7_322_096;

@@ -1,7 +1,7 @@
 //! The machine-readable Bot API spec (`bot-api.json`) and call validation.
 //!
 //! The file is found through the `BOT_API_SPEC` environment variable, else at
-//! `<CARGO_MANIFEST_DIR>/../shared/telegram/bot-api.json`. It is loaded once,
+//! `shared/telegram/bot-api.json` found from the working directory up (see `spec_path`). It is loaded once,
 //! lazily, and shared by every emulator in the process. When it is missing the
 //! emulator still serves every call, it just cannot check them.
 
@@ -83,11 +83,20 @@ pub fn is_string_only(types: &[String]) -> bool {
 }
 
 /// Where the spec file is looked for.
+/// `BOT_API_SPEC` when set; else `shared/telegram/bot-api.json` in the
+/// working directory or the nearest folder above it that has one (the
+/// project sits beside `shared/`). Found at run time: nothing of the build
+/// machine is baked in.
 pub fn spec_path() -> PathBuf {
-    match std::env::var_os("BOT_API_SPEC") {
-        Some(path) => PathBuf::from(path),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/telegram/bot-api.json"),
+    const RELATIVE: &str = "shared/telegram/bot-api.json";
+    if let Some(path) = std::env::var_os("BOT_API_SPEC") {
+        return PathBuf::from(path);
     }
+    let here = std::env::current_dir().unwrap_or_default();
+    here.ancestors()
+        .map(|folder| folder.join(RELATIVE))
+        .find(|candidate| candidate.is_file())
+        .unwrap_or_else(|| here.join("..").join(RELATIVE))
 }
 
 /// The shared spec, loaded on first use; `None` when the file is missing or
