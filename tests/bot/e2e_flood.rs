@@ -2,7 +2,7 @@
 //! localized note instead of dozens of answers, and the coordinators still
 //! receive every message, once.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! HTTP server (as Telegram does), the real dispatcher answers; raw HTTP
 //! requests check what the server refuses.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;

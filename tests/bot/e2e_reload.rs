@@ -2,7 +2,7 @@
 //! is refused while the last good version keeps serving, and patients on a
 //! screen or question that disappeared carry on.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;

@@ -3,7 +3,7 @@
 //! in order, once; a blocked patient is recorded. (teloxide waits 10 s after
 //! any 5xx before returning it: these cases take that long.)
 
-mod common;
+use crate::common;
 
 use std::time::Instant;
 

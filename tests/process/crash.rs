@@ -9,7 +9,7 @@
 //! answered is recorded and never repeated, so at most the sends in flight
 //! at a kill repeat: the test bounds duplicates by the number of kills.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::process::{Child, Command};

@@ -2,7 +2,7 @@
 //! and restored with `navigator restore` into an empty SQLite database and
 //! into an empty PostgreSQL database has every table, row for row.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! The coordinator queue end to end: patients, two coordinators in a forum
 //! supergroup, the real dispatcher, the emulator, SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::bot::{COORDINATOR_CHAT, TestBot, spawn_bot_with};
 use common::db::TestDb;

@@ -1,7 +1,7 @@
 //! The resistance tree end to end, in every locale, through the emulator:
 //! the real dispatcher, a real database, the Bot API as Telegram speaks it.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! in the database (drafts, cases, stored updates, queued messages), the
 //! bot works as before, and production refuses to start without a key.
 
-mod common;
+use crate::common;
 
 use common::bot::{COORDINATOR_CHAT, spawn_bot_with};
 use common::db::TestDb;

@@ -2,7 +2,7 @@
 //! `/stats` and the weekly summary end to end through the emulator, and
 //! `navigator report` through the real binary — with no patient free text.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::process::Command;

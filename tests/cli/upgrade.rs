@@ -2,7 +2,7 @@
 //! version (its migrations only), with data in it, is migrated by the
 //! current binary and everything is still there.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

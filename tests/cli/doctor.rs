@@ -3,7 +3,7 @@
 //! mistake an operator can make is named with its fix — through the doctor
 //! function, and through the real binary for exit codes and wording.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

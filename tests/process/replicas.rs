@@ -6,7 +6,7 @@
 //! written, none twice beyond what was in flight at the kill, each patient
 //! has one case, and every /start was answered once.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

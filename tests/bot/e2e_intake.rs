@@ -2,7 +2,7 @@
 //! on SQLite and PostgreSQL: a full submission with documents, every kind of
 //! invalid input, conditions, back and edit, a crash mid-form, consent refused.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

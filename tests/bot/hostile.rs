@@ -62,7 +62,7 @@
 //!    acts in another patient's chat. Until they are fixed the storm does not
 //!    send the first kind, and does not check the inbox for the fourth.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};

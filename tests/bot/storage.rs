@@ -1,6 +1,6 @@
 //! Storage on real databases: SQLite always, PostgreSQL when configured.
 
-mod common;
+use crate::common;
 
 use common::db::TestDb;
 use patient_navigator::dialogue::Session;

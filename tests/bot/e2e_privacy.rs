@@ -3,7 +3,7 @@
 //! coordinators' topic, deletes the topic's copies of their messages, and
 //! keeps only an audit record; retention purges old closed cases.
 
-mod common;
+use crate::common;
 
 use common::bot::{COORDINATOR_CHAT, TestBot, spawn_bot_with};
 use common::db::TestDb;
