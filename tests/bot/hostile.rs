@@ -45,17 +45,17 @@
 //!    The default budget is 300 updates (a few seconds). For a longer run:
 //!
 //!    ```text
-//!    HOSTILE_CASES=5000 cargo test --test hostile storm -- --nocapture
+//!    HOSTILE_CASES=5000 cargo test --test bot hostile::a_storm -- --nocapture
 //!    ```
 //!
 //!    `HOSTILE_SEED` (decimal or `0x…`) picks another seed; every failure
 //!    names the seed, the round and the update, so
-//!    `HOSTILE_SEED=<seed> HOSTILE_CASES=<n> cargo test --test hostile storm`
+//!    `HOSTILE_SEED=<seed> HOSTILE_CASES=<n> cargo test --test bot hostile::a_storm`
 //!    replays it.
 //! 3. Targeted stories: markup- and template-looking names and answers are
 //!    shown literally to the patient and to the coordinators. The stories
 //!    marked `#[ignore = "bug: …"]` pin bugs found here (run them with
-//!    `cargo test --test hostile -- --ignored`): messages teloxide does not
+//!    `cargo test --test bot hostile -- --ignored`): messages teloxide does not
 //!    map to a known content kind (a dice; media with a missing or
 //!    unparsable MIME type) get no answer; an erasure is not noted in a
 //!    closed topic; ignored updates stay in the inbox forever; a forged press
@@ -1852,7 +1852,7 @@ async fn a_storm_of_random_updates_leaves_every_chat_working() {
     let seed = env_number("HOSTILE_SEED").unwrap_or(0x5EED_2026);
     let budget = env_number("HOSTILE_CASES").unwrap_or(300) as usize;
     let replay = format!(
-        "seed {seed:#x}, {budget} updates (replay: HOSTILE_SEED={seed:#x} HOSTILE_CASES={budget} cargo test --test hostile storm)"
+        "seed {seed:#x}, {budget} updates (replay: HOSTILE_SEED={seed:#x} HOSTILE_CASES={budget} cargo test --test bot hostile::a_storm)"
     );
     let started = Instant::now();
     let bot = spawn().await;

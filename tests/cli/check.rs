@@ -447,7 +447,7 @@ fn update_lock_records_new_translations_and_drops_removed_ones() {
 }
 
 /// Regenerates `locales/staleness.lock` for the shipped files (records
-/// every translation as up to date): `cargo test --test check -- --ignored`.
+/// every translation as up to date): `cargo test --test cli check -- --ignored`.
 #[test]
 #[ignore = "writes locales/staleness.lock"]
 fn regenerate_the_shipped_lock() {
