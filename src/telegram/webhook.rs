@@ -84,6 +84,10 @@ pub struct WebhookOptions {
     pub secret_token: Option<String>,
     /// Larger bodies are refused with 413.
     pub max_body_bytes: usize,
+    /// A socket bound beforehand, served instead of binding `listen`:
+    /// tests bind port 0 first, so that the URL they register names the
+    /// port, and start the bot the way production does.
+    pub socket: Option<Arc<std::net::TcpListener>>,
 }
 
 impl WebhookOptions {
@@ -96,6 +100,7 @@ impl WebhookOptions {
             listen,
             secret_token: None,
             max_body_bytes: Self::DEFAULT_MAX_BODY_BYTES,
+            socket: None,
         }
     }
 }
@@ -111,6 +116,10 @@ impl std::fmt::Debug for WebhookOptions {
                 &self.secret_token.as_ref().map(|_| "<redacted>"),
             )
             .field("max_body_bytes", &self.max_body_bytes)
+            .field(
+                "socket",
+                &self.socket.as_ref().map(|socket| socket.local_addr().ok()),
+            )
             .finish()
     }
 }
@@ -199,15 +208,26 @@ impl std::fmt::Debug for WebhookServer {
     }
 }
 
-/// Binds `options.listen`, then starts as [`start_on`] does.
+/// Binds `options.listen` (or takes `options.socket`, bound beforehand),
+/// then starts as [`start_on`] does.
 pub async fn start(
     bot: Bot,
     storage: Storage,
     options: WebhookOptions,
 ) -> anyhow::Result<(WebhookListener, WebhookServer)> {
-    let socket = tokio::net::TcpListener::bind(options.listen)
-        .await
-        .with_context(|| format!("cannot listen on {} for the webhook", options.listen))?;
+    let socket = match &options.socket {
+        Some(bound) => {
+            let socket = bound
+                .try_clone()
+                .context("cannot use the webhook's bound socket")?;
+            socket.set_nonblocking(true)?;
+            tokio::net::TcpListener::from_std(socket)
+                .context("cannot use the webhook's bound socket")?
+        }
+        None => tokio::net::TcpListener::bind(options.listen)
+            .await
+            .with_context(|| format!("cannot listen on {} for the webhook", options.listen))?,
+    };
     start_on(socket, bot, storage, options).await
 }
 
@@ -227,6 +247,7 @@ pub async fn start_on(
         listen: _,
         secret_token,
         max_body_bytes,
+        socket: _,
     } = options;
     let secret = match secret_token {
         Some(secret) => {

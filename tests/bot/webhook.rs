@@ -4,81 +4,49 @@
 
 use crate::common;
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use common::db::TestDb;
-use patient_navigator::content::Content;
 use patient_navigator::emulator::{Emulator, EmulatorOptions, UserHandle, UserSpec};
-use patient_navigator::reload::LiveContent;
+use patient_navigator::startup::{self, RunningBot};
 use patient_navigator::storage::Storage;
-use patient_navigator::telegram::flood::{FloodGuard, FloodLimit};
-use patient_navigator::telegram::pacing::{Pacer, RateLimits};
-use patient_navigator::telegram::webhook::{self, SECRET_HEADER, WebhookOptions, WebhookServer};
-use patient_navigator::telegram::{self, Shell};
+use patient_navigator::telegram::webhook::{SECRET_HEADER, WebhookOptions, WebhookServer};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use teloxide::dispatching::ShutdownToken;
 use teloxide::prelude::*;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 const SECRET: &str = "webhook-test_Secret-0123456789";
 
-/// The bot as `startup::start` assembles it, fed by the webhook listener.
+/// The bot as production starts it (`startup::start`), fed by its webhook.
 struct WebhookBot {
+    running: RunningBot,
     storage: Storage,
-    server: WebhookServer,
-    shutdown: ShutdownToken,
-    dispatcher: JoinHandle<()>,
-    sender: JoinHandle<()>,
-    stop_sending: CancellationToken,
 }
 
 impl WebhookBot {
+    fn server(&self) -> &WebhookServer {
+        self.running.webhook.as_ref().expect("webhook mode")
+    }
+
     /// The URL the webhook is served at.
     fn hook_url(&self) -> String {
-        format!("http://{}/telegram", self.server.local_addr())
+        format!("http://{}/telegram", self.server().local_addr())
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.server.local_addr())
+        format!("http://{}{path}", self.server().local_addr())
     }
 
-    /// Stops as `RunningBot::stop` does: the listener (and its server)
-    /// first, then the outbox.
+    /// Stops gracefully: the listener (and its server) first, then the
+    /// outbox.
     async fn stop(self) {
-        let WebhookBot {
-            server,
-            shutdown,
-            dispatcher,
-            sender,
-            stop_sending,
-            storage: _,
-        } = self;
-        // The dispatcher refuses a shutdown before it has started. The
-        // future `shutdown` returns is not awaited: it misses the wake-up when
-        // the dispatcher finishes before it is first polled (teloxide 0.17),
-        // so the dispatcher's task is awaited instead.
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        while let Err(err) = shutdown.shutdown().map(drop) {
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "the dispatcher never started: {err}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        dispatcher.await.expect("the dispatcher ends");
-        server.stopped().await;
-        stop_sending.cancel();
-        sender.await.expect("the sender ends");
+        self.running.stop().await;
     }
 
     /// Stops at once, as a crash would.
     fn kill(self) {
-        self.dispatcher.abort();
-        self.sender.abort();
+        self.running.kill();
     }
 }
 
@@ -106,68 +74,22 @@ async fn start_bot(
     database_url: &str,
     configure: impl FnOnce(&mut WebhookOptions),
 ) -> WebhookBot {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (locales, dialogues) = (root.join("locales"), root.join("dialogues"));
-    let content = Content::load(&locales, &dialogues).expect("the content loads");
-    let storage = Storage::connect(database_url).await.expect("a database");
-    let bot = Bot::new(emulator.token()).set_api_url(emulator.api_url());
-    telegram::register_commands(&bot, &content)
-        .await
-        .expect("commands are registered");
-    let wake = Arc::new(tokio::sync::Notify::new());
-    let shell = Arc::new(Shell {
-        content: LiveContent::new(content, &locales, &dialogues),
-        storage: storage.clone(),
-        teams: patient_navigator::handoff::teams::Teams::none(),
-        hours: None,
-        wake: wake.clone(),
-        pacer: Pacer::new(RateLimits::unlimited()),
-        retention_days: 30,
-        flood: FloodGuard::new(FloodLimit::off()),
-        report_zone: jiff::tz::TimeZone::UTC,
-        members: Default::default(),
-        coordinators_language: "en".to_owned(),
-    });
-    let stop_sending = CancellationToken::new();
-    let sender = tokio::spawn(telegram::sender::run(
-        bot.clone(),
-        shell.clone(),
-        wake,
-        stop_sending.clone(),
-        Duration::from_secs(2),
-    ));
-
     // Port 0: bind first, so the registered URL can name the real port.
-    let socket = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
+    let socket = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     let addr = socket.local_addr().expect("an address");
     let mut options = options(&format!("http://{addr}/telegram"));
+    options.socket = Some(Arc::new(socket));
     configure(&mut options);
-    let (listener, server) = webhook::start_on(socket, bot.clone(), storage.clone(), options)
-        .await
-        .expect("the webhook starts");
-    assert_eq!(listener.local_addr(), addr);
-    assert_eq!(server.local_addr(), addr);
-
-    let mut dispatcher = telegram::dispatcher(bot, shell);
-    let shutdown = dispatcher.shutdown_token();
-    let dispatcher = tokio::spawn(async move {
-        dispatcher
-            .dispatch_with_listener(
-                listener,
-                LoggingErrorHandler::with_custom_text("the webhook listener failed"),
-            )
-            .await;
-    });
-    WebhookBot {
-        storage,
-        server,
-        shutdown,
-        dispatcher,
-        sender,
-        stop_sending,
-    }
+    let mut settings = common::bot::settings_for(emulator, database_url);
+    settings.retention_days = 30;
+    settings.webhook = Some(options);
+    let running = startup::start(settings).await.expect("the bot starts");
+    assert_eq!(
+        running.webhook.as_ref().expect("webhook mode").local_addr(),
+        addr
+    );
+    let storage = running.storage.clone();
+    WebhookBot { running, storage }
 }
 
 fn http() -> reqwest::Client {
@@ -448,7 +370,7 @@ async fn health_and_readiness_are_served() {
     let emulator = Emulator::start_with(emulator_options()).await.unwrap();
     let db = TestDb::sqlite();
     let bot = start_bot(&emulator, &db.url, |_| {}).await;
-    assert!(bot.server.is_registered());
+    assert!(bot.server().is_registered());
 
     let healthz = http().get(bot.url("/healthz")).send().await.unwrap();
     assert_eq!(healthz.status(), StatusCode::OK);
@@ -543,7 +465,7 @@ async fn a_generated_secret_is_registered_and_required() {
     let emulator = Emulator::start_with(emulator_options()).await.unwrap();
     let db = TestDb::sqlite();
     let bot = start_bot(&emulator, &db.url, |options| options.secret_token = None).await;
-    let secret = bot.server.secret_token().to_owned();
+    let secret = bot.server().secret_token().to_owned();
     assert!(secret.len() >= 16, "{secret}");
     assert_ne!(secret, SECRET);
     assert_eq!(
@@ -616,7 +538,7 @@ async fn stored_updates_are_handed_out_after_a_crash_and_the_server_stops_gracef
     // Still answering after the replay.
     assert!(!eve.say("/start").await.is_empty());
 
-    let addr = second.server.local_addr();
+    let addr = second.server().local_addr();
     // Well within the server's 10 s grace: nothing is left hanging.
     tokio::time::timeout(Duration::from_secs(5), second.stop())
         .await

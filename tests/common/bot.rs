@@ -96,11 +96,31 @@ async fn spawn_bot_in(
     let emulator = Emulator::start_with(options)
         .await
         .expect("emulator starts");
+    let mut settings = settings_for(&emulator, &db.url);
+    configure(&mut settings);
+    if let Some(group) = settings.coordinator_chat_id {
+        emulator.add_forum(group, "CancerFax coordinators");
+    }
+    let running = startup::start(settings.clone())
+        .await
+        .expect("the bot starts");
+    TestBot {
+        emulator,
+        db,
+        settings,
+        running: Some(running),
+    }
+}
+
+/// The settings of a bot against `emulator` on `database_url`: no group,
+/// unpaced, English for coordinators, no reminders (tests change what
+/// they need).
+pub fn settings_for(emulator: &Emulator, database_url: &str) -> Settings {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut settings = Settings {
+    Settings {
         token: emulator.token(),
         api_url: Some(emulator.api_url()),
-        database_url: db.url.clone(),
+        database_url: database_url.to_owned(),
         coordinator_chat_id: None,
         teams_file: None,
         working_hours: None,
@@ -119,19 +139,6 @@ async fn spawn_bot_in(
         metrics_listen: None,
         coordinators_language: "en".to_owned(),
         escalation: None,
-    };
-    configure(&mut settings);
-    if let Some(group) = settings.coordinator_chat_id {
-        emulator.add_forum(group, "CancerFax coordinators");
-    }
-    let running = startup::start(settings.clone())
-        .await
-        .expect("the bot starts");
-    TestBot {
-        emulator,
-        db,
-        settings,
-        running: Some(running),
     }
 }
 
