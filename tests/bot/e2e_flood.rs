@@ -521,3 +521,112 @@ async fn a_reply_to_a_merged_message_reaches_the_patient_and_photos_go_together(
     assert_eq!(reply.reply_to, Some(sent[2]), "a reply to her last text");
     assert!(bot.emulator.flood_refusals().is_empty());
 }
+
+/// At Telegram's limits, reminders about forgotten cases wait their turn in
+/// the group's budget and are each posted once; ready replies pressed in
+/// a burst reach the patient in order on the patient's own budget; no 429.
+#[tokio::test]
+async fn at_telegram_s_limits_reminders_and_ready_replies_wait_their_turn() {
+    use patient_navigator::handoff::escalation::Policy;
+    const PATIENTS: i64 = 8;
+    let bot = spawn_bot_at_telegram_limits(TestDb::sqlite(), |settings| {
+        settings.escalation = Some(Policy {
+            after: 1,
+            urgent_after: 1,
+        });
+    })
+    .await;
+    let patients: Vec<_> = (0..PATIENTS)
+        .map(|i| bot.patient(9100 + i, &format!("P{i}"), Some("es")))
+        .collect();
+    for patient in &patients {
+        common::ask_for_a_person(patient).await;
+    }
+    let reminders_of = |reference: &str, second: bool| {
+        bot.emulator
+            .chat_transcript(COORDINATOR_CHAT)
+            .into_iter()
+            .filter(|m| m.from_bot && m.thread_id.is_none() && m.text.starts_with('⏰'))
+            .filter(|m| m.text.contains(reference))
+            .filter(|m| m.text.contains("Second reminder") == second)
+            .count()
+    };
+    let references: Vec<String> = (1..=PATIENTS).map(|i| format!("CF-{i:06}")).collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while references.iter().any(|r| reminders_of(r, true) == 0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "every forgotten case gets its second reminder, paced"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for reference in &references {
+        assert_eq!(
+            (
+                reminders_of(reference, false),
+                reminders_of(reference, true)
+            ),
+            (1, 1),
+            "{reference}: each reminder once"
+        );
+    }
+
+    // Three replies pressed at once for the first patient.
+    let thread = bot
+        .emulator
+        .chat_transcript(COORDINATOR_CHAT)
+        .into_iter()
+        .find(|m| m.from_bot && m.text.contains(&references[0]) && !m.buttons.is_empty())
+        .and_then(|m| m.thread_id)
+        .expect("the first case's card");
+    let alex = bot.coordinator(9501, "Alex", "alex").in_topic(thread);
+    let asked = alex.say("/r").await;
+    let menu = asked
+        .iter()
+        .find(|m| m.text.contains("Ready replies"))
+        .expect("the replies' menu");
+    let shown = patients[0].transcript().len();
+    let names = ["received", "scan-report", "waiting-hospital"];
+    for name in names {
+        alex.send_callback(menu.message_id, &format!("r:{name}:1"))
+            .unwrap();
+    }
+    let catalog = patient_navigator::i18n::Catalog::load(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales"),
+    )
+    .unwrap();
+    let es = catalog.find("es").unwrap().clone();
+    let expected: Vec<String> = names
+        .iter()
+        .map(|name| {
+            let html = catalog
+                .format_exact(
+                    &es,
+                    &format!("reply-{name}"),
+                    &[(
+                        "reference",
+                        patient_navigator::i18n::Arg::Text(&references[0]),
+                    )],
+                )
+                .unwrap();
+            patient_navigator::text::visible_text(&html)
+        })
+        .collect();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let received = loop {
+        let received: Vec<String> = patients[0].transcript()[shown..]
+            .iter()
+            .filter(|m| m.from_bot && expected.contains(&m.text))
+            .map(|m| m.text.clone())
+            .collect();
+        if received.len() >= names.len() || std::time::Instant::now() > deadline {
+            break received;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(received, expected, "each reply once, in the order pressed");
+    let refusals = bot.emulator.flood_refusals();
+    assert!(refusals.is_empty(), "the bot provoked 429s: {refusals:?}");
+    bot.assert_spec_clean();
+}
