@@ -399,19 +399,12 @@ impl Catalog {
         id: &str,
         args: &[(&str, Arg)],
     ) -> Result<String, Unsayable> {
-        let pattern = self
-            .bundles
-            .get(locale)
-            .and_then(|bundle| Some((bundle, bundle.get_message(id)?.value()?)));
-        let Some((bundle, pattern)) = pattern else {
-            return Err(Unsayable::Missing);
+        let rendered = self.render(locale, id, &to_fluent_args(args));
+        let errors = match rendered {
+            None => return Err(Unsayable::Missing),
+            Some(Ok(text)) => return Ok(text),
+            Some(Err(errors)) => errors,
         };
-        let fluent_args = to_fluent_args(args);
-        let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
-        if errors.is_empty() {
-            return Ok(text.into_owned());
-        }
         let mut needs = Vec::new();
         for error in &errors {
             match error {
@@ -448,11 +441,26 @@ impl Catalog {
     }
 
     fn try_format(&self, locale: &Locale, id: &str, args: &FluentArgs) -> Option<String> {
+        self.render(locale, id, args)?.ok()
+    }
+
+    /// A message's value in exactly this locale: `None` when the locale has
+    /// no such message (with a value), else the text or Fluent's errors.
+    fn render(
+        &self,
+        locale: &Locale,
+        id: &str,
+        args: &FluentArgs,
+    ) -> Option<Result<String, Vec<FluentError>>> {
         let bundle = self.bundles.get(locale)?;
         let pattern = bundle.get_message(id)?.value()?;
         let mut errors = Vec::new();
         let text = bundle.format_pattern(pattern, Some(args), &mut errors);
-        errors.is_empty().then(|| text.into_owned())
+        Some(if errors.is_empty() {
+            Ok(text.into_owned())
+        } else {
+            Err(errors)
+        })
     }
 
     /// Checks that the code's own messages exist in English and that every
@@ -479,14 +487,10 @@ impl Catalog {
     }
 
     fn render_problem(&self, locale: &Locale, id: &str, args: &FluentArgs) -> Option<String> {
-        let bundle = self.bundles.get(locale)?;
-        let message = bundle.get_message(id)?;
-        let pattern = message.value()?;
-        let mut errors = Vec::new();
-        let text = bundle.format_pattern(pattern, Some(args), &mut errors);
-        if let Some(error) = errors.first() {
-            return Some(format!("cannot be shown: {error}"));
-        }
+        let text = match self.render(locale, id, args)? {
+            Ok(text) => text,
+            Err(errors) => return Some(format!("cannot be shown: {}", errors[0])),
+        };
         if text.contains(BIDI_ISOLATES) {
             return Some("contains invisible direction marks (U+2068/U+2069)".to_owned());
         }

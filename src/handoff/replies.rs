@@ -195,11 +195,8 @@ pub fn menu(
         .iter()
         .map(|name| {
             let id = message_id(name);
-            let label = if catalog.has_attribute(coordinators, &id, LABEL) {
-                catalog.format_attribute(coordinators, &id, LABEL)
-            } else {
-                catalog.format_attribute(catalog.reference(), &id, LABEL)
-            };
+            // English when the coordinators' language lacks the label.
+            let label = catalog.format_attribute(coordinators, &id, LABEL);
             let translated = catalog.has_message(patient, &id);
             if !translated {
                 missing.push(name.as_str());

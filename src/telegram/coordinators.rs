@@ -1989,18 +1989,9 @@ async fn press_card(
         Some((_, reference)) => shell.storage.case_view(reference).await?,
         None => None,
     };
-    let refused = match (&decoded, &case, query.message.as_ref()) {
-        (Some((action, _)), Some(case), Some(card)) => {
-            let actor = Actor {
-                who: &who,
-                writer: Writer::User(query.from.id),
-                group: card.chat().id,
-            };
-            actor
-                .may(bot, shell, change_of(*action), case, true)
-                .await?
-                .err()
-                .map(|refusal| access::refusal_text(case.reference, change_of(*action), &refusal))
+    let refused = match (&decoded, &case) {
+        (Some((action, _)), Some(case)) => {
+            press_refused(bot, shell, query, &who, change_of(*action), case).await?
         }
         _ => None,
     };
@@ -2032,6 +2023,32 @@ async fn press_card(
     commit_change(shell, work, jobs).await
 }
 
+/// Why whoever pressed a button in the group may not make `change` to
+/// `case` (Telegram is asked: a button stays visible to someone who may no
+/// longer write), or `None`.
+async fn press_refused(
+    bot: &Bot,
+    shell: &Shell,
+    query: &CallbackQuery,
+    who: &Coordinator,
+    change: Change,
+    case: &CaseView,
+) -> anyhow::Result<Option<String>> {
+    let Some(message) = query.message.as_ref() else {
+        return Ok(None);
+    };
+    let actor = Actor {
+        who,
+        writer: Writer::User(query.from.id),
+        group: message.chat().id,
+    };
+    Ok(actor
+        .may(bot, shell, change, case, true)
+        .await?
+        .err()
+        .map(|refusal| access::refusal_text(case.reference, change, &refusal)))
+}
+
 /// How long a second press of the same ready reply for a case counts as a
 /// double tap, not sent again.
 const READY_REPLY_REPEAT_MS: i64 = 60_000;
@@ -2049,20 +2066,9 @@ async fn press_ready_reply(
 ) -> anyhow::Result<()> {
     let who = coordinator_of(&query.from);
     let case = shell.storage.case_view(reference).await?;
-    let refused = match (&case, query.message.as_ref()) {
-        (Some(case), Some(menu)) => {
-            let actor = Actor {
-                who: &who,
-                writer: Writer::User(query.from.id),
-                group: menu.chat().id,
-            };
-            actor
-                .may(bot, shell, Change::Reply, case, true)
-                .await?
-                .err()
-                .map(|refusal| access::refusal_text(reference, Change::Reply, &refusal))
-        }
-        _ => None,
+    let refused = match &case {
+        Some(case) => press_refused(bot, shell, query, &who, Change::Reply, case).await?,
+        None => None,
     };
     // A second tap on the same button (a slow connection, an impatient
     // thumb) must not send a stressed patient the same text twice; the

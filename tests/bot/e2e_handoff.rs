@@ -1223,18 +1223,25 @@ async fn outside_working_hours_the_reminders_clock_stops() {
         .unwrap()
         .weekday();
     let day = format!("{closed_day:?}");
-    let hours = WorkingHours::parse(&format!("{} 09:00-18:00", &day[..3]), "UTC").unwrap();
-    let bot = spawn_bot_with(TestDb::sqlite(), move |settings| {
-        settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
-        settings.working_hours = Some(hours);
-        settings.escalation = Some(Policy {
-            after: 1,
-            urgent_after: 1,
-        });
-    })
-    .await;
-    let pat = bot.patient(8902, "Pat", Some("en"));
-    patient_asks_for_a_person(&bot, &pat).await;
-    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-    assert!(reminders(&bot).is_empty(), "{:#?}", reminders(&bot));
+    let closed = WorkingHours::parse(&format!("{} 09:00-18:00", &day[..3]), "UTC").unwrap();
+    // The control: the same bot, open at every moment, does remind.
+    let open = WorkingHours::parse("Mon-Sun 00:00-23:59:59", "UTC").unwrap();
+    let mut found = Vec::new();
+    for hours in [closed, open] {
+        let bot = spawn_bot_with(TestDb::sqlite(), move |settings| {
+            settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
+            settings.working_hours = Some(hours);
+            settings.escalation = Some(Policy {
+                after: 1,
+                urgent_after: 1,
+            });
+        })
+        .await;
+        let pat = bot.patient(8902, "Pat", Some("en"));
+        patient_asks_for_a_person(&bot, &pat).await;
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        found.push(reminders(&bot).len());
+    }
+    assert_eq!(found[0], 0, "closed: the clock stops");
+    assert!(found[1] >= 1, "open: the same wait is reminded of");
 }

@@ -21,10 +21,13 @@ const SECRET: &str = "webhook-test_Secret-0123456789";
 /// The bot as production starts it (`startup::start`), fed by its webhook.
 struct WebhookBot {
     running: RunningBot,
-    storage: Storage,
 }
 
 impl WebhookBot {
+    fn storage(&self) -> &Storage {
+        &self.running.storage
+    }
+
     fn server(&self) -> &WebhookServer {
         self.running.webhook.as_ref().expect("webhook mode")
     }
@@ -88,8 +91,7 @@ async fn start_bot(
         running.webhook.as_ref().expect("webhook mode").local_addr(),
         addr
     );
-    let storage = running.storage.clone();
-    WebhookBot { running, storage }
+    WebhookBot { running }
 }
 
 fn http() -> reqwest::Client {
@@ -198,14 +200,20 @@ async fn a_patient_is_welcomed_through_the_webhook() {
     );
     let update_id = sent.update_id.unwrap();
     assert!(
-        bot.storage
+        bot.storage()
             .update_payload(update_id)
             .await
             .unwrap()
             .is_some(),
         "the update was stored in the inbox"
     );
-    assert!(bot.storage.unprocessed_updates().await.unwrap().is_empty());
+    assert!(
+        bot.storage()
+            .unprocessed_updates()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(emulator.pending_updates().is_empty(), "delivery confirmed");
     assert!(
         emulator.calls_to("getUpdates").is_empty(),
@@ -244,7 +252,7 @@ async fn requests_without_the_right_secret_are_refused() {
 
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
-        bot.storage.last_update_id().await.unwrap(),
+        bot.storage().last_update_id().await.unwrap(),
         None,
         "nothing stored"
     );
@@ -289,7 +297,7 @@ async fn oversized_and_garbage_bodies_are_refused() {
 
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
-        bot.storage.last_update_id().await.unwrap(),
+        bot.storage().last_update_id().await.unwrap(),
         None,
         "nothing stored"
     );
@@ -327,7 +335,7 @@ async fn the_same_update_posted_twice_is_processed_once() {
 
     // Telegram sends a delivered update again (it never saw our answer).
     let delivered = bot
-        .storage
+        .storage()
         .update_payload(sent.update_id.unwrap())
         .await
         .unwrap()
@@ -360,7 +368,13 @@ async fn the_same_update_posted_twice_is_processed_once() {
     assert_eq!(post(&bot, Some(SECRET), fresh).await, StatusCode::OK);
     emulator.wait_idle().await;
     assert_eq!(visible_calls(&emulator) - before, once, "and only once");
-    assert!(bot.storage.unprocessed_updates().await.unwrap().is_empty());
+    assert!(
+        bot.storage()
+            .unprocessed_updates()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_spec_clean(&emulator);
     bot.stop().await;
 }
@@ -384,12 +398,12 @@ async fn health_and_readiness_are_served() {
     // An update stored minutes ago and still unprocessed: the bot is stuck
     // (or far behind), not ready; once it is handled (here: set aside, it
     // is not an update), ready again.
-    bot.storage
+    bot.storage()
         .store_update(880_499, Some(7699), "{}")
         .await
         .unwrap();
     sqlx::query("UPDATE inbox SET received_at = received_at - 600 WHERE update_id = 880499")
-        .execute(bot.storage.pool())
+        .execute(bot.storage().pool())
         .await
         .unwrap();
     let readyz = http().get(bot.url("/readyz")).send().await.unwrap();
@@ -410,7 +424,7 @@ async fn health_and_readiness_are_served() {
 
     // The database goes away: not ready, and updates are refused with 500
     // so that Telegram sends them again.
-    bot.storage.close().await;
+    bot.storage().close().await;
     let readyz = http().get(bot.url("/readyz")).send().await.unwrap();
     assert_eq!(readyz.status(), StatusCode::SERVICE_UNAVAILABLE);
     let healthz = http().get(bot.url("/healthz")).send().await.unwrap();
@@ -517,7 +531,7 @@ async fn stored_updates_are_handed_out_after_a_crash_and_the_server_stops_gracef
     );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while !second
-        .storage
+        .storage()
         .unprocessed_updates()
         .await
         .unwrap()
