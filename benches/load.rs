@@ -836,8 +836,7 @@ async fn seed(url: &str, count: usize) -> anyhow::Result<()> {
         locale: "en".into(),
         locale_chosen: false,
         node: "home".into(),
-        intake: None,
-        filling: false,
+        intake: patient_navigator::intake::FormState::NoDraft,
         case: None,
     };
     let mut answers = std::collections::BTreeMap::new();

@@ -11,7 +11,9 @@ use crate::content::Content;
 use crate::frame;
 use crate::i18n::{Arg, Locale};
 use crate::intake::values::MonthYear;
-use crate::intake::{self, CaseRef, Contact, Draft, Event, IntakeContext, IntakeInput, Submission};
+use crate::intake::{
+    self, CaseRef, Contact, Event, FormState, IntakeContext, IntakeInput, Submission,
+};
 use crate::reply::{Button, Keyboard, Placement, Reply};
 
 use super::callback::{Action, CallbackData};
@@ -27,10 +29,9 @@ pub struct Session {
     pub locale_chosen: bool,
     /// The node the patient is on.
     pub node: String,
-    /// Case details in progress, kept across pauses, restarts and updates.
-    pub intake: Option<Draft>,
-    /// Whether typed messages go to the intake form right now.
-    pub filling: bool,
+    /// The intake form: case details in progress, kept across pauses,
+    /// restarts and updates, and whether typed messages go to it now.
+    pub intake: FormState,
     /// The patient's latest case, if any (messages go to the coordinators
     /// while it is open).
     pub case: Option<CaseLink>,
@@ -182,13 +183,19 @@ pub fn handle(
     match input {
         Input::Command { command, payload } => turn.command(command, payload.as_deref()),
         Input::Callback { data, message_id } => turn.callback(&data, message_id),
-        Input::Text(text) if turn.session.filling => turn.intake(IntakeInput::Text(text)),
-        Input::File(document) if turn.session.filling => turn.intake(IntakeInput::File(document)),
-        Input::UnacceptedFile if turn.session.filling => turn.intake(IntakeInput::UnacceptedFile),
-        Input::Contact { phone } if turn.session.filling => {
+        Input::Text(text) if turn.session.intake.is_filling() => {
+            turn.intake(IntakeInput::Text(text))
+        }
+        Input::File(document) if turn.session.intake.is_filling() => {
+            turn.intake(IntakeInput::File(document))
+        }
+        Input::UnacceptedFile if turn.session.intake.is_filling() => {
+            turn.intake(IntakeInput::UnacceptedFile)
+        }
+        Input::Contact { phone } if turn.session.intake.is_filling() => {
             turn.intake(IntakeInput::Contact { phone })
         }
-        Input::Unsupported | Input::Edited if turn.session.filling => {
+        Input::Unsupported | Input::Edited if turn.session.intake.is_filling() => {
             let hint = if input == Input::Edited {
                 "edited-message"
             } else {
@@ -355,8 +362,7 @@ impl<'a> Turn<'a> {
             locale: String::new(),
             locale_chosen: false,
             node: content.trees.root().id.clone(),
-            intake: None,
-            filling: false,
+            intake: FormState::NoDraft,
             case: None,
         });
         let chosen = session
@@ -402,14 +408,14 @@ impl<'a> Turn<'a> {
 
     fn command(&mut self, command: Option<PatientCommand>, payload: Option<&str>) {
         // Any command leaves the form; its answers stay for later.
-        self.session.filling = false;
+        self.session.intake.pause();
         match command {
             Some(PatientCommand::Start) => self.start_command(payload),
             Some(PatientCommand::Menu) => self.show_home(None, Placement::New),
             Some(PatientCommand::Help) => {
                 self.show_home(Some(self.text("help-text")), Placement::New)
             }
-            Some(PatientCommand::Cancel) if self.session.intake.is_some() => {
+            Some(PatientCommand::Cancel) if self.session.intake.draft().is_some() => {
                 self.show_home(Some(self.text("intake-paused")), Placement::New)
             }
             Some(PatientCommand::Cancel) => {
@@ -462,7 +468,7 @@ impl<'a> Turn<'a> {
 
     fn callback(&mut self, data: &str, message_id: i32) {
         if data.starts_with(intake::engine::CALLBACK_PREFIX) {
-            if self.session.intake.is_none() {
+            if self.session.intake.draft().is_none() {
                 // A form button after the form ended (a double tap on Submit).
                 return self.stale();
             }
@@ -475,13 +481,13 @@ impl<'a> Turn<'a> {
         match CallbackData::decode(data) {
             Some(CallbackData::Goto(id)) => match self.content.trees.get(&id) {
                 Some(node) => {
-                    self.session.filling = false;
+                    self.session.intake.pause();
                     self.show_node(node, here)
                 }
                 None => self.stale(),
             },
             Some(CallbackData::Action(Action::Home)) => {
-                self.session.filling = false;
+                self.session.intake.pause();
                 self.show_home(None, here)
             }
             Some(CallbackData::Action(Action::Language)) => self.show_language_picker(here),
@@ -514,8 +520,7 @@ impl<'a> Turn<'a> {
             },
             Some(CallbackData::Erase { confirmed: true }) => {
                 self.effects.push(Effect::EraseData);
-                self.session.intake = None;
-                self.session.filling = false;
+                self.session.intake = FormState::NoDraft;
                 self.show_home(Some(self.text("delete-done")), here);
             }
             Some(CallbackData::Erase { confirmed: false }) => {
@@ -535,8 +540,8 @@ impl<'a> Turn<'a> {
     /// Runs the intake form on one input and takes in what it decided.
     fn intake(&mut self, input: IntakeInput) {
         let outcome = self.step_intake(input);
-        self.session.intake = outcome.draft;
-        self.session.filling = !outcome.leave && self.session.intake.is_some();
+        let left = !outcome.form.is_filling();
+        self.session.intake = outcome.form;
         if outcome.notice.is_some() {
             self.callback_notice = outcome.notice;
         }
@@ -552,7 +557,7 @@ impl<'a> Turn<'a> {
                     self.choose_locale(locale);
                 }
                 let next = self.step_intake(IntakeInput::Open);
-                self.session.intake = next.draft;
+                self.session.intake = next.form;
                 self.replies.extend(next.replies);
             }
             Some(Event::Submitted(submission)) => {
@@ -562,7 +567,7 @@ impl<'a> Turn<'a> {
             }
             Some(Event::Declined | Event::Stopped) | None => {
                 self.replies.extend(outcome.replies);
-                if outcome.leave {
+                if left {
                     self.show_home(None, Placement::New);
                 }
             }
@@ -577,7 +582,7 @@ impl<'a> Turn<'a> {
             now: self.patient.now,
             today: month_of(self.patient.now),
         };
-        intake::step(&ctx, self.session.intake.clone(), input)
+        intake::step(&ctx, self.session.intake.draft().cloned(), input)
     }
 
     /// A note, then the current question again.
@@ -624,7 +629,7 @@ impl<'a> Turn<'a> {
     /// "Talk to a person": with a case open, where to write (after the
     /// emergency line); otherwise the emergency question first, in one tap.
     fn talk_to_a_person(&mut self) {
-        self.session.filling = false;
+        self.session.intake.pause();
         match self.session.case {
             Some(case) if case.open => {
                 let html = self.content.catalog.format(
@@ -670,7 +675,7 @@ impl<'a> Turn<'a> {
     /// question stays on screen with the answer; an emergency gets the
     /// advice and the menu, and opens nothing; otherwise the case opens.
     fn person_answer(&mut self, emergency: bool, message_id: i32) {
-        self.session.filling = false;
+        self.session.intake.pause();
         if let Some(screen) = self.content.form.emergency() {
             let chosen = screen
                 .choices()
@@ -712,7 +717,7 @@ impl<'a> Turn<'a> {
                     now: self.patient.now,
                     today: month_of(self.patient.now),
                 };
-                let known = intake::engine::partial_submission(&ctx, self.session.intake.as_ref());
+                let known = intake::engine::partial_submission(&ctx, self.session.intake.draft());
                 self.effects
                     .push(Effect::OpenCase(known, CaseOrigin::Person));
             }
@@ -794,7 +799,7 @@ impl<'a> Turn<'a> {
             .iter()
             .map(|button| {
                 let label = match button.target {
-                    Target::Action(Action::Intake) if self.session.intake.is_some() => {
+                    Target::Action(Action::Intake) if self.session.intake.draft().is_some() => {
                         "menu-intake-continue"
                     }
                     _ => button.label.as_str(),
@@ -969,11 +974,10 @@ mod tests {
         let question = &outcome.replies[1].html;
         assert!(question.starts_with(&content().catalog.format(en, "emergency-line", &[])));
         assert!(question.contains(&content().catalog.format(en, "intake-emergency", &[])));
-        assert!(outcome.session.filling);
-        assert!(
-            outcome.session.intake.as_ref().unwrap().answers.is_empty(),
-            "nothing stored before consent"
-        );
+        let FormState::Filling(draft) = &outcome.session.intake else {
+            panic!("the form is open: {:?}", outcome.session.intake);
+        };
+        assert!(draft.answers.is_empty(), "nothing stored before consent");
     }
 
     #[test]
@@ -989,16 +993,18 @@ mod tests {
             patient(None),
             press(&not_an_emergency),
         );
-        assert!(agreed.session.filling);
+        let FormState::Filling(answered) = agreed.session.intake.clone() else {
+            panic!("answering: {:?}", agreed.session.intake);
+        };
         let paused = handle(
             content(),
             Some(agreed.session),
             patient(None),
             command("cancel", None),
         );
-        assert!(!paused.session.filling);
-        assert!(
-            paused.session.intake.is_some(),
+        assert_eq!(
+            paused.session.intake,
+            FormState::Paused(answered.clone()),
             "answers are kept for later"
         );
         assert!(
@@ -1022,7 +1028,11 @@ mod tests {
             patient(None),
             press("a:intake"),
         );
-        assert!(resumed.session.filling);
+        assert_eq!(
+            resumed.session.intake,
+            FormState::Filling(answered),
+            "the form goes on with the same answers"
+        );
         assert!(
             resumed.replies[0]
                 .html
@@ -1030,13 +1040,111 @@ mod tests {
         );
     }
 
+    /// The form opened and its first question answered: the patient is
+    /// filling it, with a draft.
+    fn filling_session() -> (Session, intake::Draft) {
+        let opened = handle(content(), None, patient(None), press("a:intake"));
+        let answered = handle(
+            content(),
+            Some(opened.session),
+            patient(None),
+            press("i:a:emergency:no"),
+        );
+        let FormState::Filling(draft) = answered.session.intake.clone() else {
+            panic!("answering: {:?}", answered.session.intake);
+        };
+        (answered.session, draft)
+    }
+
+    #[test]
+    fn every_way_out_of_the_form_pauses_it_with_its_answers() {
+        let (filling, draft) = filling_session();
+        let home = content().trees.root().id.clone();
+        for input in [
+            press("a:home"),
+            press(&format!("g:{home}")),
+            press("a:person"),
+            press("p:yes"),
+            command("menu", None),
+            command("start", None),
+            command("cancel", None),
+            command("language", None),
+        ] {
+            let left = handle(
+                content(),
+                Some(filling.clone()),
+                patient(None),
+                input.clone(),
+            );
+            assert_eq!(
+                left.session.intake,
+                FormState::Paused(draft.clone()),
+                "{input:?}"
+            );
+            let typed = handle(
+                content(),
+                Some(left.session),
+                patient(None),
+                Input::Text("Ana".into()),
+            );
+            assert_eq!(
+                typed.session.intake,
+                FormState::Paused(draft.clone()),
+                "{input:?}: typed text after leaving is not an answer"
+            );
+        }
+    }
+
+    #[test]
+    fn a_submitted_form_leaves_no_draft() {
+        let form = &content().form;
+        let mut answers = std::collections::BTreeMap::new();
+        answers.insert(
+            form.consent().id.clone(),
+            intake::Answer::Consent {
+                version: form.consent_version.clone(),
+                at: 1_795_000_000,
+            },
+        );
+        let at_review = Session {
+            locale: "en".into(),
+            locale_chosen: false,
+            node: "home".into(),
+            intake: FormState::Filling(intake::Draft {
+                answers,
+                position: intake::engine::Position::Review,
+                history: vec![],
+                selection: vec![],
+                files: vec![],
+            }),
+            case: None,
+        };
+        let submitted = handle(content(), Some(at_review), patient(None), press("i:submit"));
+        assert!(
+            matches!(
+                submitted.effects.as_slice(),
+                [Effect::OpenCase(_, CaseOrigin::Intake(_))]
+            ),
+            "{:?}",
+            submitted.effects
+        );
+        assert_eq!(submitted.session.intake, FormState::NoDraft);
+        let again = handle(
+            content(),
+            Some(submitted.session),
+            patient(None),
+            press("i:submit"),
+        );
+        assert!(again.effects.is_empty() && again.callback_notice.is_some());
+        assert_eq!(again.session.intake, FormState::NoDraft);
+    }
+
     fn with_case(open: bool) -> Session {
         Session {
             locale: "en".into(),
             locale_chosen: false,
             node: "home".into(),
-            intake: None,
-            filling: false,
+            intake: FormState::NoDraft,
             case: Some(CaseLink {
                 reference: CaseRef(7),
                 open,
@@ -1272,8 +1380,7 @@ mod tests {
     fn a_form_button_after_the_form_ended_is_stale() {
         let outcome = handle(content(), None, patient(None), press("i:submit"));
         assert!(outcome.callback_notice.is_some());
-        assert_eq!(outcome.session.intake, None);
-        assert!(!outcome.session.filling);
+        assert_eq!(outcome.session.intake, FormState::NoDraft);
     }
 
     #[test]
@@ -1316,7 +1423,7 @@ mod tests {
             patient(None),
             press("x:keep"),
         );
-        assert!(kept.effects.is_empty() && kept.session.intake.is_some());
+        assert!(kept.effects.is_empty() && kept.session.intake.draft().is_some());
         let erased = handle(
             content(),
             Some(asked.session),
@@ -1324,7 +1431,7 @@ mod tests {
             press("x:erase"),
         );
         assert_eq!(erased.effects, vec![Effect::EraseData]);
-        assert_eq!(erased.session.intake, None);
+        assert_eq!(erased.session.intake, FormState::NoDraft);
     }
 
     #[test]
@@ -1380,8 +1487,7 @@ mod tests {
             locale: "en".into(),
             locale_chosen: false,
             node: "home".into(),
-            intake: None,
-            filling: false,
+            intake: FormState::NoDraft,
             case: None,
         };
         let outcome = handle(
@@ -1415,8 +1521,7 @@ mod tests {
             locale: "fr".into(),
             locale_chosen: true,
             node: "testing".into(),
-            intake: None,
-            filling: false,
+            intake: FormState::NoDraft,
             case: None,
         };
         let fr = content().catalog.find("fr").unwrap();
@@ -1444,8 +1549,7 @@ mod tests {
             locale: "en".into(),
             locale_chosen: false,
             node: "glance".into(),
-            intake: None,
-            filling: false,
+            intake: FormState::NoDraft,
             case: None,
         };
         for data in ["g:a-node-that-was-removed", "l:klingon", "zz:1", ""] {
@@ -1462,8 +1566,7 @@ mod tests {
             locale: "en".into(),
             locale_chosen: false,
             node: "gone".into(),
-            intake: None,
-            filling: false,
+            intake: FormState::NoDraft,
             case: None,
         };
         let outcome = handle(
@@ -1520,8 +1623,7 @@ mod tests {
                     locale: locale.tag(),
                     locale_chosen: true,
                     node: "home".into(),
-                    intake: None,
-                    filling: false,
+                    intake: FormState::NoDraft,
                     case: None,
                 };
                 let outcome = handle(

@@ -1,4 +1,4 @@
-//! The intake engine: (draft, input) -> (new draft, replies, event).
+//! The intake engine: (draft, input) -> (the form's new state, replies, event).
 //!
 //! The next question is always the first applicable question without an
 //! answer, so going back, editing from the review screen and conditions that
@@ -81,6 +81,69 @@ pub struct Draft {
     pub files: Vec<Document>,
 }
 
+/// Where a patient is with the form. Typed messages go to the form only
+/// while `Filling`, and there is always a draft then: "filling without a
+/// draft" cannot be built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FormState {
+    /// No answers kept: never opened, or ended (submitted, declined,
+    /// erased).
+    #[default]
+    NoDraft,
+    /// Answers kept for later; the menu offers to continue.
+    Paused(Draft),
+    /// The patient is answering: typed messages are answers.
+    Filling(Draft),
+}
+
+impl FormState {
+    /// A kept draft and whether the patient was answering it; answering
+    /// without a draft is no form at all.
+    pub fn from_parts(draft: Option<Draft>, filling: bool) -> FormState {
+        match draft {
+            Some(draft) if filling => FormState::Filling(draft),
+            Some(draft) => FormState::Paused(draft),
+            None => FormState::NoDraft,
+        }
+    }
+
+    /// The answers kept so far, paused or not.
+    pub fn draft(&self) -> Option<&Draft> {
+        match self {
+            FormState::NoDraft => None,
+            FormState::Paused(draft) | FormState::Filling(draft) => Some(draft),
+        }
+    }
+
+    pub fn draft_mut(&mut self) -> Option<&mut Draft> {
+        match self {
+            FormState::NoDraft => None,
+            FormState::Paused(draft) | FormState::Filling(draft) => Some(draft),
+        }
+    }
+
+    /// Whether typed messages are answers right now.
+    pub fn is_filling(&self) -> bool {
+        matches!(self, FormState::Filling(_))
+    }
+
+    /// Leaves the form, keeping its answers for later.
+    pub fn pause(&mut self) {
+        *self = match std::mem::take(self) {
+            FormState::Filling(draft) => FormState::Paused(draft),
+            kept => kept,
+        };
+    }
+
+    /// Ends the form, handing back its answers.
+    pub fn take(&mut self) -> Option<Draft> {
+        match std::mem::take(self) {
+            FormState::NoDraft => None,
+            FormState::Paused(draft) | FormState::Filling(draft) => Some(draft),
+        }
+    }
+}
+
 /// What the patient did while the form is open.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IntakeInput {
@@ -140,12 +203,12 @@ pub struct Submission {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntakeOutcome {
-    /// `None` when the form is over (declined or submitted).
-    pub draft: Option<Draft>,
+    /// The form after this input: `Filling` while the patient answers,
+    /// `Paused` when they left it with answers kept (the caller shows the
+    /// main menu), `NoDraft` once it is over (declined or submitted).
+    pub form: FormState,
     pub replies: Vec<Reply>,
     pub event: Option<Event>,
-    /// The patient left the form: the caller shows the main menu.
-    pub leave: bool,
     /// Short note for the pressed button's spinner, if any.
     pub notice: Option<String>,
 }
@@ -170,18 +233,16 @@ pub fn step(ctx: &IntakeContext, draft: Option<Draft>, input: IntakeInput) -> In
     });
     let mut turn = Turn {
         ctx,
-        draft: Some(draft),
+        form: FormState::Filling(draft),
         replies: Vec::new(),
         event: None,
-        leave: false,
         notice: None,
     };
     turn.handle(input);
     IntakeOutcome {
-        draft: turn.draft,
+        form: turn.form,
         replies: turn.replies,
         event: turn.event,
-        leave: turn.leave,
         notice: turn.notice,
     }
 }
@@ -414,17 +475,16 @@ pub use data::PREFIX as CALLBACK_PREFIX;
 
 struct Turn<'a> {
     ctx: &'a IntakeContext<'a>,
-    draft: Option<Draft>,
+    form: FormState,
     replies: Vec<Reply>,
     event: Option<Event>,
-    leave: bool,
     notice: Option<String>,
 }
 
 impl Turn<'_> {
     fn draft(&mut self) -> &mut Draft {
-        self.draft
-            .as_mut()
+        self.form
+            .draft_mut()
             .expect("the draft exists until the form ends")
     }
 
@@ -433,7 +493,7 @@ impl Turn<'_> {
     }
 
     fn current_field(&self) -> Option<&'_ Field> {
-        match &self.draft.as_ref()?.position {
+        match &self.form.draft()?.position {
             Position::Question(id) => self.ctx.form.field(id),
             Position::Review => None,
         }
@@ -443,7 +503,7 @@ impl Turn<'_> {
         // A question removed by a form update: the answer was meant for it,
         // so ask the next question instead of taking the answer for that one.
         let form = self.ctx.form;
-        if let Some(Position::Question(id)) = self.draft.as_ref().map(|d| &d.position)
+        if let Some(Position::Question(id)) = self.form.draft().map(|d| &d.position)
             && form.field(id).is_none()
         {
             return self.advance();
@@ -786,8 +846,8 @@ impl Turn<'_> {
             html = format!("{preface}\n\n{html}");
         }
         let current = self
-            .draft
-            .as_ref()
+            .form
+            .draft()
             .and_then(|draft| draft.answers.get(&field.id));
         if let Some(answer) = current.filter(|answer| !matches!(answer, Answer::Consent { .. })) {
             let shown = display_answer(self.ctx.catalog, self.ctx.locale, field, answer);
@@ -798,7 +858,7 @@ impl Turn<'_> {
     }
 
     fn question_keyboard(&self, field: &Field) -> Keyboard {
-        let draft = self.draft.as_ref();
+        let draft = self.form.draft();
         let mut rows: Vec<Vec<Button>> = match &field.kind {
             Kind::Consent => vec![
                 vec![Button::new(
@@ -941,7 +1001,7 @@ impl Turn<'_> {
     }
 
     fn review(&mut self, placement: Placement) {
-        let draft = self.draft.as_ref().expect("draft");
+        let draft = self.form.draft().expect("draft");
         let html = self.review_html(&draft.answers);
         let editable: Vec<Button> = self
             .ctx
@@ -968,7 +1028,7 @@ impl Turn<'_> {
     }
 
     fn submit(&mut self, message_id: i32) {
-        let Some(mut draft) = self.draft.take() else {
+        let Some(mut draft) = self.form.take() else {
             return;
         };
         let Some(submission) = build_submission(self.ctx.form, self.ctx.catalog, &draft.answers)
@@ -977,7 +1037,7 @@ impl Turn<'_> {
             // changed (reloaded) since it was given. It is asked again;
             // the other answers are kept.
             draft.position = Position::Question(self.ctx.form.consent().id.clone());
-            self.draft = Some(draft);
+            self.form = FormState::Filling(draft);
             return self.show_current(Placement::New);
         };
         // The review stays on screen as a record, without its buttons.
@@ -987,8 +1047,8 @@ impl Turn<'_> {
             Keyboard::None,
             Placement::Replace(message_id),
         ));
+        // The draft ends with the submission.
         self.event = Some(Event::Submitted(submission));
-        self.leave = true;
     }
 
     /// The answers under the review's title, then the frame's "no
@@ -1001,12 +1061,11 @@ impl Turn<'_> {
 
     fn decline(&mut self, message_id: i32) {
         self.close_question(message_id, &self.text("intake-consent-decline"));
-        self.draft = None;
+        self.form = FormState::NoDraft;
         self.event = Some(Event::Declined);
         let html = self.text("intake-consent-declined");
         self.replies
             .push(Reply::new(html, Keyboard::None, Placement::New));
-        self.leave = true;
     }
 
     fn stop(&mut self, field_id: &str, message: &str) {
@@ -1016,7 +1075,7 @@ impl Turn<'_> {
         self.replies
             .push(Reply::new(html, Keyboard::None, Placement::New));
         self.event = Some(Event::Stopped);
-        self.leave = true;
+        self.form.pause();
     }
 
     fn invalid(&mut self, err: ValueError) {
@@ -1077,10 +1136,9 @@ mod tests {
                 locale,
                 draft: None,
                 last: IntakeOutcome {
-                    draft: None,
+                    form: FormState::NoDraft,
                     replies: vec![],
                     event: None,
-                    leave: false,
                     notice: None,
                 },
             };
@@ -1100,7 +1158,7 @@ mod tests {
                 },
             };
             self.last = step(&ctx, self.draft.clone(), input);
-            self.draft = self.last.draft.clone();
+            self.draft = self.last.form.draft().cloned();
             &self.last
         }
 
@@ -1195,14 +1253,56 @@ mod tests {
         assert!(filler.said("no-guarantee"), "{}", filler.last_html());
     }
 
+    fn empty_draft() -> Draft {
+        Draft {
+            answers: BTreeMap::new(),
+            position: Position::Review,
+            history: vec![],
+            selection: vec![],
+            files: vec![],
+        }
+    }
+
+    #[test]
+    fn filling_without_a_draft_is_no_form() {
+        let draft = empty_draft();
+        assert_eq!(FormState::from_parts(None, true), FormState::NoDraft);
+        assert_eq!(FormState::from_parts(None, false), FormState::NoDraft);
+        assert_eq!(
+            FormState::from_parts(Some(draft.clone()), true),
+            FormState::Filling(draft.clone())
+        );
+        assert_eq!(
+            FormState::from_parts(Some(draft.clone()), false),
+            FormState::Paused(draft)
+        );
+    }
+
+    #[test]
+    fn pausing_keeps_the_draft_and_taking_ends_the_form() {
+        let draft = empty_draft();
+        let mut form = FormState::Filling(draft.clone());
+        assert!(form.is_filling());
+        form.pause();
+        assert_eq!(form, FormState::Paused(draft.clone()));
+        form.pause();
+        assert_eq!(form, FormState::Paused(draft.clone()), "pausing twice");
+        assert!(!form.is_filling());
+        assert_eq!(form.draft(), Some(&draft));
+        assert_eq!(form.take(), Some(draft));
+        assert_eq!(form, FormState::NoDraft);
+        form.pause();
+        assert_eq!(form, FormState::NoDraft);
+        assert_eq!(form.take(), None);
+    }
+
     #[test]
     fn refusing_consent_keeps_nothing() {
         let mut filler = Filler::new("ar");
         filler.choose("no");
         filler.choose("decline");
         assert_eq!(filler.last.event, Some(Event::Declined));
-        assert_eq!(filler.last.draft, None);
-        assert!(filler.last.leave);
+        assert_eq!(filler.last.form, FormState::NoDraft);
         assert!(filler.said("intake-consent-declined"));
     }
 
@@ -1227,8 +1327,10 @@ mod tests {
         assert_eq!(filler.last.event, Some(Event::Stopped));
         assert!(filler.said("intake-emergency-advice"));
         assert!(!filler.said("intake-consent"), "no consent asked");
-        assert!(filler.last.leave);
-        assert!(filler.draft.as_ref().unwrap().answers.is_empty());
+        let FormState::Paused(kept) = &filler.last.form else {
+            panic!("the form is left, its draft kept: {:?}", filler.last.form);
+        };
+        assert!(kept.answers.is_empty());
         filler.send(IntakeInput::Open);
         assert_eq!(filler.at(), Some("emergency"));
         assert_eq!(filler.answer("emergency"), None);
@@ -1514,7 +1616,11 @@ mod tests {
         let Some(Event::Submitted(submission)) = &filler.last.event else {
             panic!("submitted expected: {:?}", filler.last.event)
         };
-        assert_eq!(filler.last.draft, None);
+        assert_eq!(
+            filler.last.form,
+            FormState::NoDraft,
+            "the draft ends with the submission"
+        );
         assert_eq!(submission.answers.get("age"), Some(&Answer::Integer(57)));
         assert_eq!(
             submission.answers.get("egfr_finding"),

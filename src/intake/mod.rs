@@ -2,9 +2,10 @@
 //! `dialogues/intake.yaml` and answered in the patient's language.
 //!
 //! A functional core like the dialogue engine: `engine::step` maps (draft,
-//! input) to (new draft, replies, event). It may use `i18n`, `text` and
-//! `reply`; it must not touch Telegram, storage or the network. Nothing
-//! health-related enters a draft before the consent question is agreed to.
+//! input) to (the form's new state, replies, event). It may use `i18n`,
+//! `text` and `reply`; it must not touch Telegram, storage or the network.
+//! Nothing health-related enters a draft before the consent question is
+//! agreed to.
 
 pub mod countries;
 pub mod engine;
@@ -13,7 +14,7 @@ pub mod form;
 pub mod values;
 
 pub use engine::{
-    Answer, Contact, Document, DocumentKind, Draft, Event, IntakeContext, IntakeInput,
+    Answer, Contact, Document, DocumentKind, Draft, Event, FormState, IntakeContext, IntakeInput,
     IntakeOutcome, Submission, step,
 };
 pub use form::Form;

@@ -17,7 +17,7 @@ use crate::i18n::{Arg, Locale};
 use crate::intake::engine::{Draft, IntakeContext, IntakeInput, MAX_FILE_BYTES, Position};
 use crate::intake::form::{Field, Kind, Role};
 use crate::intake::values::{MonthYear, ValueError};
-use crate::intake::{CaseRef, step};
+use crate::intake::{CaseRef, FormState, step};
 use crate::reply::{Keyboard, Reply};
 use crate::text::visible_text;
 
@@ -249,8 +249,7 @@ fn session(locale: &Locale, node: &str) -> Session {
         locale: locale.tag(),
         locale_chosen: true,
         node: node.to_owned(),
-        intake: None,
-        filling: false,
+        intake: FormState::NoDraft,
         case: None,
     }
 }

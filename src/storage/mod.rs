@@ -1101,7 +1101,7 @@ pub(crate) async fn save_sessions_in(
                 .bind(&session.locale)
                 .bind(i64::from(session.locale_chosen))
                 .bind(&session.node)
-                .bind(i64::from(session.filling))
+                .bind(i64::from(session.intake.is_filling()))
                 .bind(0_i64)
                 .bind(now)
                 .bind(now);
@@ -1113,7 +1113,7 @@ pub(crate) async fn save_sessions_in(
     }
     let drafts: Vec<(i64, String)> = writes
         .iter()
-        .filter_map(|write| Some((write.chat_id, write.session.intake.as_ref()?)))
+        .filter_map(|write| Some((write.chat_id, write.session.intake.draft()?)))
         .map(|(chat_id, draft)| {
             Ok((
                 chat_id,
@@ -1143,7 +1143,7 @@ pub(crate) async fn save_sessions_in(
     }
     let cleared: Vec<i64> = writes
         .iter()
-        .filter(|write| write.session.intake.is_none() && write.draft_row)
+        .filter(|write| write.session.intake.draft().is_none() && write.draft_row)
         .map(|write| write.chat_id)
         .collect();
     delete_keys_in(tx, "intake_drafts", "chat_id", &cleared)
@@ -1246,7 +1246,7 @@ fn session_of_row(
     let draft: Option<String> = stored_draft
         .map(|stored| sealing::open(sealer, sealing::DRAFT, chat_id, &stored))
         .transpose()?;
-    let intake = draft
+    let draft = draft
         .map(|json| serde_json::from_str::<Draft>(&json))
         .transpose()
         // A draft this version cannot read is dropped, not a crash loop.
@@ -1265,8 +1265,8 @@ fn session_of_row(
         locale: row.try_get("locale")?,
         locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
         node: row.try_get("node")?,
-        filling: row.try_get::<i64, _>("filling")? != 0 && intake.is_some(),
-        intake,
+        // Filling without a draft (none stored, or unreadable) is no form.
+        intake: crate::intake::FormState::from_parts(draft, row.try_get::<i64, _>("filling")? != 0),
     };
     Ok(LoadedSession { session, draft_row })
 }
@@ -1464,7 +1464,7 @@ pub(crate) async fn patient_data_in(
         "telegram_chat_id": chat_id,
         "language": session.as_ref().map(|s| s.locale.clone()),
         "language_chosen_by_you": session.as_ref().map(|s| s.locale_chosen),
-        "case_details_in_progress": session.as_ref().and_then(|s| s.intake.as_ref()).map(|draft| &draft.answers),
+        "case_details_in_progress": session.as_ref().and_then(|s| s.intake.draft()).map(|draft| &draft.answers),
         "cases": case_list,
     }))
 }

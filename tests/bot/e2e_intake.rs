@@ -231,6 +231,7 @@ async fn submitted_case_is_stored_completely(bot: TestBot, tag: &str) {
             .unwrap()
             .unwrap()
             .intake
+            .draft()
             .is_none()
     );
 }
@@ -332,7 +333,7 @@ async fn invalid_input_is_explained_and_nothing_is_lost() {
             .await
             .unwrap()
             .unwrap();
-        let answers = session.intake.unwrap().answers;
+        let answers = session.intake.draft().unwrap().answers.clone();
         assert_eq!(answers["age"], Answer::Integer(44));
         assert_eq!(answers["country"], Answer::Country("MA".into()));
         assert_eq!(answers["documents"], Answer::Skipped);
@@ -381,6 +382,8 @@ async fn a_crash_mid_form_loses_nothing_and_the_menu_offers_to_continue() {
         .unwrap()
         .unwrap()
         .intake
+        .draft()
+        .cloned()
         .unwrap()
         .answers;
     assert_eq!(answers["first_name"], Answer::Text("Jo".into()));
@@ -405,8 +408,10 @@ async fn cancel_pauses_and_typed_text_is_not_taken_as_an_answer() {
     patient.say("Rita").await;
     let storage = Storage::connect(&bot.db.url).await.unwrap();
     let session = storage.load_session(7101).await.unwrap().unwrap();
-    assert!(!session.filling);
-    assert!(!session.intake.unwrap().answers.contains_key("first_name"));
+    let patient_navigator::intake::FormState::Paused(draft) = session.intake else {
+        panic!("the form is paused: {:?}", session.intake);
+    };
+    assert!(!draft.answers.contains_key("first_name"));
 }
 
 #[tokio::test]
@@ -427,7 +432,10 @@ async fn consent_refused_stores_nothing() {
     );
     let storage = Storage::connect(&bot.db.url).await.unwrap();
     let session = storage.load_session(7201).await.unwrap().unwrap();
-    assert_eq!(session.intake, None);
+    assert_eq!(
+        session.intake,
+        patient_navigator::intake::FormState::NoDraft
+    );
     assert!(storage.cases_of(7201).await.unwrap().is_empty());
     let drafts: i64 = sqlx::Row::get(
         &sqlx::query("SELECT COUNT(*) AS n FROM intake_drafts")

@@ -4,6 +4,7 @@ use crate::common;
 
 use common::db::TestDb;
 use patient_navigator::dialogue::Session;
+use patient_navigator::intake::FormState;
 use patient_navigator::storage::{Backend, Begun, Storage};
 
 fn session(node: &str, locale: &str, chosen: bool) -> Session {
@@ -11,8 +12,7 @@ fn session(node: &str, locale: &str, chosen: bool) -> Session {
         locale: locale.into(),
         locale_chosen: chosen,
         node: node.into(),
-        intake: None,
-        filling: false,
+        intake: FormState::NoDraft,
         case: None,
     }
 }
@@ -55,6 +55,90 @@ async fn sessions_round_trip_and_survive_a_reconnect() {
             Some(session("home", "ar", false))
         );
         reopened.close().await;
+    }
+}
+
+/// What a chat's row says about its form: the `filling` column and whether
+/// an intake draft row is stored.
+async fn form_columns(storage: &Storage, chat_id: i64) -> (i64, i64) {
+    let filling: i64 = sqlx::query_scalar("SELECT filling FROM sessions WHERE chat_id = $1")
+        .bind(chat_id)
+        .fetch_one(storage.pool())
+        .await
+        .unwrap();
+    let drafts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intake_drafts WHERE chat_id = $1")
+        .bind(chat_id)
+        .fetch_one(storage.pool())
+        .await
+        .unwrap();
+    (filling, drafts)
+}
+
+#[tokio::test]
+async fn the_form_state_is_stored_as_the_filling_column_and_a_draft_row() {
+    use patient_navigator::intake::{Answer, Draft, engine::Position};
+    let draft = Draft {
+        answers: [("age".to_owned(), Answer::Integer(61))].into(),
+        position: Position::Question("country".into()),
+        history: vec!["age".into()],
+        selection: vec![],
+        files: vec![],
+    };
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        // Each state written over the one before, on the same chat.
+        for (form, columns) in [
+            (FormState::Filling(draft.clone()), (1, 1)),
+            (FormState::Paused(draft.clone()), (0, 1)),
+            (FormState::Filling(draft.clone()), (1, 1)),
+            (FormState::NoDraft, (0, 0)),
+        ] {
+            let mut chat = session("intake", "en", true);
+            chat.intake = form.clone();
+            storage.save_session(401, &chat).await.unwrap();
+            assert_eq!(
+                form_columns(&storage, 401).await,
+                columns,
+                "{label}: {form:?}"
+            );
+            assert_eq!(
+                storage.load_session(401).await.unwrap(),
+                Some(chat),
+                "{label}"
+            );
+        }
+
+        // Rows as stored by hand (or by an earlier version): filling with
+        // no draft, or with one this version cannot read, is no form.
+        let json = serde_json::to_string(&draft).unwrap();
+        for (chat_id, stored_draft, expected) in [
+            (402, None, FormState::NoDraft),
+            (403, Some("{not a draft"), FormState::NoDraft),
+            (404, Some(json.as_str()), FormState::Filling(draft.clone())),
+        ] {
+            sqlx::query(
+                "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+                 VALUES ($1, 'en', 1, 'home', 1, 0, 1, 1)",
+            )
+            .bind(chat_id)
+            .execute(storage.pool())
+            .await
+            .unwrap();
+            if let Some(stored) = stored_draft {
+                sqlx::query(
+                    "INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES ($1, $2, 1)",
+                )
+                .bind(chat_id)
+                .bind(stored)
+                .execute(storage.pool())
+                .await
+                .unwrap();
+            }
+            let loaded = storage.load_session(chat_id).await.unwrap().unwrap();
+            assert_eq!(loaded.intake, expected, "{label}: chat {chat_id}");
+        }
+        storage.close().await;
     }
 }
 
@@ -146,14 +230,13 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
     for db in TestDb::all().await {
         let storage = Storage::connect(&db.url).await.unwrap();
         let mut with_draft = session("home", "es", true);
-        with_draft.intake = Some(patient_navigator::intake::Draft {
+        with_draft.intake = FormState::Filling(patient_navigator::intake::Draft {
             answers: Default::default(),
             position: patient_navigator::intake::engine::Position::Review,
             history: vec![],
             selection: vec![],
             files: vec![],
         });
-        with_draft.filling = true;
         storage.save_session(5, &with_draft).await.unwrap();
         assert_eq!(
             storage.load_session(5).await.unwrap(),
@@ -173,7 +256,11 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
         assert_eq!(second.0, first.0 + 1, "{}", db.label);
         assert_eq!(first.to_string(), "CF-000001");
         let loaded = storage.load_session(5).await.unwrap().unwrap();
-        assert_eq!(loaded.intake, None, "the draft ends with the submission");
+        assert_eq!(
+            loaded.intake,
+            FormState::NoDraft,
+            "the draft ends with the submission"
+        );
         let case = storage.case(first).await.unwrap().unwrap();
         assert_eq!(case.answers, submission().answers);
         assert_eq!(
@@ -709,14 +796,13 @@ async fn rows_that_cannot_be_opened_stop_nothing_else() {
             .await
             .unwrap();
         let mut drafting = session("intake", "en", true);
-        drafting.intake = Some(patient_navigator::intake::Draft {
+        drafting.intake = FormState::Filling(patient_navigator::intake::Draft {
             answers: Default::default(),
             position: patient_navigator::intake::engine::Position::Review,
             history: vec![],
             selection: vec![],
             files: vec![],
         });
-        drafting.filling = true;
         newer.save_session(202, &drafting).await.unwrap();
         newer
             .submit_case(203, &session("home", "en", true), &submission())

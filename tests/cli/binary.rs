@@ -160,8 +160,7 @@ async fn export_writes_fhir_and_json_and_is_audited() {
         locale: "es".into(),
         locale_chosen: false,
         node: "home".into(),
-        intake: None,
-        filling: false,
+        intake: patient_navigator::intake::FormState::NoDraft,
         case: None,
     };
     let reference = storage

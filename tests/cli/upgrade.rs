@@ -61,13 +61,13 @@ async fn an_earlier_database_is_migrated_with_nothing_lost() {
             (
                 session.locale.as_str(),
                 session.node.as_str(),
-                session.filling
+                session.intake.is_filling()
             ),
             ("ar", "faq", true),
             "{}",
             db.label
         );
-        let draft = session.intake.expect("the draft survives");
+        let draft = session.intake.draft().expect("the draft survives");
         assert_eq!(
             draft.answers["age"],
             patient_navigator::intake::Answer::Integer(61)

@@ -107,8 +107,7 @@ pub fn menu_session(locale: &str) -> patient_navigator::dialogue::Session {
         locale: locale.into(),
         locale_chosen: true,
         node: "home".into(),
-        intake: None,
-        filling: false,
+        intake: patient_navigator::intake::FormState::NoDraft,
         case: None,
     }
 }
