@@ -571,6 +571,29 @@ impl Storage {
 
     /// Delivered jobs leave the outbox, in one request to the group commit
     /// (one statement, with the next group's writes).
+    /// The sender hears of the jobs each update commits from now on:
+    /// `wake` is notified, or, on SQLite, where this process is the only
+    /// one sending, the jobs themselves come through the returned channel
+    /// (in the order they were committed), and the outbox need not be read
+    /// for them. Jobs queued by other writes are announced by their
+    /// callers, through `wake`.
+    pub fn watch_outbox(
+        &self,
+        wake: std::sync::Arc<tokio::sync::Notify>,
+    ) -> Option<tokio::sync::mpsc::UnboundedReceiver<Vec<OutboxJob>>> {
+        match self.backend {
+            super::Backend::Postgres => {
+                self.group.watch(super::group::OutboxWatcher::Wake(wake));
+                None
+            }
+            super::Backend::Sqlite => {
+                let (jobs, committed) = tokio::sync::mpsc::unbounded_channel();
+                self.group.watch(super::group::OutboxWatcher::Jobs(jobs));
+                Some(committed)
+            }
+        }
+    }
+
     pub async fn finish_jobs(&self, ids: Vec<i64>) -> anyhow::Result<()> {
         if ids.is_empty() {
             return Ok(());

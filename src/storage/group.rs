@@ -27,7 +27,9 @@ use futures::future::BoxFuture;
 use sqlx::{AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
-use super::durable::{InboxRow, UnitWrites, Work, job_id, placeholder_list, placeholder_rows};
+use super::durable::{
+    InboxRow, OutboxJob, UnitWrites, Work, job_id, placeholder_list, placeholder_rows,
+};
 use super::{Backend, LoadedSession, ROWS_PER_STATEMENT, Sealer, SessionWrite, sealing};
 use crate::dialogue::Session;
 
@@ -87,12 +89,56 @@ type WriteJob = Box<
 #[derive(Clone)]
 pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
+    watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
+}
+
+/// Who hears of the jobs a group committed: the outbox's sender.
+pub(super) enum OutboxWatcher {
+    /// Woken, to read the outbox (PostgreSQL: replicas share the outbox,
+    /// and a job is only sent once claimed from it).
+    Wake(Arc<tokio::sync::Notify>),
+    /// Handed the jobs themselves (SQLite: one replica, so what it
+    /// committed is all there is to send, and need not be read back).
+    Jobs(mpsc::UnboundedSender<Vec<OutboxJob>>),
 }
 
 struct Database {
     pool: AnyPool,
     backend: Backend,
     sealer: Option<Arc<Sealer>>,
+    watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
+}
+
+impl Database {
+    /// Tells the sender of the jobs a group committed.
+    fn announce(&self, jobs: &[(i64, i64, String, String)]) {
+        if jobs.is_empty() {
+            return;
+        }
+        let watcher = self
+            .watcher
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match watcher.as_ref() {
+            Some(OutboxWatcher::Wake(wake)) => wake.notify_one(),
+            Some(OutboxWatcher::Jobs(sender)) => {
+                let jobs = jobs
+                    .iter()
+                    .map(|(id, chat_id, lane, job)| OutboxJob {
+                        id: *id,
+                        chat_id: *chat_id,
+                        lane: lane.clone(),
+                        job: job.clone(),
+                        attempts: 0,
+                        failing_since_ms: None,
+                    })
+                    .collect();
+                // A sender gone (shutting down) reads the outbox at its next start.
+                let _ = sender.send(jobs);
+            }
+            None => {}
+        }
+    }
 }
 
 impl GroupCommit {
@@ -105,10 +151,12 @@ impl GroupCommit {
         sealer: Option<Arc<Sealer>>,
     ) -> anyhow::Result<Self> {
         let (requests, receiver) = mpsc::unbounded_channel();
+        let watcher = Arc::new(std::sync::Mutex::new(None));
         let database = Database {
             pool,
             backend,
             sealer,
+            watcher: watcher.clone(),
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -118,7 +166,15 @@ impl GroupCommit {
             .name("group-commit".to_owned())
             .spawn(move || runtime.block_on(run(database, receiver)))
             .context("cannot start the group commit's thread")?;
-        Ok(GroupCommit { requests })
+        Ok(GroupCommit { requests, watcher })
+    }
+
+    /// From now on, `watcher` hears of every group's committed jobs.
+    pub(super) fn watch(&self, watcher: OutboxWatcher) {
+        *self
+            .watcher
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(watcher);
     }
 
     pub(super) async fn turn(&self, update_id: i64) -> anyhow::Result<Turn> {
@@ -406,6 +462,9 @@ async fn work_group(
         return;
     }
     let written = write_and_commit(database, tx, &group).await;
+    if written.is_ok() {
+        database.announce(&group.jobs);
+    }
     group.finish(database, written).await
 }
 

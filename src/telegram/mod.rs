@@ -515,10 +515,10 @@ async fn converse(
     for job in &jobs {
         sender::queue(&mut work, chat_id.0, job);
     }
+    // The commit tells the sender (`Storage::watch_outbox`).
     work.commit()
         .await
         .with_context(|| format!("chat {chat_id}"))?;
-    shell.wake.notify_one();
     tracing::debug!(chat_id = chat_id.0, update_id, node = %session.node, jobs = jobs.len(), "update processed");
     Ok(())
 }

@@ -349,6 +349,12 @@ const GROUP_LANES_AT_ONCE: usize = 40;
 /// Lanes are served at once, each in order: a lane whose jobs are being
 /// sent is not read again until they are done, and a lane that finishes
 /// does not wait for the others (one slow lane holds back only itself).
+///
+/// On SQLite the jobs each update commits for a patient's chat come
+/// straight from the commit (`Storage::watch_outbox`), in order, and are
+/// sent without reading them back; the outbox is read at the start, for
+/// the group's lanes, for what a lane left there (a retry), and twice a
+/// second in case (`Announced` keeps the two ways in order).
 pub async fn run(
     bot: Bot,
     shell: Arc<Shell>,
@@ -356,10 +362,14 @@ pub async fn run(
     stop: CancellationToken,
     drain: Duration,
 ) {
+    let mut committed = shell.storage.watch_outbox(wake.clone());
+    let mut announced = committed
+        .as_ref()
+        .map(|_| Announced::before_the_first_read());
     let mut deadline: Option<tokio::time::Instant> = None;
     // Tasks of their own: a lane's work may wait for the database, which
     // must not wait in turn for this loop.
-    let mut lanes: JoinSet<()> = JoinSet::new();
+    let mut lanes: JoinSet<bool> = JoinSet::new();
     // The lanes being sent to, by task.
     let mut sending: HashMap<tokio::task::Id, String> = HashMap::new();
     // Whether a read may find what the last one did not: jobs committed
@@ -374,15 +384,25 @@ pub async fn run(
             deadline = Some(tokio::time::Instant::now() + drain);
         }
         let now_ms = crate::storage::unix_now_ms();
-        let busy: Vec<String> = sending.values().cloned().collect();
+        let mut busy: Vec<String> = sending.values().cloned().collect();
         let group_busy = busy
             .iter()
             .filter(|lane| lane.parse::<Lane>().is_ok_and(Lane::is_group))
             .count();
-        let room = Room {
+        let mut room = Room {
             private: PRIVATE_LANES_AT_ONCE.saturating_sub(busy.len() - group_busy),
             group: GROUP_LANES_AT_ONCE.saturating_sub(group_busy),
         };
+        // What was announced first: it is older than what a read finds.
+        let mut started = match announced.as_mut() {
+            Some(announced) => announced.start(&mut room, &busy),
+            None => Vec::new(),
+        };
+        if let Some(announced) = &announced {
+            // Their jobs are in memory already, or theirs to send next.
+            busy.extend(announced.waiting_lanes().map(str::to_owned));
+            busy.extend(started.iter().map(|(lane, _)| lane.clone()));
+        }
         let jobs = if !read_again || (room.private == 0 && room.group == 0) {
             Vec::new() // read again when a lane is done
         } else {
@@ -394,6 +414,9 @@ pub async fn run(
             {
                 Ok(jobs) => {
                     read_again = jobs.len() as i64 >= READ_AT_ONCE;
+                    if let Some(announced) = announced.as_mut() {
+                        announced.read(&busy_at_read, read_again);
+                    }
                     jobs
                 }
                 Err(err) => {
@@ -403,7 +426,13 @@ pub async fn run(
                 }
             }
         };
-        if jobs.is_empty() && lanes.is_empty() && deadline.is_some() {
+        let nothing_waits = announced.as_ref().is_none_or(Announced::is_empty);
+        if jobs.is_empty()
+            && lanes.is_empty()
+            && started.is_empty()
+            && nothing_waits
+            && deadline.is_some()
+        {
             return; // drained
         }
         if deadline.is_some_and(|at| tokio::time::Instant::now() >= at) {
@@ -414,9 +443,13 @@ pub async fn run(
         }
         let lanes_read: HashSet<&str> = jobs.iter().map(|job| job.lane.as_str()).collect();
         let lanes_read = lanes_read.len();
-        let started = by_lane(jobs, room);
-        read_again |= started.len() < lanes_read;
+        let read = by_lane(jobs, room);
+        read_again |= read.len() < lanes_read;
+        started.extend(read);
         for (lane, queue) in started {
+            if let Some(announced) = announced.as_mut() {
+                announced.started(&lane, &queue);
+            }
             let (bot, shell) = (bot.clone(), shell.clone());
             let task = lanes.spawn(async move { run_lane(&bot, &shell, queue).await });
             sending.insert(task.id(), lane);
@@ -426,23 +459,211 @@ pub async fn run(
                 // Every lane done meanwhile, before the next read.
                 let mut done = Some(done);
                 while let Some(result) = done {
-                    let task = match result {
-                        Ok((task, ())) => task,
+                    let (task, finished) = match result {
+                        Ok((task, finished)) => (task, finished),
                         Err(err) => {
                             tracing::error!(error = %err, "a lane's delivery stopped");
                             read_again = true;
-                            err.id()
+                            (err.id(), false)
                         }
                     };
                     if let Some(lane) = sending.remove(&task) {
-                        read_again |= busy_at_read.contains(&lane);
+                        let read_needed = match announced.as_mut() {
+                            Some(announced) => announced.ended(&lane, finished),
+                            None => true,
+                        };
+                        read_again |= read_needed && busy_at_read.contains(&lane);
+                        read_again |= !finished;
                     }
                     done = lanes.try_join_next_with_id();
+                }
+            }
+            Some(jobs) = recv_committed(&mut committed) => {
+                if let Some(announced) = announced.as_mut() {
+                    let mut jobs = Some(jobs);
+                    while let Some(batch) = jobs {
+                        read_again |= announced.accept(batch);
+                        jobs = committed.as_mut().and_then(|channel| channel.try_recv().ok());
+                    }
                 }
             }
             _ = wake.notified() => read_again = true,
             _ = stop.cancelled(), if deadline.is_none() => read_again = true,
             _ = tokio::time::sleep(Duration::from_millis(500)) => read_again = true,
+        }
+    }
+}
+
+/// The next jobs committed, or never when they are not announced.
+async fn recv_committed(
+    committed: &mut Option<tokio::sync::mpsc::UnboundedReceiver<Vec<OutboxJob>>>,
+) -> Option<Vec<OutboxJob>> {
+    match committed {
+        Some(channel) => channel.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Jobs held in memory at most: past it, announced jobs are left to be
+/// read from the outbox (where they are anyway).
+const ANNOUNCED_AT_MOST: usize = 10_000;
+
+/// What the sender knows of the outbox without reading it (SQLite): the
+/// jobs committed for patients' chats and not started yet, and the lanes
+/// whose jobs must be read instead, so that a lane's jobs still go in
+/// order when some are in memory and some only in the outbox.
+///
+/// Every announced job is in the outbox as well (committed): one dropped
+/// here is read later, never lost.
+#[derive(Default)]
+struct Announced {
+    /// Jobs not started yet, by lane, in order.
+    waiting: HashMap<String, Vec<OutboxJob>>,
+    /// The waiting lanes by their first job: the oldest starts first.
+    order: std::collections::BTreeMap<i64, String>,
+    waiting_jobs: usize,
+    /// Lanes read from the outbox rather than from memory: a job of theirs
+    /// is there (a retry), or was dropped from memory. `true` while the
+    /// outbox may hold one of theirs that no read has seen.
+    read_only: HashMap<String, bool>,
+    /// The newest job started per lane, and when: a job both read and
+    /// announced (a read can see a commit before its announcement comes)
+    /// starts once.
+    newest_started: HashMap<String, (i64, std::time::Instant)>,
+    /// Until the first read (jobs from before the start), and while reads
+    /// come back full, the outbox may hold jobs of any lane not seen yet.
+    unread_backlog: bool,
+}
+
+impl Announced {
+    fn before_the_first_read() -> Announced {
+        Announced {
+            unread_backlog: true,
+            ..Announced::default()
+        }
+    }
+
+    /// Takes in jobs just committed; `true` when some are to be read from
+    /// the outbox instead (the group's, or of a lane read from there).
+    fn accept(&mut self, jobs: Vec<OutboxJob>) -> bool {
+        let mut read = false;
+        for job in jobs {
+            if job.lane.parse::<Lane>().is_ok_and(Lane::is_group) {
+                read = true; // the group's lanes are always read
+                continue;
+            }
+            if self
+                .newest_started
+                .get(&job.lane)
+                .is_some_and(|(newest, _)| job.id <= *newest)
+            {
+                continue; // read and started already
+            }
+            if self.unread_backlog
+                || self.read_only.contains_key(&job.lane)
+                || self.waiting_jobs >= ANNOUNCED_AT_MOST
+            {
+                self.leave_in_outbox(&job.lane);
+                read = true;
+                continue;
+            }
+            let lane = self.waiting.entry(job.lane.clone()).or_default();
+            if lane.is_empty() {
+                self.order.insert(job.id, job.lane.clone());
+            }
+            lane.push(job);
+            self.waiting_jobs += 1;
+        }
+        read
+    }
+
+    /// `lane`'s jobs are read from the outbox until a run of it ends with
+    /// none left there; what waits in memory for it goes (it is there too).
+    fn leave_in_outbox(&mut self, lane: &str) {
+        self.read_only.insert(lane.to_owned(), true);
+        if let Some(jobs) = self.waiting.remove(lane) {
+            self.waiting_jobs -= jobs.len();
+            if let Some(first) = jobs.first() {
+                self.order.remove(&first.id);
+            }
+        }
+    }
+
+    /// The waiting lanes that may start now (not `busy`, within `room`),
+    /// oldest first, with their jobs.
+    fn start(&mut self, room: &mut Room, busy: &[String]) -> Vec<(String, Vec<OutboxJob>)> {
+        let mut started = Vec::new();
+        if room.private == 0 {
+            return started;
+        }
+        let ready: Vec<(i64, String)> = self
+            .order
+            .iter()
+            .filter(|(_, lane)| !busy.contains(lane))
+            .take(room.private)
+            .map(|(first, lane)| (*first, lane.clone()))
+            .collect();
+        for (first, lane) in ready {
+            self.order.remove(&first);
+            if let Some(jobs) = self.waiting.remove(&lane) {
+                self.waiting_jobs -= jobs.len();
+                room.private -= 1;
+                started.push((lane, jobs));
+            }
+        }
+        started
+    }
+
+    fn waiting_lanes(&self) -> impl Iterator<Item = &str> {
+        self.waiting.keys().map(String::as_str)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.waiting.is_empty()
+    }
+
+    /// A read of the outbox saw every lane but `busy`; `full`: it came back
+    /// with as many jobs as it asks for, so more may be unseen.
+    fn read(&mut self, busy: &HashSet<String>, full: bool) {
+        self.unread_backlog = full;
+        for (lane, unseen) in &mut self.read_only {
+            if !busy.contains(lane) {
+                *unseen = false;
+            }
+        }
+    }
+
+    /// `jobs` of `lane` start (read or announced).
+    fn started(&mut self, lane: &str, jobs: &[OutboxJob]) {
+        let now = std::time::Instant::now();
+        if self.newest_started.len() >= ANNOUNCED_AT_MOST {
+            // An announcement comes within moments of its commit.
+            self.newest_started
+                .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(60));
+        }
+        if let Some(newest) = jobs.iter().map(|job| job.id).max() {
+            let entry = self
+                .newest_started
+                .entry(lane.to_owned())
+                .or_insert((newest, now));
+            *entry = (entry.0.max(newest), now);
+        }
+    }
+
+    /// A run of `lane` ended (`finished`: nothing of it left in the
+    /// outbox); `true` when its next jobs are to be read.
+    fn ended(&mut self, lane: &str, finished: bool) -> bool {
+        if !finished {
+            self.leave_in_outbox(lane);
+            return true;
+        }
+        match self.read_only.get(lane) {
+            Some(true) => true,
+            Some(false) => {
+                self.read_only.remove(lane);
+                false
+            }
+            None => lane.parse::<Lane>().is_ok_and(Lane::is_group),
         }
     }
 }
@@ -520,8 +741,12 @@ fn steps(jobs: Vec<OutboxJob>) -> Vec<Step> {
     steps
 }
 
-async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
+/// Sends a lane's jobs in order; `true` when it sent (or gave up for good)
+/// every one, `false` when some are left in the outbox (a retry, another
+/// replica's turn).
+async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) -> bool {
     let mut pending: VecDeque<Step> = steps(jobs).into();
+    let mut finished = true;
     let mut held = Held::default();
     let mut sent = Vec::new();
     while let Some(mut step) = pending.pop_front() {
@@ -545,6 +770,7 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
             Step::Relays(relays) => relays.iter().map(|(stored, _)| stored).collect(),
         };
         if !held.cover(shell, &step, &pending).await {
+            finished = false;
             break; // another replica sends this lane now
         }
         // One update's delivered jobs are cleared together; those of an
@@ -591,12 +817,14 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) {
         }
         if !go_on {
             // A failure: the rest of this lane waits for its retry, in order.
+            finished = false;
             break;
         }
     }
     // Before the lane is read again: what was sent must be gone by then.
     finish(shell, &mut sent).await;
     held.release(shell).await;
+    finished
 }
 
 /// Delivered jobs of one update cleared at once, rather than one round trip
@@ -1032,6 +1260,156 @@ fn from_anyhow(result: anyhow::Result<()>) -> Done {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn announced_job(id: i64, lane: &str) -> OutboxJob {
+        OutboxJob {
+            id,
+            chat_id: 42,
+            lane: lane.to_owned(),
+            job: String::new(),
+            attempts: 0,
+            failing_since_ms: None,
+        }
+    }
+
+    fn ids(started: &[(String, Vec<OutboxJob>)]) -> Vec<(String, Vec<i64>)> {
+        started
+            .iter()
+            .map(|(lane, jobs)| (lane.clone(), jobs.iter().map(|job| job.id).collect()))
+            .collect()
+    }
+
+    fn room() -> Room {
+        Room {
+            private: 10,
+            group: 10,
+        }
+    }
+
+    /// After the first read, with nothing left in the outbox.
+    fn after_a_read() -> Announced {
+        let mut announced = Announced::before_the_first_read();
+        announced.read(&HashSet::new(), false);
+        announced
+    }
+
+    #[test]
+    fn announced_jobs_start_by_lane_oldest_first_and_never_twice() {
+        let mut announced = after_a_read();
+        let read = announced.accept(vec![
+            announced_job(10, "chat:2"),
+            announced_job(11, "chat:1"),
+            announced_job(12, "chat:2"),
+        ]);
+        assert!(!read, "a patient's jobs need no read");
+        let started = announced.start(&mut room(), &[]);
+        assert_eq!(
+            ids(&started),
+            [("chat:2".into(), vec![10, 12]), ("chat:1".into(), vec![11])]
+        );
+        for (lane, jobs) in &started {
+            announced.started(lane, jobs);
+        }
+        assert!(announced.is_empty());
+        // A read saw job 12 before its announcement came: it starts once.
+        assert!(!announced.accept(vec![announced_job(12, "chat:2")]));
+        assert!(announced.start(&mut room(), &[]).is_empty());
+        assert!(!announced.ended("chat:2", true), "nothing left to read");
+    }
+
+    #[test]
+    fn a_busy_lane_s_jobs_wait_and_room_is_shared() {
+        let mut announced = after_a_read();
+        announced.accept(vec![
+            announced_job(10, "chat:1"),
+            announced_job(11, "chat:2"),
+        ]);
+        let mut one = Room {
+            private: 1,
+            group: 0,
+        };
+        let started = announced.start(&mut one, &["chat:1".to_owned()]);
+        assert_eq!(ids(&started), [("chat:2".into(), vec![11])]);
+        assert_eq!(one.private, 0);
+        assert_eq!(announced.waiting_lanes().collect::<Vec<_>>(), ["chat:1"]);
+        assert!(
+            announced
+                .start(&mut room(), &["chat:1".to_owned()])
+                .is_empty()
+        );
+        assert_eq!(
+            ids(&announced.start(&mut room(), &[])),
+            [("chat:1".into(), vec![10])]
+        );
+    }
+
+    #[test]
+    fn the_group_s_jobs_and_jobs_before_the_first_read_are_read() {
+        let mut announced = Announced::before_the_first_read();
+        assert!(
+            announced.accept(vec![announced_job(10, "chat:1")]),
+            "from before the start"
+        );
+        announced.read(&HashSet::new(), false);
+        assert!(announced.accept(vec![announced_job(20, "topic:7")]));
+        assert!(announced.accept(vec![announced_job(21, "card:7")]));
+        // The lane whose job was left to the read stays read, until a run
+        // of it that the read started ends with nothing left.
+        assert!(announced.accept(vec![announced_job(11, "chat:1")]));
+        assert!(announced.start(&mut room(), &[]).is_empty());
+        assert!(
+            announced.ended("chat:1", true),
+            "job 11 came after that read"
+        );
+        announced.read(&HashSet::new(), false);
+        assert!(!announced.ended("chat:1", true));
+        assert!(!announced.accept(vec![announced_job(12, "chat:1")]));
+        assert_eq!(
+            ids(&announced.start(&mut room(), &[])),
+            [("chat:1".into(), vec![12])]
+        );
+    }
+
+    #[test]
+    fn a_lane_that_left_a_job_for_its_retry_is_read_until_it_is_sent() {
+        let mut announced = after_a_read();
+        announced.accept(vec![announced_job(10, "chat:1")]);
+        let started = announced.start(&mut room(), &[]);
+        announced.started("chat:1", &started[0].1);
+        // Committed while job 10 is being tried: waits in memory...
+        announced.accept(vec![announced_job(11, "chat:1")]);
+        // ...until job 10 fails and stays in the outbox for its retry: then
+        // job 11 must not overtake it from memory.
+        assert!(announced.ended("chat:1", false));
+        assert!(announced.is_empty());
+        assert!(announced.accept(vec![announced_job(12, "chat:1")]));
+        assert!(announced.start(&mut room(), &[]).is_empty());
+        // A read while the lane is busy does not see it.
+        announced.read(&HashSet::from(["chat:1".to_owned()]), false);
+        assert!(announced.ended("chat:1", true));
+        announced.read(&HashSet::new(), false);
+        assert!(
+            !announced.ended("chat:1", true),
+            "all sent, from the outbox"
+        );
+        assert!(!announced.accept(vec![announced_job(13, "chat:1")]));
+    }
+
+    #[test]
+    fn a_full_read_or_a_full_memory_leaves_announced_jobs_to_the_outbox() {
+        let mut announced = Announced::before_the_first_read();
+        announced.read(&HashSet::new(), true);
+        assert!(
+            announced.accept(vec![announced_job(10, "chat:1")]),
+            "more to read"
+        );
+        announced.read(&HashSet::new(), false);
+        let many: Vec<OutboxJob> = (0..ANNOUNCED_AT_MOST as i64)
+            .map(|n| announced_job(100 + n, &format!("chat:{}", 1000 + n)))
+            .collect();
+        assert!(!announced.accept(many));
+        assert!(announced.accept(vec![announced_job(99_999, "chat:5")]));
+    }
 
     fn stored(id: i64, job: &Job) -> OutboxJob {
         OutboxJob {

@@ -75,3 +75,42 @@ async fn a_403_marks_the_patient_as_having_blocked_the_bot() {
         "nothing stuck in the outbox"
     );
 }
+
+/// A patient's reply that failed waits for its retry, and their next
+/// replies wait behind it: on SQLite the sender takes an update's jobs
+/// straight from its commit, without reading the outbox, and must still
+/// not let them overtake one left there for a retry.
+#[tokio::test]
+async fn replies_after_one_waiting_for_its_retry_keep_their_order() {
+    for db in common::db::TestDb::all().await {
+        let backend = db.label;
+        let bot = common::bot::spawn_bot_on(db).await;
+        let eli = bot.patient(9602, "Eli", Some("en"));
+        eli.say("/start").await;
+        bot.emulator.inject(Fault {
+            method: "sendMessage",
+            times: 1,
+            kind: FaultKind::DropConnection,
+        });
+        eli.send_text("/help").await;
+        // The help's first try fails meanwhile; this comes after it.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        eli.send_text("/privacy").await;
+        let wanted = ["How to use this bot", "Your data and your privacy"];
+        let deadline = Instant::now() + std::time::Duration::from_secs(20);
+        let replies = loop {
+            let replies: Vec<String> = eli
+                .transcript()
+                .iter()
+                .filter(|m| m.from_bot && wanted.iter().any(|w| m.text.starts_with(w)))
+                .map(|m| m.text.lines().next().unwrap_or_default().to_owned())
+                .collect();
+            if replies.len() >= 2 || Instant::now() > deadline {
+                break replies;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        };
+        assert_eq!(replies, wanted, "{backend}: in the order asked, once each");
+        bot.assert_spec_clean();
+    }
+}
