@@ -1,0 +1,85 @@
+//! The audit log: who did what to which case, appended and never edited.
+//!
+//! Owns the `audit_log` table and its one writer (`audit_in`), which every
+//! audit entry goes through. Must not change anything else.
+
+use anyhow::Context;
+use sqlx::{AnyConnection, Row};
+
+use super::{Storage, unix_now_ms};
+use crate::handoff::Coordinator;
+use crate::intake::CaseRef;
+
+impl Storage {
+    /// Appends to the audit log. Nothing in the bot edits or deletes it.
+    pub async fn audit(
+        &self,
+        reference: Option<CaseRef>,
+        actor: Option<&Coordinator>,
+        action: &str,
+        detail: &str,
+    ) -> anyhow::Result<()> {
+        let (actor, action, detail) = (actor.cloned(), action.to_owned(), detail.to_owned());
+        self.write(move |conn| {
+            Box::pin(
+                async move { audit_in(conn, reference, actor.as_ref(), &action, &detail).await },
+            )
+        })
+        .await
+    }
+
+    /// When `action` (with `detail`) was last done on the case, in unix
+    /// milliseconds, if ever.
+    pub async fn last_audited(
+        &self,
+        reference: CaseRef,
+        action: &str,
+        detail: &str,
+    ) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query(
+            "SELECT MAX(at_ms) AS at_ms FROM audit_log WHERE case_id = $1 AND action = $2 AND detail = $3",
+        )
+        .bind(reference.0)
+        .bind(action)
+        .bind(detail)
+        .fetch_one(&self.reader)
+        .await
+        .context("cannot read the audit log")?
+        .try_get("at_ms")?)
+    }
+
+    /// The audit trail of a case: (actor, action) in order.
+    pub async fn audit_trail(&self, reference: CaseRef) -> anyhow::Result<Vec<(String, String)>> {
+        let rows = sqlx::query(
+            "SELECT actor_name, action FROM audit_log WHERE case_id = $1 ORDER BY at_ms",
+        )
+        .bind(reference.0)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("actor_name")?, row.try_get("action")?)))
+            .collect()
+    }
+}
+
+/// Appends to the audit log. Nothing in the bot edits or deletes it.
+pub(crate) async fn audit_in(
+    conn: &mut AnyConnection,
+    reference: Option<CaseRef>,
+    actor: Option<&Coordinator>,
+    action: &str,
+    detail: &str,
+) -> anyhow::Result<()> {
+    let at_ms = unix_now_ms();
+    sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(at_ms)
+        .bind(reference.map(|r| r.0))
+        .bind(actor.map(|a| a.id))
+        .bind(actor.map_or("system", |a| a.name.as_str()))
+        .bind(action)
+        .bind(detail)
+        .execute(&mut *conn)
+        .await
+        .context("cannot write the audit log")?;
+    Ok(())
+}

@@ -1,0 +1,602 @@
+//! Cases: numbering and storing a submitted case, the coordinator queue's
+//! reads, and every change to a case (take, release, transfer, move,
+//! close, reopen, urgent, rating, topic), each written once here and
+//! called by `Work` (in an update's transaction) or by a standalone write.
+//!
+//! Owns the `cases` table (and `former_topics` when a case moves). Must
+//! not write the audit log (`audit.rs`), sessions, or relay records, nor
+//! decide what a change means (`handoff::case` does).
+
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use sqlx::{AnyConnection, Row};
+
+use super::{Sealer, Storage, TakeOutcome, save_session_in, sealing, unix_now};
+use crate::dialogue::Session;
+use crate::handoff::{CaseStatus, CaseView, Coordinator};
+use crate::intake::{Answer, CaseRef, Submission};
+
+impl Storage {
+    /// Creates a case (waiting in the queue) and saves the session that
+    /// opened it, atomically: a crash leaves either both or neither.
+    pub async fn submit_case(
+        &self,
+        chat_id: i64,
+        session: &Session,
+        submission: &Submission,
+    ) -> anyhow::Result<CaseRef> {
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .context("cannot start a transaction")?;
+        let reference = create_case_in(
+            &mut tx,
+            self.sealer(),
+            chat_id,
+            &session.locale,
+            submission,
+            None,
+        )
+        .await?;
+        save_session_in(&mut tx, self.sealer(), chat_id, session).await?;
+        tx.commit().await.context("cannot store the case")?;
+        Ok(reference)
+    }
+
+    pub async fn case(&self, reference: CaseRef) -> anyhow::Result<Option<StoredCase>> {
+        let row = sqlx::query(
+            "SELECT id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at
+             FROM cases WHERE id = $1",
+        )
+        .bind(reference.0)
+        .fetch_optional(&self.reader)
+        .await
+        .context("cannot load the case")?;
+        row.map(|row| {
+            let id: i64 = row.try_get("id")?;
+            let open = |column: sealing::Column| -> anyhow::Result<String> {
+                sealing::open(
+                    self.sealer(),
+                    column,
+                    id,
+                    &row.try_get::<String, _>(column.name)?,
+                )
+            };
+            let answers = open(sealing::CASE_ANSWERS)?;
+            Ok(StoredCase {
+                reference: CaseRef(id),
+                chat_id: row.try_get("chat_id")?,
+                locale: row.try_get("locale")?,
+                status: row.try_get("status")?,
+                answers: serde_json::from_str(&answers).context("unreadable case answers")?,
+                summary: open(sealing::CASE_SUMMARY)?,
+                consent_version: row.try_get("consent_version")?,
+                consent_at: row.try_get("consent_at")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn cases_of(&self, chat_id: i64) -> anyhow::Result<Vec<CaseRef>> {
+        let rows = sqlx::query("SELECT id FROM cases WHERE chat_id = $1 ORDER BY id")
+            .bind(chat_id)
+            .fetch_all(&self.reader)
+            .await
+            .context("cannot list cases")?;
+        rows.iter()
+            .map(|row| Ok(CaseRef(row.try_get("id")?)))
+            .collect()
+    }
+
+    pub async fn case_view(&self, reference: CaseRef) -> anyhow::Result<Option<CaseView>> {
+        case_view_in(&mut *self.reading().await?, self.sealer(), reference).await
+    }
+
+    /// The case whose topic this is (topic ids are unique per group only).
+    pub async fn case_in_thread(
+        &self,
+        group: i64,
+        thread_id: i64,
+    ) -> anyhow::Result<Option<CaseView>> {
+        let row = sqlx::query(&format!(
+            "{CASE_VIEW_SELECT} WHERE group_chat_id = $1 AND thread_id = $2 ORDER BY id DESC LIMIT 1"
+        ))
+        .bind(group)
+        .bind(thread_id)
+        .fetch_optional(&self.reader)
+        .await
+        .context("cannot find the topic's case")?;
+        row.map(|row| case_view_of(&row, self.sealer())).transpose()
+    }
+
+    /// Waiting and assigned cases.
+    pub async fn open_cases(&self) -> anyhow::Result<Vec<CaseView>> {
+        let rows = sqlx::query(&format!(
+            "{CASE_VIEW_SELECT} WHERE status <> 'closed' ORDER BY id"
+        ))
+        .fetch_all(&self.reader)
+        .await
+        .context("cannot list open cases")?;
+        rows.iter()
+            .map(|row| case_view_of(row, self.sealer()))
+            .collect()
+    }
+
+    pub async fn case_documents(
+        &self,
+        reference: CaseRef,
+    ) -> anyhow::Result<Vec<crate::intake::Document>> {
+        let json: Option<String> = sqlx::query("SELECT documents FROM cases WHERE id = $1")
+            .bind(reference.0)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|row| row.try_get("documents"))
+            .transpose()?;
+        Ok(json
+            .map(|json| sealing::open(self.sealer(), sealing::CASE_DOCUMENTS, reference.0, &json))
+            .transpose()?
+            .map(|json| serde_json::from_str(&json))
+            .transpose()?
+            .unwrap_or_default())
+    }
+
+    pub async fn set_topic(
+        &self,
+        reference: CaseRef,
+        thread_id: i64,
+        card_message_id: Option<i64>,
+    ) -> anyhow::Result<bool> {
+        let recorded = self.execute_write(
+            sqlx::query(
+                "UPDATE cases SET thread_id = $1, card_message_id = $2, updated_at = $3 WHERE id = $4",
+            )
+            .bind(thread_id)
+            .bind(card_message_id)
+            .bind(unix_now())
+            .bind(reference.0),
+        )
+        .await
+        .context("cannot record the case's topic")?
+        .rows_affected();
+        Ok(recorded == 1)
+    }
+
+    pub async fn card_message(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
+        Ok(
+            sqlx::query("SELECT card_message_id FROM cases WHERE id = $1")
+                .bind(reference.0)
+                .fetch_optional(&self.reader)
+                .await?
+                .map(|row| row.try_get::<Option<i64>, _>("card_message_id"))
+                .transpose()?
+                .flatten(),
+        )
+    }
+
+    /// Assigns a waiting case to `who`. Exactly one of two simultaneous
+    /// takes wins: the update only matches while the case is waiting.
+    pub async fn take_case(
+        &self,
+        reference: CaseRef,
+        who: &Coordinator,
+    ) -> anyhow::Result<TakeOutcome> {
+        take_case_in(
+            &mut *self.connection().await?,
+            self.sealer(),
+            reference,
+            who,
+        )
+        .await
+    }
+
+    /// Back to the queue (waiting again from now).
+    pub async fn release_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
+        release_case_in(&mut *self.connection().await?, reference).await
+    }
+
+    pub async fn transfer_case(
+        &self,
+        reference: CaseRef,
+        to: &Coordinator,
+    ) -> anyhow::Result<bool> {
+        transfer_case_in(&mut *self.connection().await?, reference, to).await
+    }
+
+    /// Closes an open case; `false` if it was already closed.
+    pub async fn close_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
+        self.write(move |conn| Box::pin(close_case_in(conn, reference)))
+            .await
+    }
+
+    /// A closed case back in the queue (the patient wrote again).
+    pub async fn reopen_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
+        let mut conn = self.connection().await?;
+        reopen_case_in(&mut conn, reference).await
+    }
+
+    pub async fn set_urgent(&self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
+        set_urgent_in(&mut *self.connection().await?, reference, urgent).await
+    }
+
+    pub async fn rate_case(
+        &self,
+        reference: CaseRef,
+        chat_id: i64,
+        stars: i64,
+    ) -> anyhow::Result<bool> {
+        let mut conn = self.connection().await?;
+        rate_case_in(&mut conn, reference, chat_id, stars).await
+    }
+
+    pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
+        Ok(sqlx::query("SELECT rating FROM cases WHERE id = $1")
+            .bind(reference.0)
+            .fetch_optional(&self.reader)
+            .await?
+            .map(|row| row.try_get::<Option<i64>, _>("rating"))
+            .transpose()?
+            .flatten())
+    }
+
+    /// Records the first coordinator reply (for reports); later ones keep it.
+    pub async fn note_first_reply(&self, reference: CaseRef) -> anyhow::Result<()> {
+        self.execute_write(
+            sqlx::query(
+                "UPDATE cases SET first_reply_at = $1 WHERE id = $2 AND first_reply_at IS NULL",
+            )
+            .bind(unix_now())
+            .bind(reference.0),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Whether the out-of-hours note is due, marking it sent if so.
+    pub async fn claim_off_hours_note(
+        &self,
+        reference: CaseRef,
+        now: i64,
+        interval: i64,
+    ) -> anyhow::Result<bool> {
+        let changed = self
+            .execute_write(
+                sqlx::query(
+                    "UPDATE cases SET off_hours_noted_at = $1
+             WHERE id = $2 AND (off_hours_noted_at IS NULL OR off_hours_noted_at <= $3)",
+                )
+                .bind(now)
+                .bind(reference.0)
+                .bind(now - interval),
+            )
+            .await?
+            .rows_affected();
+        Ok(changed == 1)
+    }
+
+    /// Cases (and their relay records) from before a group was set, or
+    /// from before teams, belong to the default group.
+    pub async fn assign_default_group(&self, group: i64) -> anyhow::Result<()> {
+        self.write(move |conn| {
+            Box::pin(async move {
+                for table in ["cases", "relayed_messages"] {
+                    sqlx::query(&format!(
+                        "UPDATE {table} SET group_chat_id = $1 WHERE group_chat_id IS NULL"
+                    ))
+                    .bind(group)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+        .context("cannot assign cases to the default group")
+    }
+}
+
+const CASE_VIEW_SELECT: &str =
+    "SELECT id, chat_id, locale, status, urgent, coordinator_id, coordinator_name, title, summary,
+        queued_at, documents, thread_id, group_chat_id FROM cases";
+
+/// What coordinators see of a sealed value that cannot be opened (a data
+/// key missing here): the case stays listed and workable, not an error
+/// that empties `/queue` or stops its card.
+const UNREADABLE: &str = "⚠️ cannot be read here (a data key is missing: see navigator doctor)";
+
+fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
+    let reference = CaseRef(row.try_get("id")?);
+    let open = |column: sealing::Column| -> anyhow::Result<String> {
+        let stored: String = row.try_get(column.name)?;
+        Ok(
+            sealing::open(sealer, column, reference.0, &stored).unwrap_or_else(|err| {
+                tracing::error!(case = %reference, column = column.name, error = format!("{err:#}"), "a case's sealed value cannot be opened");
+                UNREADABLE.to_owned()
+            }),
+        )
+    };
+    let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
+    let coordinator_name: Option<String> = row.try_get("coordinator_name")?;
+    // File names (e.g. `Garcia_biopsy_EGFR.pdf`) are the patient's: sealed.
+    let documents = open(sealing::CASE_DOCUMENTS)?;
+    let documents: Vec<serde_json::Value> = serde_json::from_str(&documents).unwrap_or_default();
+    Ok(CaseView {
+        reference,
+        chat_id: row.try_get("chat_id")?,
+        locale: row.try_get("locale")?,
+        status: CaseStatus::parse(&row.try_get::<String, _>("status")?),
+        urgent: row.try_get::<i64, _>("urgent")? != 0,
+        coordinator: coordinator_id
+            .zip(coordinator_name)
+            .map(|(id, name)| Coordinator { id, name }),
+        title: open(sealing::CASE_TITLE)?,
+        summary: open(sealing::CASE_SUMMARY)?,
+        queued_at: row.try_get("queued_at")?,
+        documents: documents.len(),
+        thread_id: row.try_get("thread_id")?,
+        group_chat_id: row.try_get("group_chat_id")?,
+    })
+}
+
+/// A submitted case as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCase {
+    pub reference: CaseRef,
+    pub chat_id: i64,
+    pub locale: String,
+    pub status: String,
+    pub answers: BTreeMap<String, Answer>,
+    pub summary: String,
+    pub consent_version: String,
+    pub consent_at: i64,
+    pub created_at: i64,
+}
+
+/// Numbers and stores a new case, waiting in the queue.
+pub(crate) async fn create_case_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    chat_id: i64,
+    locale: &str,
+    submission: &Submission,
+    group: Option<i64>,
+) -> anyhow::Result<CaseRef> {
+    let number: i64 =
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value")
+            .fetch_one(&mut *conn)
+            .await
+            .context("cannot number the case")?
+            .try_get("value")?;
+    let now = unix_now();
+    sqlx::query(
+        "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
+                            title, documents, queued_at, created_at, updated_at, group_chat_id)
+         VALUES ($1, $2, $3, 'waiting', $4, $5, $6, $7, $8, $9, $10, $10, $10, $11)",
+    )
+    .bind(number)
+    .bind(chat_id)
+    .bind(locale)
+    .bind(sealing::seal(
+        sealer,
+        sealing::CASE_ANSWERS,
+        number,
+        &serde_json::to_string(&submission.answers)?,
+    )?)
+    .bind(sealing::seal(sealer, sealing::CASE_SUMMARY, number, &submission.summary)?)
+    .bind(&submission.consent_version)
+    .bind(submission.consent_at)
+    .bind(sealing::seal(sealer, sealing::CASE_TITLE, number, &submission.title)?)
+    .bind(sealing::seal(
+        sealer,
+        sealing::CASE_DOCUMENTS,
+        number,
+        &serde_json::to_string(&submission.documents)?,
+    )?)
+    .bind(now)
+    .bind(group)
+    .execute(&mut *conn)
+    .await
+    .context("cannot store the case")?;
+    Ok(CaseRef(number))
+}
+
+pub(crate) async fn case_view_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    reference: CaseRef,
+) -> anyhow::Result<Option<CaseView>> {
+    let row = sqlx::query(&format!("{CASE_VIEW_SELECT} WHERE id = $1"))
+        .bind(reference.0)
+        .fetch_optional(&mut *conn)
+        .await
+        .context("cannot load the case")?;
+    row.map(|row| case_view_of(&row, sealer)).transpose()
+}
+
+/// A waiting case to a coordinator, atomically: exactly one of two
+/// coordinators pressing Take at once gets it.
+pub(crate) async fn take_case_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    reference: CaseRef,
+    who: &Coordinator,
+) -> anyhow::Result<TakeOutcome> {
+    let taken = sqlx::query(
+        "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                          assigned_at = COALESCE(assigned_at, $3), held_since = $3
+         WHERE id = $4 AND status = 'waiting'",
+    )
+    .bind(who.id)
+    .bind(&who.name)
+    .bind(unix_now())
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot take the case")?
+    .rows_affected();
+    if taken == 1 {
+        return Ok(TakeOutcome::Taken);
+    }
+    Ok(match case_view_in(conn, sealer, reference).await? {
+        Some(CaseView {
+            status: CaseStatus::Assigned,
+            coordinator: Some(holder),
+            ..
+        }) => TakeOutcome::HeldBy(holder),
+        Some(CaseView {
+            status: CaseStatus::Closed,
+            ..
+        }) => TakeOutcome::Closed,
+        _ => TakeOutcome::Gone,
+    })
+}
+
+pub(crate) async fn release_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, queued_at = $1, updated_at = $1
+         WHERE id = $2 AND status = 'assigned'",
+    )
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot release the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn transfer_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    to: &Coordinator,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'assigned', coordinator_id = $1, coordinator_name = $2, updated_at = $3,
+                          assigned_at = COALESCE(assigned_at, $3), held_since = $3
+         WHERE id = $4 AND status <> 'closed'",
+    )
+    .bind(to.id)
+    .bind(&to.name)
+    .bind(unix_now())
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot transfer the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Moves an open case from the group `from` to another team's group `to`:
+/// back in the queue there, with a new topic to be opened. The old topic is
+/// left to the old team, and remembered for erasure.
+pub(crate) async fn move_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    from: i64,
+    to: i64,
+) -> anyhow::Result<bool> {
+    if from == to {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO former_topics (case_id, group_chat_id, thread_id)
+         SELECT id, $1, thread_id FROM cases
+         WHERE id = $2 AND status <> 'closed' AND thread_id IS NOT NULL
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(from)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot remember the case's old topic")?;
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET group_chat_id = $1, thread_id = NULL, card_message_id = NULL, status = 'waiting',
+                          coordinator_id = NULL, coordinator_name = NULL, queued_at = $2, updated_at = $2
+         WHERE id = $3 AND status <> 'closed'",
+    )
+    .bind(to)
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot move the case to another team")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn close_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'closed', closed_at = $1, updated_at = $1 WHERE id = $2 AND status <> 'closed'",
+    )
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot close the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn set_urgent_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    urgent: bool,
+) -> anyhow::Result<()> {
+    sqlx::query("UPDATE cases SET urgent = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(urgent))
+        .bind(unix_now())
+        .bind(reference.0)
+        .execute(&mut *conn)
+        .await
+        .context("cannot mark the case")?;
+    Ok(())
+}
+
+pub(crate) async fn reopen_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+) -> anyhow::Result<bool> {
+    let now = unix_now();
+    let changed = sqlx::query(
+        "UPDATE cases SET status = 'waiting', coordinator_id = NULL, coordinator_name = NULL, closed_at = NULL,
+                          rating = NULL, queued_at = $1, updated_at = $1
+         WHERE id = $2 AND status = 'closed'",
+    )
+    .bind(now)
+    .bind(reference.0)
+    .execute(&mut *conn)
+    .await
+    .context("cannot reopen the case")?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+pub(crate) async fn rate_case_in(
+    conn: &mut AnyConnection,
+    reference: CaseRef,
+    chat_id: i64,
+    stars: i64,
+) -> anyhow::Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE cases SET rating = $1 WHERE id = $2 AND chat_id = $3 AND status = 'closed'",
+    )
+    .bind(stars)
+    .bind(reference.0)
+    .bind(chat_id)
+    .execute(&mut *conn)
+    .await
+    .context("cannot record the rating")?
+    .rows_affected();
+    Ok(changed == 1)
+}
