@@ -1,7 +1,8 @@
 //! The audit log: who did what to which case, appended and never edited.
 //!
-//! Owns the `audit_log` table and its one writer (`audit_in`), which every
-//! audit entry goes through. Must not change anything else.
+//! Owns the `audit_log` table and its one writer (`append`), which every
+//! audit entry goes through: a standalone write here, a case change in an
+//! update's `Work`, an erasure. Must not change anything else.
 
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
@@ -21,9 +22,16 @@ impl Storage {
     ) -> anyhow::Result<()> {
         let (actor, action, detail) = (actor.cloned(), action.to_owned(), detail.to_owned());
         self.write(move |conn| {
-            Box::pin(
-                async move { audit_in(conn, reference, actor.as_ref(), &action, &detail).await },
-            )
+            Box::pin(async move {
+                append(
+                    conn,
+                    reference,
+                    Actor::or_system(actor.as_ref()),
+                    &action,
+                    &detail,
+                )
+                .await
+            })
         })
         .await
     }
@@ -62,20 +70,43 @@ impl Storage {
     }
 }
 
-/// Appends to the audit log. Nothing in the bot edits or deletes it.
-pub(crate) async fn audit_in(
+/// Who an audit entry names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Actor<'a> {
+    /// A coordinator, by id and name.
+    Coordinator(&'a Coordinator),
+    /// No coordinator: the bot itself, the patient, a test; by name only.
+    Named(&'a str),
+}
+
+impl<'a> Actor<'a> {
+    pub(crate) const SYSTEM: Actor<'static> = Actor::Named("system");
+    pub(crate) const PATIENT: Actor<'static> = Actor::Named("patient");
+
+    /// The coordinator who acted, or the bot itself when none did.
+    pub(crate) fn or_system(who: Option<&'a Coordinator>) -> Actor<'a> {
+        who.map_or(Actor::SYSTEM, Actor::Coordinator)
+    }
+}
+
+/// Appends one entry to the audit log: the one statement that writes it.
+/// Nothing in the bot edits or deletes it.
+pub(crate) async fn append(
     conn: &mut AnyConnection,
     reference: Option<CaseRef>,
-    actor: Option<&Coordinator>,
+    actor: Actor<'_>,
     action: &str,
     detail: &str,
 ) -> anyhow::Result<()> {
-    let at_ms = unix_now_ms();
+    let (actor_id, actor_name) = match actor {
+        Actor::Coordinator(who) => (Some(who.id), who.name.as_str()),
+        Actor::Named(name) => (None, name),
+    };
     sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(at_ms)
+        .bind(unix_now_ms())
         .bind(reference.map(|r| r.0))
-        .bind(actor.map(|a| a.id))
-        .bind(actor.map_or("system", |a| a.name.as_str()))
+        .bind(actor_id)
+        .bind(actor_name)
         .bind(action)
         .bind(detail)
         .execute(&mut *conn)

@@ -12,39 +12,11 @@ use std::collections::BTreeMap;
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
-use super::{Sealer, Storage, TakeOutcome, save_session_in, sealing, unix_now};
-use crate::dialogue::Session;
+use super::{Sealer, Storage, TakeOutcome, sealing, unix_now};
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
 use crate::intake::{Answer, CaseRef, Submission};
 
 impl Storage {
-    /// Creates a case (waiting in the queue) and saves the session that
-    /// opened it, atomically: a crash leaves either both or neither.
-    pub async fn submit_case(
-        &self,
-        chat_id: i64,
-        session: &Session,
-        submission: &Submission,
-    ) -> anyhow::Result<CaseRef> {
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .context("cannot start a transaction")?;
-        let reference = create_case_in(
-            &mut tx,
-            self.sealer(),
-            chat_id,
-            &session.locale,
-            submission,
-            None,
-        )
-        .await?;
-        save_session_in(&mut tx, self.sealer(), chat_id, session).await?;
-        tx.commit().await.context("cannot store the case")?;
-        Ok(reference)
-    }
-
     pub async fn case(&self, reference: CaseRef) -> anyhow::Result<Option<StoredCase>> {
         let row = sqlx::query(
             "SELECT id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at
@@ -176,59 +148,12 @@ impl Storage {
         )
     }
 
-    /// Assigns a waiting case to `who`. Exactly one of two simultaneous
-    /// takes wins: the update only matches while the case is waiting.
-    pub async fn take_case(
-        &self,
-        reference: CaseRef,
-        who: &Coordinator,
-    ) -> anyhow::Result<TakeOutcome> {
-        take_case_in(
-            &mut *self.connection().await?,
-            self.sealer(),
-            reference,
-            who,
-        )
-        .await
-    }
-
-    /// Back to the queue (waiting again from now).
-    pub async fn release_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        release_case_in(&mut *self.connection().await?, reference).await
-    }
-
-    pub async fn transfer_case(
-        &self,
-        reference: CaseRef,
-        to: &Coordinator,
-    ) -> anyhow::Result<bool> {
-        transfer_case_in(&mut *self.connection().await?, reference, to).await
-    }
-
-    /// Closes an open case; `false` if it was already closed.
+    /// Closes an open case; `false` if it was already closed. A standalone
+    /// write (the case closes when the patient blocks the bot, outside any
+    /// update's work); a coordinator's close goes through `Work::close_case`.
     pub async fn close_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
         self.write(move |conn| Box::pin(close_case_in(conn, reference)))
             .await
-    }
-
-    /// A closed case back in the queue (the patient wrote again).
-    pub async fn reopen_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
-        let mut conn = self.connection().await?;
-        reopen_case_in(&mut conn, reference).await
-    }
-
-    pub async fn set_urgent(&self, reference: CaseRef, urgent: bool) -> anyhow::Result<()> {
-        set_urgent_in(&mut *self.connection().await?, reference, urgent).await
-    }
-
-    pub async fn rate_case(
-        &self,
-        reference: CaseRef,
-        chat_id: i64,
-        stars: i64,
-    ) -> anyhow::Result<bool> {
-        let mut conn = self.connection().await?;
-        rate_case_in(&mut conn, reference, chat_id, stars).await
     }
 
     pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
@@ -453,6 +378,7 @@ pub(crate) async fn take_case_in(
     })
 }
 
+/// Back to the queue (waiting again from now); `false` unless it was held.
 pub(crate) async fn release_case_in(
     conn: &mut AnyConnection,
     reference: CaseRef,
@@ -471,6 +397,7 @@ pub(crate) async fn release_case_in(
     Ok(changed == 1)
 }
 
+/// To another coordinator, whoever held it; `false` if it was closed.
 pub(crate) async fn transfer_case_in(
     conn: &mut AnyConnection,
     reference: CaseRef,
@@ -531,6 +458,7 @@ pub(crate) async fn move_case_in(
     Ok(changed == 1)
 }
 
+/// Closes an open case; `false` if it was already closed.
 pub(crate) async fn close_case_in(
     conn: &mut AnyConnection,
     reference: CaseRef,
@@ -548,6 +476,7 @@ pub(crate) async fn close_case_in(
     Ok(changed == 1)
 }
 
+/// Marks (or unmarks) a case urgent.
 pub(crate) async fn set_urgent_in(
     conn: &mut AnyConnection,
     reference: CaseRef,
@@ -563,6 +492,8 @@ pub(crate) async fn set_urgent_in(
     Ok(())
 }
 
+/// A closed case back in the queue (the patient wrote again); its rating
+/// goes. `false` unless it was closed.
 pub(crate) async fn reopen_case_in(
     conn: &mut AnyConnection,
     reference: CaseRef,
@@ -582,6 +513,8 @@ pub(crate) async fn reopen_case_in(
     Ok(changed == 1)
 }
 
+/// The patient's rating of their closed case; `false` if the case is not
+/// theirs or not closed.
 pub(crate) async fn rate_case_in(
     conn: &mut AnyConnection,
     reference: CaseRef,

@@ -34,7 +34,6 @@ mod retention;
 pub mod sealing;
 mod sessions;
 
-pub(crate) use audit::audit_in;
 pub use cases::StoredCase;
 pub(crate) use cases::{
     close_case_in, create_case_in, move_case_in, rate_case_in, release_case_in, reopen_case_in,
@@ -48,7 +47,7 @@ pub(crate) use retention::{erase_patient_data_in, patient_data_in};
 pub use sealing::Sealer;
 pub(crate) use sessions::{
     LoadedSession, SessionWrite, load_session_in, load_sessions_each_in, load_sessions_in,
-    save_session_in, save_sessions_in,
+    save_sessions_in,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -195,13 +194,6 @@ impl Storage {
     /// A connection for reads only (they never wait for the writer).
     async fn reading(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
         self.reader
-            .acquire()
-            .await
-            .context("cannot reach the database")
-    }
-
-    async fn connection(&self) -> anyhow::Result<sqlx::pool::PoolConnection<sqlx::Any>> {
-        self.pool
             .acquire()
             .await
             .context("cannot reach the database")

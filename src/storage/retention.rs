@@ -12,6 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
+use super::audit::{self, Actor};
 use super::{Backend, Sealer, Storage, delete_keys_in, load_session_in, sealing, unix_now_ms};
 use crate::intake::CaseRef;
 
@@ -126,21 +127,6 @@ impl Storage {
         }
         tracing::warn!("the write-ahead log stayed in use: it is truncated at the next checkpoint");
     }
-
-    /// Erases what the patient gave us: drafts and case content. The session
-    /// row (language, place in the menu) stays so the bot can still answer.
-    pub async fn erase_patient_data(&self, chat_id: i64) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .context("cannot start a transaction")?;
-        erase_patient_data_in(&mut tx, chat_id).await?;
-        tx.commit()
-            .await
-            .context("cannot erase the patient's data")?;
-        Ok(())
-    }
 }
 
 /// A topic the coordinators had for an erased case: its current one, or
@@ -227,16 +213,10 @@ pub(crate) async fn erase_patient_data_in(
             .await
             .context("cannot erase the patient's data")?;
     }
-    let at_ms = unix_now_ms();
     for case in &cases {
-        sqlx::query(
-            "INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, $2, NULL, 'patient', 'erased', '')",
-        )
-        .bind(at_ms)
-        .bind(case.0)
-        .execute(&mut *conn)
-        .await
-        .context("cannot record the erasure")?;
+        audit::append(conn, Some(*case), Actor::PATIENT, "erased", "")
+            .await
+            .context("cannot record the erasure")?;
     }
     Ok(Erasure { cases, topics })
 }

@@ -19,17 +19,6 @@ impl Storage {
         load_session_in(&mut conn, self.sealer(), chat_id).await
     }
 
-    pub async fn save_session(&self, chat_id: i64, session: &Session) -> anyhow::Result<()> {
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .context("cannot start a transaction")?;
-        save_session_in(&mut tx, self.sealer(), chat_id, session).await?;
-        tx.commit().await.context("cannot save the session")?;
-        Ok(())
-    }
-
     /// Records that the patient blocked (or unblocked) the bot.
     pub async fn set_blocked(&self, chat_id: i64, blocked: bool) -> anyhow::Result<()> {
         self.execute_write(
@@ -53,20 +42,6 @@ impl Storage {
             .transpose()?;
         Ok(blocked.unwrap_or(0) != 0)
     }
-}
-
-pub(crate) async fn save_session_in(
-    tx: &mut AnyConnection,
-    sealer: Option<&Sealer>,
-    chat_id: i64,
-    session: &Session,
-) -> anyhow::Result<()> {
-    let write = SessionWrite {
-        chat_id,
-        session,
-        draft_row: true,
-    };
-    save_sessions_in(tx, sealer, &[write], unix_now()).await
 }
 
 /// A session to store, and whether its chat had an intake draft stored

@@ -1,6 +1,7 @@
 //! Storage on real databases: SQLite always, PostgreSQL when configured.
 
 use crate::common;
+use common::changes;
 
 use common::db::TestDb;
 use patient_navigator::dialogue::Session;
@@ -29,18 +30,9 @@ async fn sessions_round_trip_and_survive_a_reconnect() {
             db.label
         );
 
-        storage
-            .save_session(chat, &session("faq", "zh-Hans", true))
-            .await
-            .unwrap();
-        storage
-            .save_session(chat, &session("faq-t790m", "zh-Hans", true))
-            .await
-            .unwrap();
-        storage
-            .save_session(7, &session("home", "ar", false))
-            .await
-            .unwrap();
+        changes::save_session(&storage, chat, &session("faq", "zh-Hans", true)).await;
+        changes::save_session(&storage, chat, &session("faq-t790m", "zh-Hans", true)).await;
+        changes::save_session(&storage, 7, &session("home", "ar", false)).await;
         storage.close().await;
 
         let reopened = Storage::connect(&db.url).await.unwrap();
@@ -62,17 +54,11 @@ async fn sessions_round_trip_and_survive_a_reconnect() {
 async fn blocking_is_recorded_and_cleared_by_the_next_conversation() {
     for db in TestDb::all().await {
         let storage = Storage::connect(&db.url).await.unwrap();
-        storage
-            .save_session(42, &session("home", "en", false))
-            .await
-            .unwrap();
+        changes::save_session(&storage, 42, &session("home", "en", false)).await;
         assert!(!storage.is_blocked(42).await.unwrap());
         storage.set_blocked(42, true).await.unwrap();
         assert!(storage.is_blocked(42).await.unwrap(), "{}", db.label);
-        storage
-            .save_session(42, &session("faq", "en", false))
-            .await
-            .unwrap();
+        changes::save_session(&storage, 42, &session("faq", "en", false)).await;
         assert!(!storage.is_blocked(42).await.unwrap(), "{}", db.label);
         storage.close().await;
     }
@@ -154,7 +140,7 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
             files: vec![],
         });
         with_draft.filling = true;
-        storage.save_session(5, &with_draft).await.unwrap();
+        changes::save_session(&storage, 5, &with_draft).await;
         assert_eq!(
             storage.load_session(5).await.unwrap(),
             Some(with_draft.clone()),
@@ -162,14 +148,10 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
             db.label
         );
 
-        let first = storage
-            .submit_case(5, &session("home", "es", true), &submission())
-            .await
-            .unwrap();
-        let second = storage
-            .submit_case(6, &session("home", "ar", false), &submission())
-            .await
-            .unwrap();
+        let first =
+            changes::submit_case(&storage, 5, &session("home", "es", true), &submission()).await;
+        let second =
+            changes::submit_case(&storage, 6, &session("home", "ar", false), &submission()).await;
         assert_eq!(second.0, first.0 + 1, "{}", db.label);
         assert_eq!(first.to_string(), "CF-000001");
         let loaded = storage.load_session(5).await.unwrap().unwrap();
@@ -181,7 +163,7 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
             (5, "es", "waiting")
         );
 
-        storage.erase_patient_data(5).await.unwrap();
+        changes::erase_patient_data(&storage, 5).await;
         assert_eq!(storage.case(first).await.unwrap(), None, "{}", db.label);
         assert!(
             storage.case(second).await.unwrap().is_some(),
@@ -199,10 +181,13 @@ async fn concurrent_submissions_never_share_a_reference() {
             .map(|chat| {
                 let storage = storage.clone();
                 tokio::spawn(async move {
-                    storage
-                        .submit_case(chat, &session("home", "en", false), &submission())
-                        .await
-                        .unwrap()
+                    changes::submit_case(
+                        &storage,
+                        chat,
+                        &session("home", "en", false),
+                        &submission(),
+                    )
+                    .await
                 })
             })
             .collect();
@@ -607,10 +592,8 @@ async fn documents_names_are_sealed_at_rest() {
             consent_at: 1,
             ..Default::default()
         };
-        let reference = storage
-            .submit_case(42, &session("home", "es", true), &submission)
-            .await
-            .unwrap();
+        let reference =
+            changes::submit_case(&storage, 42, &session("home", "es", true), &submission).await;
         let raw: String = sqlx::query_scalar("SELECT documents FROM cases WHERE id = $1")
             .bind(reference.0)
             .fetch_one(storage.pool())
@@ -646,10 +629,8 @@ async fn documents_names_are_sealed_at_rest() {
 async fn an_update_sees_what_an_earlier_one_in_its_group_changed() {
     let db = TestDb::sqlite();
     let storage = Storage::connect(&db.url).await.unwrap();
-    let reference = storage
-        .submit_case(101, &session("home", "en", true), &submission())
-        .await
-        .unwrap();
+    let reference =
+        changes::submit_case(&storage, 101, &session("home", "en", true), &submission()).await;
     storage
         .store_updates(&[
             (1, Some(900), "{}".to_owned()),
@@ -717,11 +698,8 @@ async fn rows_that_cannot_be_opened_stop_nothing_else() {
             files: vec![],
         });
         drafting.filling = true;
-        newer.save_session(202, &drafting).await.unwrap();
-        newer
-            .submit_case(203, &session("home", "en", true), &submission())
-            .await
-            .unwrap();
+        changes::save_session(&newer, 202, &drafting).await;
+        changes::submit_case(&newer, 203, &session("home", "en", true), &submission()).await;
         newer
             .store_updates(&[(5, Some(205), "{\"update_id\":5}".to_owned())])
             .await
@@ -731,10 +709,7 @@ async fn rows_that_cannot_be_opened_stop_nothing_else() {
         let storage = Storage::connect_sealed(&db.url, sealer(KEY_A))
             .await
             .unwrap();
-        storage
-            .save_session(201, &session("home", "en", true))
-            .await
-            .unwrap();
+        changes::save_session(&storage, 201, &session("home", "en", true)).await;
         storage
             .store_updates(&[
                 (6, Some(206), "{\"update_id\":6}".to_owned()),
