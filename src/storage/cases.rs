@@ -41,7 +41,10 @@ impl Storage {
                 reference: CaseRef(id),
                 chat_id: row.try_get("chat_id")?,
                 locale: row.try_get("locale")?,
-                status: row.try_get("status")?,
+                status: row
+                    .try_get::<String, _>("status")?
+                    .parse()
+                    .with_context(|| format!("case {}", CaseRef(id)))?,
                 answers: serde_json::from_str(&answers).context("unreadable case answers")?,
                 summary: open(sealing::CASE_SUMMARY)?,
                 consent_version: row.try_get("consent_version")?,
@@ -251,7 +254,10 @@ fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Res
         reference,
         chat_id: row.try_get("chat_id")?,
         locale: row.try_get("locale")?,
-        status: CaseStatus::parse(&row.try_get::<String, _>("status")?),
+        status: row
+            .try_get::<String, _>("status")?
+            .parse()
+            .with_context(|| format!("case {reference}"))?,
         urgent: row.try_get::<i64, _>("urgent")? != 0,
         coordinator: coordinator_id
             .zip(coordinator_name)
@@ -271,7 +277,7 @@ pub struct StoredCase {
     pub reference: CaseRef,
     pub chat_id: i64,
     pub locale: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub answers: BTreeMap<String, Answer>,
     pub summary: String,
     pub consent_version: String,
@@ -532,4 +538,32 @@ pub(crate) async fn rate_case_in(
     .context("cannot record the rating")?
     .rows_affected();
     Ok(changed == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::handoff::CaseStatus;
+    use crate::handoff::queue::UnknownCaseStatus;
+
+    #[test]
+    fn a_status_is_read_as_stored_and_an_unknown_one_is_an_error() {
+        for status in [
+            CaseStatus::Waiting,
+            CaseStatus::Assigned,
+            CaseStatus::Closed,
+        ] {
+            assert_eq!(status.as_str().parse::<CaseStatus>(), Ok(status));
+        }
+        for stored in ["new", "Waiting", ""] {
+            assert_eq!(
+                stored.parse::<CaseStatus>(),
+                Err(UnknownCaseStatus(stored.to_owned())),
+                "never taken for another status"
+            );
+        }
+        assert_eq!(
+            UnknownCaseStatus("new".into()).to_string(),
+            "unknown case status “new”"
+        );
+    }
 }

@@ -215,10 +215,19 @@ fn session_of_row(
         });
     let case_id: Option<i64> = row.try_get("case_id")?;
     let case_status: Option<String> = row.try_get("case_status")?;
-    let case = case_id.zip(case_status).map(|(id, status)| CaseLink {
-        reference: CaseRef(id),
-        open: CaseStatus::parse(&status).is_open(),
-    });
+    let case = case_id
+        .zip(case_status)
+        .map(|(id, status)| -> anyhow::Result<CaseLink> {
+            let reference = CaseRef(id);
+            let status: CaseStatus = status
+                .parse()
+                .with_context(|| format!("chat {chat_id}'s latest case {reference}"))?;
+            Ok(CaseLink {
+                reference,
+                open: status.is_open(),
+            })
+        })
+        .transpose()?;
     let session = Session {
         case,
         locale: row.try_get("locale")?,

@@ -5,6 +5,7 @@ use common::changes;
 
 use common::db::TestDb;
 use patient_navigator::dialogue::Session;
+use patient_navigator::handoff::CaseStatus;
 use patient_navigator::storage::{Backend, Begun, Storage};
 
 fn session(node: &str, locale: &str, chosen: bool) -> Session {
@@ -854,6 +855,57 @@ async fn sqlite_durability_follows_the_url() {
             .await
             .unwrap();
         assert_eq!(level, expected, "{url}");
+        storage.close().await;
+    }
+}
+
+/// A case's status is one of three: the database refuses any other, on an
+/// insert and on an update (migration 0014), so that no row can hold a
+/// status the bot would have to guess at when reading it.
+#[tokio::test]
+async fn the_database_refuses_a_status_a_case_cannot_have() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let reference =
+            changes::submit_case(&storage, 5, &session("home", "en", true), &submission()).await;
+        let set_status = |status: &'static str| {
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(reference.0)
+                .execute(storage.pool())
+        };
+        for status in ["new", "Closed", ""] {
+            assert!(
+                set_status(status).await.is_err(),
+                "{label}: the status “{status}” was stored"
+            );
+        }
+        for status in ["assigned", "closed", "waiting"] {
+            set_status(status)
+                .await
+                .unwrap_or_else(|err| panic!("{label}: “{status}” refused: {err}"));
+        }
+        let copy_as = |id: i64, status: &'static str| {
+            sqlx::query(
+                "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at, updated_at)
+                 SELECT $1, chat_id, locale, $2, answers, summary, consent_version, consent_at, created_at, updated_at
+                 FROM cases WHERE id = $3",
+            )
+            .bind(id)
+            .bind(status)
+            .bind(reference.0)
+            .execute(storage.pool())
+        };
+        assert!(
+            copy_as(100, "pending").await.is_err(),
+            "{label}: a case was inserted with the status “pending”"
+        );
+        copy_as(101, "closed")
+            .await
+            .unwrap_or_else(|err| panic!("{label}: a closed case refused: {err}"));
+        let case = storage.case(reference).await.unwrap().unwrap();
+        assert_eq!(case.status, CaseStatus::Waiting, "{label}");
         storage.close().await;
     }
 }
