@@ -5,7 +5,7 @@
 //! update's `Work`, an erasure. Must not change anything else.
 
 use anyhow::Context;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{Storage, unix_now_ms};
 use crate::handoff::Coordinator;
@@ -44,29 +44,24 @@ impl Storage {
         action: &str,
         detail: &str,
     ) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query(
-            "SELECT MAX(at_ms) AS at_ms FROM audit_log WHERE case_id = $1 AND action = $2 AND detail = $3",
+        sqlx::query_scalar(
+            "SELECT MAX(at_ms) FROM audit_log WHERE case_id = $1 AND action = $2 AND detail = $3",
         )
         .bind(reference.0)
         .bind(action)
         .bind(detail)
         .fetch_one(&self.reader)
         .await
-        .context("cannot read the audit log")?
-        .try_get("at_ms")?)
+        .context("cannot read the audit log")
     }
 
     /// The audit trail of a case: (actor, action) in order.
     pub async fn audit_trail(&self, reference: CaseRef) -> anyhow::Result<Vec<(String, String)>> {
-        let rows = sqlx::query(
-            "SELECT actor_name, action FROM audit_log WHERE case_id = $1 ORDER BY at_ms",
-        )
-        .bind(reference.0)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.iter()
-            .map(|row| Ok((row.try_get("actor_name")?, row.try_get("action")?)))
-            .collect()
+        sqlx::query_as("SELECT actor_name, action FROM audit_log WHERE case_id = $1 ORDER BY at_ms")
+            .bind(reference.0)
+            .fetch_all(&self.reader)
+            .await
+            .context("cannot read the audit log")
     }
 }
 

@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{Sealer, Storage, TakeOutcome, sealing, unix_now};
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
@@ -18,7 +18,7 @@ use crate::intake::{Answer, CaseRef, Submission};
 
 impl Storage {
     pub async fn case(&self, reference: CaseRef) -> anyhow::Result<Option<StoredCase>> {
-        let row = sqlx::query(
+        let row: Option<StoredCaseRow> = sqlx::query_as(
             "SELECT id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at
              FROM cases WHERE id = $1",
         )
@@ -26,44 +26,17 @@ impl Storage {
         .fetch_optional(&self.reader)
         .await
         .context("cannot load the case")?;
-        row.map(|row| {
-            let id: i64 = row.try_get("id")?;
-            let open = |column: sealing::Column| -> anyhow::Result<String> {
-                sealing::open(
-                    self.sealer(),
-                    column,
-                    id,
-                    &row.try_get::<String, _>(column.name)?,
-                )
-            };
-            let answers = open(sealing::CASE_ANSWERS)?;
-            Ok(StoredCase {
-                reference: CaseRef(id),
-                chat_id: row.try_get("chat_id")?,
-                locale: row.try_get("locale")?,
-                status: row
-                    .try_get::<String, _>("status")?
-                    .parse()
-                    .with_context(|| format!("case {}", CaseRef(id)))?,
-                answers: serde_json::from_str(&answers).context("unreadable case answers")?,
-                summary: open(sealing::CASE_SUMMARY)?,
-                consent_version: row.try_get("consent_version")?,
-                consent_at: row.try_get("consent_at")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .transpose()
+        row.map(|row| row.open(self.sealer())).transpose()
     }
 
     pub async fn cases_of(&self, chat_id: i64) -> anyhow::Result<Vec<CaseRef>> {
-        let rows = sqlx::query("SELECT id FROM cases WHERE chat_id = $1 ORDER BY id")
-            .bind(chat_id)
-            .fetch_all(&self.reader)
-            .await
-            .context("cannot list cases")?;
-        rows.iter()
-            .map(|row| Ok(CaseRef(row.try_get("id")?)))
-            .collect()
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE chat_id = $1 ORDER BY id")
+                .bind(chat_id)
+                .fetch_all(&self.reader)
+                .await
+                .context("cannot list cases")?;
+        Ok(ids.into_iter().map(CaseRef).collect())
     }
 
     pub async fn case_view(&self, reference: CaseRef) -> anyhow::Result<Option<CaseView>> {
@@ -76,7 +49,7 @@ impl Storage {
         group: i64,
         thread_id: i64,
     ) -> anyhow::Result<Option<CaseView>> {
-        let row = sqlx::query(&format!(
+        let row: Option<CaseViewRow> = sqlx::query_as(&format!(
             "{CASE_VIEW_SELECT} WHERE group_chat_id = $1 AND thread_id = $2 ORDER BY id DESC LIMIT 1"
         ))
         .bind(group)
@@ -84,19 +57,19 @@ impl Storage {
         .fetch_optional(&self.reader)
         .await
         .context("cannot find the topic's case")?;
-        row.map(|row| case_view_of(&row, self.sealer())).transpose()
+        row.map(|row| row.open(self.sealer())).transpose()
     }
 
     /// Waiting and assigned cases.
     pub async fn open_cases(&self) -> anyhow::Result<Vec<CaseView>> {
-        let rows = sqlx::query(&format!(
+        let rows: Vec<CaseViewRow> = sqlx::query_as(&format!(
             "{CASE_VIEW_SELECT} WHERE status <> 'closed' ORDER BY id"
         ))
         .fetch_all(&self.reader)
         .await
         .context("cannot list open cases")?;
-        rows.iter()
-            .map(|row| case_view_of(row, self.sealer()))
+        rows.into_iter()
+            .map(|row| row.open(self.sealer()))
             .collect()
     }
 
@@ -104,12 +77,11 @@ impl Storage {
         &self,
         reference: CaseRef,
     ) -> anyhow::Result<Vec<crate::intake::Document>> {
-        let json: Option<String> = sqlx::query("SELECT documents FROM cases WHERE id = $1")
+        let json: Option<String> = sqlx::query_scalar("SELECT documents FROM cases WHERE id = $1")
             .bind(reference.0)
             .fetch_optional(&self.reader)
-            .await?
-            .map(|row| row.try_get("documents"))
-            .transpose()?;
+            .await
+            .context("cannot read the case's documents")?;
         Ok(json
             .map(|json| sealing::open(self.sealer(), sealing::CASE_DOCUMENTS, reference.0, &json))
             .transpose()?
@@ -140,15 +112,13 @@ impl Storage {
     }
 
     pub async fn card_message(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
-        Ok(
-            sqlx::query("SELECT card_message_id FROM cases WHERE id = $1")
+        let card: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT card_message_id FROM cases WHERE id = $1")
                 .bind(reference.0)
                 .fetch_optional(&self.reader)
-                .await?
-                .map(|row| row.try_get::<Option<i64>, _>("card_message_id"))
-                .transpose()?
-                .flatten(),
-        )
+                .await
+                .context("cannot read the case's card")?;
+        Ok(card.flatten())
     }
 
     /// Closes an open case; `false` if it was already closed. A standalone
@@ -160,13 +130,13 @@ impl Storage {
     }
 
     pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query("SELECT rating FROM cases WHERE id = $1")
-            .bind(reference.0)
-            .fetch_optional(&self.reader)
-            .await?
-            .map(|row| row.try_get::<Option<i64>, _>("rating"))
-            .transpose()?
-            .flatten())
+        let rating: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT rating FROM cases WHERE id = $1")
+                .bind(reference.0)
+                .fetch_optional(&self.reader)
+                .await
+                .context("cannot read the case's rating")?;
+        Ok(rating.flatten())
     }
 
     /// Records the first coordinator reply (for reports); later ones keep it.
@@ -234,41 +204,60 @@ const CASE_VIEW_SELECT: &str =
 /// that empties `/queue` or stops its card.
 const UNREADABLE: &str = "⚠️ cannot be read here (a data key is missing: see navigator doctor)";
 
-fn case_view_of(row: &sqlx::any::AnyRow, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
-    let reference = CaseRef(row.try_get("id")?);
-    let open = |column: sealing::Column| -> anyhow::Result<String> {
-        let stored: String = row.try_get(column.name)?;
-        Ok(
-            sealing::open(sealer, column, reference.0, &stored).unwrap_or_else(|err| {
+/// A row of `CASE_VIEW_SELECT`, as stored.
+#[derive(sqlx::FromRow)]
+struct CaseViewRow {
+    id: i64,
+    chat_id: i64,
+    locale: String,
+    status: String,
+    urgent: i64,
+    coordinator_id: Option<i64>,
+    coordinator_name: Option<String>,
+    title: String,
+    summary: String,
+    queued_at: i64,
+    documents: String,
+    thread_id: Option<i64>,
+    group_chat_id: Option<i64>,
+}
+
+impl CaseViewRow {
+    /// What the queue shows: a sealed value that cannot be opened is shown
+    /// as `UNREADABLE`, an unknown status is an error.
+    fn open(self, sealer: Option<&Sealer>) -> anyhow::Result<CaseView> {
+        let reference = CaseRef(self.id);
+        let open = |column: sealing::Column, stored: &str| -> String {
+            sealing::open(sealer, column, reference.0, stored).unwrap_or_else(|err| {
                 tracing::error!(case = %reference, column = column.name, error = format!("{err:#}"), "a case's sealed value cannot be opened");
                 UNREADABLE.to_owned()
-            }),
-        )
-    };
-    let coordinator_id: Option<i64> = row.try_get("coordinator_id")?;
-    let coordinator_name: Option<String> = row.try_get("coordinator_name")?;
-    // File names (e.g. `Garcia_biopsy_EGFR.pdf`) are the patient's: sealed.
-    let documents = open(sealing::CASE_DOCUMENTS)?;
-    let documents: Vec<serde_json::Value> = serde_json::from_str(&documents).unwrap_or_default();
-    Ok(CaseView {
-        reference,
-        chat_id: row.try_get("chat_id")?,
-        locale: row.try_get("locale")?,
-        status: row
-            .try_get::<String, _>("status")?
-            .parse()
-            .with_context(|| format!("case {reference}"))?,
-        urgent: row.try_get::<i64, _>("urgent")? != 0,
-        coordinator: coordinator_id
-            .zip(coordinator_name)
-            .map(|(id, name)| Coordinator { id, name }),
-        title: open(sealing::CASE_TITLE)?,
-        summary: open(sealing::CASE_SUMMARY)?,
-        queued_at: row.try_get("queued_at")?,
-        documents: documents.len(),
-        thread_id: row.try_get("thread_id")?,
-        group_chat_id: row.try_get("group_chat_id")?,
-    })
+            })
+        };
+        // File names (e.g. `Garcia_biopsy_EGFR.pdf`) are the patient's: sealed.
+        let documents = open(sealing::CASE_DOCUMENTS, &self.documents);
+        let documents: Vec<serde_json::Value> =
+            serde_json::from_str(&documents).unwrap_or_default();
+        Ok(CaseView {
+            reference,
+            chat_id: self.chat_id,
+            locale: self.locale,
+            status: self
+                .status
+                .parse()
+                .with_context(|| format!("case {reference}"))?,
+            urgent: self.urgent != 0,
+            coordinator: self
+                .coordinator_id
+                .zip(self.coordinator_name)
+                .map(|(id, name)| Coordinator { id, name }),
+            title: open(sealing::CASE_TITLE, &self.title),
+            summary: open(sealing::CASE_SUMMARY, &self.summary),
+            queued_at: self.queued_at,
+            documents: documents.len(),
+            thread_id: self.thread_id,
+            group_chat_id: self.group_chat_id,
+        })
+    }
 }
 
 /// A submitted case as stored.
@@ -285,6 +274,41 @@ pub struct StoredCase {
     pub created_at: i64,
 }
 
+/// A `StoredCase`'s row, sealed values as stored.
+#[derive(sqlx::FromRow)]
+struct StoredCaseRow {
+    id: i64,
+    chat_id: i64,
+    locale: String,
+    status: String,
+    answers: String,
+    summary: String,
+    consent_version: String,
+    consent_at: i64,
+    created_at: i64,
+}
+
+impl StoredCaseRow {
+    fn open(self, sealer: Option<&Sealer>) -> anyhow::Result<StoredCase> {
+        let reference = CaseRef(self.id);
+        let answers = sealing::open(sealer, sealing::CASE_ANSWERS, self.id, &self.answers)?;
+        Ok(StoredCase {
+            reference,
+            chat_id: self.chat_id,
+            locale: self.locale,
+            status: self
+                .status
+                .parse()
+                .with_context(|| format!("case {reference}"))?,
+            answers: serde_json::from_str(&answers).context("unreadable case answers")?,
+            summary: sealing::open(sealer, sealing::CASE_SUMMARY, self.id, &self.summary)?,
+            consent_version: self.consent_version,
+            consent_at: self.consent_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
 /// Numbers and stores a new case, waiting in the queue.
 pub(crate) async fn create_case_in(
     conn: &mut AnyConnection,
@@ -294,12 +318,12 @@ pub(crate) async fn create_case_in(
     submission: &Submission,
     group: Option<i64>,
 ) -> anyhow::Result<CaseRef> {
-    let number: i64 =
-        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value")
-            .fetch_one(&mut *conn)
-            .await
-            .context("cannot number the case")?
-            .try_get("value")?;
+    let number: i64 = sqlx::query_scalar(
+        "UPDATE counters SET value = value + 1 WHERE name = 'case' RETURNING value",
+    )
+    .fetch_one(&mut *conn)
+    .await
+    .context("cannot number the case")?;
     let now = unix_now();
     sqlx::query(
         "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at,
@@ -338,12 +362,12 @@ pub(crate) async fn case_view_in(
     sealer: Option<&Sealer>,
     reference: CaseRef,
 ) -> anyhow::Result<Option<CaseView>> {
-    let row = sqlx::query(&format!("{CASE_VIEW_SELECT} WHERE id = $1"))
+    let row: Option<CaseViewRow> = sqlx::query_as(&format!("{CASE_VIEW_SELECT} WHERE id = $1"))
         .bind(reference.0)
         .fetch_optional(&mut *conn)
         .await
         .context("cannot load the case")?;
-    row.map(|row| case_view_of(&row, sealer)).transpose()
+    row.map(|row| row.open(sealer)).transpose()
 }
 
 /// A waiting case to a coordinator, atomically: exactly one of two

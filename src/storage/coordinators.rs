@@ -5,7 +5,6 @@
 //! act on one (`handoff::access` does).
 
 use anyhow::Context;
-use sqlx::Row;
 
 use super::{Storage, unix_now};
 use crate::handoff::Coordinator;
@@ -55,18 +54,13 @@ impl Storage {
     ) -> anyhow::Result<Option<Coordinator>> {
         // A username can pass from one person to another: the one who
         // used it last is meant.
-        let row = sqlx::query(
+        let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT id, name FROM coordinators WHERE username = $1 ORDER BY seen_at DESC LIMIT 1",
         )
         .bind(username.trim_start_matches('@').to_ascii_lowercase())
         .fetch_optional(&self.reader)
-        .await?;
-        row.map(|row| {
-            Ok(Coordinator {
-                id: row.try_get("id")?,
-                name: row.try_get("name")?,
-            })
-        })
-        .transpose()
+        .await
+        .context("cannot find the coordinator")?;
+        Ok(row.map(|(id, name)| Coordinator { id, name }))
     }
 }

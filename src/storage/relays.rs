@@ -5,7 +5,6 @@
 //! Owns the `relayed_messages` table. Must not change cases or sessions.
 
 use anyhow::Context;
-use sqlx::Row;
 
 use super::{Storage, durable, unix_now};
 use crate::intake::CaseRef;
@@ -94,7 +93,7 @@ impl Storage {
         group: i64,
         limit: i64,
     ) -> anyhow::Result<Vec<i64>> {
-        let rows = sqlx::query(
+        let mut ids: Vec<i64> = sqlx::query_scalar(
             "SELECT DISTINCT topic_message_id FROM relayed_messages WHERE case_id = $1 AND group_chat_id = $2
              ORDER BY topic_message_id DESC LIMIT $3",
         )
@@ -104,10 +103,6 @@ impl Storage {
         .fetch_all(&self.reader)
         .await
         .context("cannot read the topic's messages")?;
-        let mut ids = rows
-            .iter()
-            .map(|row| row.try_get("topic_message_id"))
-            .collect::<Result<Vec<i64>, _>>()?;
         ids.reverse();
         Ok(ids)
     }
@@ -119,16 +114,16 @@ impl Storage {
         group: i64,
         topic_message_id: i64,
     ) -> anyhow::Result<bool> {
-        let parts: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM relayed_messages
+        let parts: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM relayed_messages
              WHERE case_id = $1 AND topic_message_id = $2 AND group_chat_id = $3",
         )
         .bind(reference.0)
         .bind(topic_message_id)
         .bind(group)
         .fetch_one(&self.reader)
-        .await?
-        .try_get("n")?;
+        .await
+        .context("cannot read the relayed messages")?;
         Ok(parts > 1)
     }
 
@@ -139,7 +134,7 @@ impl Storage {
         group: i64,
         patient_message_id: i64,
     ) -> anyhow::Result<Option<i64>> {
-        Ok(sqlx::query(
+        sqlx::query_scalar(
             "SELECT topic_message_id FROM relayed_messages
                         WHERE case_id = $1 AND patient_message_id = $2 AND group_chat_id = $3",
         )
@@ -147,9 +142,8 @@ impl Storage {
         .bind(patient_message_id)
         .bind(group)
         .fetch_optional(&self.reader)
-        .await?
-        .map(|row| row.try_get("topic_message_id"))
-        .transpose()?)
+        .await
+        .context("cannot read the relayed messages")
     }
 
     /// The patient's copy of a message in the topic.
@@ -160,7 +154,7 @@ impl Storage {
         topic_message_id: i64,
     ) -> anyhow::Result<Option<i64>> {
         // A merged message carries several: a reply to it answers the last.
-        Ok(sqlx::query(
+        sqlx::query_scalar(
             "SELECT patient_message_id FROM relayed_messages
                         WHERE case_id = $1 AND topic_message_id = $2 AND group_chat_id = $3
                         ORDER BY patient_message_id DESC LIMIT 1",
@@ -169,8 +163,7 @@ impl Storage {
         .bind(topic_message_id)
         .bind(group)
         .fetch_optional(&self.reader)
-        .await?
-        .map(|row| row.try_get("patient_message_id"))
-        .transpose()?)
+        .await
+        .context("cannot read the relayed messages")
     }
 }

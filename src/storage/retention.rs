@@ -158,7 +158,7 @@ async fn erase_cases_in(
 ) -> anyhow::Result<Vec<ErasedTopic>> {
     let mut topics = Vec::new();
     for case in cases {
-        let rows = sqlx::query(
+        let rows: Vec<(Option<i64>, i64)> = sqlx::query_as(
             "SELECT group_chat_id, thread_id FROM cases WHERE id = $1 AND thread_id IS NOT NULL
              UNION ALL
              SELECT group_chat_id, thread_id FROM former_topics WHERE case_id = $1",
@@ -167,13 +167,11 @@ async fn erase_cases_in(
         .fetch_all(&mut *conn)
         .await
         .context("cannot list the case's topics")?;
-        for row in rows {
-            topics.push(ErasedTopic {
-                case: case.0,
-                group: row.try_get("group_chat_id")?,
-                thread_id: row.try_get("thread_id")?,
-            });
-        }
+        topics.extend(rows.into_iter().map(|(group, thread_id)| ErasedTopic {
+            case: case.0,
+            group,
+            thread_id,
+        }));
     }
     let ids: Vec<i64> = cases.iter().map(|case| case.0).collect();
     for table in ["relayed_messages", "former_topics"] {

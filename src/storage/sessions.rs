@@ -33,13 +33,12 @@ impl Storage {
     }
 
     pub async fn is_blocked(&self, chat_id: i64) -> anyhow::Result<bool> {
-        let blocked = sqlx::query("SELECT blocked FROM sessions WHERE chat_id = $1")
-            .bind(chat_id)
-            .fetch_optional(&self.reader)
-            .await
-            .context("cannot read the blocked state")?
-            .map(|row| row.try_get::<i64, _>("blocked"))
-            .transpose()?;
+        let blocked: Option<i64> =
+            sqlx::query_scalar("SELECT blocked FROM sessions WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(&self.reader)
+                .await
+                .context("cannot read the blocked state")?;
         Ok(blocked.unwrap_or(0) != 0)
     }
 }
