@@ -4,7 +4,8 @@
 //! called by `Work` (in an update's transaction) or by a standalone write.
 //!
 //! Owns the `cases` table (and `former_topics` when a case moves). Must
-//! not write the audit log (`audit.rs`), sessions, or relay records, nor
+//! not write the audit log (`audit.rs`) or sessions, nor relay records
+//! (but for giving old ones the default group with their cases), nor
 //! decide what a change means (`handoff::case` does).
 
 use std::collections::BTreeMap;

@@ -226,7 +226,7 @@ pub(crate) async fn patient_data_in(
     chat_id: i64,
 ) -> anyhow::Result<serde_json::Value> {
     let session = load_session_in(conn, sealer, chat_id).await?;
-    let cases = sqlx::query(
+    let cases: Vec<PatientCaseRow> = sqlx::query_as(
         "SELECT id, locale, status, answers, consent_version, consent_at, created_at, closed_at, rating
          FROM cases WHERE chat_id = $1 ORDER BY id",
     )
@@ -235,29 +235,24 @@ pub(crate) async fn patient_data_in(
     .await
     .context("cannot read the patient's cases")?;
     let mut case_list = Vec::new();
-    for row in cases {
-        let reference = CaseRef(row.try_get("id")?);
-        let answers = sealing::open(
-            sealer,
-            sealing::CASE_ANSWERS,
-            reference.0,
-            &row.try_get::<String, _>("answers")?,
-        )?;
+    for case in cases {
+        let reference = CaseRef(case.id);
+        let answers = sealing::open(sealer, sealing::CASE_ANSWERS, case.id, &case.answers)?;
         let relayed: i64 =
-            sqlx::query("SELECT COUNT(*) AS n FROM relayed_messages WHERE case_id = $1")
-                .bind(reference.0)
+            sqlx::query_scalar("SELECT COUNT(*) FROM relayed_messages WHERE case_id = $1")
+                .bind(case.id)
                 .fetch_one(&mut *conn)
-                .await?
-                .try_get("n")?;
+                .await
+                .context("cannot count the patient's relayed messages")?;
         case_list.push(serde_json::json!({
             "reference": reference.to_string(),
-            "status": row.try_get::<String, _>("status")?,
-            "language": row.try_get::<String, _>("locale")?,
+            "status": case.status,
+            "language": case.locale,
             "answers": serde_json::from_str::<serde_json::Value>(&answers).unwrap_or_default(),
-            "consent": {"version": row.try_get::<String, _>("consent_version")?, "at": row.try_get::<i64, _>("consent_at")?},
-            "created_at": row.try_get::<i64, _>("created_at")?,
-            "closed_at": row.try_get::<Option<i64>, _>("closed_at")?,
-            "rating": row.try_get::<Option<i64>, _>("rating")?,
+            "consent": {"version": case.consent_version, "at": case.consent_at},
+            "created_at": case.created_at,
+            "closed_at": case.closed_at,
+            "rating": case.rating,
             "messages_exchanged_with_coordinators": relayed,
         }));
     }
@@ -269,4 +264,18 @@ pub(crate) async fn patient_data_in(
         "case_details_in_progress": session.as_ref().and_then(|s| s.intake.as_ref()).map(|draft| &draft.answers),
         "cases": case_list,
     }))
+}
+
+/// A patient's case as /mydata shows it (its answers as stored, sealed).
+#[derive(sqlx::FromRow)]
+struct PatientCaseRow {
+    id: i64,
+    locale: String,
+    status: String,
+    answers: String,
+    consent_version: String,
+    consent_at: i64,
+    created_at: i64,
+    closed_at: Option<i64>,
+    rating: Option<i64>,
 }
