@@ -45,7 +45,7 @@ use clap::{Parser, ValueEnum};
 use patient_navigator::emulator::{
     Emulator, EmulatorOptions, FloodControl, RecordedCall, Sent, UserHandle, UserSpec,
 };
-use patient_navigator::storage::Storage;
+use patient_navigator::storage::{Begun, Storage};
 use serde_json::Value;
 use sqlx::{Connection, Executor};
 use tokio::sync::Notify;
@@ -873,10 +873,16 @@ async fn seed(url: &str, count: usize) -> anyhow::Result<()> {
         title: "Lung · ALK · Zoe".into(),
         documents,
     };
+    // As the bot opens a case: in one update's work, with the session.
     for i in 0..count {
-        storage
-            .submit_case(2_000_000 + i as i64, &session, &submission)
+        let chat_id = 2_000_000 + i as i64;
+        let Begun::Ready(mut work) = storage.begin_update((1 << 40) + i as i64).await? else {
+            bail!("the seeding update {i} was not ready");
+        };
+        work.create_case(chat_id, &session.locale, &submission, None)
             .await?;
+        work.save_session(chat_id, &session).await?;
+        work.commit().await?;
     }
     storage.close().await;
     Ok(())

@@ -80,7 +80,7 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
 pub fn plain_json(case: &StoredCase) -> Value {
     json!({
         "reference": case.reference.to_string(),
-        "status": case.status,
+        "status": case.status.as_str(),
         "locale": case.locale,
         "created_at": case.created_at,
         "consent": {"version": case.consent_version, "at": case.consent_at},

@@ -29,16 +29,43 @@ impl CaseStatus {
         }
     }
 
-    pub fn parse(text: &str) -> CaseStatus {
-        match text {
-            "assigned" => CaseStatus::Assigned,
-            "closed" => CaseStatus::Closed,
-            _ => CaseStatus::Waiting,
-        }
-    }
-
     pub fn is_open(self) -> bool {
         self != CaseStatus::Closed
+    }
+}
+
+/// A status that is none of a case's: never read as another one (the
+/// database refuses to store it; a row changed by hand is an error).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownCaseStatus(pub String);
+
+impl fmt::Display for UnknownCaseStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown case status “{}”", self.0)
+    }
+}
+
+impl std::error::Error for UnknownCaseStatus {}
+
+impl std::str::FromStr for CaseStatus {
+    type Err = UnknownCaseStatus;
+
+    fn from_str(text: &str) -> Result<CaseStatus, UnknownCaseStatus> {
+        match text {
+            "waiting" => Ok(CaseStatus::Waiting),
+            "assigned" => Ok(CaseStatus::Assigned),
+            "closed" => Ok(CaseStatus::Closed),
+            _ => Err(UnknownCaseStatus(text.to_owned())),
+        }
+    }
+}
+
+/// As a column is read (`#[sqlx(try_from = "String")]`).
+impl TryFrom<String> for CaseStatus {
+    type Error = UnknownCaseStatus;
+
+    fn try_from(text: String) -> Result<CaseStatus, UnknownCaseStatus> {
+        text.parse()
     }
 }
 

@@ -919,20 +919,14 @@ impl Work {
         action: &str,
         detail: &str,
     ) -> anyhow::Result<()> {
-        super::audit_in(self.conn().await?, Some(reference), who, action, detail).await
+        let actor = super::audit::Actor::or_system(who);
+        super::audit::append(self.conn().await?, Some(reference), actor, action, detail).await
     }
 
     /// Appends to the audit log inside this update's transaction.
     pub async fn audit(&mut self, actor: &str, action: &str) -> anyhow::Result<()> {
-        let at_ms = super::unix_now_ms();
-        sqlx::query("INSERT INTO audit_log (at_ms, case_id, actor_id, actor_name, action, detail) VALUES ($1, NULL, NULL, $2, $3, '')")
-            .bind(at_ms)
-            .bind(actor)
-            .bind(action)
-            .execute(self.conn().await?)
-            .await
-            .context("cannot write the audit log")?;
-        Ok(())
+        let actor = super::audit::Actor::Named(actor);
+        super::audit::append(self.conn().await?, None, actor, action, "").await
     }
 
     /// Queues something to send once the work is committed.

@@ -9,8 +9,8 @@ use anyhow::Context;
 use sqlx::Row;
 
 use super::{Storage, sealing, unix_now_ms};
-use crate::handoff::Coordinator;
 use crate::handoff::escalation::{Wait, Watched};
+use crate::handoff::{CaseStatus, Coordinator};
 use crate::intake::CaseRef;
 
 /// A reminder to record, with the job that posts it.
@@ -62,8 +62,11 @@ impl Storage {
             else {
                 continue;
             };
-            let status: String = row.try_get("status")?;
-            let (wait, since, holder) = if status == "waiting" {
+            let status: CaseStatus = row
+                .try_get::<String, _>("status")?
+                .parse()
+                .with_context(|| format!("case {reference}"))?;
+            let (wait, since, holder) = if status == CaseStatus::Waiting {
                 (Wait::Coordinator, row.try_get::<i64, _>("queued_at")?, None)
             } else {
                 let Some(unanswered) = row.try_get::<Option<i64>, _>("unanswered_since")? else {

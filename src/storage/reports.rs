@@ -53,7 +53,10 @@ impl Storage {
                 Ok(CaseRow {
                     reference,
                     locale: row.try_get("locale")?,
-                    status: CaseStatus::parse(&row.try_get::<String, _>("status")?),
+                    status: row
+                        .try_get::<String, _>("status")?
+                        .parse::<CaseStatus>()
+                        .with_context(|| format!("case {reference}"))?,
                     opened_at: row.try_get("created_at")?,
                     assigned_at: row.try_get("assigned_at")?,
                     first_reply_at: row.try_get("first_reply_at")?,

@@ -3,6 +3,7 @@
 //! bot works as before, and production refuses to start without a key.
 
 use crate::common;
+use common::changes;
 
 use common::bot::{COORDINATOR_CHAT, spawn_bot_with};
 use common::db::TestDb;
@@ -134,14 +135,8 @@ async fn navigator_seal_encrypts_a_plain_database_in_place_bound_to_each_row() {
         let label = db.label;
         let plain = Storage::connect(&db.url).await.unwrap();
         let session = common::menu_session("en");
-        let zenobia = plain
-            .submit_case(7, &session, &submission("Zenobia"))
-            .await
-            .unwrap();
-        let other = plain
-            .submit_case(8, &session, &submission("Otto"))
-            .await
-            .unwrap();
+        let zenobia = changes::submit_case(&plain, 7, &session, &submission("Zenobia")).await;
+        let other = changes::submit_case(&plain, 8, &session, &submission("Otto")).await;
         plain.close().await;
 
         let keyed = || async {

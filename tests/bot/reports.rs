@@ -3,6 +3,7 @@
 //! `navigator report` through the real binary — with no patient free text.
 
 use crate::common;
+use common::changes;
 
 use std::collections::BTreeMap;
 use std::process::Command;
@@ -59,22 +60,14 @@ async fn three_cases(storage: &Storage) -> (CaseRef, CaseRef, CaseRef) {
         id: 9002,
         name: "Maria, RN".into(),
     };
-    let first = storage
-        .submit_case(5, &session("es"), &submission("lung", "egfr"))
-        .await
-        .unwrap();
-    storage.take_case(first, &maria).await.unwrap();
+    let first = changes::submit_case(storage, 5, &session("es"), &submission("lung", "egfr")).await;
+    changes::take_case(storage, first, &maria).await;
     storage.note_first_reply(first).await.unwrap();
     storage.close_case(first).await.unwrap();
-    assert!(storage.rate_case(first, 5, 4).await.unwrap());
-    let second = storage
-        .submit_case(6, &session("ar"), &submission("breast", "her2"))
-        .await
-        .unwrap();
-    let old = storage
-        .submit_case(7, &session("en"), &submission("thyroid", "ret"))
-        .await
-        .unwrap();
+    assert!(changes::rate_case(storage, first, 5, 4).await);
+    let second =
+        changes::submit_case(storage, 6, &session("ar"), &submission("breast", "her2")).await;
+    let old = changes::submit_case(storage, 7, &session("en"), &submission("thyroid", "ret")).await;
     storage.close_case(old).await.unwrap();
     let long_ago = unix_now() - 40 * 86_400;
     sqlx::query("UPDATE cases SET created_at = $1, closed_at = $2 WHERE id = $3")
@@ -160,14 +153,14 @@ async fn storage_returns_the_rows_of_a_period_with_the_forms_choices() {
             id: 9001,
             name: "Alex".into(),
         };
-        storage.take_case(second, &alex).await.unwrap();
+        changes::take_case(&storage, second, &alex).await;
         sqlx::query("UPDATE cases SET assigned_at = 100 WHERE id = $1")
             .bind(second.0)
             .execute(storage.pool())
             .await
             .unwrap();
-        storage.release_case(second).await.unwrap();
-        storage.take_case(second, &alex).await.unwrap();
+        changes::release_case(&storage, second).await;
+        changes::take_case(&storage, second, &alex).await;
         assert_eq!(assigned(storage.clone()).await, Some(100), "{}", db.label);
 
         // A weekly slot is claimed once; a failed post gives it back.

@@ -1,9 +1,11 @@
 //! Storage on real databases: SQLite always, PostgreSQL when configured.
 
 use crate::common;
+use common::changes;
 
 use common::db::TestDb;
 use patient_navigator::dialogue::Session;
+use patient_navigator::handoff::CaseStatus;
 use patient_navigator::intake::FormState;
 use patient_navigator::storage::{Backend, Begun, Storage};
 
@@ -29,18 +31,9 @@ async fn sessions_round_trip_and_survive_a_reconnect() {
             db.label
         );
 
-        storage
-            .save_session(chat, &session("faq", "zh-Hans", true))
-            .await
-            .unwrap();
-        storage
-            .save_session(chat, &session("faq-t790m", "zh-Hans", true))
-            .await
-            .unwrap();
-        storage
-            .save_session(7, &session("home", "ar", false))
-            .await
-            .unwrap();
+        changes::save_session(&storage, chat, &session("faq", "zh-Hans", true)).await;
+        changes::save_session(&storage, chat, &session("faq-t790m", "zh-Hans", true)).await;
+        changes::save_session(&storage, 7, &session("home", "ar", false)).await;
         storage.close().await;
 
         let reopened = Storage::connect(&db.url).await.unwrap();
@@ -96,7 +89,7 @@ async fn the_form_state_is_stored_as_the_filling_column_and_a_draft_row() {
         ] {
             let mut chat = session("intake", "en", true);
             chat.intake = form.clone();
-            storage.save_session(401, &chat).await.unwrap();
+            changes::save_session(&storage, 401, &chat).await;
             assert_eq!(
                 form_columns(&storage, 401).await,
                 columns,
@@ -146,17 +139,11 @@ async fn the_form_state_is_stored_as_the_filling_column_and_a_draft_row() {
 async fn blocking_is_recorded_and_cleared_by_the_next_conversation() {
     for db in TestDb::all().await {
         let storage = Storage::connect(&db.url).await.unwrap();
-        storage
-            .save_session(42, &session("home", "en", false))
-            .await
-            .unwrap();
+        changes::save_session(&storage, 42, &session("home", "en", false)).await;
         assert!(!storage.is_blocked(42).await.unwrap());
         storage.set_blocked(42, true).await.unwrap();
         assert!(storage.is_blocked(42).await.unwrap(), "{}", db.label);
-        storage
-            .save_session(42, &session("faq", "en", false))
-            .await
-            .unwrap();
+        changes::save_session(&storage, 42, &session("faq", "en", false)).await;
         assert!(!storage.is_blocked(42).await.unwrap(), "{}", db.label);
         storage.close().await;
     }
@@ -237,7 +224,7 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
             selection: vec![],
             files: vec![],
         });
-        storage.save_session(5, &with_draft).await.unwrap();
+        changes::save_session(&storage, 5, &with_draft).await;
         assert_eq!(
             storage.load_session(5).await.unwrap(),
             Some(with_draft.clone()),
@@ -245,14 +232,10 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
             db.label
         );
 
-        let first = storage
-            .submit_case(5, &session("home", "es", true), &submission())
-            .await
-            .unwrap();
-        let second = storage
-            .submit_case(6, &session("home", "ar", false), &submission())
-            .await
-            .unwrap();
+        let first =
+            changes::submit_case(&storage, 5, &session("home", "es", true), &submission()).await;
+        let second =
+            changes::submit_case(&storage, 6, &session("home", "ar", false), &submission()).await;
         assert_eq!(second.0, first.0 + 1, "{}", db.label);
         assert_eq!(first.to_string(), "CF-000001");
         let loaded = storage.load_session(5).await.unwrap().unwrap();
@@ -268,7 +251,7 @@ async fn cases_get_sequential_references_and_erasure_removes_them() {
             (5, "es", "waiting")
         );
 
-        storage.erase_patient_data(5).await.unwrap();
+        changes::erase_patient_data(&storage, 5).await;
         assert_eq!(storage.case(first).await.unwrap(), None, "{}", db.label);
         assert!(
             storage.case(second).await.unwrap().is_some(),
@@ -286,10 +269,13 @@ async fn concurrent_submissions_never_share_a_reference() {
             .map(|chat| {
                 let storage = storage.clone();
                 tokio::spawn(async move {
-                    storage
-                        .submit_case(chat, &session("home", "en", false), &submission())
-                        .await
-                        .unwrap()
+                    changes::submit_case(
+                        &storage,
+                        chat,
+                        &session("home", "en", false),
+                        &submission(),
+                    )
+                    .await
                 })
             })
             .collect();
@@ -694,10 +680,8 @@ async fn documents_names_are_sealed_at_rest() {
             consent_at: 1,
             ..Default::default()
         };
-        let reference = storage
-            .submit_case(42, &session("home", "es", true), &submission)
-            .await
-            .unwrap();
+        let reference =
+            changes::submit_case(&storage, 42, &session("home", "es", true), &submission).await;
         let raw: String = sqlx::query_scalar("SELECT documents FROM cases WHERE id = $1")
             .bind(reference.0)
             .fetch_one(storage.pool())
@@ -733,10 +717,8 @@ async fn documents_names_are_sealed_at_rest() {
 async fn an_update_sees_what_an_earlier_one_in_its_group_changed() {
     let db = TestDb::sqlite();
     let storage = Storage::connect(&db.url).await.unwrap();
-    let reference = storage
-        .submit_case(101, &session("home", "en", true), &submission())
-        .await
-        .unwrap();
+    let reference =
+        changes::submit_case(&storage, 101, &session("home", "en", true), &submission()).await;
     storage
         .store_updates(&[
             (1, Some(900), "{}".to_owned()),
@@ -803,11 +785,8 @@ async fn rows_that_cannot_be_opened_stop_nothing_else() {
             selection: vec![],
             files: vec![],
         });
-        newer.save_session(202, &drafting).await.unwrap();
-        newer
-            .submit_case(203, &session("home", "en", true), &submission())
-            .await
-            .unwrap();
+        changes::save_session(&newer, 202, &drafting).await;
+        changes::submit_case(&newer, 203, &session("home", "en", true), &submission()).await;
         newer
             .store_updates(&[(5, Some(205), "{\"update_id\":5}".to_owned())])
             .await
@@ -817,10 +796,7 @@ async fn rows_that_cannot_be_opened_stop_nothing_else() {
         let storage = Storage::connect_sealed(&db.url, sealer(KEY_A))
             .await
             .unwrap();
-        storage
-            .save_session(201, &session("home", "en", true))
-            .await
-            .unwrap();
+        changes::save_session(&storage, 201, &session("home", "en", true)).await;
         storage
             .store_updates(&[
                 (6, Some(206), "{\"update_id\":6}".to_owned()),
@@ -965,6 +941,57 @@ async fn sqlite_durability_follows_the_url() {
             .await
             .unwrap();
         assert_eq!(level, expected, "{url}");
+        storage.close().await;
+    }
+}
+
+/// A case's status is one of three: the database refuses any other, on an
+/// insert and on an update (migration 0014), so that no row can hold a
+/// status the bot would have to guess at when reading it.
+#[tokio::test]
+async fn the_database_refuses_a_status_a_case_cannot_have() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let reference =
+            changes::submit_case(&storage, 5, &session("home", "en", true), &submission()).await;
+        let set_status = |status: &'static str| {
+            sqlx::query("UPDATE cases SET status = $1 WHERE id = $2")
+                .bind(status)
+                .bind(reference.0)
+                .execute(storage.pool())
+        };
+        for status in ["new", "Closed", ""] {
+            assert!(
+                set_status(status).await.is_err(),
+                "{label}: the status “{status}” was stored"
+            );
+        }
+        for status in ["assigned", "closed", "waiting"] {
+            set_status(status)
+                .await
+                .unwrap_or_else(|err| panic!("{label}: “{status}” refused: {err}"));
+        }
+        let copy_as = |id: i64, status: &'static str| {
+            sqlx::query(
+                "INSERT INTO cases (id, chat_id, locale, status, answers, summary, consent_version, consent_at, created_at, updated_at)
+                 SELECT $1, chat_id, locale, $2, answers, summary, consent_version, consent_at, created_at, updated_at
+                 FROM cases WHERE id = $3",
+            )
+            .bind(id)
+            .bind(status)
+            .bind(reference.0)
+            .execute(storage.pool())
+        };
+        assert!(
+            copy_as(100, "pending").await.is_err(),
+            "{label}: a case was inserted with the status “pending”"
+        );
+        copy_as(101, "closed")
+            .await
+            .unwrap_or_else(|err| panic!("{label}: a closed case refused: {err}"));
+        let case = storage.case(reference).await.unwrap().unwrap();
+        assert_eq!(case.status, CaseStatus::Waiting, "{label}");
         storage.close().await;
     }
 }

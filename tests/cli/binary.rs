@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::common;
+use common::changes;
 
 use patient_navigator::emulator::{Emulator, UserSpec};
 
@@ -163,10 +164,7 @@ async fn export_writes_fhir_and_json_and_is_audited() {
         intake: patient_navigator::intake::FormState::NoDraft,
         case: None,
     };
-    let reference = storage
-        .submit_case(42, &session, &submission)
-        .await
-        .unwrap();
+    let reference = changes::submit_case(&storage, 42, &session, &submission).await;
 
     let fhir = navigator()
         .args(["export", "--case", &reference.to_string()])

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod bot;
+pub mod changes;
 pub mod db;
 
 /// What a chat shows of the patients' texts: a message the bot merged

@@ -1,0 +1,239 @@
+//! Sessions: where each patient is in the conversation (language, node,
+//! the intake draft, their latest case) and whether they blocked the bot.
+//!
+//! Owns the `sessions` and `intake_drafts` tables. Must not touch cases,
+//! relays or the audit log (a session only reads its latest case's status).
+
+use anyhow::Context;
+use sqlx::{AnyConnection, Row};
+
+use super::{ROWS_PER_STATEMENT, Sealer, Storage, delete_keys_in, durable, sealing, unix_now};
+use crate::dialogue::Session;
+use crate::dialogue::engine::CaseLink;
+use crate::handoff::CaseStatus;
+use crate::intake::{CaseRef, Draft};
+
+impl Storage {
+    pub async fn load_session(&self, chat_id: i64) -> anyhow::Result<Option<Session>> {
+        let mut conn = self.reading().await?;
+        load_session_in(&mut conn, self.sealer(), chat_id).await
+    }
+
+    /// Records that the patient blocked (or unblocked) the bot.
+    pub async fn set_blocked(&self, chat_id: i64, blocked: bool) -> anyhow::Result<()> {
+        self.execute_write(
+            sqlx::query("UPDATE sessions SET blocked = $1, updated_at = $2 WHERE chat_id = $3")
+                .bind(i64::from(blocked))
+                .bind(unix_now())
+                .bind(chat_id),
+        )
+        .await
+        .context("cannot record the blocked state")?;
+        Ok(())
+    }
+
+    pub async fn is_blocked(&self, chat_id: i64) -> anyhow::Result<bool> {
+        let blocked: Option<i64> =
+            sqlx::query_scalar("SELECT blocked FROM sessions WHERE chat_id = $1")
+                .bind(chat_id)
+                .fetch_optional(&self.reader)
+                .await
+                .context("cannot read the blocked state")?;
+        Ok(blocked.unwrap_or(0) != 0)
+    }
+}
+
+/// A session to store, and whether its chat had an intake draft stored
+/// before (only then does a session without a draft need a DELETE).
+pub(crate) struct SessionWrite<'a> {
+    pub chat_id: i64,
+    pub session: &'a Session,
+    pub draft_row: bool,
+}
+
+/// Stores sessions with their intake drafts: one statement per table for
+/// all of them (each statement is a round trip to the database). At most
+/// one write per chat.
+pub(crate) async fn save_sessions_in(
+    tx: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    writes: &[SessionWrite<'_>],
+    now: i64,
+) -> anyhow::Result<()> {
+    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+             VALUES {}
+             ON CONFLICT (chat_id) DO UPDATE SET
+                 locale = excluded.locale,
+                 locale_chosen = excluded.locale_chosen,
+                 node = excluded.node,
+                 filling = excluded.filling,
+                 blocked = 0,
+                 updated_at = excluded.updated_at",
+            durable::placeholder_rows(chunk.len(), 8)
+        );
+        let mut upsert = sqlx::query(&sql);
+        for write in chunk {
+            let session = write.session;
+            upsert = upsert
+                .bind(write.chat_id)
+                .bind(&session.locale)
+                .bind(i64::from(session.locale_chosen))
+                .bind(&session.node)
+                .bind(i64::from(session.intake.is_filling()))
+                .bind(0_i64)
+                .bind(now)
+                .bind(now);
+        }
+        upsert
+            .execute(&mut *tx)
+            .await
+            .context("cannot save the sessions")?;
+    }
+    let drafts: Vec<(i64, String)> = writes
+        .iter()
+        .filter_map(|write| Some((write.chat_id, write.session.intake.draft()?)))
+        .map(|(chat_id, draft)| {
+            Ok((
+                chat_id,
+                sealing::seal(
+                    sealer,
+                    sealing::DRAFT,
+                    chat_id,
+                    &serde_json::to_string(draft)?,
+                )?,
+            ))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    for chunk in drafts.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES {}
+             ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
+            durable::placeholder_rows(chunk.len(), 3)
+        );
+        let mut upsert = sqlx::query(&sql);
+        for (chat_id, sealed) in chunk {
+            upsert = upsert.bind(*chat_id).bind(sealed).bind(now);
+        }
+        upsert
+            .execute(&mut *tx)
+            .await
+            .context("cannot save the intake drafts")?;
+    }
+    let cleared: Vec<i64> = writes
+        .iter()
+        .filter(|write| write.session.intake.draft().is_none() && write.draft_row)
+        .map(|write| write.chat_id)
+        .collect();
+    delete_keys_in(tx, "intake_drafts", "chat_id", &cleared)
+        .await
+        .context("cannot clear the intake drafts")
+}
+
+/// A stored session, and whether an intake draft row was stored with it
+/// (even one this version could not read).
+pub(crate) struct LoadedSession {
+    pub session: Session,
+    pub draft_row: bool,
+}
+
+pub(crate) async fn load_session_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    chat_id: i64,
+) -> anyhow::Result<Option<Session>> {
+    let mut loaded = load_sessions_in(conn, sealer, &[chat_id]).await?;
+    Ok(loaded.remove(&chat_id).map(|loaded| loaded.session))
+}
+
+/// The stored sessions of these chats (one statement per 200 chats).
+pub(crate) async fn load_sessions_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    chat_ids: &[i64],
+) -> anyhow::Result<std::collections::HashMap<i64, LoadedSession>> {
+    load_sessions_each_in(conn, sealer, chat_ids)
+        .await?
+        .into_iter()
+        .map(|(chat_id, loaded)| Ok((chat_id, loaded?)))
+        .collect()
+}
+
+/// The stored sessions of these chats, each loaded or not on its own: one
+/// patient's unreadable draft fails that patient's update alone, not the
+/// others loaded with it.
+pub(crate) async fn load_sessions_each_in(
+    conn: &mut AnyConnection,
+    sealer: Option<&Sealer>,
+    chat_ids: &[i64],
+) -> anyhow::Result<std::collections::HashMap<i64, anyhow::Result<LoadedSession>>> {
+    let mut sessions = std::collections::HashMap::with_capacity(chat_ids.len());
+    for chunk in chat_ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT s.chat_id, s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
+             FROM sessions s
+             LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+             LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
+             WHERE s.chat_id IN ({})",
+            durable::placeholder_list(1, chunk.len())
+        );
+        let mut select = sqlx::query(&sql);
+        for chat_id in chunk {
+            select = select.bind(*chat_id);
+        }
+        let rows = select
+            .fetch_all(&mut *conn)
+            .await
+            .context("cannot load the sessions")?;
+        for row in rows {
+            let chat_id: i64 = row.try_get("chat_id")?;
+            sessions.insert(chat_id, session_of_row(&row, sealer, chat_id));
+        }
+    }
+    Ok(sessions)
+}
+
+fn session_of_row(
+    row: &sqlx::any::AnyRow,
+    sealer: Option<&Sealer>,
+    chat_id: i64,
+) -> anyhow::Result<LoadedSession> {
+    let stored_draft: Option<String> = row.try_get("draft")?;
+    let draft_row = stored_draft.is_some();
+    let draft: Option<String> = stored_draft
+        .map(|stored| sealing::open(sealer, sealing::DRAFT, chat_id, &stored))
+        .transpose()?;
+    let draft = draft
+        .map(|json| serde_json::from_str::<Draft>(&json))
+        .transpose()
+        // A draft this version cannot read is dropped, not a crash loop.
+        .unwrap_or_else(|err| {
+            tracing::error!(chat_id, error = %err, "unreadable intake draft dropped");
+            None
+        });
+    let case_id: Option<i64> = row.try_get("case_id")?;
+    let case_status: Option<String> = row.try_get("case_status")?;
+    let case = case_id
+        .zip(case_status)
+        .map(|(id, status)| -> anyhow::Result<CaseLink> {
+            let reference = CaseRef(id);
+            let status: CaseStatus = status
+                .parse()
+                .with_context(|| format!("chat {chat_id}'s latest case {reference}"))?;
+            Ok(CaseLink {
+                reference,
+                open: status.is_open(),
+            })
+        })
+        .transpose()?;
+    let session = Session {
+        case,
+        locale: row.try_get("locale")?,
+        locale_chosen: row.try_get::<i64, _>("locale_chosen")? != 0,
+        node: row.try_get("node")?,
+        // Filling without a draft (none stored, or unreadable) is no form.
+        intake: crate::intake::FormState::from_parts(draft, row.try_get::<i64, _>("filling")? != 0),
+    };
+    Ok(LoadedSession { session, draft_row })
+}
