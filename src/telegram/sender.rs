@@ -445,11 +445,13 @@ pub async fn run(
         let lanes_read = lanes_read.len();
         let read = by_lane(jobs, room);
         read_again |= read.len() < lanes_read;
+        if let Some(announced) = announced.as_mut() {
+            for (_, queue) in &read {
+                announced.read_started(queue);
+            }
+        }
         started.extend(read);
         for (lane, queue) in started {
-            if let Some(announced) = announced.as_mut() {
-                announced.started(&lane, &queue);
-            }
             let (bot, shell) = (bot.clone(), shell.clone());
             let task = lanes.spawn(async move { run_lane(&bot, &shell, queue).await });
             sending.insert(task.id(), lane);
@@ -526,10 +528,11 @@ struct Announced {
     /// is there (a retry), or was dropped from memory. `true` while the
     /// outbox may hold one of theirs that no read has seen.
     read_only: HashMap<String, bool>,
-    /// The newest job started per lane, and when: a job both read and
+    /// Jobs started from a read lately, and when: a job both read and
     /// announced (a read can see a commit before its announcement comes)
-    /// starts once.
-    newest_started: HashMap<String, (i64, std::time::Instant)>,
+    /// starts once. (Not "ids up to the newest": update ids, and so job
+    /// ids, start again from a random number after a week without updates.)
+    read_lately: HashMap<i64, std::time::Instant>,
     /// Until the first read (jobs from before the start), and while reads
     /// come back full, the outbox may hold jobs of any lane not seen yet.
     unread_backlog: bool,
@@ -552,11 +555,7 @@ impl Announced {
                 read = true; // the group's lanes are always read
                 continue;
             }
-            if self
-                .newest_started
-                .get(&job.lane)
-                .is_some_and(|(newest, _)| job.id <= *newest)
-            {
+            if self.read_lately.contains_key(&job.id) {
                 continue; // read and started already
             }
             if self.unread_backlog
@@ -633,21 +632,16 @@ impl Announced {
         }
     }
 
-    /// `jobs` of `lane` start (read or announced).
-    fn started(&mut self, lane: &str, jobs: &[OutboxJob]) {
+    /// `jobs` start, read from the outbox.
+    fn read_started(&mut self, jobs: &[OutboxJob]) {
         let now = std::time::Instant::now();
-        if self.newest_started.len() >= ANNOUNCED_AT_MOST {
+        if self.read_lately.len() >= ANNOUNCED_AT_MOST {
             // An announcement comes within moments of its commit.
-            self.newest_started
-                .retain(|_, (_, at)| now.duration_since(*at) < Duration::from_secs(60));
+            self.read_lately
+                .retain(|_, at| now.duration_since(*at) < Duration::from_secs(60));
         }
-        if let Some(newest) = jobs.iter().map(|job| job.id).max() {
-            let entry = self
-                .newest_started
-                .entry(lane.to_owned())
-                .or_insert((newest, now));
-            *entry = (entry.0.max(newest), now);
-        }
+        self.read_lately
+            .extend(jobs.iter().map(|job| (job.id, now)));
     }
 
     /// A run of `lane` ended (`finished`: nothing of it left in the
@@ -1307,14 +1301,18 @@ mod tests {
             ids(&started),
             [("chat:2".into(), vec![10, 12]), ("chat:1".into(), vec![11])]
         );
-        for (lane, jobs) in &started {
-            announced.started(lane, jobs);
-        }
         assert!(announced.is_empty());
-        // A read saw job 12 before its announcement came: it starts once.
-        assert!(!announced.accept(vec![announced_job(12, "chat:2")]));
-        assert!(announced.start(&mut room(), &[]).is_empty());
         assert!(!announced.ended("chat:2", true), "nothing left to read");
+        // A read saw job 13 before its announcement came: it starts once.
+        announced.read_started(&[announced_job(13, "chat:2")]);
+        assert!(!announced.accept(vec![announced_job(13, "chat:2")]));
+        assert!(announced.start(&mut room(), &[]).is_empty());
+        // After a week without updates their ids start again lower.
+        assert!(!announced.accept(vec![announced_job(3, "chat:2")]));
+        assert_eq!(
+            ids(&announced.start(&mut room(), &[])),
+            [("chat:2".into(), vec![3])]
+        );
     }
 
     #[test]
@@ -1374,8 +1372,7 @@ mod tests {
     fn a_lane_that_left_a_job_for_its_retry_is_read_until_it_is_sent() {
         let mut announced = after_a_read();
         announced.accept(vec![announced_job(10, "chat:1")]);
-        let started = announced.start(&mut room(), &[]);
-        announced.started("chat:1", &started[0].1);
+        assert_eq!(announced.start(&mut room(), &[]).len(), 1);
         // Committed while job 10 is being tried: waits in memory...
         announced.accept(vec![announced_job(11, "chat:1")]);
         // ...until job 10 fails and stays in the outbox for its retry: then
