@@ -30,12 +30,39 @@ use crate::handoff::queue::{
     self, CardAction, CoordinatorCommand, CoordinatorText, GroupButton, OFF_HOURS_NOTE_INTERVAL,
 };
 use crate::handoff::replies::{self, Facts, NotSent, ReplyRequest};
+use crate::handoff::texts::Texts;
 use crate::handoff::{CaseStatus, CaseView, Coordinator};
-use crate::i18n::Locale;
+use crate::i18n::{Arg, Locale};
 use crate::intake::{Answer, CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::reports;
 use crate::storage::{Begun, ErasedTopic, Work, unix_now};
+
+/// The coordinators' texts as the content now has them, in their language
+/// (`COORDINATORS_LANGUAGE`).
+pub(crate) struct Words {
+    content: Arc<crate::content::Content>,
+    locale: Locale,
+}
+
+impl Words {
+    pub(crate) fn of(shell: &Shell) -> Words {
+        let content = shell.content.get();
+        let locale = Texts::locale_of(&content.catalog, &shell.coordinators_language);
+        Words { content, locale }
+    }
+
+    pub(crate) fn texts(&self) -> Texts<'_> {
+        Texts::new(&self.content.catalog, &self.locale)
+    }
+
+    /// A message with a case's reference.
+    fn about(&self, id: &str, reference: CaseRef) -> String {
+        let reference = reference.to_string();
+        self.texts()
+            .say(id, &[("reference", Arg::Text(&reference))])
+    }
+}
 
 /// Puts a new case in the queue: its topic, its card, its documents.
 /// Tried again after a failure, it goes on where it stopped: the topic and
@@ -193,7 +220,7 @@ async fn open_topic(
             // Reported in the topic rather than dropped silently.
             tracing::warn!(case = %case.reference, error = %err, "a document could not be re-sent");
             let note = Reply::new(
-                queue::document_not_shown(&err.to_string()),
+                queue::document_not_shown(&Words::of(shell).texts(), &err.to_string()),
                 Keyboard::None,
                 Placement::New,
             );
@@ -213,7 +240,8 @@ fn card_reply(shell: &Shell, case: &CaseView) -> Reply {
         .find(&case.locale)
         .map(|locale| content.catalog.format(locale, "language-name", &[]))
         .unwrap_or_else(|| case.locale.clone());
-    let (html, buttons) = queue::card(case, &language, unix_now());
+    let words = Words::of(shell);
+    let (html, buttons) = queue::card(&words.texts(), case, &language, unix_now());
     let keyboard = if buttons.is_empty() {
         Keyboard::None
     } else {
@@ -326,7 +354,8 @@ async fn apply_action(
         CaseAction::SetUrgent(_) => Applied::Unchanged,
         CaseAction::Note => Applied::Changed,
     };
-    let consequences = case::consequences(case, who, &action, &applied);
+    let words = Words::of(shell);
+    let consequences = case::consequences(&words.texts(), case, who, &action, &applied);
     if let Some(entry) = &consequences.audit {
         work.audit_case(reference, Some(who), entry.action, &entry.detail)
             .await?;
@@ -480,7 +509,10 @@ pub async fn rated(bot: &Bot, shell: &Shell, reference: CaseRef, stars: u8) -> a
         bot,
         shell,
         reference,
-        format!("⭐ The patient rated this conversation {stars}/5."),
+        Words::of(shell).texts().say(
+            "coord-note-rated",
+            &[("stars", Arg::Number(i64::from(stars)))],
+        ),
     )
     .await
 }
@@ -871,6 +903,7 @@ pub async fn relay_patient_edit(
         // edit is shown beside it.
         let edited = Reply::new(
             merge::edited_part(
+                &Words::of(shell).texts(),
                 &local_time(
                     shell,
                     msg.edit_date().map_or(msg.date, |at| *at).timestamp(),
@@ -983,7 +1016,12 @@ pub async fn erase_topics(
     if cause == ErasureCause::Patient {
         for (group, cases) in erased_in {
             let group = ChatId(group);
-            let note = Reply::new(queue::erasure_note(&cases), Keyboard::None, Placement::New);
+            let words = Words::of(shell);
+            let note = Reply::new(
+                queue::erasure_note(&words.texts(), &cases),
+                Keyboard::None,
+                Placement::New,
+            );
             post_in_group(shell, group, 1, || delivery::send(bot, group, None, &note)).await?;
         }
     }
@@ -1105,7 +1143,7 @@ pub async fn patient_blocked(bot: &Bot, shell: &Shell, chat_id: i64) -> anyhow::
         bot,
         shell,
         link.reference,
-        "⛔ The patient has blocked the bot. The case is closed.".to_owned(),
+        Words::of(shell).texts().say("coord-note-blocked", &[]),
     )
     .await?;
     close(bot, shell, link.reference, None, false).await
@@ -1128,7 +1166,9 @@ async fn close(
         .audit(Some(reference), by, "close", "")
         .await?;
     let case = load(shell, reference).await?;
-    let jobs = notice_jobs(shell, &case, case::closing_notices(by, tell_patient));
+    let words = Words::of(shell);
+    let notices = case::closing_notices(&words.texts(), by, tell_patient);
+    let jobs = notice_jobs(shell, &case, notices);
     tell_now(bot, shell, jobs).await;
     Ok(())
 }
@@ -1360,7 +1400,8 @@ async fn send_ready_reply(
     let composed = match composed {
         Ok(composed) => composed,
         Err(not_sent) => {
-            let note = replies::not_sent_text(case.reference, &not_sent);
+            let texts = Texts::new(&content.catalog, &coordinators);
+            let note = replies::not_sent_text(&texts, case.reference, &not_sent);
             jobs.push(note_job(group.0, case.reference, note));
             return Ok(Some(not_sent));
         }
@@ -1381,7 +1422,11 @@ async fn send_ready_reply(
     jobs.push(note_job(
         group.0,
         case.reference,
-        replies::sent_note(&composed, &who.name),
+        replies::sent_note(
+            &Texts::new(&content.catalog, &coordinators),
+            &composed,
+            &who.name,
+        ),
     ));
     Ok(None)
 }
@@ -1497,7 +1542,7 @@ async fn coordinator_message(
         CoordinatorText::Unknown(name) => {
             // Never lost silently: the coordinator hears why nothing went.
             let hint = Reply::new(
-                queue::unknown_command_hint(&name),
+                queue::unknown_command_hint(&Words::of(shell).texts(), &name),
                 Keyboard::None,
                 Placement::New,
             );
@@ -1515,7 +1560,10 @@ async fn coordinator_message(
 /// A page of `/queue`, with the held messages' notice on top if any.
 async fn queue_page(shell: &Shell, page: usize) -> anyhow::Result<Reply> {
     let now_ms = crate::storage::unix_now_ms();
-    let (mut html, buttons) = queue::listing(&shell.storage.open_cases().await?, unix_now(), page);
+    let words = Words::of(shell);
+    let texts = words.texts();
+    let (mut html, buttons) =
+        queue::listing(&texts, &shell.storage.open_cases().await?, unix_now(), page);
     let held = shell
         .storage
         .held_lanes(now_ms - sender::HOLD_AFTER_MS)
@@ -1525,7 +1573,7 @@ async fn queue_page(shell: &Shell, page: usize) -> anyhow::Result<Reply> {
         let minutes = (now_ms - oldest.failing_since_ms) / 60_000;
         html = format!(
             "{}\n\n{html}",
-            queue::held_notice(jobs, minutes, &oldest.last_error)
+            queue::held_notice(&texts, jobs, minutes, &oldest.last_error)
         );
     }
     let keyboard = if buttons.is_empty() {
@@ -1605,7 +1653,7 @@ async fn change_by_command(
         let Some(work) = begin(shell, update).await? else {
             return Ok(());
         };
-        let note = access::refusal_text(reference, change, &refusal);
+        let note = access::refusal_text(&Words::of(shell).texts(), reference, change, &refusal);
         let jobs = group_of(shell, &case)
             .map(|group| note_job(group.0, reference, note))
             .into_iter()
@@ -1634,7 +1682,8 @@ async fn change_by_command(
         (CoordinatorCommand::Transfer(_), Some(to)) => Some(CaseAction::Transfer(to)),
         (CoordinatorCommand::Transfer(_), None) => {
             if let Some(group) = group_of(shell, &case) {
-                jobs.push(note_job(group.0, reference, TRANSFER_HELP.to_owned()));
+                let help = Words::of(shell).texts().say("coord-transfer-help", &[]);
+                jobs.push(note_job(group.0, reference, help));
             }
             None
         }
@@ -1646,8 +1695,6 @@ async fn change_by_command(
     }
     commit_change(shell, work, jobs).await
 }
-
-const TRANSFER_HELP: &str = "To transfer, write <code>/transfer @username</code> (they must have written in this group once), reply to one of their messages with <code>/transfer</code>, or move the case to another team with <code>/transfer Team name</code>.";
 
 /// Messages of the old topic copied into the new one when a case moves.
 const HISTORY_ON_MOVE: i64 = 10;
@@ -1673,12 +1720,20 @@ async fn move_to_team(
     let Some(mut work) = begin(shell, update).await? else {
         return Ok(());
     };
-    let escape = crate::text::escape_html;
+    let words = Words::of(shell);
+    let texts = words.texts();
+    let shown = reference.to_string();
     let jobs = if team.group == from.0 {
         vec![note_job(
             from.0,
             reference,
-            format!("{reference} is already with {}.", escape(&team.name)),
+            texts.say(
+                "coord-team-already",
+                &[
+                    ("reference", Arg::Text(&shown)),
+                    ("team", Arg::Text(&team.name)),
+                ],
+            ),
         )]
     } else if work.move_case(reference, from.0, team.group).await? {
         work.audit_case(
@@ -1688,10 +1743,10 @@ async fn move_to_team(
             &format!("to {}", team.name),
         )
         .await?;
-        let from_team = shell
-            .teams
-            .of_group(from.0)
-            .map_or("another team", |team| team.name.as_str());
+        let from_team = shell.teams.of_group(from.0).map_or_else(
+            || texts.say("coord-another-team", &[]),
+            |team| crate::text::escape_html(&team.name),
+        );
         vec![
             (
                 from.0,
@@ -1699,10 +1754,12 @@ async fn move_to_team(
                     case: reference.0,
                     group: from.0,
                     thread_id: case.thread_id,
-                    html: format!(
-                        "➡ Moved by {} to {}. The conversation goes on there.",
-                        escape(&who.name),
-                        escape(&team.name)
+                    html: texts.say(
+                        "coord-moved-out",
+                        &[
+                            ("name", Arg::Text(&who.name)),
+                            ("team", Arg::Text(&team.name)),
+                        ],
                     ),
                 },
             ),
@@ -1710,10 +1767,12 @@ async fn move_to_team(
             note_job(
                 team.group,
                 reference,
-                format!(
-                    "⬅ Moved here from {} by {}. The last messages follow.",
-                    escape(from_team),
-                    escape(&who.name)
+                texts.say(
+                    "coord-moved-in",
+                    &[
+                        ("team", Arg::Html(&from_team)),
+                        ("name", Arg::Text(&who.name)),
+                    ],
                 ),
             ),
             (
@@ -1876,19 +1935,16 @@ where
         }
         Err(err) if is_permanent_refusal(&err) => {
             shell.storage.set_blocked(case.chat_id, true).await?;
-            note_in_topic(bot, shell, case.reference, "⛔ The patient has blocked the bot: this message was not delivered. The case is closed.".to_owned()).await?;
+            let note = Words::of(shell)
+                .texts()
+                .say("coord-note-blocked-undelivered", &[]);
+            note_in_topic(bot, shell, case.reference, note).await?;
             close(bot, shell, case.reference, None, false).await?;
         }
         Err(err) => {
             tracing::error!(case = %case.reference, error = %err, "a coordinator message could not reach the patient");
-            note_in_topic(
-                bot,
-                shell,
-                case.reference,
-                "⚠️ This message could not be delivered to the patient. Please send it again."
-                    .to_owned(),
-            )
-            .await?;
+            let note = Words::of(shell).texts().say("coord-note-undelivered", &[]);
+            note_in_topic(bot, shell, case.reference, note).await?;
         }
     }
     Ok(())
@@ -2002,7 +2058,10 @@ async fn press_card(
     // Refusals and "already taken" must be read: an alert to dismiss.
     let (notice, show_alert) = match (decoded, case, refused) {
         (None, _, _) => (None, false),
-        (Some((_, reference)), None, _) => (Some(format!("{reference} no longer exists.")), false),
+        (Some((_, reference)), None, _) => (
+            Some(Words::of(shell).about("coord-answer-gone", reference)),
+            false,
+        ),
         (Some(_), Some(_), Some(refusal)) => (Some(refusal), true),
         (Some((action, _)), Some(case), None) => {
             let answer =
@@ -2046,7 +2105,9 @@ async fn press_refused(
         .may(bot, shell, change, case, true)
         .await?
         .err()
-        .map(|refusal| access::refusal_text(case.reference, change, &refusal)))
+        .map(|refusal| {
+            access::refusal_text(&Words::of(shell).texts(), case.reference, change, &refusal)
+        }))
 }
 
 /// How long a second press of the same ready reply for a case counts as a
@@ -2083,13 +2144,18 @@ async fn press_ready_reply(
         return Ok(());
     };
     let mut jobs = Vec::new();
+    let words = Words::of(shell);
     let (notice, show_alert) = match (case, refused, sent_ms_ago) {
-        (None, _, _) => (format!("{reference} no longer exists."), false),
+        (None, _, _) => (words.about("coord-answer-gone", reference), false),
         (Some(_), Some(refusal), _) => (refusal, true),
         (Some(_), None, Some(ago)) => (
-            format!(
-                "“{name}” was sent to this patient {} s ago: it was not sent again. Press once more after a minute to send it a second time.",
-                ago / 1000
+            words.texts().say(
+                "coord-reply-answer-repeated",
+                // Plain text (an alert): the name as it is.
+                &[
+                    ("reply", Arg::Html(name)),
+                    ("seconds", Arg::Number(ago / 1000)),
+                ],
             ),
             true,
         ),
@@ -2101,14 +2167,9 @@ async fn press_ready_reply(
                 key: -super::update_id(update),
             };
             match send_ready_reply(shell, &mut work, &mut jobs, &case, &who, asked).await? {
-                None => (format!("Sent to the patient of {reference}."), false),
+                None => (words.about("coord-reply-answer-sent", reference), false),
                 // The reason is in the topic: an alert holds 200 characters.
-                Some(_) => (
-                    format!(
-                        "Nothing was sent to the patient of {reference}: the reason is in the topic."
-                    ),
-                    true,
-                ),
+                Some(_) => (words.about("coord-reply-answer-not-sent", reference), true),
             }
         }
     };
