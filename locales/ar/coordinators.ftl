@@ -78,7 +78,7 @@ coord-refused-held = { $change ->
 
 ## الأوامر
 
-coord-unknown-command = /{ $command } ليس أمرًا هنا (لم يُرسَل شيء إلى المريض). في موضوع الحالة: /r (ردود جاهزة بلغة المريض)، /note، /release، /transfer، /close؛ وفي أي مكان: /queue، /stats. لكتابة نص للمريض يبدأ بـ «/»، ضعوا قبله مسافة أو كلمة.
+coord-unknown-command = { $command } ليس أمرًا هنا (لم يُرسَل شيء إلى المريض). في موضوع الحالة: /r (ردود جاهزة بلغة المريض)، /note، /release، /transfer، /close؛ وفي أي مكان: /queue، /stats. لكتابة نص للمريض يبدأ بـ «/»، ضعوا قبله مسافة أو كلمة.
 coord-transfer-help = للنقل، اكتبوا <code>/transfer @username</code> (يجب أن يكون الشخص قد كتب في هذه المجموعة مرة واحدة على الأقل)، أو ردّوا على إحدى رسائله بـ <code>/transfer</code>، أو انقلوا الحالة إلى فريق آخر بـ <code>/transfer اسم الفريق</code>.
 coord-team-already = الحالة { $reference } لدى { $team } بالفعل.
 coord-moved-out = ➡ نقلها { $name } إلى { $team }. تستمر المحادثة هناك.

@@ -78,7 +78,7 @@ coord-refused-held = { $change ->
 
 ## Commands.
 
-coord-unknown-command = /{ $command } is not a command here (nothing was sent to the patient). In a case's topic: /r (ready replies in the patient's language), /note, /release, /transfer, /close; anywhere: /queue, /stats. To write to the patient a text that starts with “/”, put a space or a word before it.
+coord-unknown-command = { $command } is not a command here (nothing was sent to the patient). In a case's topic: /r (ready replies in the patient's language), /note, /release, /transfer, /close; anywhere: /queue, /stats. To write to the patient a text that starts with “/”, put a space or a word before it.
 coord-transfer-help = To transfer, write <code>/transfer @username</code> (they must have written in this group once), reply to one of their messages with <code>/transfer</code>, or move the case to another team with <code>/transfer Team name</code>.
 coord-team-already = { $reference } is already with { $team }.
 coord-moved-out = ➡ Moved by { $name } to { $team }. The conversation goes on there.

@@ -73,7 +73,7 @@ coord-refused-held = { $change ->
 
 ## Comandos
 
-coord-unknown-command = /{ $command } no es un comando de este grupo (no se ha enviado nada al paciente). En el tema de un caso: /r (respuestas preparadas en el idioma del paciente), /note, /release, /transfer, /close; en cualquier lugar: /queue, /stats. Para escribir al paciente un texto que empiece por «/», ponga un espacio o una palabra delante.
+coord-unknown-command = { $command } no es un comando de este grupo (no se ha enviado nada al paciente). En el tema de un caso: /r (respuestas preparadas en el idioma del paciente), /note, /release, /transfer, /close; en cualquier lugar: /queue, /stats. Para escribir al paciente un texto que empiece por «/», ponga un espacio o una palabra delante.
 coord-transfer-help = Para transferir, escriba <code>/transfer @usuario</code> (la persona debe haber escrito una vez en este grupo), responda a uno de sus mensajes con <code>/transfer</code>, o pase el caso a otro equipo con <code>/transfer Nombre del equipo</code>.
 coord-team-already = { $reference } ya está en { $team }.
 coord-moved-out = ➡ { $name } lo ha pasado a { $team }. La conversación continúa allí.

@@ -73,7 +73,7 @@ coord-refused-held = { $change ->
 
 ## Commandes
 
-coord-unknown-command = /{ $command } n’est pas une commande ici (rien n’a été envoyé au patient). Dans le sujet d’un dossier : /r (réponses toutes prêtes dans la langue du patient), /note, /release, /transfer, /close ; partout : /queue, /stats. Pour écrire au patient un texte qui commence par « / », mettez un espace ou un mot devant.
+coord-unknown-command = { $command } n’est pas une commande ici (rien n’a été envoyé au patient). Dans le sujet d’un dossier : /r (réponses toutes prêtes dans la langue du patient), /note, /release, /transfer, /close ; partout : /queue, /stats. Pour écrire au patient un texte qui commence par « / », mettez un espace ou un mot devant.
 coord-transfer-help = Pour transférer, écrivez <code>/transfer @utilisateur</code> (la personne doit avoir écrit une fois dans ce groupe), répondez à l’un de ses messages par <code>/transfer</code>, ou confiez le dossier à une autre équipe avec <code>/transfer Nom de l’équipe</code>.
 coord-team-already = { $reference } est déjà chez { $team }.
 coord-moved-out = ➡ Confié par { $name } à { $team }. La conversation continue là-bas.

@@ -72,7 +72,7 @@ coord-refused-held = { $change ->
 
 ## 命令
 
-coord-unknown-command = /{ $command } 不是这里的命令（没有向患者发送任何内容）。在病例话题中：/r（患者语言的预设回复）、/note、/release、/transfer、/close；在任何地方：/queue、/stats。若要给患者发送以“/”开头的文字，请在前面加一个空格或一个词。
+coord-unknown-command = { $command } 不是这里的命令（没有向患者发送任何内容）。在病例话题中：/r（患者语言的预设回复）、/note、/release、/transfer、/close；在任何地方：/queue、/stats。若要给患者发送以“/”开头的文字，请在前面加一个空格或一个词。
 coord-transfer-help = 要转交，请写 <code>/transfer @用户名</code>（对方须曾在本群组发过言），或用 <code>/transfer</code> 回复对方的一条消息，或用 <code>/transfer 团队名称</code> 将病例转给另一个团队。
 coord-team-already = { $reference } 已在 { $team }。
 coord-moved-out = ➡ { $name } 已将其转给 { $team }。对话在那里继续。

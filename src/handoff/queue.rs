@@ -199,7 +199,8 @@ impl CoordinatorText {
 
 /// The note for a command none of ours.
 pub fn unknown_command_hint(texts: &Texts, name: &str) -> String {
-    texts.say("coord-unknown-command", &[("command", Arg::Text(name))])
+    let command = format!("/{name}");
+    texts.say("coord-unknown-command", &[("command", Arg::Text(&command))])
 }
 
 impl CoordinatorCommand {
