@@ -327,6 +327,7 @@ fn args() -> FluentArgs<'static> {
     for name in [
         "language",
         "tag",
+        "hours",
         "minutes",
         "error",
         "time",
@@ -349,7 +350,7 @@ fn args() -> FluentArgs<'static> {
     ] {
         args.set(name, FluentValue::from(""));
     }
-    for name in ["hours", "waiting", "assigned", "page", "pages", "seconds"] {
+    for name in ["waiting", "assigned", "page", "pages", "seconds"] {
         args.set(name, FluentValue::from(3));
     }
     for name in ["count", "min", "max", "stars", "days"] {
