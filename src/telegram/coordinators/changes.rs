@@ -9,7 +9,28 @@
 //! `tell_now` for the bot's own changes), relay messages (`relays`) or
 //! post in topics directly (`topics`).
 
-use super::*;
+use anyhow::Context;
+use teloxide::prelude::*;
+use teloxide::types::UserId;
+
+use super::topics::{note_in_topic, note_job};
+use super::{
+    Actor, Words, Writer, begin, commit_change, coordinator_of, group_of, load, post_in_group,
+};
+use crate::dialogue::engine::notices;
+use crate::handoff::access::{self, Change, Standing};
+use crate::handoff::case::{self, Applied, CaseAction, Notice};
+use crate::handoff::queue::{CardAction, CoordinatorCommand};
+use crate::handoff::replies::{self, Facts, NotSent};
+use crate::handoff::texts::Texts;
+use crate::handoff::{CaseStatus, CaseView, Coordinator};
+use crate::i18n::{Arg, Locale};
+use crate::intake::{Answer, CaseRef};
+use crate::reply::{Keyboard, Placement, Reply};
+use crate::storage::Work;
+use crate::telegram::Shell;
+use crate::telegram::delivery;
+use crate::telegram::sender::{self, Job};
 
 /// The messages of a change's notices (see `handoff::case`), as outbox
 /// jobs with their chats: committed with the change itself, they are sent

@@ -4,7 +4,18 @@
 //!
 //! Must not change a case (`changes`) or compute figures (`reports`).
 
-use super::*;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+
+use super::{Words, post_in_group};
+use crate::handoff::queue::{self, CoordinatorCommand, CoordinatorText};
+use crate::reply::{Keyboard, Placement, Reply};
+use crate::reports;
+use crate::storage::unix_now;
+use crate::telegram::Shell;
+use crate::telegram::delivery;
+use crate::telegram::pacing::{Destination, Spend};
+use crate::telegram::sender;
 
 /// What a coordinator wrote that changes no case: listings, hints.
 pub(super) async fn coordinator_message(

@@ -17,45 +17,32 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use teloxide::RequestError;
-use teloxide::payloads::{
-    CopyMessageSetters, EditMessageCaptionSetters, EditMessageTextSetters, SendDocumentSetters,
-    SendPhotoSetters, SetMessageReactionSetters,
-};
 use teloxide::prelude::*;
-use teloxide::types::{
-    ChatMemberUpdated, InputFile, Me, MessageId, ReplyParameters, ThreadId, UpdateKind, User,
-    UserId,
-};
+use teloxide::types::{ChatMemberUpdated, Me, User, UserId};
 
-use super::delivery::{self, is_missing_topic, is_permanent_refusal, with_retries};
+use super::delivery::with_retries;
 use super::pacing::{Destination, Spend};
-use super::sender::{self, ErasureCause, Job};
+use super::sender::{self, Job};
 use super::{HandlerResult, Shell};
-use crate::dialogue::Session;
-use crate::dialogue::engine::notices;
 use crate::handoff::access::{self, Change, Refusal, Standing};
-use crate::handoff::case::{self, Applied, CaseAction, Notice};
-use crate::handoff::merge;
-use crate::handoff::queue::{
-    self, CardAction, CoordinatorCommand, CoordinatorText, GroupButton, OFF_HOURS_NOTE_INTERVAL,
-};
-use crate::handoff::replies::{self, Facts, NotSent, ReplyRequest};
+use crate::handoff::queue::{CoordinatorCommand, CoordinatorText, GroupButton};
+use crate::handoff::replies::ReplyRequest;
 use crate::handoff::texts::Texts;
-use crate::handoff::{CaseStatus, CaseView, Coordinator};
+use crate::handoff::{CaseView, Coordinator};
 use crate::i18n::{Arg, Locale};
-use crate::intake::{Answer, CaseRef, DocumentKind};
-use crate::reply::{Keyboard, Placement, Reply};
-use crate::reports;
-use crate::storage::{Begun, ErasedTopic, Work, unix_now};
+use crate::intake::CaseRef;
+use crate::storage::{Begun, Work};
 
 mod changes;
 mod listings;
 mod relays;
 mod topics;
 
-use changes::*;
-use listings::*;
-use topics::*;
+use changes::{
+    ReadyReplyAsked, answer_patient, change_by_command, press_card, press_ready_reply, reply_menu,
+    send_ready_reply,
+};
+use listings::{coordinator_message, turn_queue_page};
 
 pub use changes::patient_blocked;
 pub use relays::{edit_to_patient, ready_reply, relay_edit, relay_updates, to_patient};

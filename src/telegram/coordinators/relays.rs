@@ -9,7 +9,25 @@
 //! who blocked the bot: `changes::close`), open topics (`topics`), or
 //! decide what a note says (`handoff`).
 
-use super::*;
+use anyhow::Context;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{MessageId, ReplyParameters, UpdateKind};
+
+use super::changes::close;
+use super::topics::{note_in_topic, post_in_topic};
+use super::{Words, group_of, load};
+use crate::dialogue::Session;
+use crate::dialogue::engine::notices;
+use crate::handoff::CaseView;
+use crate::handoff::merge;
+use crate::handoff::queue::OFF_HOURS_NOTE_INTERVAL;
+use crate::intake::CaseRef;
+use crate::reply::{Keyboard, Placement, Reply};
+use crate::storage::unix_now;
+use crate::telegram::Shell;
+use crate::telegram::delivery::{self, is_permanent_refusal, with_retries};
+use crate::telegram::pacing::{Destination, Spend};
 
 /// The message (the patient's, or a coordinator's) of a stored update.
 pub(super) async fn stored_message(

@@ -8,7 +8,22 @@
 //! patient's or the coordinators' messages (`relays`), change a case
 //! (`changes`) or decide what a note says (`handoff`).
 
-use super::*;
+use anyhow::Context;
+use teloxide::RequestError;
+use teloxide::prelude::*;
+use teloxide::types::{InputFile, MessageId, ThreadId};
+
+use super::{CaseErased, Words, group_of, load, post_in_group};
+use crate::handoff::queue;
+use crate::handoff::{CaseStatus, CaseView};
+use crate::i18n::Arg;
+use crate::intake::{CaseRef, DocumentKind};
+use crate::reply::{Keyboard, Placement, Reply};
+use crate::storage::{ErasedTopic, unix_now};
+use crate::telegram::Shell;
+use crate::telegram::delivery::{self, is_missing_topic, with_retries};
+use crate::telegram::pacing::{Destination, Spend};
+use crate::telegram::sender::{ErasureCause, Job};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
 /// Tried again after a failure, it goes on where it stopped: the topic and
