@@ -18,7 +18,6 @@ use serde::Serialize;
 
 use crate::handoff::CaseStatus;
 use crate::handoff::hours::weekday;
-use crate::handoff::queue::waited;
 use crate::intake::CaseRef;
 use crate::text::escape_html;
 
@@ -257,6 +256,17 @@ pub fn summarize(rows: &[CaseRow], now: i64, zone: &TimeZone) -> Stats {
 /// "3 min", "2 h 05 min", or "–" with no data.
 fn duration_text(seconds: Option<i64>) -> String {
     seconds.map_or_else(|| "–".to_owned(), waited)
+}
+
+/// "3 min", "2 h 05 min", "4 d 3 h". The figures are in English: the
+/// weekly summary's task has no catalog (see `telegram::summary`).
+fn waited(seconds: i64) -> String {
+    let minutes = seconds.max(0) / 60;
+    match minutes {
+        m if m < 60 => format!("{m} min"),
+        m if m < 24 * 60 => format!("{} h {:02} min", m / 60, m % 60),
+        m => format!("{} d {} h", m / (24 * 60), (m / 60) % 24),
+    }
 }
 
 fn durations_html(label: &str, durations: &Durations) -> String {

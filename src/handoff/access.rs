@@ -1,9 +1,12 @@
 //! Who may change a case: the rules, over a coordinator's standing in the
 //! group (which the shell asks Telegram for) and the case as it stands.
 //!
+//! Refusals are said in the coordinators' language (`texts::Texts`).
 //! Must not touch Telegram, storage or the network.
 
 use super::queue::{CaseStatus, CaseView};
+use super::texts::Texts;
+use crate::i18n::Arg;
 use crate::intake::CaseRef;
 
 /// What someone is in the coordinators' group.
@@ -72,20 +75,36 @@ pub fn needs_standing(change: Change, who: i64, case: &CaseView) -> bool {
             .is_some_and(|holder| holder.id != who)
 }
 
-/// What the coordinator is told (in the topic, or as the button's alert).
-pub fn refusal_text(reference: CaseRef, change: Change, refusal: &Refusal) -> String {
+/// What the coordinator is told (in the topic, or as the button's alert),
+/// in the coordinators' language.
+pub fn refusal_text(
+    texts: &Texts,
+    reference: CaseRef,
+    change: Change,
+    refusal: &Refusal,
+) -> String {
+    let reference = reference.to_string();
     match refusal {
-        Refusal::NotAMember => format!(
-            "Only members of this group who may write can act on cases ({reference} is unchanged)."
+        Refusal::NotAMember => texts.say(
+            "coord-refused-not-member",
+            &[("reference", Arg::Text(&reference))],
         ),
         Refusal::HeldByAnother(holder) => {
-            let verb = match change {
+            let change = match change {
                 Change::Release => "release",
                 Change::Close => "close",
                 Change::Transfer => "transfer",
-                Change::Take | Change::MarkUrgent | Change::Note | Change::Reply => "change",
+                Change::Take | Change::MarkUrgent | Change::Note | Change::Reply => "other",
             };
-            format!("{reference} is held by {holder}: only they or an administrator can {verb} it.")
+            texts.say(
+                "coord-refused-held",
+                &[
+                    ("reference", Arg::Text(&reference)),
+                    // As before: the name as it is (an alert is plain text).
+                    ("name", Arg::Html(holder)),
+                    ("change", Arg::Text(change)),
+                ],
+            )
         }
     }
 }
@@ -165,6 +184,7 @@ mod tests {
     fn refusals_say_who_holds_the_case() {
         assert_eq!(
             refusal_text(
+                &crate::handoff::texts::tests::english(),
                 CaseRef(7),
                 Change::Close,
                 &Refusal::HeldByAnother("Ana".into())

@@ -5,7 +5,7 @@
 //! Outside working hours the clock stops.
 //!
 //! Owns the rules (which reminder is due, by the working-time clock) and
-//! the reminders' texts. Must not touch Telegram, storage or the clock
+//! the reminders' texts (in the coordinators' language). Must not touch Telegram, storage or the clock
 //! (the time is an argument); the shell records each reminder once.
 
 use std::fmt;
@@ -14,6 +14,8 @@ use std::str::FromStr;
 use super::Coordinator;
 use super::hours::WorkingHours;
 use super::queue::waited;
+use super::texts::Texts;
+use crate::i18n::Arg;
 use crate::intake::CaseRef;
 use crate::text::escape_html;
 
@@ -172,48 +174,62 @@ pub fn topic_link(group: i64, thread_id: i64) -> Option<String> {
     Some(format!("https://t.me/c/{internal}/{thread_id}"))
 }
 
-/// The reminder's text, Telegram HTML. The first is addressed to the
-/// holder (a mention notifies them); the second to everyone.
-pub fn text(watched: &Watched, reminder: &Reminder) -> String {
-    let reference = watched.reference;
-    let urgent = if watched.urgent { " (urgent)" } else { "" };
-    let how_long = waited(reminder.waited);
+/// The reminder's text, Telegram HTML, in the coordinators' language. The
+/// first is addressed to the holder (a mention notifies them); the second
+/// to everyone.
+pub fn text(texts: &Texts, watched: &Watched, reminder: &Reminder) -> String {
+    let reference = watched.reference.to_string();
+    let urgent = if watched.urgent {
+        format!(" {}", texts.say("coord-reminder-urgent", &[]))
+    } else {
+        String::new()
+    };
+    let how_long = waited(texts, reminder.waited);
     let link = watched
         .thread_id
         .and_then(|thread| topic_link(watched.group, thread))
-        .map(|link| format!(" <a href=\"{link}\">Open its topic</a>."))
+        .map(|link| {
+            format!(
+                " {}",
+                texts.say("coord-reminder-link", &[("link", Arg::Text(&link))])
+            )
+        })
         .unwrap_or_default();
     let lead = if reminder.level >= 2 {
-        "⏰⏰ <b>Second reminder, for everyone</b>: ".to_owned()
+        format!("⏰⏰ {}: ", texts.say("coord-reminder-second", &[]))
     } else {
         "⏰ ".to_owned()
     };
-    match (watched.wait, &watched.holder) {
+    let mut args = vec![
+        ("reference", Arg::Text(&reference)),
+        ("urgent", Arg::Html(&urgent)),
+        ("waited", Arg::Text(&how_long)),
+    ];
+    let holder = watched.holder.as_ref().map(|holder| {
+        format!(
+            "<a href=\"tg://user?id={}\">{}</a>",
+            holder.id,
+            escape_html(&holder.name)
+        )
+    });
+    let id = match (watched.wait, &holder) {
         (Wait::Answer, Some(holder)) => {
-            let holder = format!(
-                "<a href=\"tg://user?id={}\">{}</a>",
-                holder.id,
-                escape_html(&holder.name)
-            );
+            args.push(("holder", Arg::Html(holder)));
             if reminder.level >= 2 {
-                format!(
-                    "{lead}the patient of <b>{reference}</b>{urgent} has waited {how_long} of working time for an answer from {holder}. Can someone answer?{link}"
-                )
+                "coord-reminder-everyone"
             } else {
-                format!(
-                    "{lead}{holder}, the patient of <b>{reference}</b>{urgent} has waited {how_long} of working time for your answer.{link}"
-                )
+                "coord-reminder-holder"
             }
         }
-        _ => format!(
-            "{lead}<b>{reference}</b>{urgent} has waited {how_long} of working time for a coordinator: take it from its card.{link}"
-        ),
-    }
+        _ => "coord-reminder-waiting",
+    };
+    format!("{lead}{}{link}", texts.say(id, &args))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handoff::texts::tests::english;
 
     fn madrid(local: &str) -> i64 {
         local
@@ -289,7 +305,7 @@ mod tests {
             level: 1,
             waited: 31 * 60,
         };
-        let first = text(&watched(0, true, 0), &reminder);
+        let first = text(&english(), &watched(0, true, 0), &reminder);
         assert_eq!(
             first,
             "⏰ <b>CF-000123</b> (urgent) has waited 31 min of working time for a coordinator: take it from its card. <a href=\"https://t.me/c/1234567890/55\">Open its topic</a>."
@@ -300,9 +316,10 @@ mod tests {
             id: 9,
             name: "Alex <A>".into(),
         });
-        let first = text(&unanswered, &reminder);
+        let first = text(&english(), &unanswered, &reminder);
         assert!(first.starts_with("⏰ <a href=\"tg://user?id=9\">Alex &lt;A&gt;</a>, the patient"));
         let second = text(
+            &english(),
             &unanswered,
             &Reminder {
                 level: 2,

@@ -7,6 +7,8 @@
 //!
 //! Plain functions over plain data; the shell sends what they return.
 
+use super::texts::Texts;
+use crate::i18n::Arg;
 use crate::text::escape_html;
 
 /// Telegram's limit for a message's text, in UTF-16 code units after the
@@ -70,12 +72,12 @@ pub fn merge(parts: &[Part]) -> Vec<Merged> {
     merged
 }
 
-/// The patient edited one part of a merged message: shown beside it.
-pub fn edited_part(time: &str, text: &str) -> String {
-    format!(
-        "✏️ <i>edited {}</i> {}",
-        escape_html(time),
-        escape_html(text)
+/// The patient edited one part of a merged message: shown beside it, in
+/// the coordinators' language.
+pub fn edited_part(texts: &Texts, time: &str, text: &str) -> String {
+    texts.say(
+        "coord-note-edited",
+        &[("time", Arg::Text(time)), ("text", Arg::Text(text))],
     )
 }
 

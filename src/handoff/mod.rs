@@ -1,5 +1,6 @@
 //! Handoff: the coordinator queue. Its rules and the texts coordinators see
-//! are plain functions over plain data (`CaseView` in, text and buttons out);
+//! (in their language, from `coordinators.ftl`: `texts`) are plain
+//! functions over plain data (`CaseView` in, text and buttons out);
 //! the shell (`telegram::coordinators`) does the Bot API calls and storage
 //! keeps the state.
 //!
@@ -13,6 +14,7 @@ pub mod merge;
 pub mod queue;
 pub mod replies;
 pub mod teams;
+pub mod texts;
 
 pub use hours::WorkingHours;
 pub use queue::{CaseStatus, CaseView, Coordinator};

@@ -1,12 +1,16 @@
 //! The queue's rules and what coordinators see: topic names, case cards,
-//! the `/queue` listing, their buttons and commands. Coordinators work in
-//! English; patient-facing texts are in the Fluent catalog.
+//! the `/queue` listing, their buttons and commands. Their words are in the
+//! coordinators' language (`texts::Texts`, `coordinators.ftl`); topic names
+//! are references, language tags and the case's own words.
+//!
+//! Must not touch Telegram, storage or the clock (`now` is given).
 
 use std::fmt;
 
+use super::texts::Texts;
+use crate::i18n::Arg;
 use crate::intake::CaseRef;
 use crate::reply::Button;
-use crate::text::escape_html;
 
 /// Telegram's limit for a forum topic name.
 const TOPIC_NAME_LIMIT: usize = 128;
@@ -221,11 +225,9 @@ impl CoordinatorText {
 }
 
 /// The note for a command none of ours.
-pub fn unknown_command_hint(name: &str) -> String {
-    format!(
-        "/{} is not a command here (nothing was sent to the patient). In a case's topic: /r (ready replies in the patient's language), /note, /release, /transfer, /close; anywhere: /queue, /stats. To write to the patient a text that starts with “/”, put a space or a word before it.",
-        escape_html(name)
-    )
+pub fn unknown_command_hint(texts: &Texts, name: &str) -> String {
+    let command = format!("/{name}");
+    texts.say("coord-unknown-command", &[("command", Arg::Text(&command))])
 }
 
 impl CoordinatorCommand {
@@ -268,90 +270,135 @@ pub fn topic_name(case: &CaseView) -> String {
 /// The note in a group's General topic after a patient erased their data
 /// (their cases' topics are gone with every message in them). By reference
 /// only: nothing about the patient may stay.
-pub fn erasure_note(cases: &[CaseRef]) -> String {
+pub fn erasure_note(texts: &Texts, cases: &[CaseRef]) -> String {
     let references = cases
         .iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    if cases.len() == 1 {
-        format!(
-            "🗑 {references}: the patient erased their data. The case's topic was deleted, with every message in it."
-        )
-    } else {
-        format!(
-            "🗑 {references}: the patient erased their data. The cases' topics were deleted, with every message in them."
-        )
-    }
+    texts.say(
+        "coord-note-erased",
+        &[
+            ("count", Arg::Number(count(cases.len()))),
+            ("references", Arg::Text(&references)),
+        ],
+    )
+}
+
+/// A count for a message.
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// The note in a topic when one of the case's documents could not be shown
 /// (Telegram's error is text, escaped for the HTML note).
-pub fn document_not_shown(error: &str) -> String {
-    format!(
-        "⚠️ A document could not be shown here ({}).",
-        escape_html(error)
+pub fn document_not_shown(texts: &Texts, error: &str) -> String {
+    texts.say(
+        "coord-note-document-not-shown",
+        &[("error", Arg::Text(error))],
     )
 }
 
 /// "3 min", "2 h 05 min", "4 d 3 h".
-pub fn waited(seconds: i64) -> String {
+pub fn waited(texts: &Texts, seconds: i64) -> String {
     let minutes = seconds.max(0) / 60;
     match minutes {
-        m if m < 60 => format!("{m} min"),
-        m if m < 24 * 60 => format!("{} h {:02} min", m / 60, m % 60),
-        m => format!("{} d {} h", m / (24 * 60), (m / 60) % 24),
+        m if m < 60 => texts.say(
+            "coord-duration-minutes",
+            &[("minutes", Arg::Text(&m.to_string()))],
+        ),
+        m if m < 24 * 60 => texts.say(
+            "coord-duration-hours",
+            &[
+                ("hours", Arg::Number(m / 60)),
+                ("minutes", Arg::Text(&format!("{:02}", m % 60))),
+            ],
+        ),
+        m => texts.say(
+            "coord-duration-days",
+            &[
+                ("days", Arg::Number(m / (24 * 60))),
+                ("hours", Arg::Number((m / 60) % 24)),
+            ],
+        ),
     }
 }
 
 /// The case card posted at the top of each case's topic.
-pub fn card(case: &CaseView, language_name: &str, now: i64) -> (String, Vec<Vec<Button>>) {
+pub fn card(
+    texts: &Texts,
+    case: &CaseView,
+    language_name: &str,
+    now: i64,
+) -> (String, Vec<Vec<Button>>) {
     let state = match (&case.status, &case.coordinator) {
-        (CaseStatus::Assigned, Some(who)) => format!("assigned to {}", escape_html(&who.name)),
-        (CaseStatus::Closed, _) => "closed".to_owned(),
-        _ => format!("waiting for {}", waited(now - case.queued_at)),
+        (CaseStatus::Assigned, Some(who)) => {
+            texts.say("coord-card-assigned", &[("name", Arg::Text(&who.name))])
+        }
+        (CaseStatus::Closed, _) => texts.say("coord-card-closed", &[]),
+        _ => texts.say(
+            "coord-card-waiting",
+            &[("waited", Arg::Text(&waited(texts, now - case.queued_at)))],
+        ),
     };
     let urgent = if case.urgent {
-        "🔴 <b>URGENT</b> · "
+        format!("{} · ", texts.say("coord-card-urgent", &[]))
     } else {
-        ""
+        String::new()
     };
     let summary = if case.summary.trim().is_empty() {
-        "<i>No case details yet: the patient asked to talk to a person.</i>".to_owned()
+        texts.say("coord-card-no-details", &[])
     } else {
         case.summary.clone()
     };
     let documents = match case.documents {
         0 => String::new(),
-        n => format!("\n\n📎 {n} document(s): re-sent below."),
+        n => format!(
+            "\n\n{}",
+            texts.say("coord-card-documents", &[("count", Arg::Number(count(n)))])
+        ),
     };
-    let html = format!(
-        "{urgent}<b>{}</b> · {state}\nPatient’s language: {} ({})\n\n{summary}{documents}",
-        case.reference,
-        escape_html(language_name),
-        escape_html(&case.locale),
+    let language = texts.say(
+        "coord-card-language",
+        &[
+            ("language", Arg::Text(language_name)),
+            ("tag", Arg::Text(&case.locale)),
+        ],
     );
+    let html = format!(
+        "{urgent}<b>{}</b> · {state}\n{language}\n\n{summary}{documents}",
+        case.reference,
+    );
+    let label = |id: &str| texts.say(id, &[]);
     let urgent_label = if case.urgent {
-        "Not urgent"
+        label("coord-button-not-urgent")
     } else {
-        "🔴 Urgent"
+        label("coord-button-urgent")
     };
+    let urgent_button = Button::new(
+        urgent_label,
+        CardAction::SetUrgent(!case.urgent).encode(case.reference),
+    );
+    let close = Button::new(
+        label("coord-button-close"),
+        CardAction::Close.encode(case.reference),
+    );
     let buttons = match case.status {
         CaseStatus::Waiting => vec![vec![
-            Button::new("✋ Take", CardAction::Take.encode(case.reference)),
             Button::new(
-                urgent_label,
-                CardAction::SetUrgent(!case.urgent).encode(case.reference),
+                label("coord-button-take"),
+                CardAction::Take.encode(case.reference),
             ),
-            Button::new("✖ Close", CardAction::Close.encode(case.reference)),
+            urgent_button,
+            close,
         ]],
         CaseStatus::Assigned => vec![vec![
-            Button::new("↩ Release", CardAction::Release.encode(case.reference)),
             Button::new(
-                urgent_label,
-                CardAction::SetUrgent(!case.urgent).encode(case.reference),
+                label("coord-button-release"),
+                CardAction::Release.encode(case.reference),
             ),
-            Button::new("✖ Close", CardAction::Close.encode(case.reference)),
+            urgent_button,
+            close,
         ]],
         CaseStatus::Closed => Vec::new(),
     };
@@ -372,7 +419,12 @@ const LISTING_PAGE_CASES: usize = 25;
 /// The `/queue` listing: waiting cases urgent first then oldest first, then
 /// who holds what; one page of it, with ◀ ▶ buttons when there are more.
 /// Pages count from 0; a page past the end shows the last one.
-pub fn listing(cases: &[CaseView], now: i64, page: usize) -> (String, Vec<Vec<Button>>) {
+pub fn listing(
+    texts: &Texts,
+    cases: &[CaseView],
+    now: i64,
+    page: usize,
+) -> (String, Vec<Vec<Button>>) {
     let mut waiting: Vec<CaseView> = cases
         .iter()
         .filter(|c| c.status == CaseStatus::Waiting)
@@ -384,36 +436,49 @@ pub fn listing(cases: &[CaseView], now: i64, page: usize) -> (String, Vec<Vec<Bu
         .filter(|c| c.status == CaseStatus::Assigned)
         .collect();
     if waiting.is_empty() && assigned.is_empty() {
-        return ("<b>Queue</b>\nNo open cases.".to_owned(), Vec::new());
+        return (texts.say("coord-queue-empty", &[]), Vec::new());
     }
     let mut lines: Vec<String> = Vec::new();
     for case in &waiting {
         let urgent = if case.urgent { "🔴 " } else { "" };
-        lines.push(format!(
-            "{urgent}{} · {} · waiting {}",
-            case.reference,
-            escape_html(&topic_title(case)),
-            waited(now - case.queued_at)
-        ));
+        let reference = case.reference.to_string();
+        let line = texts.say(
+            "coord-queue-waiting",
+            &[
+                ("reference", Arg::Text(&reference)),
+                ("title", Arg::Text(&topic_title(case))),
+                ("waited", Arg::Text(&waited(texts, now - case.queued_at))),
+            ],
+        );
+        lines.push(format!("{urgent}{line}"));
     }
     for case in assigned.iter() {
         let who = case.coordinator.as_ref().map_or("?", |c| c.name.as_str());
         lines.push(format!(
             "✋ {} · {} · {}",
             case.reference,
-            escape_html(&topic_title(case)),
-            escape_html(who)
+            crate::text::escape_html(&topic_title(case)),
+            crate::text::escape_html(who)
         ));
     }
     let pages = paginate(&lines);
     let page = page.min(pages.len() - 1);
-    let mut header = format!(
-        "<b>Queue</b> · {} waiting · {} assigned",
-        waiting.len(),
-        assigned.len()
+    let mut header = texts.say(
+        "coord-queue-header",
+        &[
+            ("waiting", Arg::Number(count(waiting.len()))),
+            ("assigned", Arg::Number(count(assigned.len()))),
+        ],
     );
     if pages.len() > 1 {
-        header.push_str(&format!(" · page {}/{}", page + 1, pages.len()));
+        let of_pages = texts.say(
+            "coord-queue-page",
+            &[
+                ("page", Arg::Number(count(page + 1))),
+                ("pages", Arg::Number(count(pages.len()))),
+            ],
+        );
+        header.push_str(&format!(" · {of_pages}"));
     }
     let mut html = header;
     for line in &lines[pages[page].clone()] {
@@ -456,11 +521,14 @@ fn paginate(lines: &[String]) -> Vec<std::ops::Range<usize>> {
 
 /// Messages that Telegram has failed for long are held, not lost: the
 /// coordinators see it at the top of `/queue`.
-pub fn held_notice(jobs: i64, failing_minutes: i64, error: &str) -> String {
-    format!(
-        "⚠️ {jobs} message(s) held: Telegram has failed them for {} ({}). They are retried and go out when Telegram accepts them.",
-        waited(failing_minutes * 60),
-        escape_html(error)
+pub fn held_notice(texts: &Texts, jobs: i64, failing_minutes: i64, error: &str) -> String {
+    texts.say(
+        "coord-queue-held",
+        &[
+            ("count", Arg::Number(jobs)),
+            ("waited", Arg::Text(&waited(texts, failing_minutes * 60))),
+            ("error", Arg::Text(error)),
+        ],
     )
 }
 
@@ -486,6 +554,7 @@ impl fmt::Display for Coordinator {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handoff::texts::tests::english;
 
     fn listing_page(data: &str) -> Option<usize> {
         match GroupButton::decode(data)? {
@@ -537,7 +606,7 @@ mod tests {
             case(2, CaseStatus::Assigned, false, 0),
             case(3, CaseStatus::Closed, false, 0),
         ];
-        let (text, buttons) = listing(&cases, 3 * 3600 + 5 * 60, 0);
+        let (text, buttons) = listing(&english(), &cases, 3 * 3600 + 5 * 60, 0);
         assert!(buttons.is_empty(), "one page, no page buttons");
         assert!(text.contains("1 waiting · 1 assigned"), "{text}");
         assert!(
@@ -549,7 +618,10 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("CF-000003"));
-        assert_eq!(listing(&[], 0, 0).0, "<b>Queue</b>\nNo open cases.");
+        assert_eq!(
+            listing(&english(), &[], 0, 0).0,
+            "<b>Queue</b>\nNo open cases."
+        );
     }
 
     #[test]
@@ -560,7 +632,7 @@ mod tests {
         for case in &mut cases {
             case.title = "Lung · EGFR · ".to_owned() + &"Á".repeat(100);
         }
-        let (first, buttons) = listing(&cases, 10_000, 0);
+        let (first, buttons) = listing(&english(), &cases, 10_000, 0);
         assert!(
             first.contains("400 waiting · 0 assigned · page 1/"),
             "{first}"
@@ -572,7 +644,7 @@ mod tests {
         let mut seen = 0;
         let mut page = 0;
         loop {
-            let (html, buttons) = listing(&cases, 10_000, page);
+            let (html, buttons) = listing(&english(), &cases, 10_000, page);
             assert!(html.encode_utf16().count() <= 4096, "page {page} too long");
             seen += html.matches("CF-").count();
             match buttons
@@ -584,7 +656,7 @@ mod tests {
             }
         }
         assert_eq!(seen, 400, "every case on some page, once");
-        let (past_the_end, _) = listing(&cases, 10_000, 999);
+        let (past_the_end, _) = listing(&english(), &cases, 10_000, 999);
         assert!(past_the_end.contains(&format!("page {}/{}", page + 1, page + 1)));
     }
 
@@ -600,7 +672,8 @@ mod tests {
         );
         assert!(name.starts_with("CF-000001 · ES · 😀"));
         assert!(
-            document_not_shown("Bad Request: <wrong> & more").contains("&lt;wrong&gt; &amp; more")
+            document_not_shown(&english(), "Bad Request: <wrong> & more")
+                .contains("&lt;wrong&gt; &amp; more")
         );
     }
 
@@ -624,28 +697,38 @@ mod tests {
             of("/frobnicate now"),
             CoordinatorText::Unknown("frobnicate".into())
         );
-        assert!(unknown_command_hint("<b>").contains("/&lt;b&gt;"));
+        assert!(unknown_command_hint(&english(), "<b>").contains("/&lt;b&gt;"));
     }
 
     #[test]
     fn cards_offer_what_the_status_allows() {
-        let (html, buttons) = card(&case(7, CaseStatus::Waiting, true, 0), "Español", 600);
+        let (html, buttons) = card(
+            &english(),
+            &case(7, CaseStatus::Waiting, true, 0),
+            "Español",
+            600,
+        );
         assert!(
             html.starts_with("🔴 <b>URGENT</b> · <b>CF-000007</b> · waiting for 10 min"),
             "{html}"
         );
-        assert!(html.contains("Español (es)") && html.contains("2 document(s)"));
+        assert!(html.contains("Español (es)") && html.contains("📎 2 documents: re-sent below."));
         let data: Vec<&str> = buttons[0].iter().map(|b| b.data.as_str()).collect();
         assert_eq!(
             data,
             ["q:take:7", "q:normal:7", "q:close:7"],
             "urgent: offers to undo"
         );
-        let (html, buttons) = card(&case(7, CaseStatus::Assigned, false, 0), "Español", 0);
+        let (html, buttons) = card(
+            &english(),
+            &case(7, CaseStatus::Assigned, false, 0),
+            "Español",
+            0,
+        );
         assert!(html.contains("assigned to Alex &lt;Lead&gt;"));
         assert_eq!(buttons[0][0].data, "q:release:7");
         assert!(
-            card(&case(7, CaseStatus::Closed, false, 0), "x", 0)
+            card(&english(), &case(7, CaseStatus::Closed, false, 0), "x", 0)
                 .1
                 .is_empty()
         );
@@ -712,10 +795,10 @@ mod tests {
 
     #[test]
     fn waits_read_naturally() {
-        assert_eq!(waited(59), "0 min");
-        assert_eq!(waited(3 * 60), "3 min");
-        assert_eq!(waited(2 * 3600 + 5 * 60), "2 h 05 min");
-        assert_eq!(waited(4 * 86400 + 3 * 3600), "4 d 3 h");
-        assert_eq!(waited(-5), "0 min");
+        assert_eq!(waited(&english(), 59), "0 min");
+        assert_eq!(waited(&english(), 3 * 60), "3 min");
+        assert_eq!(waited(&english(), 2 * 3600 + 5 * 60), "2 h 05 min");
+        assert_eq!(waited(&english(), 4 * 86400 + 3 * 3600), "4 d 3 h");
+        assert_eq!(waited(&english(), -5), "0 min");
     }
 }

@@ -9,10 +9,10 @@
 //! the clock.
 
 use super::queue::GroupButton;
+use super::texts::Texts;
 use crate::i18n::{Arg, Catalog, Locale, Unsayable};
 use crate::intake::CaseRef;
 use crate::reply::Button;
-use crate::text::escape_html;
 
 /// The file of the library, in every locale's folder.
 pub const FILE: &str = "replies.ftl";
@@ -133,7 +133,7 @@ pub fn compose(
     let for_patient = say(patient).map_err(|unsayable| match unsayable {
         Unsayable::Missing => NotSent::NotTranslated {
             name: name.clone(),
-            language: language_of(patient),
+            language: Texts::new(catalog, coordinators).language(patient),
         },
         Unsayable::Needs(variables) if variables.iter().any(|v| v == "date") => {
             NotSent::NeedsDate {
@@ -161,14 +161,9 @@ pub fn compose(
         name,
         for_patient,
         for_coordinators,
-        patient_language: language_of(patient),
+        patient_language: Texts::new(catalog, coordinators).language(patient),
         same_language: patient == coordinators,
     })
-}
-
-/// "Arabic (ar)".
-fn language_of(locale: &Locale) -> String {
-    format!("{} ({})", locale.english_name(), locale.tag())
 }
 
 /// `/r` in a case's topic: the library as buttons labelled in the
@@ -180,12 +175,14 @@ pub fn menu(
     coordinators: &Locale,
     reference: CaseRef,
 ) -> (String, Vec<Vec<Button>>) {
+    let texts = Texts::new(catalog, coordinators);
     let names = names(catalog);
     if names.is_empty() {
+        let tag = coordinators.tag();
         return (
-            format!(
-                "There are no ready replies: translators add them to locales/{}/{FILE}.",
-                coordinators.tag()
+            texts.say(
+                "coord-replies-none",
+                &[("tag", Arg::Text(&tag)), ("file", Arg::Text(FILE))],
             ),
             Vec::new(),
         );
@@ -216,68 +213,88 @@ pub fn menu(
             )]
         })
         .collect();
-    let mut html = format!(
-        "💬 <b>Ready replies for {reference}</b>\nThe patient reads {}: a reply reaches them in it, and shows here in both languages. Tap one to send it, or write <code>/r NAME</code>; for a reply that gives a date, <code>/r NAME 2026-12-08 10:00</code>.",
-        escape_html(&language_of(patient)),
+    let reference = reference.to_string();
+    let mut html = texts.say(
+        "coord-replies-menu",
+        &[
+            ("reference", Arg::Text(&reference)),
+            ("language", Arg::Text(&texts.language(patient))),
+        ],
     );
     if !missing.is_empty() {
-        html.push_str(&format!(
-            "\n🚫 Not translated into {} yet, so they cannot be sent: {}.",
-            escape_html(patient.english_name()),
-            missing.join(", ")
+        html.push('\n');
+        html.push_str(&texts.say(
+            "coord-replies-missing",
+            &[
+                ("language", Arg::Text(&texts.language_name(patient))),
+                // Names of replies: message ids, nothing to escape.
+                ("replies", Arg::Html(&missing.join(", "))),
+            ],
         ));
     }
     (html, buttons)
 }
 
 /// The note in the topic once a reply is queued for the patient.
-pub fn sent_note(composed: &Composed, by: &str) -> String {
+pub fn sent_note(texts: &Texts, composed: &Composed, by: &str) -> String {
+    let mut args = vec![
+        ("name", Arg::Text(by)),
+        // A reply's name is a message id: nothing to escape.
+        ("reply", Arg::Html(&composed.name)),
+        ("text", Arg::Html(&composed.for_patient)),
+    ];
     if composed.same_language {
-        return format!(
-            "📨 {} sent the reply “{}” to the patient:\n<blockquote>{}</blockquote>",
-            escape_html(by),
-            composed.name,
-            composed.for_patient
-        );
+        return texts.say("coord-reply-sent", &args);
     }
-    format!(
-        "📨 {} sent the reply “{}” to the patient, in {}:\n<blockquote>{}</blockquote>\nIn the coordinators' language:\n<blockquote>{}</blockquote>",
-        escape_html(by),
-        composed.name,
-        escape_html(&composed.patient_language),
-        composed.for_patient,
-        composed.for_coordinators
-    )
+    args.push(("language", Arg::Text(&composed.patient_language)));
+    args.push(("translation", Arg::Html(&composed.for_coordinators)));
+    texts.say("coord-reply-sent-translated", &args)
 }
 
 /// What the coordinator is told when a reply was not sent.
-pub fn not_sent_text(reference: CaseRef, not_sent: &NotSent) -> String {
-    let nothing = format!("Nothing was sent to the patient of {reference}");
+pub fn not_sent_text(texts: &Texts, reference: CaseRef, not_sent: &NotSent) -> String {
+    let reference = reference.to_string();
+    let reference = ("reference", Arg::Text(&reference));
     match not_sent {
-        NotSent::Unknown { name } => format!(
-            "There is no ready reply “{}”. {nothing}; /r lists the replies.",
-            escape_html(name)
+        NotSent::Unknown { name } => texts.say(
+            "coord-reply-unknown",
+            &[reference, ("reply", Arg::Text(name))],
         ),
-        NotSent::NotTranslated { name, language } => format!(
-            "🚫 The reply “{name}” is not translated into {} yet. {nothing}: it is never sent in a language the patient did not choose. Ask the translators to add it to {FILE}, or write to the patient yourself.",
-            escape_html(language)
+        NotSent::NotTranslated { name, language } => texts.say(
+            "coord-reply-not-translated",
+            &[
+                reference,
+                ("reply", Arg::Html(name)),
+                ("language", Arg::Text(language)),
+                ("file", Arg::Text(FILE)),
+            ],
         ),
-        NotSent::NeedsDate { name, given: None } => format!(
-            "The reply “{name}” gives a date: write <code>/r {name} 2026-12-08 10:00</code> (or just the day, <code>/r {name} 2026-12-08</code>). {nothing}."
+        NotSent::NeedsDate { name, given: None } => texts.say(
+            "coord-reply-needs-date",
+            &[reference, ("reply", Arg::Html(name))],
         ),
         NotSent::NeedsDate {
             name,
             given: Some(given),
-        } => format!(
-            "“{}” is not a date this bot reads: write <code>/r {name} 2026-12-08 10:00</code> (or just the day). {nothing}.",
-            escape_html(given)
+        } => texts.say(
+            "coord-reply-bad-date",
+            &[
+                reference,
+                ("reply", Arg::Html(name)),
+                ("given", Arg::Text(given)),
+            ],
         ),
-        NotSent::NeedsFirstName { name } => format!(
-            "The reply “{name}” greets the patient by their first name, and this case has none (the form was not filled in). {nothing}; choose another reply."
+        NotSent::NeedsFirstName { name } => texts.say(
+            "coord-reply-needs-name",
+            &[reference, ("reply", Arg::Html(name))],
         ),
-        NotSent::Broken { name, detail } => format!(
-            "The reply “{name}” cannot be shown ({}); `navigator check` says where. {nothing}.",
-            escape_html(detail)
+        NotSent::Broken { name, detail } => texts.say(
+            "coord-reply-broken",
+            &[
+                reference,
+                ("reply", Arg::Html(name)),
+                ("error", Arg::Text(detail)),
+            ],
         ),
     }
 }
@@ -374,7 +391,7 @@ mod tests {
         );
         assert!(composed.for_coordinators.contains("scan"), "{composed:?}");
         assert_eq!(composed.patient_language, "Arabic (ar)");
-        let note = sent_note(&composed, "Ana <x>");
+        let note = sent_note(&Texts::new(&catalog, en), &composed, "Ana <x>");
         assert!(note.contains(&composed.for_patient) && note.contains(&composed.for_coordinators));
         assert!(note.contains("Ana &lt;x&gt;") && note.contains("Arabic (ar)"));
     }
@@ -451,7 +468,7 @@ mod tests {
                 given: Some("<b>".into()),
             },
         ] {
-            let text = not_sent_text(CaseRef(42), &refusal);
+            let text = not_sent_text(&Texts::new(&catalog, en), CaseRef(42), &refusal);
             assert!(
                 text.contains("Nothing was sent") && !text.contains("<b>"),
                 "{text}"
@@ -462,7 +479,12 @@ mod tests {
     #[test]
     fn a_reply_missing_in_the_patients_language_is_refused_never_sent_in_another() {
         let dir = tempfile::tempdir().unwrap();
+        let coordinators = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/en/coordinators.ftl"),
+        )
+        .unwrap();
         for (path, source) in [
+            ("en/coordinators.ftl", coordinators.as_str()),
             (
                 "en/replies.ftl",
                 "reply-a = A\n    .label = Label A\nreply-b = B\n    .label = Label B\n",

@@ -33,13 +33,14 @@ pub async fn run(shell: Arc<Shell>, policy: Policy) {
 pub async fn sweep(shell: &Shell, policy: &Policy, now: i64) -> anyhow::Result<usize> {
     let default_group = shell.teams.default_team().map(|team| team.group);
     let mut recorded = 0;
+    let words = super::coordinators::Words::of(shell);
     for watched in shell.storage.escalation_watch(default_group).await? {
         let Some(reminder) = escalation::due(&watched, policy, shell.hours.as_ref(), now) else {
             continue;
         };
         let job = Job::Reminder {
             case: watched.reference.0,
-            html: escalation::text(&watched, &reminder),
+            html: escalation::text(&words.texts(), &watched, &reminder),
             loud: reminder.level >= 2,
         };
         let record = ReminderRecord {

@@ -323,6 +323,36 @@ fn args() -> FluentArgs<'static> {
     for name in ["name", "reviewer", "date", "reference", "opens", "zone"] {
         args.set(name, FluentValue::from(""));
     }
+    // The coordinators' texts (coordinators.ftl).
+    for name in [
+        "language",
+        "tag",
+        "hours",
+        "minutes",
+        "error",
+        "time",
+        "text",
+        "translation",
+        "references",
+        "change",
+        "command",
+        "team",
+        "to",
+        "waited",
+        "title",
+        "holder",
+        "urgent",
+        "link",
+        "replies",
+        "reply",
+        "given",
+        "file",
+    ] {
+        args.set(name, FluentValue::from(""));
+    }
+    for name in ["waiting", "assigned", "page", "pages", "seconds"] {
+        args.set(name, FluentValue::from(3));
+    }
     for name in ["count", "min", "max", "stars", "days"] {
         args.set(name, FluentValue::from(3));
     }
