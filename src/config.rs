@@ -46,6 +46,7 @@ pub struct DatabaseArgs {
     /// sqlite://FILE (default) or postgres://USER@HOST/DB.
     #[arg(
         long = "database-url",
+        value_name = "DATABASE_URL",
         env = "DATABASE_URL",
         default_value = DEFAULT_DATABASE_URL,
         hide_env_values = true

@@ -5,7 +5,9 @@
 //! the time settings.
 //!
 //! Owns the checks and their wording. Each check is a small function that
-//! returns a `Check`; the report prints one line per check. Must not change
+//! returns a `Check`; the report prints one line per check. The settings
+//! are judged by `config`'s parsers, the ones `navigator run` uses, so that
+//! the doctor and the bot never disagree on a value. Must not change
 //! anything: Telegram is only asked (`getMe`, `getChat`, `getChatMember`,
 //! `getWebhookInfo`), the database write is rolled back, nothing migrates.
 
