@@ -41,7 +41,7 @@ const KEY_HINT: &str = "generate a key with echo \"k1:$(openssl rand -base64 32)
 // ----- what is read ----------------------------------------------------------
 
 /// The database (`run`, `doctor` and every command that reads or writes it).
-#[derive(clap::Args, Clone, Debug)]
+#[derive(clap::Args, Clone)]
 pub struct DatabaseArgs {
     /// sqlite://FILE (default) or postgres://USER@HOST/DB.
     #[arg(
@@ -52,6 +52,15 @@ pub struct DatabaseArgs {
         hide_env_values = true
     )]
     pub url: String,
+}
+
+impl fmt::Debug for DatabaseArgs {
+    /// Without the password.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseArgs")
+            .field("url", &redact(&self.url))
+            .finish()
+    }
 }
 
 impl Default for DatabaseArgs {
@@ -707,7 +716,10 @@ mod tests {
             shown.contains("retention_days: 365") && shown.contains("db/navigator"),
             "{shown}"
         );
-        assert!(!format!("{:?}", raw()).contains("TOKEN-SECRET"));
+        let as_read = format!("{:?}", raw());
+        for secret in ["TOKEN-SECRET", "DB-SECRET", "HOOK-SECRET", "AAECAwQF"] {
+            assert!(!as_read.contains(secret), "{secret} in {as_read}");
+        }
     }
 
     #[test]
