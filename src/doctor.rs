@@ -5,45 +5,25 @@
 //! the time settings.
 //!
 //! Owns the checks and their wording. Each check is a small function that
-//! returns a `Check`; the report prints one line per check. Must not change
+//! returns a `Check`; the report prints one line per check. The settings
+//! are judged by `config`'s parsers, the ones `navigator run` uses, so that
+//! the doctor and the bot never disagree on a value. Must not change
 //! anything: Telegram is only asked (`getMe`, `getChat`, `getChatMember`,
 //! `getWebhookInfo`), the database write is rolled back, nothing migrates.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::json;
 use teloxide::prelude::*;
 use teloxide::types::{ChatFullInfoKind, ChatFullInfoPublicKind, ChatMemberKind, Me};
 
-use crate::check::{self, CheckOptions};
-use crate::handoff::WorkingHours;
-use crate::handoff::teams::Teams;
-use crate::reports::WeeklySchedule;
-use crate::storage::health::{Inspection, SealedSample, SealingState};
-use crate::storage::{HeldLane, Sealer, redact};
-use crate::telegram::sender::HOLD_AFTER_MS;
+use secrecy::ExposeSecret;
 
-/// The raw settings, as `navigator run` reads them (nothing validated yet:
-/// a bad value is a finding, not a refusal).
-#[derive(Debug, Clone, Default)]
-pub struct DoctorConfig {
-    pub token: Option<String>,
-    pub api_url: Option<url::Url>,
-    pub database_url: String,
-    pub coordinator_chat_id: Option<i64>,
-    /// The teams file (each team's group is checked like the one group).
-    pub teams_file: Option<PathBuf>,
-    pub working_hours: Option<String>,
-    pub working_timezone: String,
-    pub weekly_summary: Option<String>,
-    pub webhook_url: Option<String>,
-    pub data_key: Option<String>,
-    pub data_keys_old: Option<String>,
-    pub production: bool,
-    pub locales_dir: PathBuf,
-    pub dialogues_dir: PathBuf,
-}
+use crate::check::{self, CheckOptions};
+use crate::config::{self, RawSettings};
+use crate::storage::health::{Inspection, SealedSample, SealingState};
+use crate::storage::{HeldLane, Sealer};
+use crate::telegram::sender::HOLD_AFTER_MS;
 
 /// How one check went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +124,7 @@ impl Report {
 const API_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Runs every check.
-pub async fn run(config: &DoctorConfig) -> Report {
+pub async fn run(config: &RawSettings) -> Report {
     let mut checks = Vec::new();
     let (token_check, me) = token(config).await;
     let bot = me.as_ref().map(|(bot, me)| (bot.clone(), me.clone()));
@@ -157,7 +137,7 @@ pub async fn run(config: &DoctorConfig) -> Report {
     Report { checks }
 }
 
-fn bot_for(config: &DoctorConfig, token: &str) -> Bot {
+fn bot_for(config: &RawSettings, token: &str) -> Bot {
     let bot = Bot::new(token);
     match &config.api_url {
         Some(url) => bot.set_api_url(url.clone()),
@@ -176,18 +156,13 @@ async fn call<T>(
 }
 
 /// The token is set and Telegram accepts it (`getMe`).
-async fn token(config: &DoctorConfig) -> (Check, Option<(Bot, Me)>) {
+async fn token(config: &RawSettings) -> (Check, Option<(Bot, Me)>) {
     const NAME: &str = "token";
-    let Some(token) = config.token.as_deref().filter(|t| !t.trim().is_empty()) else {
-        return (
-            Check::fail(
-                NAME,
-                "TELOXIDE_TOKEN is not set: get one from @BotFather (/newbot, or /mybots → API Token)",
-            ),
-            None,
-        );
+    let token = match config::token(config.token.as_ref()) {
+        Ok(token) => token,
+        Err(err) => return (Check::fail(NAME, err.to_string()), None),
     };
-    let bot = bot_for(config, token.trim());
+    let bot = bot_for(config, token.expose_secret());
     match call(bot.get_me()).await {
         Ok(me) => (
             Check::ok(
@@ -230,14 +205,14 @@ async fn token(config: &DoctorConfig) -> (Check, Option<(Bot, Me)>) {
 /// Every team's group (one group without a teams file), each checked the
 /// same way; with a teams file, a line for the file and each group's lines
 /// name their team.
-async fn coordinator_groups(config: &DoctorConfig, bot: Option<&(Bot, Me)>) -> Vec<Check> {
+async fn coordinator_groups(config: &RawSettings, bot: Option<&(Bot, Me)>) -> Vec<Check> {
     const TEAMS: &str = "teams";
     let Some(file) = config.teams_file.as_deref() else {
         return coordinator_group(config.coordinator_chat_id, bot).await;
     };
-    let teams = match Teams::load(Some(file), config.coordinator_chat_id) {
+    let teams = match config::teams(Some(file), config.coordinator_chat_id) {
         Ok(teams) => teams,
-        Err(err) => return vec![Check::fail(TEAMS, err)],
+        Err(err) => return vec![Check::fail(TEAMS, err.to_string())],
     };
     let names: Vec<String> = teams
         .all()
@@ -388,32 +363,19 @@ async fn coordinator_group(chat_id: Option<i64>, bot: Option<&(Bot, Me)>) -> Vec
 }
 
 /// Polling needs no webhook; webhook mode needs ours.
-async fn webhook(config: &DoctorConfig, bot: Option<&Bot>) -> Check {
+async fn webhook(config: &RawSettings, bot: Option<&Bot>) -> Check {
     const NAME: &str = "webhook";
-    let wanted = config
-        .webhook_url
-        .as_deref()
-        .map(str::trim)
-        .filter(|url| !url.is_empty());
-    if let Some(wanted) = wanted {
-        match url::Url::parse(wanted) {
-            Err(err) => {
-                return Check::fail(NAME, format!("WEBHOOK_URL “{wanted}” is not a URL ({err})"));
-            }
-            // Telegram's servers post only to HTTPS; a local Bot API server
-            // (TELOXIDE_API_URL) also accepts plain HTTP.
-            Ok(url) if url.scheme() != "https" && config.api_url.is_none() => {
-                return Check::fail(
-                    NAME,
-                    format!(
-                        "WEBHOOK_URL must be https:// for Telegram (got {})",
-                        url.scheme()
-                    ),
-                );
-            }
-            Ok(_) => {}
-        }
+    let wanted = match config::webhook_url(
+        config.webhook.webhook_url.as_deref(),
+        config.api_url.as_ref(),
+    ) {
+        Ok(wanted) => wanted,
+        Err(err) => return Check::fail(NAME, err.to_string()),
+    };
+    if let Err(err) = config::webhook_secret(config.webhook.webhook_secret.as_ref()) {
+        return Check::fail(NAME, err.to_string());
     }
+    let wanted = wanted.as_ref().map(url::Url::as_str);
     let Some(bot) = bot else {
         return Check::warn(NAME, "not checked: the token does not work");
     };
@@ -462,11 +424,10 @@ async fn webhook(config: &DoctorConfig, bot: Option<&Bot>) -> Check {
 }
 
 /// Reachable, migrated, writable; the data keys against sealed data.
-async fn database(config: &DoctorConfig) -> Vec<Check> {
+async fn database(config: &RawSettings) -> Vec<Check> {
     const REACH: &str = "database";
     const MIGRATED: &str = "migrations";
     const WRITABLE: &str = "database writable";
-    let shown = redact(&config.database_url);
     let mut checks = Vec::new();
     let keys = data_keys(config);
     let sealer = match keys {
@@ -485,10 +446,17 @@ async fn database(config: &DoctorConfig) -> Vec<Check> {
             None
         }
     };
-    let inspection = match Inspection::open(&config.database_url).await {
+    let url = match config::database_url(&config.database.url) {
+        Ok(url) => url,
+        Err(err) => {
+            checks.push(Check::fail(REACH, err.to_string()));
+            return checks;
+        }
+    };
+    let inspection = match Inspection::open(url.expose()).await {
         Ok(inspection) => inspection,
         Err(err) => {
-            let hint = if config.database_url.starts_with("sqlite:") {
+            let hint = if url.expose().starts_with("sqlite:") {
                 "does the file exist? `navigator migrate` creates and migrates it"
             } else {
                 "is the server up, the host, port, user, password and database name right?"
@@ -499,7 +467,7 @@ async fn database(config: &DoctorConfig) -> Vec<Check> {
     };
     checks.push(Check::ok(
         REACH,
-        format!("{shown} answers ({:?})", inspection.backend),
+        format!("{url} answers ({:?})", inspection.backend),
     ));
     let migrated = match inspection.migrations().await {
         Ok(state) if state.is_current() => {
@@ -617,27 +585,20 @@ fn outbox_check(held: &[HeldLane], refused: i64, now_ms: i64) -> Check {
     Check::ok(OUTBOX, "nothing held, nothing refused in the last 24 h")
 }
 
-fn keys_given(config: &DoctorConfig) -> bool {
+fn keys_given(config: &RawSettings) -> bool {
     config
+        .keys
         .data_key
-        .as_deref()
-        .is_some_and(|key| !key.trim().is_empty())
+        .as_ref()
+        .is_some_and(|key| !key.expose_secret().trim().is_empty())
 }
 
 /// The configured keys: `Ok(None)` without a key (an error in production).
-fn data_keys(config: &DoctorConfig) -> Result<Option<Sealer>, String> {
-    match Sealer::from_settings(config.data_key.as_deref(), config.data_keys_old.as_deref()) {
-        Err(err) => Err(format!(
-            "{err:#}: generate a key with echo \"k1:$(openssl rand -base64 32)\""
-        )),
-        Ok(Some(sealer)) => Ok(Some(sealer)),
-        Ok(None) if config.production => Err(
-            "NAVIGATOR_ENV=production needs DATA_KEY (the bot refuses to start without it): generate one with \
-             echo \"k1:$(openssl rand -base64 32)\", keep it in a secret store, set DATA_KEY"
-                .to_owned(),
-        ),
-        Ok(None) => Ok(None),
-    }
+fn data_keys(config: &RawSettings) -> Result<Option<Sealer>, String> {
+    let sealer = config::data_keys(&config.keys).map_err(|err| err.to_string())?;
+    config::production_needs_key(config.keys.environment, sealer.is_some())
+        .map_err(|err| err.to_string())?;
+    Ok(sealer)
 }
 
 const SEALED_IN_PLACE: &str = "data sealed in place";
@@ -727,11 +688,11 @@ fn existing_data(samples: &[SealedSample], sealer: Option<&Sealer>, key_given: b
 }
 
 /// The locale and dialogue files pass `navigator check`.
-fn content(config: &DoctorConfig) -> Check {
+fn content(config: &RawSettings) -> Check {
     const NAME: &str = "content";
     let report = check::run(
-        &config.locales_dir,
-        &config.dialogues_dir,
+        &config.dirs.locales_dir,
+        &config.dirs.dialogues_dir,
         &CheckOptions::default(),
     );
     let errors: Vec<_> = report.errors().collect();
@@ -748,8 +709,8 @@ fn content(config: &DoctorConfig) -> Check {
             format!(
                 "{} problem(s) in {} / {}; the bot refuses to start. First: {} {}. Run `navigator check` for the list",
                 errors.len(),
-                config.locales_dir.display(),
-                config.dialogues_dir.display(),
+                config.dirs.locales_dir.display(),
+                config.dirs.dialogues_dir.display(),
                 first.location(),
                 first.message
             ),
@@ -757,34 +718,34 @@ fn content(config: &DoctorConfig) -> Check {
     }
 }
 
-/// The time zone, working hours and weekly summary parse.
-fn time_settings(config: &DoctorConfig) -> Check {
+/// The time zone, working hours, weekly summary and reminders parse.
+fn time_settings(config: &RawSettings) -> Check {
     const NAME: &str = "time settings";
     let zone = config.working_timezone.trim();
-    if jiff::tz::TimeZone::get(zone).is_err() {
-        return Check::fail(
-            NAME,
-            format!(
-                "WORKING_TIMEZONE “{zone}” is not an IANA time zone: use a name such as Europe/Madrid or UTC"
-            ),
-        );
+    if let Err(err) = config::time_zone(zone) {
+        return Check::fail(NAME, err.to_string());
     }
     let mut found = vec![format!("time zone {zone}")];
-    if let Some(hours) = config
-        .working_hours
-        .as_deref()
-        .filter(|spec| !spec.trim().is_empty())
-    {
-        if let Err(err) = WorkingHours::parse(hours, zone) {
-            return Check::fail(NAME, err.to_string());
-        }
-        found.push(format!("working hours {hours}"));
-    } else {
-        found.push("always open".to_owned());
+    match config::working_hours(config.working_hours.as_deref(), zone) {
+        Ok(Some(_)) => found.push(format!(
+            "working hours {}",
+            config.working_hours.as_deref().unwrap_or_default()
+        )),
+        Ok(None) => found.push("always open".to_owned()),
+        Err(err) => return Check::fail(NAME, err.to_string()),
     }
-    match WeeklySchedule::parse(config.weekly_summary.as_deref().unwrap_or("off"), zone) {
+    match config::weekly_summary(&config.weekly_summary, zone) {
         Ok(Some(schedule)) => found.push(format!("weekly summary {schedule}")),
         Ok(None) => found.push("no weekly summary".to_owned()),
+        Err(err) => return Check::fail(NAME, err.to_string()),
+    }
+    match config::escalation(&config.escalate_after, &config.escalate_urgent_after) {
+        Ok(Some(_)) => found.push(format!(
+            "reminders after {} ({} when urgent)",
+            config.escalate_after.trim(),
+            config.escalate_urgent_after.trim()
+        )),
+        Ok(None) => found.push("no reminders".to_owned()),
         Err(err) => return Check::fail(NAME, err.to_string()),
     }
     Check::ok(NAME, found.join(", "))
@@ -799,13 +760,13 @@ mod tests {
 
     #[test]
     fn keys_are_required_in_production_only() {
-        let mut config = DoctorConfig::default();
+        let mut config = RawSettings::default();
         assert!(matches!(data_keys(&config), Ok(None)));
-        config.production = true;
+        config.keys.environment = config::Environment::Production;
         assert!(data_keys(&config).unwrap_err().contains("needs DATA_KEY"));
-        config.data_key = Some("nonsense".into());
+        config.keys.data_key = Some("nonsense".into());
         assert!(data_keys(&config).unwrap_err().contains("openssl rand"));
-        config.data_key = Some(KEY_A.into());
+        config.keys.data_key = Some(KEY_A.into());
         assert!(matches!(data_keys(&config), Ok(Some(_))));
     }
 
@@ -865,19 +826,23 @@ mod tests {
 
     #[test]
     fn time_settings_are_checked_together() {
-        let mut config = DoctorConfig {
+        let mut config = RawSettings {
             working_timezone: "Europe/Madrid".into(),
             working_hours: Some("Mon-Fri 09:00-18:00".into()),
-            weekly_summary: Some("mon 09:00".into()),
-            ..DoctorConfig::default()
+            weekly_summary: "mon 09:00".into(),
+            ..RawSettings::default()
         };
         assert!(!time_settings(&config).failed());
         config.working_timezone = "Europe/Atlantis".into();
         let check = time_settings(&config);
         assert!(format!("{:?}", check.outcome).contains("not an IANA time zone"));
         config.working_timezone = "UTC".into();
-        config.weekly_summary = Some("someday".into());
+        config.weekly_summary = "someday".into();
         assert!(time_settings(&config).failed());
+        config.weekly_summary = "off".into();
+        config.escalate_after = "soon".into();
+        let check = time_settings(&config);
+        assert!(format!("{:?}", check.outcome).contains("ESCALATE_AFTER"));
     }
 
     #[test]

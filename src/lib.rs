@@ -2,14 +2,15 @@
 //! See ARCHITECTURE.md for the map of modules and the path of one update.
 
 pub mod check;
+pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod content;
 pub mod dates;
 pub mod dialogue;
 pub mod doctor;
 #[cfg(feature = "emulator")]
 pub use navigator_emulator as emulator;
-pub mod export;
 pub mod files;
 pub mod frame;
 pub mod graph;
@@ -21,7 +22,6 @@ pub mod preview;
 pub mod pseudo;
 pub mod reload;
 pub mod reply;
-pub mod report;
 pub mod reports;
 #[cfg(feature = "emulator")]
 pub mod review;

@@ -22,6 +22,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt};
 
+use crate::config::Settings;
 use crate::content::Content;
 use crate::emulator::{
     Button, ChatMessage, Emulator, EmulatorOptions, MessageKind, ReplyKeyboard, UserHandle,
@@ -29,7 +30,7 @@ use crate::emulator::{
 };
 use crate::i18n::REFERENCE_LOCALE;
 use crate::pseudo::{self, PseudoKind, pseudo_tag};
-use crate::startup::{self, Settings};
+use crate::startup;
 use crate::telegram::flood::FloodLimit;
 use crate::telegram::pacing::RateLimits;
 
@@ -133,9 +134,9 @@ pub async fn run_chat(options: ChatOptions) -> anyhow::Result<()> {
     })
     .await?;
     let settings = Settings {
-        token: emulator.token(),
+        token: emulator.token().into(),
         api_url: Some(emulator.api_url()),
-        database_url: format!("sqlite://{}", scratch.path.join("chat.db").display()),
+        database_url: format!("sqlite://{}", scratch.path.join("chat.db").display()).into(),
         coordinator_chat_id: None,
         teams_file: None,
         working_hours: None,

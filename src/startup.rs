@@ -1,9 +1,10 @@
-//! Startup: builds the whole bot from `Settings` in one place — content,
-//! storage, the Bot API client, command menus, the dispatcher — and runs it.
+//! Startup: builds the whole bot from validated `config::Settings` in one
+//! place — content, storage, the Bot API client, command menus, the
+//! dispatcher — and runs it.
 //!
-//! Owns wiring and lifecycle. Must not hold business rules.
+//! Owns wiring and lifecycle. Must not hold business rules, nor read or
+//! judge settings (that is `config`'s).
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -14,86 +15,16 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use secrecy::ExposeSecret;
+
+use crate::config::{self, Environment, Settings};
 use crate::content::Content;
-use crate::handoff::WorkingHours;
-use crate::handoff::teams::Teams;
 use crate::reload::{self, LiveContent};
-use crate::reports::WeeklySchedule;
 use crate::storage::{Sealer, Storage};
-use crate::telegram::flood::{FloodGuard, FloodLimit};
-use crate::telegram::pacing::RateLimits;
+use crate::telegram::flood::FloodGuard;
 use crate::telegram::polling::DurablePolling;
-use crate::telegram::webhook::{self, WebhookOptions, WebhookServer};
+use crate::telegram::webhook::{self, WebhookServer};
 use crate::telegram::{self, Shell};
-
-/// What the bot needs to run; read from flags and the environment by `main`.
-/// Its `Debug` leaves out the secrets (the token, the data keys).
-#[derive(Clone)]
-pub struct Settings {
-    pub token: String,
-    /// Bot API server (Telegram's by default; the emulator in tests).
-    pub api_url: Option<url::Url>,
-    pub database_url: String,
-    pub coordinator_chat_id: Option<i64>,
-    /// Several coordinators' groups with routing rules (see `handoff::teams`).
-    pub teams_file: Option<PathBuf>,
-    /// When coordinators are at work; outside it patients get a note.
-    pub working_hours: Option<WorkingHours>,
-    /// The team's time zone (`WORKING_TIMEZONE`): where reports' days start.
-    pub time_zone: jiff::tz::TimeZone,
-    /// When the weekly summary is posted in the group (`None`: never).
-    pub weekly_summary: Option<WeeklySchedule>,
-    /// Telegram's rate limits as the outbox sender applies them.
-    pub rate_limits: RateLimits,
-    /// Closed conversations are erased after this many days.
-    pub retention_days: u32,
-    /// When a patient's messages count as a flood.
-    pub flood_limit: FloodLimit,
-    /// The key that encrypts patients' data at rest (`ID:BASE64` of 32 bytes).
-    pub data_key: Option<String>,
-    /// Retired keys still needed to read older data, comma-separated.
-    pub data_keys_old: Option<String>,
-    /// Production refuses to start without a data key.
-    pub production: bool,
-    /// Receive updates by webhook instead of long polling.
-    pub webhook: Option<WebhookOptions>,
-    pub locales_dir: PathBuf,
-    pub dialogues_dir: PathBuf,
-    /// Where to serve Prometheus' `/metrics` (off when unset).
-    pub metrics_listen: Option<std::net::SocketAddr>,
-    /// The language coordinators read (a locale tag the catalog has).
-    pub coordinators_language: String,
-    /// When forgotten cases get reminders in the group (`None`: never).
-    pub escalation: Option<crate::handoff::escalation::Policy>,
-}
-
-impl std::fmt::Debug for Settings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let secret = |value: &Option<String>| value.as_ref().map(|_| "<set>");
-        f.debug_struct("Settings")
-            .field("token", &"<set>")
-            .field("api_url", &self.api_url)
-            .field("database_url", &crate::storage::redact(&self.database_url))
-            .field("coordinator_chat_id", &self.coordinator_chat_id)
-            .field("teams_file", &self.teams_file)
-            .field("working_hours", &self.working_hours)
-            .field("time_zone", &self.time_zone)
-            .field("weekly_summary", &self.weekly_summary)
-            .field("rate_limits", &self.rate_limits)
-            .field("retention_days", &self.retention_days)
-            .field("flood_limit", &self.flood_limit)
-            .field("data_key", &secret(&self.data_key))
-            .field("data_keys_old", &secret(&self.data_keys_old))
-            .field("production", &self.production)
-            .field("webhook", &self.webhook)
-            .field("locales_dir", &self.locales_dir)
-            .field("dialogues_dir", &self.dialogues_dir)
-            .field("metrics_listen", &self.metrics_listen)
-            .field("coordinators_language", &self.coordinators_language)
-            .field("escalation", &self.escalation)
-            .finish()
-    }
-}
 
 /// How long a graceful stop keeps delivering what is in the outbox.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -185,8 +116,8 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
         );
     }
     let sealer = data_sealer(&settings)?;
-    let storage = Storage::connect_sealed(&settings.database_url, sealer).await?;
-    let mut bot = Bot::new(&settings.token);
+    let storage = Storage::connect_sealed(settings.database_url.expose(), sealer).await?;
+    let mut bot = Bot::new(settings.token.expose_secret());
     if let Some(api_url) = &settings.api_url {
         bot = bot.set_api_url(api_url.clone());
     }
@@ -201,8 +132,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let live = LiveContent::new(content, &settings.locales_dir, &settings.dialogues_dir);
     let watching = reload::watch(live.clone()).context("cannot watch the content folders")?;
     let wake = Arc::new(Notify::new());
-    let teams = Teams::load(settings.teams_file.as_deref(), settings.coordinator_chat_id)
-        .map_err(|err| anyhow::anyhow!(err))?;
+    let teams = config::teams(settings.teams_file.as_deref(), settings.coordinator_chat_id)?;
     if let Some(default) = teams.default_team() {
         storage.assign_default_group(default.group).await?;
     }
@@ -300,24 +230,26 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
 }
 
 /// The data key, required in production: without one, what patients write
-/// would sit unencrypted in the database.
+/// would sit unencrypted in the database (the same parsers as `validate`,
+/// for settings built without it, as tests and `navigator chat` do).
 fn data_sealer(settings: &Settings) -> anyhow::Result<Option<Sealer>> {
-    match Sealer::from_settings(
-        settings.data_key.as_deref(),
-        settings.data_keys_old.as_deref(),
-    )? {
-        Some(sealer) => Ok(Some(sealer)),
-        None if settings.production => anyhow::bail!(
-            "NAVIGATOR_ENV=production needs DATA_KEY: without it patients' answers and messages would be \
-             stored unencrypted. Generate one with `openssl rand -base64 32` and keep it safe (see README: Data keys)"
-        ),
-        None => {
-            tracing::warn!(
-                "no DATA_KEY: patients' data is stored unencrypted (fine for development only)"
-            );
-            Ok(None)
-        }
+    let keys = config::DataKeys {
+        data_key: settings.data_key.clone(),
+        data_keys_old: settings.data_keys_old.clone(),
+        environment: if settings.production {
+            Environment::Production
+        } else {
+            Environment::Development
+        },
+    };
+    let sealer = config::data_keys(&keys)?;
+    config::production_needs_key(keys.environment, sealer.is_some())?;
+    if sealer.is_none() {
+        tracing::warn!(
+            "no DATA_KEY: patients' data is stored unencrypted (fine for development only)"
+        );
     }
+    Ok(sealer)
 }
 
 /// Retention, hourly: closed cases past their time, old processed updates.
@@ -376,41 +308,4 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn settings_show_no_secret_when_logged() {
-        let settings = Settings {
-            token: "123456:TOKEN-SECRET".into(),
-            api_url: None,
-            database_url: "postgres://navigator:DB-SECRET@db/navigator".into(),
-            coordinator_chat_id: Some(-100),
-            teams_file: None,
-            working_hours: None,
-            time_zone: jiff::tz::TimeZone::UTC,
-            weekly_summary: None,
-            rate_limits: RateLimits::default(),
-            retention_days: 365,
-            flood_limit: FloodLimit::default(),
-            data_key: Some("k1:KEY-SECRET".into()),
-            data_keys_old: Some("k0:OLD-SECRET".into()),
-            production: true,
-            webhook: None,
-            locales_dir: "locales".into(),
-            dialogues_dir: "dialogues".into(),
-            metrics_listen: None,
-            coordinators_language: "en".into(),
-            escalation: Some(crate::handoff::escalation::Policy::default()),
-        };
-        let shown = format!("{settings:?}");
-        assert!(!shown.contains("SECRET"), "{shown}");
-        assert!(
-            shown.contains("retention_days: 365") && shown.contains("db/navigator"),
-            "{shown}"
-        );
-    }
 }

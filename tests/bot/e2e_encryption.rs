@@ -36,7 +36,7 @@ async fn everything_stored(storage: &Storage) -> String {
 async fn encrypted_at_rest(db: TestDb) {
     let bot = spawn_bot_with(db, |settings| {
         settings.coordinator_chat_id = Some(COORDINATOR_CHAT);
-        settings.data_key = Some(KEY.to_owned());
+        settings.data_key = Some(KEY.into());
     })
     .await;
     let zoe = bot.patient(9951, "Zoe", Some("en"));

@@ -79,6 +79,35 @@ fn a_missing_token_is_a_clear_error() {
 }
 
 #[test]
+fn every_wrong_setting_is_named_at_once_and_no_secret_is_shown() {
+    let output = navigator()
+        .arg("run")
+        .env("TELOXIDE_TOKEN", "123:TOKEN-SECRET")
+        .env("DATABASE_URL", "mysql://navigator:DB-SECRET@db/navigator")
+        .env("WORKING_TIMEZONE", "Mars/Olympus")
+        .env("ESCALATE_URGENT_AFTER", "soon")
+        .env("DATA_KEY", "k1:KEY-SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for setting in [
+        "DATABASE_URL",
+        "WORKING_TIMEZONE",
+        "ESCALATE_URGENT_AFTER",
+        "DATA_KEY",
+    ] {
+        assert!(
+            stderr
+                .lines()
+                .any(|line| line.starts_with(&format!("error: {setting}"))),
+            "{setting} is not named: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+}
+
+#[test]
 fn a_wrong_token_is_refused_at_start() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let emulator = runtime.block_on(Emulator::start()).unwrap();
@@ -237,6 +266,19 @@ async fn export_writes_fhir_and_json_and_is_audited() {
             .filter(|(_, action)| action == "export")
             .count(),
         2
+    );
+
+    // An empty DATA_KEY (as in `.env.example`) is no key, as for `run`.
+    let empty_key = navigator()
+        .args(["export", "--case", "CF-000001", "--format", "json"])
+        .env("DATABASE_URL", &url)
+        .env("DATA_KEY", "")
+        .output()
+        .unwrap();
+    assert!(
+        empty_key.status.success(),
+        "{}",
+        String::from_utf8_lossy(&empty_key.stderr)
     );
 }
 

@@ -4,10 +4,14 @@
 use std::fs;
 use std::path::Path;
 
+/// Where settings are read: the shared ones in `config.rs`, a command's
+/// own in `main.rs`.
 fn settings_in_code() -> Vec<String> {
-    let main =
-        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs")).unwrap();
-    let mut names: Vec<String> = main
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let code = ["src/config.rs", "src/main.rs"]
+        .map(|file| fs::read_to_string(root.join(file)).unwrap())
+        .concat();
+    let mut names: Vec<String> = code
         .split("env = \"")
         .skip(1)
         .filter_map(|rest| rest.split('"').next())

@@ -9,10 +9,14 @@ use std::path::Path;
 use std::process::Command;
 
 use common::db::TestDb;
-use patient_navigator::doctor::{self, DoctorConfig, Outcome, Report};
+use patient_navigator::config::{
+    ContentDirs, DataKeys, DatabaseArgs, Environment, RawSettings, WebhookArgs,
+};
+use patient_navigator::doctor::{self, Outcome, Report};
 use patient_navigator::emulator::{AdminRights, BotMembership, ChatKind, Emulator};
 use patient_navigator::storage::Begun;
 use patient_navigator::storage::{Sealer, Storage};
+use secrecy::ExposeSecret;
 use teloxide::prelude::*;
 
 const GROUP: i64 = -1_009_876_543_210;
@@ -25,26 +29,33 @@ fn forum(emulator: &Emulator) {
 
 /// An emulator with the coordinators' forum, a migrated database, and the
 /// settings of a deployment that is set up right.
-async fn deployment(db: &TestDb) -> (Emulator, DoctorConfig) {
+async fn deployment(db: &TestDb) -> (Emulator, RawSettings) {
     let emulator = Emulator::start().await.unwrap();
     forum(&emulator);
     Storage::connect(&db.url).await.unwrap().close().await;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let config = DoctorConfig {
-        token: Some(emulator.token()),
+    let config = RawSettings {
+        token: Some(emulator.token().into()),
         api_url: Some(emulator.api_url()),
-        database_url: db.url.clone(),
+        database: DatabaseArgs {
+            url: db.url.clone(),
+        },
         coordinator_chat_id: Some(GROUP),
         teams_file: None,
         working_hours: Some("Mon-Fri 09:00-18:00".into()),
         working_timezone: "Europe/Madrid".into(),
-        weekly_summary: Some("mon 09:00".into()),
-        webhook_url: None,
-        data_key: Some(KEY_A.into()),
-        data_keys_old: None,
-        production: true,
-        locales_dir: root.join("locales"),
-        dialogues_dir: root.join("dialogues"),
+        weekly_summary: "mon 09:00".into(),
+        webhook: WebhookArgs::default(),
+        keys: DataKeys {
+            data_key: Some(KEY_A.into()),
+            data_keys_old: None,
+            environment: Environment::Production,
+        },
+        dirs: ContentDirs {
+            locales_dir: root.join("locales"),
+            dialogues_dir: root.join("dialogues"),
+        },
+        ..RawSettings::default()
     };
     (emulator, config)
 }
@@ -274,12 +285,12 @@ async fn a_webhook_left_behind_is_found_when_polling() {
     );
 
     // In webhook mode the same URL is fine, another one is not.
-    config.webhook_url = Some("https://old.example.org/hook".into());
+    config.webhook.webhook_url = Some("https://old.example.org/hook".into());
     assert!(matches!(
         outcome(&doctor::run(&config).await, "webhook"),
         Outcome::Ok(_)
     ));
-    config.webhook_url = Some("https://new.example.org/hook".into());
+    config.webhook.webhook_url = Some("https://new.example.org/hook".into());
     assert_fails(
         &doctor::run(&config).await,
         "webhook",
@@ -300,7 +311,7 @@ async fn unmigrated_and_unreachable_databases_fail() {
     let db = TestDb::sqlite();
     let (_emulator, mut config) = deployment(&db).await;
     for url in urls {
-        config.database_url = url.clone();
+        config.database.url = url.clone();
         let report = doctor::run(&config).await;
         assert!(
             matches!(outcome(&report, "database"), Outcome::Ok(_)),
@@ -324,11 +335,11 @@ async fn unmigrated_and_unreachable_databases_fail() {
         assert_fails(&again, "migrations", &format!("{shipped} not applied"));
     }
 
-    config.database_url = "postgres://postgres@127.0.0.1:1/none".into();
+    config.database.url = "postgres://postgres@127.0.0.1:1/none".into();
     let report = doctor::run(&config).await;
     assert_fails(&report, "database", "cannot open the database");
     assert_fails(&report, "database", "is the server up");
-    config.database_url = format!("sqlite://{}", dir.path().join("missing.db").display());
+    config.database.url = format!("sqlite://{}", dir.path().join("missing.db").display());
     let report = doctor::run(&config).await;
     assert_fails(&report, "database", "`navigator migrate` creates");
     assert!(
@@ -406,7 +417,7 @@ async fn keys_are_checked_against_the_stored_data() {
             db.label
         );
 
-        config.data_key = Some(KEY_B.into());
+        config.keys.data_key = Some(KEY_B.into());
         let report = doctor::run(&config).await;
         assert_fails(
             &report,
@@ -416,18 +427,18 @@ async fn keys_are_checked_against_the_stored_data() {
         assert_fails(&report, "stored data opens", "key id a");
 
         // After a rotation the old key is still configured: fine.
-        config.data_keys_old = Some(KEY_A.into());
+        config.keys.data_keys_old = Some(KEY_A.into());
         assert!(!doctor::run(&config).await.failed(), "{}", db.label);
 
-        config.data_key = None;
-        config.data_keys_old = None;
+        config.keys.data_key = None;
+        config.keys.data_keys_old = None;
         let report = doctor::run(&config).await;
         assert_fails(
             &report,
             "data key",
             "NAVIGATOR_ENV=production needs DATA_KEY",
         );
-        config.production = false;
+        config.keys.environment = Environment::Development;
         let report = doctor::run(&config).await;
         assert!(matches!(outcome(&report, "data key"), Outcome::Warn(_)));
         assert_fails(
@@ -443,7 +454,7 @@ async fn broken_content_and_time_settings_fail() {
     let db = TestDb::sqlite();
     let (_emulator, mut config) = deployment(&db).await;
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&config.locales_dir, &dir.path().join("locales"));
+    copy_dir(&config.dirs.locales_dir, &dir.path().join("locales"));
     let english = dir.path().join("locales/en/main.ftl");
     let english = if english.exists() {
         english
@@ -457,11 +468,11 @@ async fn broken_content_and_time_settings_fail() {
     let mut text = std::fs::read_to_string(&english).unwrap();
     text.push_str("\nbroken-message = { $unclosed\n");
     std::fs::write(&english, text).unwrap();
-    config.locales_dir = dir.path().join("locales");
+    config.dirs.locales_dir = dir.path().join("locales");
     let report = doctor::run(&config).await;
     assert_fails(&report, "content", "Run `navigator check` for the list");
 
-    config.locales_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    config.dirs.locales_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
     config.working_timezone = "Europe/Atlantis".into();
     assert_fails(
         &doctor::run(&config).await,
@@ -476,7 +487,7 @@ async fn broken_content_and_time_settings_fail() {
         "WORKING_HOURS",
     );
     config.working_hours = None;
-    config.weekly_summary = Some("someday 25:00".into());
+    config.weekly_summary = "someday 25:00".into();
     assert_fails(
         &doctor::run(&config).await,
         "time settings",
@@ -499,7 +510,7 @@ fn copy_dir(from: &Path, to: &Path) {
 
 // ----- the real binary ------------------------------------------------------------
 
-fn navigator(config: &DoctorConfig) -> Command {
+fn navigator(config: &RawSettings) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_navigator"));
     command.current_dir(env!("CARGO_MANIFEST_DIR"));
     for variable in [
@@ -521,16 +532,29 @@ fn navigator(config: &DoctorConfig) -> Command {
     }
     command
         .arg("doctor")
-        .env("TELOXIDE_TOKEN", config.token.clone().unwrap_or_default())
+        .env(
+            "TELOXIDE_TOKEN",
+            config
+                .token
+                .as_ref()
+                .map_or("", |token| token.expose_secret()),
+        )
         .env(
             "TELOXIDE_API_URL",
             config.api_url.as_ref().unwrap().as_str(),
         )
-        .env("DATABASE_URL", &config.database_url)
+        .env("DATABASE_URL", &config.database.url)
         .env("COORDINATOR_CHAT_ID", GROUP.to_string())
         .env("WORKING_TIMEZONE", &config.working_timezone)
         .env("NAVIGATOR_ENV", "production")
-        .env("DATA_KEY", config.data_key.clone().unwrap_or_default());
+        .env(
+            "DATA_KEY",
+            config
+                .keys
+                .data_key
+                .as_ref()
+                .map_or("", |key| key.expose_secret()),
+        );
     command
 }
 

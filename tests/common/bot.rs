@@ -4,8 +4,9 @@
 use std::path::Path;
 use std::time::Duration;
 
+use patient_navigator::config::Settings;
 use patient_navigator::emulator::{Emulator, EmulatorOptions, UserHandle, UserSpec};
-use patient_navigator::startup::{self, RunningBot, Settings};
+use patient_navigator::startup::{self, RunningBot};
 
 use super::db::TestDb;
 
@@ -118,9 +119,9 @@ async fn spawn_bot_in(
 pub fn settings_for(emulator: &Emulator, database_url: &str) -> Settings {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     Settings {
-        token: emulator.token(),
+        token: emulator.token().into(),
         api_url: Some(emulator.api_url()),
-        database_url: database_url.to_owned(),
+        database_url: database_url.into(),
         coordinator_chat_id: None,
         teams_file: None,
         working_hours: None,

@@ -181,7 +181,7 @@ pub(super) async fn answer_patient(
             case: case.reference.0,
         },
     ));
-    commit_change(shell, work, jobs).await
+    commit_change(work, jobs).await
 }
 
 /// The patient's language and the coordinators', as the catalog has them.
@@ -334,7 +334,7 @@ pub(super) async fn change_by_command(
             .map(|group| note_job(group.0, reference, note))
             .into_iter()
             .collect();
-        return commit_change(shell, work, jobs).await;
+        return commit_change(work, jobs).await;
     }
     if let CoordinatorCommand::Transfer(Some(name)) = &command
         && let Some(team) = shell.teams.named(name)
@@ -369,7 +369,7 @@ pub(super) async fn change_by_command(
         // The topic's notes say what changed; a command needs no answer.
         apply_action(shell, &mut work, &mut jobs, &case, who, action).await?;
     }
-    commit_change(shell, work, jobs).await
+    commit_change(work, jobs).await
 }
 
 /// Messages of the old topic copied into the new one when a case moves.
@@ -463,7 +463,7 @@ pub(super) async fn move_to_team(
     } else {
         Vec::new() // closed meanwhile
     };
-    commit_change(shell, work, jobs).await
+    commit_change(work, jobs).await
 }
 
 /// Whom `/transfer` names: `@username`, or the author of the message it replies to.
@@ -551,7 +551,7 @@ pub(super) async fn press_card(
             show_alert,
         },
     ));
-    commit_change(shell, work, jobs).await
+    commit_change(work, jobs).await
 }
 
 /// Why whoever pressed a button in the group may not make `change` to
@@ -653,7 +653,7 @@ pub(super) async fn press_ready_reply(
             show_alert,
         },
     ));
-    commit_change(shell, work, jobs).await
+    commit_change(work, jobs).await
 }
 
 /// The action a card's button asks for.

@@ -231,7 +231,7 @@ pub async fn on_message(
                     key: msg.id.0.into(),
                 };
                 send_ready_reply(&shell, &mut work, &mut jobs, &case, &who, asked).await?;
-                Ok(commit_change(&shell, work, jobs).await?)
+                Ok(commit_change(work, jobs).await?)
             }
         },
         (CoordinatorText::Message, Some(case)) => {
@@ -305,7 +305,7 @@ async fn begin(shell: &Shell, update: &Update) -> anyhow::Result<Option<Work>> {
 }
 
 /// Commits a change with the messages it calls for (the sender sends them).
-async fn commit_change(shell: &Shell, mut work: Work, jobs: Vec<(i64, Job)>) -> anyhow::Result<()> {
+async fn commit_change(mut work: Work, jobs: Vec<(i64, Job)>) -> anyhow::Result<()> {
     for (chat_id, job) in jobs {
         sender::queue(&mut work, chat_id, &job);
     }
@@ -341,7 +341,7 @@ pub async fn on_edit(_bot: Bot, shell: Arc<Shell>, update: Update, msg: Message)
         })
         .into_iter()
         .collect();
-    Ok(commit_change(&shell, work, jobs).await?)
+    Ok(commit_change(work, jobs).await?)
 }
 
 /// Take, release, close and urgent on a case card.

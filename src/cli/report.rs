@@ -1,7 +1,9 @@
 //! `navigator report`: the coordinators' figures for whole days and one row
 //! per case that had something happen in them, as CSV or JSON.
 //!
-//! Owns the file formats (the figures come from `reports`). Must not write
+//! Owns the file formats (the figures come from `reports`; the database URL,
+//! data keys and time zone go through `config`, as `run` reads them). Must
+//! not write
 //! names or anything a patient typed: a row has the reference, language,
 //! status, timestamps, coordinator, rating and the form's fixed choices.
 
@@ -10,26 +12,38 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use jiff::civil::Date;
-use jiff::tz::TimeZone;
 use serde_json::json;
 
+use crate::config::{self, ConfigErrors, DataKeys, DatabaseArgs};
 use crate::reports::{self, CaseRow, Figures, Period, iso};
-use crate::storage::{Sealer, Storage};
+use crate::storage::Storage;
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Json,
+}
+
+/// CSV only: which table.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ReportTable {
+    Cases,
+    Figures,
+}
 
 pub struct Request {
     pub from: Date,
     pub to: Date,
-    /// JSON (figures and cases together) instead of CSV.
-    pub json: bool,
-    /// CSV only: the figures as `metric,value` rows instead of the cases.
-    pub figures_table: bool,
+    /// JSON (figures and cases together), or CSV.
+    pub format: ReportFormat,
+    /// CSV only: the per-case rows, or the figures as `metric,value` rows.
+    pub table: ReportTable,
     pub output: Option<PathBuf>,
-    pub database_url: String,
+    pub database: DatabaseArgs,
     /// Where days start (`WORKING_TIMEZONE`).
     pub time_zone: String,
     /// Needed to read the form's choices in an encrypted database.
-    pub data_key: Option<String>,
-    pub data_keys_old: Option<String>,
+    pub keys: DataKeys,
 }
 
 /// The per-case columns, in order.
@@ -50,27 +64,34 @@ pub const CASE_COLUMNS: &[&str] = &[
     "second_reminders",
 ];
 
-pub async fn run(request: Request) -> anyhow::Result<()> {
-    let zone = TimeZone::get(request.time_zone.trim()).with_context(|| {
-        format!(
-            "WORKING_TIMEZONE “{}” is not an IANA time zone",
-            request.time_zone
-        )
-    })?;
+pub fn report(request: Request) -> anyhow::Result<()> {
+    let zone = config::time_zone(&request.time_zone);
+    let keys = config::database_and_keys(&request.database, &request.keys);
+    let (zone, (url, sealer)) = match (zone, keys) {
+        (Ok(zone), Ok(keys)) => (zone, keys),
+        (zone, keys) => {
+            let mut errors: Vec<_> = zone.err().into_iter().collect();
+            errors.extend(
+                keys.err()
+                    .map(|ConfigErrors(errors)| errors)
+                    .unwrap_or_default(),
+            );
+            return Err(ConfigErrors(errors).into());
+        }
+    };
     let period = Period::days(request.from, request.to, &zone)?;
-    let sealer = Sealer::from_settings(
-        request.data_key.as_deref(),
-        request.data_keys_old.as_deref(),
-    )?;
-    let storage = Storage::connect_sealed(&request.database_url, sealer).await?;
-    let rows = storage.report_rows(period).await?;
-    storage.close().await;
+    let rows = super::block_on(async move {
+        let storage = Storage::connect_sealed(url.expose(), sealer).await?;
+        let rows = storage.report_rows(period).await?;
+        storage.close().await;
+        Ok(rows)
+    })?;
     let cases: Vec<&CaseRow> = rows
         .iter()
         .filter(|row| reports::touches(row, period))
         .collect();
     let figures = reports::figures(&rows, period);
-    let text = if request.json {
+    let text = if matches!(request.format, ReportFormat::Json) {
         let document = json!({
             "from": request.from.to_string(),
             "to": request.to.to_string(),
@@ -80,7 +101,7 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
             "cases": cases.iter().map(|row| case_json(row)).collect::<Vec<_>>(),
         });
         serde_json::to_string_pretty(&document)? + "\n"
-    } else if request.figures_table {
+    } else if matches!(request.table, ReportTable::Figures) {
         figures_csv(&figures)
     } else {
         cases_csv(&cases)

@@ -1,5 +1,10 @@
 //! `navigator export`: a case's answers as FHIR or plain JSON, or the form
-//! as a FHIR Questionnaire. Reads the database; writes a file or stdout.
+//! as a FHIR Questionnaire. Reads the database (its URL and data keys
+//! through `config`, as `run` reads them); writes a file or stdout.
+//!
+//! Owns the command and the plain JSON shape. Must not build FHIR (that is
+//! `intake::fhir`'s) nor write anywhere but the file or stdout it is given
+//! (and the audit log).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,26 +12,35 @@ use std::path::PathBuf;
 use anyhow::Context;
 use serde_json::{Value, json};
 
+use crate::config::{self, ContentDirs, DataKeys, DatabaseArgs};
 use crate::content::Content;
 use crate::intake::CaseRef;
 use crate::intake::fhir;
-use crate::storage::{Sealer, Storage, StoredCase};
+use crate::storage::{Storage, StoredCase};
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ExportFormat {
+    Fhir,
+    Json,
+}
 
 pub struct Request {
     /// `None` exports the Questionnaire.
     pub case: Option<String>,
-    pub fhir: bool,
+    pub format: ExportFormat,
     pub output: Option<PathBuf>,
-    pub database_url: String,
+    pub database: DatabaseArgs,
     /// Needed to read a database whose data is encrypted.
-    pub data_key: Option<String>,
-    pub data_keys_old: Option<String>,
-    pub locales_dir: PathBuf,
-    pub dialogues_dir: PathBuf,
+    pub keys: DataKeys,
+    pub dirs: ContentDirs,
 }
 
-pub async fn run(request: Request) -> anyhow::Result<()> {
-    let content = Content::load(&request.locales_dir, &request.dialogues_dir)
+pub fn export(request: Request) -> anyhow::Result<()> {
+    super::block_on(run(request))
+}
+
+async fn run(request: Request) -> anyhow::Result<()> {
+    let content = Content::load(&request.dirs.locales_dir, &request.dirs.dialogues_dir)
         .map_err(|problems| anyhow::anyhow!("{problems}"))?;
     let document = match &request.case {
         None => fhir::questionnaire(&content.form, &content.catalog),
@@ -34,11 +48,8 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
             let reference = CaseRef::parse(reference).with_context(|| {
                 format!("“{reference}” is not a case reference (expected e.g. CF-000123)")
             })?;
-            let sealer = Sealer::from_settings(
-                request.data_key.as_deref(),
-                request.data_keys_old.as_deref(),
-            )?;
-            let storage = Storage::connect_sealed(&request.database_url, sealer).await?;
+            let (url, sealer) = config::database_and_keys(&request.database, &request.keys)?;
+            let storage = Storage::connect_sealed(url.expose(), sealer).await?;
             let case = storage
                 .case(reference)
                 .await?
@@ -54,7 +65,7 @@ pub async fn run(request: Request) -> anyhow::Result<()> {
                 .await?;
             storage.close().await;
             tracing::info!(case = %reference, "case exported");
-            if request.fhir {
+            if matches!(request.format, ExportFormat::Fhir) {
                 fhir::questionnaire_response(
                     &content.form,
                     &content.catalog,
