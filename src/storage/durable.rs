@@ -41,6 +41,19 @@ pub(super) fn placeholder_rows(rows: usize, columns: usize) -> String {
 }
 
 /// `$from, $from+1, …`: `count` placeholders for an `IN (…)` list.
+/// The values of an `IN (…)` list, padded to a power of two by repeating
+/// the last one (which changes nothing the list matches): the statement's
+/// text then takes one of a few shapes, which each connection prepares once
+/// and keeps. A list of every length would be a statement of its own for
+/// each length, prepared again as others push it out of the cache.
+pub(super) fn in_list<T: Clone>(values: &[T]) -> Vec<T> {
+    let mut padded = values.to_vec();
+    if let Some(last) = values.last() {
+        padded.resize(values.len().next_power_of_two(), last.clone());
+    }
+    padded
+}
+
 pub(super) fn placeholder_list(from: usize, count: usize) -> String {
     (from..from + count)
         .map(|n| format!("${n}"))
@@ -376,6 +389,7 @@ impl Storage {
         with_group: bool,
     ) -> anyhow::Result<Vec<OutboxJob>> {
         let mut filters = String::new();
+        let busy = in_list(busy);
         if !busy.is_empty() {
             filters.push_str(&format!(
                 " AND o.lane NOT IN ({})",
@@ -385,7 +399,7 @@ impl Storage {
         if !with_group {
             filters.push_str(" AND o.lane LIKE 'chat:%'");
         }
-        self.due_jobs_matching(now_ms, limit, &filters, busy).await
+        self.due_jobs_matching(now_ms, limit, &filters, &busy).await
     }
 
     /// The due jobs of one lane, in order (what waits in it now).
@@ -425,6 +439,9 @@ impl Storage {
         let mut jobs = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: i64 = row.try_get("id")?;
+            if self.group.is_being_cleared(id) {
+                continue; // delivered; its deletion has not committed yet
+            }
             let stored: String = row.try_get("job")?;
             let job = match super::sealing::open(
                 self.sealer(),
@@ -485,7 +502,7 @@ impl Storage {
         }
         let sql = format!(
             "UPDATE outbox SET claimed_until_ms = $1 WHERE claimed_until_ms <= $2 AND id IN ({})",
-            placeholder_list(3, ids.len())
+            placeholder_list(3, in_list(ids).len())
         );
         let claimed = self
             .execute_on_ids(sql, [until_ms, now_ms], ids)
@@ -516,7 +533,7 @@ impl Storage {
         }
         let sql = format!(
             "UPDATE outbox SET claimed_until_ms = $1 WHERE claimed_until_ms = $2 AND id IN ({})",
-            placeholder_list(3, ids.len())
+            placeholder_list(3, in_list(ids).len())
         );
         let renewed = self
             .execute_on_ids(sql, [new_until_ms, until_ms], ids)
@@ -534,7 +551,7 @@ impl Storage {
         }
         let sql = format!(
             "UPDATE outbox SET claimed_until_ms = 0 WHERE claimed_until_ms = $1 AND id IN ({})",
-            placeholder_list(2, ids.len())
+            placeholder_list(2, in_list(ids).len())
         );
         self.execute_on_ids(sql, [until_ms], ids)
             .await
@@ -550,7 +567,7 @@ impl Storage {
         values: [i64; N],
         ids: &[i64],
     ) -> anyhow::Result<u64> {
-        let ids = ids.to_vec();
+        let ids = in_list(ids);
         self.write(move |conn| {
             Box::pin(async move {
                 let mut statement = sqlx::query(&sql);
@@ -569,8 +586,6 @@ impl Storage {
         self.finish_jobs(vec![id]).await
     }
 
-    /// Delivered jobs leave the outbox, in one request to the group commit
-    /// (one statement, with the next group's writes).
     /// The sender hears of the jobs each update commits from now on:
     /// `wake` is notified, or, on SQLite, where this process is the only
     /// one sending, the jobs themselves come through the returned channel
@@ -594,11 +609,24 @@ impl Storage {
         }
     }
 
+    /// Delivered jobs leave the outbox, in one request to the group commit
+    /// (one statement, with the next group's writes). On SQLite the sender
+    /// does not wait for it: until the deletion commits, the jobs are
+    /// "being cleared" and no read of this process returns them (the only
+    /// process sending; a crash meanwhile sends them again at the next
+    /// start, as a send in flight at a crash is). PostgreSQL's replicas
+    /// share the outbox: there the sender waits.
     pub async fn finish_jobs(&self, ids: Vec<i64>) -> anyhow::Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        self.group.delivered(ids).await
+        match self.backend {
+            super::Backend::Sqlite => {
+                self.group.clear_later(ids);
+                Ok(())
+            }
+            super::Backend::Postgres => self.group.delivered(ids).await,
+        }
     }
 
     /// A try failed for a reason that may pass (a 5xx, the network, the
@@ -978,4 +1006,24 @@ pub(super) fn job_id(update_id: i64, position: usize) -> i64 {
 /// The update that queued the outbox job `id` (what `job_id` made it from).
 pub fn job_update(id: i64) -> i64 {
     id.div_euclid(JOBS_PER_UPDATE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_in_list_takes_one_of_a_few_lengths_and_matches_the_same_values() {
+        assert!(in_list::<i64>(&[]).is_empty());
+        assert_eq!(in_list(&[7]), [7]);
+        assert_eq!(in_list(&[1, 2, 3]), [1, 2, 3, 3]);
+        assert_eq!(in_list(&[1, 2, 3, 4]), [1, 2, 3, 4]);
+        let five = in_list(&[1, 2, 3, 4, 5]);
+        assert_eq!(five.len(), 8);
+        let distinct: std::collections::BTreeSet<i64> = five.into_iter().collect();
+        assert_eq!(distinct, (1..=5).collect());
+        let lengths: std::collections::BTreeSet<usize> =
+            (1..=200).map(|n| in_list(&vec![0; n]).len()).collect();
+        assert_eq!(lengths.len(), 9, "1, 2, 4 … 256: {lengths:?}");
+    }
 }

@@ -28,7 +28,7 @@ use sqlx::{AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::durable::{
-    InboxRow, OutboxJob, UnitWrites, Work, job_id, placeholder_list, placeholder_rows,
+    InboxRow, OutboxJob, UnitWrites, Work, in_list, job_id, placeholder_list, placeholder_rows,
 };
 use super::{Backend, LoadedSession, ROWS_PER_STATEMENT, Sealer, SessionWrite, sealing};
 use crate::dialogue::Session;
@@ -90,7 +90,21 @@ type WriteJob = Box<
 pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
+    clearing: Clearing,
 }
+
+/// Delivered jobs whose deletion from the outbox has not committed yet.
+type Clearing = Arc<std::sync::Mutex<std::collections::HashSet<i64>>>;
+
+fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// How long deliveries alone wait for updates to share their transaction
+/// (nobody waits for them: `GroupCommit::clear_later`).
+const DELIVERIES_WAIT: std::time::Duration = std::time::Duration::from_millis(10);
 
 /// Who hears of the jobs a group committed: the outbox's sender.
 pub(super) enum OutboxWatcher {
@@ -107,18 +121,26 @@ struct Database {
     backend: Backend,
     sealer: Option<Arc<Sealer>>,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
+    clearing: Clearing,
 }
 
 impl Database {
+    fn cleared(&self, job_ids: &[i64]) {
+        if job_ids.is_empty() {
+            return;
+        }
+        let mut clearing = locked(&self.clearing);
+        for id in job_ids {
+            clearing.remove(id);
+        }
+    }
+
     /// Tells the sender of the jobs a group committed.
     fn announce(&self, jobs: &[(i64, i64, String, String)]) {
         if jobs.is_empty() {
             return;
         }
-        let watcher = self
-            .watcher
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let watcher = locked(&self.watcher);
         match watcher.as_ref() {
             Some(OutboxWatcher::Wake(wake)) => wake.notify_one(),
             Some(OutboxWatcher::Jobs(sender)) => {
@@ -152,11 +174,13 @@ impl GroupCommit {
     ) -> anyhow::Result<Self> {
         let (requests, receiver) = mpsc::unbounded_channel();
         let watcher = Arc::new(std::sync::Mutex::new(None));
+        let clearing = Clearing::default();
         let database = Database {
             pool,
             backend,
             sealer,
             watcher: watcher.clone(),
+            clearing: clearing.clone(),
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -166,15 +190,37 @@ impl GroupCommit {
             .name("group-commit".to_owned())
             .spawn(move || runtime.block_on(run(database, receiver)))
             .context("cannot start the group commit's thread")?;
-        Ok(GroupCommit { requests, watcher })
+        Ok(GroupCommit {
+            requests,
+            watcher,
+            clearing,
+        })
     }
 
     /// From now on, `watcher` hears of every group's committed jobs.
     pub(super) fn watch(&self, watcher: OutboxWatcher) {
-        *self
-            .watcher
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(watcher);
+        *locked(&self.watcher) = Some(watcher);
+    }
+
+    /// Deletes delivered jobs with a coming group's writes, without
+    /// waiting: meanwhile they are being cleared (`is_being_cleared`).
+    pub(super) fn clear_later(&self, job_ids: Vec<i64>) {
+        locked(&self.clearing).extend(job_ids.iter().copied());
+        // Nobody waits for the answer.
+        let (done, _) = oneshot::channel();
+        if self
+            .requests
+            .send(Request::Delivered { job_ids, done })
+            .is_err()
+        {
+            tracing::warn!(
+                "the database is closed: delivered jobs are sent again at the next start"
+            );
+        }
+    }
+
+    pub(super) fn is_being_cleared(&self, job_id: i64) -> bool {
+        locked(&self.clearing).contains(&job_id)
     }
 
     pub(super) async fn turn(&self, update_id: i64) -> anyhow::Result<Turn> {
@@ -253,6 +299,14 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
             if updates.len() < MAX_GROUP {
                 next = requests.try_recv().ok();
             }
+            if next.is_none() && updates.is_empty() && writes.is_empty() && !delivered.is_empty() {
+                // Deliveries alone: an update coming soon shares its
+                // transaction with them rather than a statement of their own.
+                next = tokio::time::timeout(DELIVERIES_WAIT, requests.recv())
+                    .await
+                    .ok()
+                    .flatten();
+            }
         }
         let database = database.clone();
         tokio::spawn(async move {
@@ -294,6 +348,9 @@ impl GroupWrites {
     }
 
     async fn finish(self, database: &Database, result: anyhow::Result<()>) {
+        if result.is_ok() {
+            database.cleared(&self.delivered);
+        }
         match result {
             Ok(()) => {
                 for committed in self.waiting.into_iter().chain(self.delivered_waiting) {
@@ -321,6 +378,15 @@ impl GroupWrites {
             Ok(mut conn) => delete_delivered(&mut conn, &self.delivered).await,
             Err(err) => Err(anyhow::Error::from(err).context("cannot reach the database")),
         };
+        if let Err(err) = &cleared {
+            tracing::error!(
+                error = format!("{err:#}"),
+                "delivered jobs cannot be cleared; they may be sent again"
+            );
+        }
+        // Cleared or not, they are no longer being cleared: a job left in
+        // the outbox is read and sent again (as before the clearing).
+        database.cleared(&self.delivered);
         let cleared = cleared.map_err(|err| format!("{err:#}"));
         for committed in self.delivered_waiting {
             let _ = committed.send(cleared.clone());
@@ -538,15 +604,15 @@ async fn lock_updates(
                  WHERE i.chat_id > 0 AND e.chat_id = i.chat_id AND e.update_id < i.update_id
                    AND e.processed_at IS NULL AND e.received_at >= $1) AS earlier
          FROM inbox i WHERE i.update_id IN ({}) ORDER BY i.update_id",
-        placeholder_list(2, update_ids.len())
+        placeholder_list(2, in_list(update_ids).len())
     );
     let sql = match backend {
         Backend::Sqlite => select,
         Backend::Postgres => format!("{select} FOR UPDATE OF i"),
     };
     let mut query = sqlx::query(&sql).bind(super::unix_now() - ORDER_WINDOW_SECONDS);
-    for update_id in update_ids {
-        query = query.bind(*update_id);
+    for update_id in in_list(update_ids) {
+        query = query.bind(update_id);
     }
     let rows = query
         .fetch_all(&mut **tx)
@@ -609,11 +675,11 @@ async fn write_and_commit(
     for chunk in group.processed.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE inbox SET processed_at = $1 WHERE update_id IN ({})",
-            placeholder_list(2, chunk.len())
+            placeholder_list(2, in_list(chunk).len())
         );
         let mut mark = sqlx::query(&sql).bind(now);
-        for update_id in chunk {
-            mark = mark.bind(*update_id);
+        for update_id in in_list(chunk) {
+            mark = mark.bind(update_id);
         }
         mark.execute(&mut *tx)
             .await

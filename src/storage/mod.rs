@@ -200,6 +200,18 @@ impl Storage {
     }
 
     pub async fn close(&self) {
+        // The group commit works its requests in order, one group at a time
+        // on SQLite: once this (empty) delivery is cleared, so are those
+        // cleared without waiting before it (`finish_jobs`).
+        if self.backend == Backend::Sqlite {
+            let flushed = self.group.delivered(Vec::new()).await;
+            if let Err(err) = flushed {
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    "the last writes may not have finished"
+                );
+            }
+        }
         self.pool.close().await;
         self.reader.close().await;
     }
@@ -292,11 +304,11 @@ pub(crate) async fn delete_keys_in(
     for chunk in keys.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "DELETE FROM {table} WHERE {column} IN ({})",
-            durable::placeholder_list(1, chunk.len())
+            durable::placeholder_list(1, durable::in_list(chunk).len())
         );
         let mut delete = sqlx::query(&sql);
-        for key in chunk {
-            delete = delete.bind(*key);
+        for key in durable::in_list(chunk) {
+            delete = delete.bind(key);
         }
         delete.execute(&mut *conn).await?;
     }

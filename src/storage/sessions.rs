@@ -176,11 +176,11 @@ pub(crate) async fn load_sessions_each_in(
              LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
              LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
              WHERE s.chat_id IN ({})",
-            durable::placeholder_list(1, chunk.len())
+            durable::placeholder_list(1, durable::in_list(chunk).len())
         );
         let mut select = sqlx::query(&sql);
-        for chat_id in chunk {
-            select = select.bind(*chat_id);
+        for chat_id in durable::in_list(chunk) {
+            select = select.bind(chat_id);
         }
         let rows = select
             .fetch_all(&mut *conn)

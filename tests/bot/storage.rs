@@ -995,3 +995,33 @@ async fn the_database_refuses_a_status_a_case_cannot_have() {
         storage.close().await;
     }
 }
+
+/// A delivered job is never read again, on either database: on SQLite the
+/// sender does not wait for its deletion, which comes with a later group's
+/// writes, and until then it is "being cleared"; closing the storage
+/// finishes the deletions.
+#[tokio::test]
+async fn a_delivered_job_is_not_read_again_while_its_deletion_waits() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let Begun::Ready(mut work) = storage.begin_update(1).await.unwrap() else {
+            panic!("{label}: update 1 was not ready");
+        };
+        work.push(42, "chat:42".into(), "screen".into());
+        work.push(42, "chat:42".into(), "answer".into());
+        work.commit().await.unwrap();
+        let due = storage.due_jobs(1_000, 100, &[], true).await.unwrap();
+        assert_eq!(due.len(), 2, "{label}");
+        storage.finish_jobs(vec![due[0].id]).await.unwrap();
+        let left = storage.due_jobs(1_000, 100, &[], true).await.unwrap();
+        let names: Vec<&str> = left.iter().map(|job| job.job.as_str()).collect();
+        assert_eq!(names, ["answer"], "{label}: the delivered one is not read");
+        storage.close().await;
+        let reopened = Storage::connect(&db.url).await.unwrap();
+        let left = reopened.due_jobs(1_000, 100, &[], true).await.unwrap();
+        let names: Vec<&str> = left.iter().map(|job| job.job.as_str()).collect();
+        assert_eq!(names, ["answer"], "{label}: deleted by the time it closed");
+        reopened.close().await;
+    }
+}
