@@ -14,6 +14,7 @@ use crate::i18n::{Arg, Catalog, Locale};
 use crate::reply::{Button, Keyboard, Placement, Reply};
 use crate::text::escape_html;
 
+use super::button::{FormButton, QuestionButton};
 use super::countries::{self, Search};
 use super::form::{Field, Form, Kind, Role};
 use super::values::{self, MonthYear, Phone, ValueError};
@@ -439,39 +440,12 @@ pub fn display_answer(
     }
 }
 
-/// Callback data of the form's buttons: `i:<op>:<question>[:<value>]`.
-mod data {
-    pub const PREFIX: &str = "i:";
+pub use super::button::PREFIX as CALLBACK_PREFIX;
 
-    pub fn encode(op: char, field: &str, value: Option<&str>) -> String {
-        match value {
-            Some(value) => format!("i:{op}:{field}:{value}"),
-            None => format!("i:{op}:{field}"),
-        }
-    }
-
-    pub fn submit() -> String {
-        "i:submit".to_owned()
-    }
-
-    /// (op, question, value)
-    pub fn decode(data: &str) -> Option<(char, &str, Option<&str>)> {
-        let rest = data.strip_prefix(PREFIX)?;
-        if rest == "submit" {
-            return Some(('S', "", None));
-        }
-        let mut parts = rest.splitn(3, ':');
-        let op = parts.next()?;
-        let mut op_chars = op.chars();
-        let (Some(op), None) = (op_chars.next(), op_chars.next()) else {
-            return None;
-        };
-        let field = parts.next().filter(|field| !field.is_empty())?;
-        Some((op, field, parts.next()))
-    }
+/// The callback data of a button under the question `field`.
+fn question_data(field: &str, press: QuestionButton) -> String {
+    FormButton::question(field, press).encode()
 }
-
-pub use data::PREFIX as CALLBACK_PREFIX;
 
 struct Turn<'a> {
     ctx: &'a IntakeContext<'a>,
@@ -567,40 +541,35 @@ impl Turn<'_> {
     }
 
     fn press(&mut self, data: &str, message_id: i32) {
-        let Some((op, field_id, value)) = data::decode(data) else {
+        let Some(button) = FormButton::decode(data) else {
             return self.stale();
         };
         let at_review = self.draft().position == Position::Review;
-        if op == 'S' {
-            return if at_review {
-                self.submit(message_id)
-            } else {
-                self.stale()
-            };
-        }
-        if op == 'e' {
-            return match self.ctx.form.field(field_id) {
-                Some(field) if at_review => {
-                    let field = field.clone();
-                    self.draft().history.clear();
-                    self.goto(&field, Placement::New);
-                }
-                _ => self.stale(),
-            };
-        }
+        let (field_id, press) = match button {
+            FormButton::Submit if at_review => return self.submit(message_id),
+            FormButton::Edit(field_id) if at_review => {
+                let Some(field) = self.ctx.form.field(&field_id).cloned() else {
+                    return self.stale();
+                };
+                self.draft().history.clear();
+                return self.goto(&field, Placement::New);
+            }
+            FormButton::Submit | FormButton::Edit(_) => return self.stale(),
+            FormButton::Question { field, press } => (field, press),
+        };
         let Some(field) = self.current_field().filter(|f| f.id == field_id).cloned() else {
             return self.stale();
         };
-        match (op, value) {
-            ('b', None) => self.back(),
-            ('s', None) if !field.required => {
+        match press {
+            QuestionButton::Back => self.back(),
+            QuestionButton::Skip if !field.required => {
                 self.close_question(message_id, &self.text("intake-review-skipped"));
                 self.accept(&field, Answer::Skipped);
             }
-            ('a', Some(value)) => self.choose(&field, value, message_id),
-            ('t', Some(value)) => self.toggle(&field, value, message_id),
-            ('d', None) => self.done(&field, message_id),
-            _ => self.stale(),
+            QuestionButton::Skip => self.stale(),
+            QuestionButton::Choose(value) => self.choose(&field, &value, message_id),
+            QuestionButton::Toggle(value) => self.toggle(&field, &value, message_id),
+            QuestionButton::Done => self.done(&field, message_id),
         }
     }
 
@@ -863,11 +832,11 @@ impl Turn<'_> {
             Kind::Consent => vec![
                 vec![Button::new(
                     self.text("intake-consent-agree"),
-                    data::encode('a', &field.id, Some("agree")),
+                    question_data(&field.id, QuestionButton::Choose("agree".into())),
                 )],
                 vec![Button::new(
                     self.text("intake-consent-decline"),
-                    data::encode('a', &field.id, Some("decline")),
+                    question_data(&field.id, QuestionButton::Choose("decline".into())),
                 )],
             ],
             Kind::Choice(_) | Kind::YesNoUnsure => field
@@ -876,7 +845,7 @@ impl Turn<'_> {
                 .map(|choice| {
                     vec![Button::new(
                         self.text(&choice.label),
-                        data::encode('a', &field.id, Some(&choice.value)),
+                        question_data(&field.id, QuestionButton::Choose(choice.value.clone())),
                     )]
                 })
                 .collect(),
@@ -894,13 +863,13 @@ impl Turn<'_> {
                         let label = format!("{mark} {}", self.text(&choice.label));
                         vec![Button::new(
                             label,
-                            data::encode('t', &field.id, Some(&choice.value)),
+                            question_data(&field.id, QuestionButton::Toggle(choice.value.clone())),
                         )]
                     })
                     .collect();
                 rows.push(vec![Button::new(
                     self.text("intake-done"),
-                    data::encode('d', &field.id, None),
+                    question_data(&field.id, QuestionButton::Done),
                 )]);
                 rows
             }
@@ -908,7 +877,7 @@ impl Turn<'_> {
             Kind::Files { .. } => {
                 vec![vec![Button::new(
                     self.text("intake-done"),
-                    data::encode('d', &field.id, None),
+                    question_data(&field.id, QuestionButton::Done),
                 )]]
             }
             Kind::Language => {
@@ -926,7 +895,7 @@ impl Turn<'_> {
                         };
                         vec![Button::new(
                             label,
-                            data::encode('a', &field.id, Some(&locale.tag())),
+                            question_data(&field.id, QuestionButton::Choose(locale.tag())),
                         )]
                     })
                     .collect()
@@ -944,7 +913,7 @@ impl Turn<'_> {
             if !field.required {
                 last.push(Button::new(
                     self.text("intake-skip"),
-                    data::encode('s', &field.id, None),
+                    question_data(&field.id, QuestionButton::Skip),
                 ));
             }
             rows.push(last);
@@ -958,7 +927,7 @@ impl Turn<'_> {
             .map(|code| {
                 Button::new(
                     countries::name(self.ctx.catalog, self.ctx.locale, code),
-                    data::encode('a', &field.id, Some(code)),
+                    question_data(&field.id, QuestionButton::Choose(code.clone())),
                 )
             })
             .collect();
@@ -975,7 +944,7 @@ impl Turn<'_> {
         } else {
             vec![Button::new(
                 self.text("intake-back"),
-                data::encode('b', &field.id, None),
+                question_data(&field.id, QuestionButton::Back),
             )]
         }
     }
@@ -1015,13 +984,16 @@ impl Turn<'_> {
                     self.ctx
                         .catalog
                         .format_attribute(self.ctx.locale, &field.prompt, "label");
-                Button::new(format!("✏️ {label}"), data::encode('e', &field.id, None))
+                Button::new(
+                    format!("✏️ {label}"),
+                    FormButton::Edit(field.id.clone()).encode(),
+                )
             })
             .collect();
         let mut rows: Vec<Vec<Button>> = editable.chunks(2).map(<[Button]>::to_vec).collect();
         rows.push(vec![Button::new(
             self.text("intake-submit"),
-            data::submit(),
+            FormButton::Submit.encode(),
         )]);
         self.replies
             .push(Reply::new(html, Keyboard::Inline(rows), placement));
@@ -1819,19 +1791,27 @@ mod tests {
     fn callback_data_fits_telegram_for_every_question() {
         let form = &content().form;
         for field in &form.fields {
+            let mut buttons = vec![
+                FormButton::Edit(field.id.clone()),
+                FormButton::question(&field.id, QuestionButton::Done),
+                FormButton::question(&field.id, QuestionButton::Skip),
+                FormButton::question(&field.id, QuestionButton::Back),
+            ];
             for choice in field.choices() {
-                assert!(
-                    data::encode('a', &field.id, Some(&choice.value)).len()
-                        <= crate::text::CALLBACK_DATA_LIMIT
-                );
+                buttons.push(FormButton::question(
+                    &field.id,
+                    QuestionButton::Choose(choice.value.clone()),
+                ));
+                buttons.push(FormButton::question(
+                    &field.id,
+                    QuestionButton::Toggle(choice.value),
+                ));
+            }
+            for button in buttons {
+                let data = button.encode();
+                assert!(data.len() <= crate::text::CALLBACK_DATA_LIMIT, "{data}");
+                assert_eq!(FormButton::decode(&data), Some(button), "{data}");
             }
         }
-        assert_eq!(
-            data::decode("i:a:driver:kras_g12c"),
-            Some(('a', "driver", Some("kras_g12c")))
-        );
-        assert_eq!(data::decode("i:submit"), Some(('S', "", None)));
-        assert_eq!(data::decode("i:zz:x"), None);
-        assert_eq!(data::decode("i:a:"), None);
     }
 }

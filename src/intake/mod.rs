@@ -7,6 +7,7 @@
 //! Nothing health-related enters a draft before the consent question is
 //! agreed to.
 
+pub mod button;
 pub mod countries;
 pub mod engine;
 pub mod fhir;

@@ -170,8 +170,10 @@ impl Phone {
     }
 }
 
-/// A case's human-friendly reference, e.g. `CF-000123`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A case's human-friendly reference, e.g. `CF-000123`. Stored (in the
+/// outbox's jobs) as its bare number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct CaseRef(pub i64);
 
 impl CaseRef {

@@ -14,6 +14,7 @@ use teloxide::types::{
 use teloxide::{ApiError, RequestError};
 
 use super::pacing::{Destination, Pacer, Spend};
+use crate::intake::CaseRef;
 use crate::reply::{Keyboard, Placement, Reply};
 
 /// How many times a call is tried before it is given up.
@@ -221,4 +222,43 @@ pub fn is_missing_topic(err: &RequestError) -> bool {
         if description.contains("thread not found")
             || description.contains("TOPIC_DELETED")
             || description.contains("TOPIC_ID_INVALID"))
+}
+
+/// Why a job of the outbox (see `sender`) was not done, as the sender
+/// needs it to decide what happens to the job: a case erased meanwhile
+/// leaves nothing to send; Telegram's answer says whether to try again or
+/// give up; anything else (the database, our own bookkeeping) may pass.
+#[derive(Debug)]
+pub enum JobError {
+    /// The job's case is gone (erased by the patient or by retention):
+    /// there is nothing left to send for it, and no retry.
+    CaseErased(CaseRef),
+    Telegram(RequestError),
+    Other(anyhow::Error),
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::CaseErased(case) => write!(f, "case {case} was erased"),
+            JobError::Telegram(err) => write!(f, "{err}"),
+            JobError::Other(err) => write!(f, "{err:#}"),
+        }
+    }
+}
+
+/// Where a job's work is also an update's (a coordinator's command closing
+/// a case), its error is an `anyhow::Error` like any other.
+impl std::error::Error for JobError {}
+
+impl From<RequestError> for JobError {
+    fn from(err: RequestError) -> JobError {
+        JobError::Telegram(err)
+    }
+}
+
+impl From<anyhow::Error> for JobError {
+    fn from(err: anyhow::Error) -> JobError {
+        JobError::Other(err)
+    }
 }

@@ -448,12 +448,12 @@ async fn converse(
                 });
                 let reply = dialogue::engine::confirm_case(&content, &session, reference, origin);
                 jobs.push(Job::Reply { reply });
-                afterwards.push(Job::Enqueue { case: reference.0 });
+                afterwards.push(Job::Enqueue { case: reference });
             }
             Effect::ReopenCase(reference) => {
                 work.reopen_case(reference).await?;
                 tracing::info!(chat_id = chat_id.0, case = %reference, "case reopened by the patient");
-                afterwards.push(Job::Reopened { case: reference.0 });
+                afterwards.push(Job::Reopened { case: reference });
             }
             Effect::EraseData => {
                 let erased = work.erase_patient_data(chat_id.0).await?;
@@ -481,10 +481,7 @@ async fn converse(
             }
             Effect::Rate { case, stars } => {
                 work.rate_case(case, chat_id.0, i64::from(stars)).await?;
-                afterwards.push(Job::Rated {
-                    case: case.0,
-                    stars,
-                });
+                afterwards.push(Job::Rated { case, stars });
             }
             Effect::SetChatCommands(locale) => afterwards.push(Job::ChatCommands {
                 locale: locale.tag(),
@@ -492,11 +489,11 @@ async fn converse(
             // In the lane of the case's topic, not of the patient's screens.
             Effect::Relay => afterwards.push(Job::Relay {
                 update_id,
-                case: session.case.map(|link| link.reference.0),
+                case: session.case.map(|link| link.reference),
             }),
             Effect::RelayEdit => afterwards.push(Job::RelayEdit {
                 update_id,
-                case: session.case.map(|link| link.reference.0),
+                case: session.case.map(|link| link.reference),
             }),
         }
     }

@@ -39,7 +39,7 @@ pub async fn sweep(shell: &Shell, policy: &Policy, now: i64) -> anyhow::Result<u
             continue;
         };
         let job = Job::Reminder {
-            case: watched.reference.0,
+            case: watched.reference,
             html: escalation::text(&words.texts(), &watched, &reminder),
             loud: reminder.level >= 2,
         };

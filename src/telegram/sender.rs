@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use super::coordinators;
-use super::delivery;
+use super::delivery::{self, JobError};
 use super::pacing::{Destination, Priority, Spend, Turn};
 use super::{Shell, set_chat_commands};
 use crate::intake::CaseRef;
@@ -47,16 +47,16 @@ pub enum Job {
     },
     /// Show a case's card as the case now stands.
     RefreshCard {
-        case: i64,
+        case: CaseRef,
     },
     /// A note from the bot in a case's topic (Telegram HTML).
     TopicNote {
-        case: i64,
+        case: CaseRef,
         html: String,
     },
     /// Close a case's topic (it reopens when someone posts there).
     CloseTopic {
-        case: i64,
+        case: CaseRef,
     },
     /// Show the patient the command menu in their language.
     ChatCommands {
@@ -64,14 +64,14 @@ pub enum Job {
     },
     /// Put a new case in the coordinators' queue.
     Enqueue {
-        case: i64,
+        case: CaseRef,
     },
     /// The patient reopened their case.
     Reopened {
-        case: i64,
+        case: CaseRef,
     },
     Rated {
-        case: i64,
+        case: CaseRef,
         stars: u8,
     },
     /// Copy the patient's message (update `update_id`) to their case's topic.
@@ -80,32 +80,32 @@ pub enum Job {
         /// The case whose topic it goes to (its lane); `None` in jobs
         /// queued before lanes.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        case: Option<i64>,
+        case: Option<CaseRef>,
     },
     /// Apply the patient's edit (update `update_id`) to the topic's copy.
     RelayEdit {
         update_id: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        case: Option<i64>,
+        case: Option<CaseRef>,
     },
     /// A coordinator's message (update `update_id`, in the case's topic),
     /// copied to the patient; in the patient's lane, after the notices of
     /// the change it made (writing takes a waiting case).
     ToPatient {
         update_id: i64,
-        case: i64,
+        case: CaseRef,
     },
     /// A coordinator's edit (update `update_id`) of a message the patient
     /// has a copy of; after that copy, in the patient's lane.
     EditToPatient {
         update_id: i64,
-        case: i64,
+        case: CaseRef,
     },
     /// A coordinator's ready reply (see `handoff::replies`), in the
     /// patient's language; in the patient's lane, after the notices of the
     /// change it made (sending takes a waiting case).
     ReadyReply {
-        case: i64,
+        case: CaseRef,
         html: String,
         /// What stands for it in the topic (see `coordinators::ready_reply`).
         key: i64,
@@ -113,7 +113,7 @@ pub enum Job {
     /// A reminder about a forgotten case, in its group's General topic
     /// (see `handoff::escalation`); the second, for everyone, with sound.
     Reminder {
-        case: i64,
+        case: CaseRef,
         html: String,
         loud: bool,
     },
@@ -134,7 +134,7 @@ pub enum Job {
     },
     /// Queued before topics were deleted whole: done as `EraseTopics`.
     ErasureNotice {
-        case: i64,
+        case: CaseRef,
         /// The case's group (`None` in jobs queued before teams: the default).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         group: Option<i64>,
@@ -144,14 +144,14 @@ pub enum Job {
     },
     /// The case moved to another team: a note in its old topic, which closes.
     MovedOut {
-        case: i64,
+        case: CaseRef,
         group: i64,
         thread_id: Option<i64>,
         html: String,
     },
     /// The last messages of the case's old topic, copied into its new one.
     History {
-        case: i64,
+        case: CaseRef,
         from_group: i64,
         messages: Vec<i64>,
     },
@@ -231,21 +231,22 @@ impl Job {
             | Job::EditToPatient { .. }
             | Job::ReadyReply { .. }
             | Job::Document { .. } => Lane::Chat(chat_id),
-            Job::RefreshCard { case } => Lane::Card(CaseRef(*case)),
+            Job::RefreshCard { case } => Lane::Card(*case),
             Job::TopicNote { case, .. }
             | Job::CloseTopic { case }
             | Job::Enqueue { case }
             | Job::Reopened { case }
             | Job::Rated { case, .. }
             | Job::ErasureNotice { case, .. }
-            | Job::EraseTopics {
-                case: Some(case), ..
-            }
             | Job::MovedOut { case, .. }
             | Job::Reminder { case, .. }
-            | Job::History { case, .. } => Lane::Topic(CaseRef(*case)),
+            | Job::History { case, .. } => Lane::Topic(*case),
+            // Its case comes from the storage's erased topics, as a number.
+            Job::EraseTopics {
+                case: Some(case), ..
+            } => Lane::Topic(CaseRef(*case)),
             Job::Relay { case, .. } | Job::RelayEdit { case, .. } => match case {
-                Some(case) => Lane::Topic(CaseRef(*case)),
+                Some(case) => Lane::Topic(*case),
                 // Queued before lanes: kept in its chat's order.
                 None => Lane::Chat(chat_id),
             },
@@ -792,7 +793,7 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) -> bool {
                     .unwrap_or_else(|| Turn::new(Priority::PatientMessage, lane.clone()));
                 let update_ids: Vec<i64> = relays.iter().map(|(_, update)| *update).collect();
                 let work = turn.scope(async {
-                    from_anyhow(coordinators::relay_updates(bot, shell, chat_id, &update_ids).await)
+                    outcome(coordinators::relay_updates(bot, shell, chat_id, &update_ids).await)
                 });
                 keep_claimed(shell, &mut held, work).await
             }
@@ -1109,32 +1110,26 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
             }
             Done::Sent
         }
-        Job::Enqueue { case } => {
-            from_anyhow(coordinators::enqueue(bot, shell, CaseRef(*case)).await)
-        }
-        Job::Reopened { case } => {
-            from_anyhow(coordinators::reopened(bot, shell, CaseRef(*case)).await)
-        }
-        Job::Rated { case, stars } => {
-            from_anyhow(coordinators::rated(bot, shell, CaseRef(*case), *stars).await)
-        }
+        Job::Enqueue { case } => outcome(coordinators::enqueue(bot, shell, *case).await),
+        Job::Reopened { case } => outcome(coordinators::reopened(bot, shell, *case).await),
+        Job::Rated { case, stars } => outcome(coordinators::rated(bot, shell, *case, *stars).await),
         Job::Relay { update_id, .. } => {
-            from_anyhow(coordinators::relay_updates(bot, shell, chat_id, &[*update_id]).await)
+            outcome(coordinators::relay_updates(bot, shell, chat_id, &[*update_id]).await)
         }
         Job::RelayEdit { update_id, .. } => {
-            from_anyhow(coordinators::relay_edit(bot, shell, chat_id, *update_id).await)
+            outcome(coordinators::relay_edit(bot, shell, chat_id, *update_id).await)
         }
         Job::ToPatient { update_id, case } => {
-            from_anyhow(coordinators::to_patient(bot, shell, *update_id, CaseRef(*case)).await)
+            outcome(coordinators::to_patient(bot, shell, *update_id, *case).await)
         }
         Job::EditToPatient { update_id, case } => {
-            from_anyhow(coordinators::edit_to_patient(bot, shell, *update_id, CaseRef(*case)).await)
+            outcome(coordinators::edit_to_patient(bot, shell, *update_id, *case).await)
         }
         Job::ReadyReply { case, html, key } => {
-            from_anyhow(coordinators::ready_reply(bot, shell, CaseRef(*case), html, *key).await)
+            outcome(coordinators::ready_reply(bot, shell, *case, html, *key).await)
         }
         Job::Reminder { html, loud, .. } => {
-            from_anyhow(coordinators::remind(bot, shell, chat, html, *loud).await)
+            outcome(coordinators::remind(bot, shell, chat, html, *loud).await)
         }
         Job::Document { name, content } => {
             let sent = shell
@@ -1155,18 +1150,18 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
             }
         }
         Job::RefreshCard { case } => {
-            coordinators::refresh_card(bot, shell, CaseRef(*case)).await;
+            coordinators::refresh_card(bot, shell, *case).await;
             Done::Sent
         }
         Job::TopicNote { case, html } => {
-            from_anyhow(coordinators::note_in_topic(bot, shell, CaseRef(*case), html.clone()).await)
+            outcome(coordinators::note_in_topic(bot, shell, *case, html.clone()).await)
         }
         Job::CloseTopic { case } => {
-            coordinators::close_topic(bot, shell, CaseRef(*case)).await;
+            coordinators::close_topic(bot, shell, *case).await;
             Done::Sent
         }
         Job::EraseTopics { topics, cause, .. } => {
-            from_anyhow(coordinators::erase_topics(bot, shell, topics, *cause).await)
+            outcome(coordinators::erase_topics(bot, shell, topics, *cause).await)
         }
         Job::ErasureNotice {
             case,
@@ -1177,31 +1172,27 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
             let topics: Vec<ErasedTopic> = thread_id
                 .iter()
                 .map(|thread_id| ErasedTopic {
-                    case: *case,
+                    case: case.0,
                     group: *group,
                     thread_id: *thread_id,
                 })
                 .collect();
-            from_anyhow(
-                coordinators::erase_topics(bot, shell, &topics, ErasureCause::Patient).await,
-            )
+            outcome(coordinators::erase_topics(bot, shell, &topics, ErasureCause::Patient).await)
         }
         Job::MovedOut {
             case,
             group,
             thread_id,
             html,
-        } => from_anyhow(
-            coordinators::moved_out(bot, shell, CaseRef(*case), ChatId(*group), *thread_id, html)
-                .await,
+        } => outcome(
+            coordinators::moved_out(bot, shell, *case, ChatId(*group), *thread_id, html).await,
         ),
         Job::History {
             case,
             from_group,
             messages,
-        } => from_anyhow(
-            coordinators::copy_history(bot, shell, CaseRef(*case), ChatId(*from_group), messages)
-                .await,
+        } => outcome(
+            coordinators::copy_history(bot, shell, *case, ChatId(*from_group), messages).await,
         ),
     }
 }
@@ -1236,18 +1227,17 @@ fn classify(err: &RequestError) -> Done {
     }
 }
 
-fn from_anyhow(result: anyhow::Result<()>) -> Done {
+/// What a job's failure means for it.
+fn outcome(result: Result<(), JobError>) -> Done {
     match result {
         Ok(()) => Done::Sent,
-        Err(err) if err.downcast_ref::<coordinators::CaseErased>().is_some() => {
-            tracing::debug!(error = %err, "nothing to send: the case was erased");
+        Err(JobError::CaseErased(case)) => {
+            tracing::debug!(%case, "nothing to send: the case was erased");
             Done::Sent
         }
-        Err(err) => match err.downcast_ref::<RequestError>() {
-            Some(request) => classify(request),
-            // The database or our own bookkeeping: may pass.
-            None => Done::Failed(format!("{err:#}")),
-        },
+        Err(JobError::Telegram(err)) => classify(&err),
+        // The database or our own bookkeeping: may pass.
+        Err(JobError::Other(err)) => Done::Failed(format!("{err:#}")),
     }
 }
 
@@ -1431,11 +1421,11 @@ mod tests {
         assert_eq!(reply.lane(42), Lane::Chat(42));
         let relay = Job::Relay {
             update_id: 1,
-            case: Some(7),
+            case: Some(CaseRef(7)),
         };
         assert_eq!(relay.lane(42), Lane::Topic(CaseRef(7)));
         assert_eq!(
-            Job::RefreshCard { case: 7 }.lane(42),
+            Job::RefreshCard { case: CaseRef(7) }.lane(42),
             Lane::Card(CaseRef(7))
         );
         for lane in [
@@ -1454,25 +1444,25 @@ mod tests {
     #[test]
     fn steps_merge_consecutive_relays_and_keep_only_the_last_card() {
         let jobs = vec![
-            stored(1, &Job::Enqueue { case: 7 }),
+            stored(1, &Job::Enqueue { case: CaseRef(7) }),
             stored(
                 2,
                 &Job::Relay {
                     update_id: 10,
-                    case: Some(7),
+                    case: Some(CaseRef(7)),
                 },
             ),
             stored(
                 3,
                 &Job::Relay {
                     update_id: 11,
-                    case: Some(7),
+                    case: Some(CaseRef(7)),
                 },
             ),
             stored(
                 4,
                 &Job::TopicNote {
-                    case: 7,
+                    case: CaseRef(7),
                     html: "n".into(),
                 },
             ),
@@ -1480,11 +1470,11 @@ mod tests {
                 5,
                 &Job::Relay {
                     update_id: 12,
-                    case: Some(7),
+                    case: Some(CaseRef(7)),
                 },
             ),
-            stored(6, &Job::RefreshCard { case: 7 }),
-            stored(7, &Job::RefreshCard { case: 7 }),
+            stored(6, &Job::RefreshCard { case: CaseRef(7) }),
+            stored(7, &Job::RefreshCard { case: CaseRef(7) }),
         ];
         let shape: Vec<String> = steps(jobs)
             .iter()
@@ -1514,7 +1504,12 @@ mod tests {
     fn group_lanes_never_take_private_chats_places() {
         let mut jobs = Vec::new();
         for case in 0..5 {
-            jobs.push(stored(case, &Job::Enqueue { case }));
+            jobs.push(stored(
+                case,
+                &Job::Enqueue {
+                    case: CaseRef(case),
+                },
+            ));
         }
         jobs.push(stored(
             99,
@@ -1544,9 +1539,15 @@ mod tests {
         ));
         assert!(matches!(classify(&refused), Done::Refused(_)));
         assert!(matches!(
-            from_anyhow(Err(anyhow::anyhow!("database is locked"))),
+            outcome(Err(anyhow::anyhow!("database is locked").into())),
             Done::Failed(_)
         ));
+        assert!(matches!(
+            outcome(Err(JobError::CaseErased(CaseRef(7)))),
+            Done::Sent
+        ));
+        assert!(matches!(outcome(Err(refused.into())), Done::Refused(_)));
+        assert!(matches!(outcome(Err(server.into())), Done::Failed(_)));
         assert_eq!(backoff(0), Duration::from_secs(2));
         assert_eq!(backoff(3), Duration::from_secs(16));
         assert_eq!(backoff(40), LONGEST_BACKOFF);
@@ -1556,8 +1557,55 @@ mod tests {
     fn jobs_round_trip_through_json() {
         let job = Job::Relay {
             update_id: 7,
-            case: Some(3),
+            case: Some(CaseRef(3)),
         };
         assert_eq!(serde_json::from_str::<Job>(&job.to_json()).unwrap(), job);
+    }
+
+    /// Jobs already in the outbox carry their case as a bare number: they
+    /// still read, as the same job, and are written as they were.
+    #[test]
+    fn stored_jobs_keep_their_case_as_a_number() {
+        for (stored, job) in [
+            (
+                r#"{"job":"refresh_card","case":7}"#,
+                Job::RefreshCard { case: CaseRef(7) },
+            ),
+            (
+                r#"{"job":"topic_note","case":7,"html":"n"}"#,
+                Job::TopicNote {
+                    case: CaseRef(7),
+                    html: "n".into(),
+                },
+            ),
+            (
+                r#"{"job":"rated","case":12,"stars":5}"#,
+                Job::Rated {
+                    case: CaseRef(12),
+                    stars: 5,
+                },
+            ),
+            (
+                r#"{"job":"relay","update_id":3,"case":7}"#,
+                Job::Relay {
+                    update_id: 3,
+                    case: Some(CaseRef(7)),
+                },
+            ),
+            (
+                r#"{"job":"to_patient","update_id":3,"case":7}"#,
+                Job::ToPatient {
+                    update_id: 3,
+                    case: CaseRef(7),
+                },
+            ),
+        ] {
+            assert_eq!(
+                serde_json::from_str::<Job>(stored).unwrap(),
+                job,
+                "{stored}"
+            );
+            assert_eq!(job.to_json(), stored);
+        }
     }
 }

@@ -29,7 +29,7 @@ use crate::intake::{Answer, CaseRef};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::storage::Work;
 use crate::telegram::Shell;
-use crate::telegram::delivery;
+use crate::telegram::delivery::{self, JobError};
 use crate::telegram::sender::{self, Job};
 
 /// The messages of a change's notices (see `handoff::case`), as outbox
@@ -44,7 +44,7 @@ pub(super) fn notice_jobs(shell: &Shell, case: &CaseView, notices: Vec<Notice>) 
     notices
         .into_iter()
         .map(|notice| match notice {
-            Notice::RefreshCard => (group, Job::RefreshCard { case: reference.0 }),
+            Notice::RefreshCard => (group, Job::RefreshCard { case: reference }),
             Notice::TopicNote(html) => note_job(group, reference, html),
             Notice::PatientJoined => (
                 case.chat_id,
@@ -58,7 +58,7 @@ pub(super) fn notice_jobs(shell: &Shell, case: &CaseView, notices: Vec<Notice>) 
                     reply: notices::closed(&content, &case.locale, reference),
                 },
             ),
-            Notice::CloseTopic => (group, Job::CloseTopic { case: reference.0 }),
+            Notice::CloseTopic => (group, Job::CloseTopic { case: reference }),
         })
         .collect()
 }
@@ -129,7 +129,8 @@ pub async fn patient_blocked(bot: &Bot, shell: &Shell, chat_id: i64) -> anyhow::
         Words::of(shell).texts().say("coord-note-blocked", &[]),
     )
     .await?;
-    close(bot, shell, link.reference, None, false).await
+    close(bot, shell, link.reference, None, false).await?;
+    Ok(())
 }
 
 /// Closes a case: the patient gets a closing note and a rating question (unless
@@ -140,7 +141,7 @@ pub(super) async fn close(
     reference: CaseRef,
     by: Option<&Coordinator>,
     tell_patient: bool,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     if !shell.storage.close_case(reference).await? {
         return Ok(());
     }
@@ -178,7 +179,7 @@ pub(super) async fn answer_patient(
         case.chat_id,
         Job::ToPatient {
             update_id: crate::telegram::update_id(update),
-            case: case.reference.0,
+            case: case.reference,
         },
     ));
     commit_change(work, jobs).await
@@ -290,7 +291,7 @@ pub(super) async fn send_ready_reply(
     jobs.push((
         case.chat_id,
         Job::ReadyReply {
-            case: case.reference.0,
+            case: case.reference,
             html: composed.for_patient.clone(),
             key: asked.key,
         },
@@ -427,7 +428,7 @@ pub(super) async fn move_to_team(
             (
                 from.0,
                 Job::MovedOut {
-                    case: reference.0,
+                    case: reference,
                     group: from.0,
                     thread_id: case.thread_id,
                     html: texts.say(
@@ -439,7 +440,7 @@ pub(super) async fn move_to_team(
                     ),
                 },
             ),
-            (team.group, Job::Enqueue { case: reference.0 }),
+            (team.group, Job::Enqueue { case: reference }),
             note_job(
                 team.group,
                 reference,
@@ -454,7 +455,7 @@ pub(super) async fn move_to_team(
             (
                 team.group,
                 Job::History {
-                    case: reference.0,
+                    case: reference,
                     from_group: from.0,
                     messages: history,
                 },

@@ -20,7 +20,7 @@ use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{ChatMemberUpdated, Me, User, UserId};
 
-use super::delivery::with_retries;
+use super::delivery::{JobError, with_retries};
 use super::pacing::{Destination, Spend};
 use super::sender::{self, Job};
 use super::{HandlerResult, Shell};
@@ -112,26 +112,14 @@ where
     .await
 }
 
-async fn load(shell: &Shell, reference: CaseRef) -> anyhow::Result<CaseView> {
+/// The case as it stands; `JobError::CaseErased` when it is gone.
+async fn load(shell: &Shell, reference: CaseRef) -> Result<CaseView, JobError> {
     shell
         .storage
         .case_view(reference)
         .await?
-        .ok_or_else(|| CaseErased(reference).into())
+        .ok_or(JobError::CaseErased(reference))
 }
-
-/// A job's case is gone (erased by the patient or by retention): there is
-/// nothing left to send for it, and the job ends without a retry.
-#[derive(Debug)]
-pub struct CaseErased(pub CaseRef);
-
-impl std::fmt::Display for CaseErased {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "case {} was erased", self.0)
-    }
-}
-
-impl std::error::Error for CaseErased {}
 
 fn coordinator_of(user: &User) -> Coordinator {
     Coordinator {
@@ -335,7 +323,7 @@ pub async fn on_edit(_bot: Bot, shell: Arc<Shell>, update: Update, msg: Message)
                 case.chat_id,
                 Job::EditToPatient {
                     update_id: super::update_id(&update),
-                    case: case.reference.0,
+                    case: case.reference,
                 },
             )
         })

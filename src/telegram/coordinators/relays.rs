@@ -26,7 +26,7 @@ use crate::intake::CaseRef;
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::storage::unix_now;
 use crate::telegram::Shell;
-use crate::telegram::delivery::{self, is_permanent_refusal, with_retries};
+use crate::telegram::delivery::{self, JobError, is_permanent_refusal, with_retries};
 use crate::telegram::pacing::{Destination, Spend};
 
 /// The message (the patient's, or a coordinator's) of a stored update.
@@ -53,7 +53,7 @@ pub async fn relay_updates(
     shell: &Shell,
     chat_id: i64,
     update_ids: &[i64],
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let Some(session) = shell.storage.load_session(chat_id).await? else {
         return Ok(());
     };
@@ -196,7 +196,7 @@ pub(super) async fn relay_merged(
     reference: CaseRef,
     group: i64,
     texts: &[&Message],
-) -> anyhow::Result<bool> {
+) -> Result<bool, JobError> {
     let parts: Vec<merge::Part> = texts
         .iter()
         .map(|msg| merge::Part {
@@ -237,7 +237,7 @@ pub(super) async fn relay_copied(
     reference: CaseRef,
     group: i64,
     media: &[&Message],
-) -> anyhow::Result<bool> {
+) -> Result<bool, JobError> {
     let from = media[0].chat.id;
     let ids: Vec<MessageId> = media.iter().map(|msg| msg.id).collect();
     let count = u32::try_from(ids.len()).unwrap_or(u32::MAX);
@@ -284,7 +284,7 @@ pub async fn relay_edit(
     shell: &Shell,
     chat_id: i64,
     update_id: i64,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let Some(msg) = stored_message(shell, update_id).await? else {
         return Ok(());
     };
@@ -302,7 +302,7 @@ pub(super) async fn relay_from_patient(
     session: &Session,
     group: i64,
     msg: &Message,
-) -> anyhow::Result<bool> {
+) -> Result<bool, JobError> {
     let Some(link) = session.case else {
         return Ok(false);
     };
@@ -346,12 +346,8 @@ pub(super) async fn relay_from_patient(
             Ok(true)
         }
         Ok(None) => Ok(false),
-        Err(err)
-            if err
-                .downcast_ref::<RequestError>()
-                .is_some_and(delivery::is_transient) =>
-        {
-            Err(err) // the outbox tries again
+        Err(JobError::Telegram(err)) if delivery::is_transient(&err) => {
+            Err(JobError::Telegram(err)) // the outbox tries again
         }
         Err(err) => {
             tracing::error!(chat_id = msg.chat.id.0, case = %reference, error = %err, "a patient message could not reach the topic");
@@ -394,7 +390,7 @@ pub async fn relay_patient_edit(
     shell: &Shell,
     session: &Session,
     msg: &Message,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let Some(link) = session.case else {
         return Ok(());
     };
@@ -501,7 +497,7 @@ pub async fn to_patient(
     shell: &Shell,
     update_id: i64,
     reference: CaseRef,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let case = load(shell, reference).await?;
     match stored_message(shell, update_id).await? {
         Some(msg) => relay_to_patient(bot, shell, &msg, &case).await,
@@ -515,7 +511,7 @@ pub(super) async fn relay_to_patient(
     shell: &Shell,
     msg: &Message,
     case: &CaseView,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let reply_to = match msg.reply_to_message() {
         Some(original) => {
             shell
@@ -547,7 +543,7 @@ pub async fn ready_reply(
     reference: CaseRef,
     html: &str,
     key: i64,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let case = load(shell, reference).await?;
     let Some(group) = group_of(shell, &case) else {
         return Ok(()); // no team any more: nobody to answer for
@@ -570,7 +566,7 @@ pub(super) async fn reach_patient<F, Fut>(
     group: i64,
     topic_message: i64,
     send: F,
-) -> anyhow::Result<()>
+) -> Result<(), JobError>
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<MessageId, RequestError>>,
@@ -633,7 +629,7 @@ pub async fn edit_to_patient(
     shell: &Shell,
     update_id: i64,
     reference: CaseRef,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let case = load(shell, reference).await?;
     let Some(msg) = stored_message(shell, update_id).await? else {
         return Ok(());

@@ -8,12 +8,11 @@
 //! patient's or the coordinators' messages (`relays`), change a case
 //! (`changes`) or decide what a note says (`handoff`).
 
-use anyhow::Context;
 use teloxide::RequestError;
 use teloxide::prelude::*;
 use teloxide::types::{InputFile, MessageId, ThreadId};
 
-use super::{CaseErased, Words, group_of, load, post_in_group};
+use super::{Words, group_of, load, post_in_group};
 use crate::handoff::queue;
 use crate::handoff::{CaseStatus, CaseView};
 use crate::i18n::Arg;
@@ -21,14 +20,14 @@ use crate::intake::{CaseRef, DocumentKind};
 use crate::reply::{Keyboard, Placement, Reply};
 use crate::storage::{ErasedTopic, unix_now};
 use crate::telegram::Shell;
-use crate::telegram::delivery::{self, is_missing_topic, with_retries};
+use crate::telegram::delivery::{self, JobError, is_missing_topic, with_retries};
 use crate::telegram::pacing::{Destination, Spend};
 use crate::telegram::sender::{ErasureCause, Job};
 
 /// Puts a new case in the queue: its topic, its card, its documents.
 /// Tried again after a failure, it goes on where it stopped: the topic and
 /// the card are recorded as soon as they exist, never made twice.
-pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Result<()> {
+pub async fn enqueue(bot: &Bot, shell: &Shell, reference: CaseRef) -> Result<(), JobError> {
     let case = load(shell, reference).await?;
     let Some(group) = group_of(shell, &case) else {
         tracing::warn!(case = %reference, "COORDINATOR_CHAT_ID is not set: the case is stored but no coordinator sees it");
@@ -55,7 +54,7 @@ pub(super) async fn record_topic(
     group: ChatId,
     thread: ThreadId,
     card: Option<MessageId>,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let recorded = shell
         .storage
         .set_topic(reference, thread.0.0.into(), card.map(|id| id.0.into()))
@@ -65,7 +64,7 @@ pub(super) async fn record_topic(
     }
     tracing::info!(case = %reference, "the case was erased while its topic was made: the topic is deleted");
     delete_topic(shell, bot, group, thread).await?;
-    Err(CaseErased(reference).into())
+    Err(JobError::CaseErased(reference))
 }
 
 /// Deletes a topic with every message in it; one already gone is fine.
@@ -97,7 +96,7 @@ pub(super) async fn open_topic(
     group: ChatId,
     case: &CaseView,
     resume: Option<ThreadId>,
-) -> anyhow::Result<ThreadId> {
+) -> Result<ThreadId, JobError> {
     let thread = match resume {
         Some(thread) => thread,
         None => {
@@ -105,8 +104,7 @@ pub(super) async fn open_topic(
                 bot.create_forum_topic(group, queue::topic_name(case))
                     .into_future()
             })
-            .await
-            .context("cannot create the case's topic")?;
+            .await?;
             // Recorded at once: a retry must find it rather than make another.
             record_topic(bot, shell, case.reference, group, topic.thread_id, None).await?;
             topic.thread_id
@@ -119,8 +117,7 @@ pub(super) async fn open_topic(
     let card_id = post_in_group(shell, group, 1, || {
         delivery::send(bot, group, Some(thread), &card)
     })
-    .await
-    .context("cannot post the case card")?;
+    .await?;
     record_topic(bot, shell, case.reference, group, thread, Some(card_id)).await?;
     for document in shell.storage.case_documents(case.reference).await? {
         let file = || InputFile::file_id(document.file_id.clone().into());
@@ -192,10 +189,10 @@ pub(crate) async fn refresh_card(bot: &Bot, shell: &Shell, reference: CaseRef) {
                 .await;
             match edited {
                 Ok(()) | Err(RequestError::Api(teloxide::ApiError::MessageNotModified)) => {}
-                Err(err) => return Err(anyhow::Error::from(err)),
+                Err(err) => return Err(JobError::Telegram(err)),
             }
         }
-        anyhow::Ok(())
+        Ok::<(), JobError>(())
     };
     if let Err(err) = refreshed.await {
         tracing::warn!(case = %reference, error = format!("{err:#}"), "the case card could not be updated");
@@ -219,7 +216,7 @@ pub(super) fn note_job(group: i64, reference: CaseRef, html: String) -> (i64, Jo
     (
         group,
         Job::TopicNote {
-            case: reference.0,
+            case: reference,
             html,
         },
     )
@@ -233,7 +230,7 @@ pub(super) async fn post_in_topic<T, F, Fut>(
     reference: CaseRef,
     messages: u32,
     post: F,
-) -> anyhow::Result<Option<T>>
+) -> Result<Option<T>, JobError>
 where
     F: Fn(ChatId, ThreadId) -> Fut,
     Fut: std::future::Future<Output = Result<T, RequestError>>,
@@ -251,9 +248,7 @@ where
         Ok(value) => Ok(Some(value)),
         Err(err) if is_closed_topic(&err) => {
             // A closed case keeps a closed topic: reopen it for this post only.
-            bot.reopen_forum_topic(group, thread)
-                .await
-                .context("cannot reopen the topic")?;
+            bot.reopen_forum_topic(group, thread).await?;
             let posted = post_in_group(shell, group, messages, move || post(group, thread)).await;
             if !case.status.is_open() || load(shell, reference).await?.status == CaseStatus::Closed
             {
@@ -268,7 +263,7 @@ where
                 post_in_group(shell, group, messages, move || post(group, thread)).await?,
             ))
         }
-        Err(err) => Err(err.into()),
+        Err(err) => Err(JobError::Telegram(err)),
     }
 }
 
@@ -281,7 +276,7 @@ pub(crate) async fn note_in_topic(
     shell: &Shell,
     reference: CaseRef,
     html: String,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let note = Reply::new(html, Keyboard::None, Placement::New);
     post_in_topic(bot, shell, reference, 1, |group, thread| {
         delivery::send(bot, group, Some(thread), &note)
@@ -291,7 +286,7 @@ pub(crate) async fn note_in_topic(
 }
 
 /// The patient wrote again after a close: the same topic, reopened.
-pub async fn reopened(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::Result<()> {
+pub async fn reopened(bot: &Bot, shell: &Shell, reference: CaseRef) -> Result<(), JobError> {
     let case = load(shell, reference).await?;
     let Some(group) = group_of(shell, &case) else {
         return Ok(());
@@ -321,7 +316,12 @@ pub async fn reopened(bot: &Bot, shell: &Shell, reference: CaseRef) -> anyhow::R
     Ok(())
 }
 
-pub async fn rated(bot: &Bot, shell: &Shell, reference: CaseRef, stars: u8) -> anyhow::Result<()> {
+pub async fn rated(
+    bot: &Bot,
+    shell: &Shell,
+    reference: CaseRef,
+    stars: u8,
+) -> Result<(), JobError> {
     shell
         .storage
         .audit(Some(reference), None, "rated", &stars.to_string())
@@ -349,7 +349,7 @@ pub async fn erase_topics(
     shell: &Shell,
     topics: &[ErasedTopic],
     cause: ErasureCause,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let mut erased_in: std::collections::BTreeMap<i64, Vec<CaseRef>> = Default::default();
     for topic in topics {
         let group = topic
@@ -358,14 +358,7 @@ pub async fn erase_topics(
             .map(ChatId);
         let Some(group) = group else { continue };
         let thread = ThreadId(MessageId(topic.thread_id as i32));
-        delete_topic(shell, bot, group, thread)
-            .await
-            .with_context(|| {
-                format!(
-                    "cannot delete the topic of erased case {}",
-                    CaseRef(topic.case)
-                )
-            })?;
+        delete_topic(shell, bot, group, thread).await?;
         let cases = erased_in.entry(group.0).or_default();
         if !cases.contains(&CaseRef(topic.case)) {
             cases.push(CaseRef(topic.case));
@@ -395,7 +388,7 @@ pub async fn remind(
     group: ChatId,
     html: &str,
     loud: bool,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     use teloxide::payloads::SendMessageSetters;
     post_in_group(shell, group, 1, || {
         bot.send_message(group, html)
@@ -404,8 +397,7 @@ pub async fn remind(
             .disable_notification(!loud)
             .into_future()
     })
-    .await
-    .context("cannot post the reminder")?;
+    .await?;
     Ok(())
 }
 
@@ -419,7 +411,7 @@ pub(super) async fn last_word_in_topic(
     group: ChatId,
     thread: ThreadId,
     note: &Reply,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let _ = bot.reopen_forum_topic(group, thread).await;
     match post_in_group(shell, group, 1, || {
         delivery::send(bot, group, Some(thread), note)
@@ -428,7 +420,7 @@ pub(super) async fn last_word_in_topic(
     {
         Ok(_) => {}
         Err(err) if is_missing_topic(&err) => {}
-        Err(err) => return Err(err.into()),
+        Err(err) => return Err(JobError::Telegram(err)),
     }
     if let Err(err) = bot.close_forum_topic(group, thread).await {
         tracing::debug!(case = %reference, error = %err, "the topic was not closed");
@@ -445,7 +437,7 @@ pub async fn moved_out(
     group: ChatId,
     thread_id: Option<i64>,
     html: &str,
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     let Some(thread) = thread_id.map(|thread| ThreadId(MessageId(thread as i32))) else {
         return Ok(());
     };
@@ -461,7 +453,7 @@ pub async fn copy_history(
     reference: CaseRef,
     from_group: ChatId,
     messages: &[i64],
-) -> anyhow::Result<()> {
+) -> Result<(), JobError> {
     if messages.is_empty() {
         return Ok(());
     }
