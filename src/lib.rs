@@ -1,6 +1,7 @@
 //! patient-navigator: a Telegram bot for cancer patient navigation.
 //! See ARCHITECTURE.md for the map of modules and the path of one update.
 
+pub mod chats;
 pub mod check;
 pub mod cli;
 pub mod commands;

@@ -463,7 +463,9 @@ async fn work_group(
     let mut pending = updates.into_iter();
     while let Some((update_id, turn)) = pending.next() {
         let row = rows.get(&update_id);
-        let patient_chat = row.and_then(|row| row.chat_id).filter(|chat| *chat > 0);
+        let patient_chat = row
+            .and_then(|row| row.chat_id)
+            .and_then(crate::chats::private);
         let ready = match row {
             Some(row) if row.processed => Err(Turn::Processed),
             Some(row) if row.earlier_pending => Err(Turn::EarlierPending),
@@ -578,7 +580,10 @@ async fn open(database: &Database, update_ids: &[i64]) -> anyhow::Result<Opened>
             .await
             .context("cannot lock the chats")?;
     }
-    let patients: Vec<i64> = chats.into_iter().filter(|chat| *chat > 0).collect();
+    let patients: Vec<i64> = chats
+        .into_iter()
+        .filter_map(crate::chats::private)
+        .collect();
     let sessions = if patients.is_empty() {
         HashMap::new()
     } else {
@@ -601,7 +606,8 @@ async fn lock_updates(
     let select = format!(
         "SELECT i.update_id, i.processed_at, i.chat_id,
                 (SELECT COUNT(*) FROM inbox e
-                 WHERE i.chat_id > 0 AND e.chat_id = i.chat_id AND e.update_id < i.update_id
+                 WHERE i.chat_id > 0 -- a private chat: chats::ChatKind
+                   AND e.chat_id = i.chat_id AND e.update_id < i.update_id
                    AND e.processed_at IS NULL AND e.received_at >= $1) AS earlier
          FROM inbox i WHERE i.update_id IN ({}) ORDER BY i.update_id",
         placeholder_list(2, in_list(update_ids).len())
