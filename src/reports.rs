@@ -318,6 +318,23 @@ fn counts_html(texts: &Texts, counts: &BTreeMap<String, usize>) -> String {
         .join(", ")
 }
 
+/// An average with one decimal, with the language's decimal separator
+/// ("4.5" in English, "4,5" in Spanish), in Latin digits like every other
+/// figure here.
+fn one_decimal(locale_tag: &str, value: f64) -> String {
+    let formatted = (|| {
+        let locale: icu::locale::Locale = format!("{locale_tag}-u-nu-latn").parse().ok()?;
+        let formatter =
+            icu::decimal::DecimalFormatter::try_new(locale.into(), Default::default()).ok()?;
+        // Ratings are 1-5: tenths fit an i64 whatever the average.
+        let tenths = (value * 10.0).round() as i64;
+        let mut decimal = icu::decimal::input::Decimal::from(tenths);
+        decimal.multiply_pow10(-1);
+        Some(formatter.format_to_string(&decimal))
+    })();
+    formatted.unwrap_or_else(|| format!("{value:.1}"))
+}
+
 fn figures_html(texts: &Texts, figures: &Figures) -> String {
     let counted = |id: &str, counts: &BTreeMap<String, usize>| {
         texts.say(id, &[("counts", Arg::Html(&counts_html(texts, counts)))])
@@ -326,7 +343,10 @@ fn figures_html(texts: &Texts, figures: &Figures) -> String {
         Some(average) => texts.say(
             "coord-figures-rating",
             &[
-                ("average", Arg::Text(&format!("{average:.1}"))),
+                (
+                    "average",
+                    Arg::Text(&one_decimal(&texts.locale().tag(), average)),
+                ),
                 ("count", Arg::Number(count_arg(figures.rating_count))),
             ],
         ),
@@ -828,7 +848,7 @@ mod tests {
              Abiertos: 2 · asignados: 1 · cerrados: 1\n\
              Primera respuesta: mediana 2 h 00 min, p90 2 h 00 min (1 caso)\n\
              Hasta el cierre: mediana 3 h 00 min, p90 3 h 00 min (1 caso)\n\
-             Valoración: 4.0/5 (1 valoración)\n\
+             Valoración: 4,0/5 (1 valoración)\n\
              Recordatorios de casos olvidados: 0 (segundos, para todos: 0)\n\
              Idiomas: en 1, es 1\n\
              Tipos de cáncer: sin respuesta 2\n\
@@ -837,7 +857,7 @@ mod tests {
              Abiertos: 2 · asignados: 1 · cerrados: 1\n\
              Primera respuesta: mediana 2 h 00 min, p90 2 h 00 min (1 caso)\n\
              Hasta el cierre: mediana 3 h 00 min, p90 3 h 00 min (1 caso)\n\
-             Valoración: 4.0/5 (1 valoración)\n\
+             Valoración: 4,0/5 (1 valoración)\n\
              Recordatorios de casos olvidados: 1 (segundos, para todos: 0)\n\
              Idiomas: en 1, es 1\n\
              Tipos de cáncer: sin respuesta 2\n\
@@ -900,6 +920,19 @@ mod tests {
                 assert!(!text.contains(english), "“{english}” in Spanish: {text}");
             }
         }
+    }
+
+    #[test]
+    fn an_average_has_the_languages_decimal_separator_and_latin_digits() {
+        assert_eq!(one_decimal("en", 4.0), "4.0");
+        assert_eq!(one_decimal("en", 4.25), "4.3");
+        assert_eq!(one_decimal("es", 4.5), "4,5");
+        assert_eq!(one_decimal("fr", 4.5), "4,5");
+        assert_eq!(one_decimal("ru", 4.5), "4,5");
+        assert_eq!(one_decimal("zh-Hans", 4.5), "4.5");
+        let arabic = one_decimal("ar", 4.5);
+        assert!(arabic.starts_with('4') && arabic.ends_with('5'), "{arabic}");
+        assert_eq!(one_decimal("not a tag!", 4.5), "4.5");
     }
 
     #[test]
