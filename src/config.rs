@@ -201,8 +201,8 @@ pub struct RawSettings {
     /// 127.0.0.1:9090 (off when unset; keep it off the public internet).
     #[arg(long, env = "METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
-    /// The language the coordinators read (a locale tag, e.g. en, es): the
-    /// ready replies' buttons and the topic's copy of what was sent.
+    /// The language the coordinators read (a locale tag, e.g. en, es):
+    /// every text the bot writes in their group (`coordinators.ftl`).
     #[arg(long, env = "COORDINATORS_LANGUAGE", default_value = DEFAULT_COORDINATORS_LANGUAGE)]
     pub coordinators_language: String,
     /// A case waiting untaken, or a patient's message unanswered by the

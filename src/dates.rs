@@ -44,6 +44,23 @@ pub fn day(locale_tag: &str, day: &str) -> String {
     formatted.unwrap_or_else(|| day.to_owned())
 }
 
+/// A day with its weekday, short, e.g. "Wed, Nov 18" (en), "mié, 18 nov"
+/// (es): the weekly summary's week. A language ICU4X has no data for
+/// falls back to its root patterns.
+pub fn short_day(locale_tag: &str, day: jiff::civil::Date) -> String {
+    let formatted = (|| {
+        let locale: Locale = locale_tag.parse().ok()?;
+        let (month, of_month) = (
+            u8::try_from(day.month()).ok()?,
+            u8::try_from(day.day()).ok()?,
+        );
+        let date = icu::calendar::Date::try_new_iso(day.year().into(), month, of_month).ok()?;
+        let formatter = DateTimeFormatter::try_new(locale.into(), fieldsets::MDE::medium()).ok()?;
+        Some(formatter.format(&date).to_string())
+    })();
+    formatted.unwrap_or_else(|| day.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +104,14 @@ mod tests {
         assert_eq!(day("es", "2026-04-16"), "16 de abril de 2026");
         assert_eq!(day("zh-Hans", "2026-04-16"), "2026年4月16日");
         assert_eq!(day("en", "spring 2026"), "spring 2026", "shown as written");
+    }
+
+    #[test]
+    fn a_short_day_with_its_weekday_in_each_language() {
+        let day = jiff::civil::date(2026, 11, 18);
+        assert_eq!(short_day("en", day), "Wed, Nov 18");
+        assert_eq!(short_day("es", day), "mié, 18 nov");
+        assert_eq!(short_day("not a tag!", day), "2026-11-18");
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `navigator doctor`: checks a deployment before it goes live and says, in
 //! plain words, what to fix — the token, the coordinators' group and the
 //! bot's rights in it, the webhook, the database (reachable, migrated,
-//! writable), the content files, the data keys against the stored data, and
-//! the time settings.
+//! writable), the content files, the coordinators' language, the data keys
+//! against the stored data, and the time settings.
 //!
 //! Owns the checks and their wording. Each check is a small function that
 //! returns a `Check`; the report prints one line per check. The settings
@@ -21,6 +21,8 @@ use secrecy::ExposeSecret;
 
 use crate::check::{self, CheckOptions};
 use crate::config::{self, RawSettings};
+use crate::handoff::texts;
+use crate::i18n::Catalog;
 use crate::storage::health::{Inspection, SealedSample, SealingState};
 use crate::storage::{HeldLane, Sealer};
 use crate::telegram::sender::HOLD_AFTER_MS;
@@ -133,6 +135,7 @@ pub async fn run(config: &RawSettings) -> Report {
     checks.push(webhook(config, bot.as_ref().map(|(bot, _)| bot)).await);
     checks.extend(database(config).await);
     checks.push(content(config));
+    checks.push(coordinators_language(config));
     checks.push(time_settings(config));
     Report { checks }
 }
@@ -718,6 +721,47 @@ fn content(config: &RawSettings) -> Check {
     }
 }
 
+/// `COORDINATORS_LANGUAGE` is a locale tag (or the bot refuses to start)
+/// whose `coordinators.ftl` is shipped (or coordinators read English).
+fn coordinators_language(config: &RawSettings) -> Check {
+    const NAME: &str = "coordinators' language";
+    let tag = match config::coordinators_language(&config.coordinators_language) {
+        Ok(tag) => tag,
+        Err(err) => return Check::fail(NAME, err.to_string()),
+    };
+    let Ok(catalog) = Catalog::load(&config.dirs.locales_dir) else {
+        return Check::warn(
+            NAME,
+            format!(
+                "COORDINATORS_LANGUAGE “{tag}” cannot be checked: the locales do not load (see content)"
+            ),
+        );
+    };
+    let shipped = catalog
+        .find(&tag)
+        .filter(|locale| !catalog.ids_in_file(locale, texts::FILE).is_empty());
+    match shipped {
+        Some(_) => Check::ok(NAME, format!("coordinators read {tag}")),
+        None => {
+            let with_texts: Vec<String> = catalog
+                .locales()
+                .iter()
+                .filter(|locale| !catalog.ids_in_file(locale, texts::FILE).is_empty())
+                .map(|locale| locale.tag())
+                .collect();
+            Check::warn(
+                NAME,
+                format!(
+                    "COORDINATORS_LANGUAGE “{tag}” has no {} in {}: coordinators read English. Choose one of {}, or have it translated",
+                    texts::FILE,
+                    config.dirs.locales_dir.display(),
+                    with_texts.join(", ")
+                ),
+            )
+        }
+    }
+}
+
 /// The time zone, working hours, weekly summary and reminders parse.
 fn time_settings(config: &RawSettings) -> Check {
     const NAME: &str = "time settings";
@@ -843,6 +887,23 @@ mod tests {
         config.escalate_after = "soon".into();
         let check = time_settings(&config);
         assert!(format!("{:?}", check.outcome).contains("ESCALATE_AFTER"));
+    }
+
+    #[test]
+    fn the_coordinators_language_must_be_shipped() {
+        let mut config = RawSettings::default();
+        config.dirs.locales_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        config.coordinators_language = "es".into();
+        let check = coordinators_language(&config);
+        assert_eq!(check.outcome, Outcome::Ok("coordinators read es".into()));
+        config.coordinators_language = "de".into();
+        let Outcome::Warn(hint) = coordinators_language(&config).outcome else {
+            panic!("German is not shipped");
+        };
+        assert!(hint.contains("coordinators read English"), "{hint}");
+        assert!(hint.contains("en, ") && hint.contains("zh-Hans"), "{hint}");
+        config.coordinators_language = "not a tag!".into();
+        assert!(coordinators_language(&config).failed());
     }
 
     #[test]

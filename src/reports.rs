@@ -3,10 +3,13 @@
 //! how long patients waited for a first reply and for a close, ratings, and
 //! cases by language, cancer type and driver — plus the weekly schedule.
 //!
-//! Owns the arithmetic and the English texts (coordinators work in English).
-//! Pure: plain rows in, figures and text out. Must not touch Telegram,
-//! storage or the network, and never sees free text a patient wrote: a
-//! `CaseRow` holds only timestamps, statuses and the form's fixed choices.
+//! Owns the arithmetic and the texts' layout; the words come from
+//! `coordinators.ftl` in the coordinators' language (`handoff::texts`),
+//! the days from `dates`. `navigator report`'s CSV and JSON keep their
+//! English keys (they are for machines). Pure: plain rows in, figures and
+//! text out. Must not touch Telegram, storage or the network, and never
+//! sees free text a patient wrote: a `CaseRow` holds only timestamps,
+//! statuses and the form's fixed choices.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,8 +19,12 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, ToSpan};
 use serde::Serialize;
 
+use crate::dates;
 use crate::handoff::CaseStatus;
 use crate::handoff::hours::weekday;
+use crate::handoff::queue::waited;
+use crate::handoff::texts::Texts;
+use crate::i18n::Arg;
 use crate::intake::CaseRef;
 use crate::text::escape_html;
 
@@ -254,39 +261,43 @@ pub fn summarize(rows: &[CaseRow], now: i64, zone: &TimeZone) -> Stats {
 }
 
 /// "3 min", "2 h 05 min", or "–" with no data.
-fn duration_text(seconds: Option<i64>) -> String {
-    seconds.map_or_else(|| "–".to_owned(), waited)
+fn duration_text(texts: &Texts, seconds: Option<i64>) -> String {
+    seconds.map_or_else(|| "–".to_owned(), |seconds| waited(texts, seconds))
 }
 
-/// "3 min", "2 h 05 min", "4 d 3 h". The figures are in English: the
-/// weekly summary's task has no catalog (see `telegram::summary`).
-fn waited(seconds: i64) -> String {
-    let minutes = seconds.max(0) / 60;
-    match minutes {
-        m if m < 60 => format!("{m} min"),
-        m if m < 24 * 60 => format!("{} h {:02} min", m / 60, m % 60),
-        m => format!("{} d {} h", m / (24 * 60), (m / 60) % 24),
-    }
-}
-
-fn durations_html(label: &str, durations: &Durations) -> String {
+/// "First reply: median 30 min, p90 2 h 05 min (3 cases)", or "First reply: –".
+fn durations_html(texts: &Texts, label_id: &str, durations: &Durations) -> String {
+    let label = texts.say(label_id, &[]);
     if durations.count == 0 {
-        return format!("{label}: –");
+        return texts.say(
+            "coord-figures-no-durations",
+            &[("label", Arg::Html(&label))],
+        );
     }
-    format!(
-        "{label}: median {}, p90 {} ({} case{})",
-        duration_text(durations.median_seconds),
-        duration_text(durations.p90_seconds),
-        durations.count,
-        plural(durations.count),
+    texts.say(
+        "coord-figures-durations",
+        &[
+            ("label", Arg::Html(&label)),
+            (
+                "median",
+                Arg::Html(&duration_text(texts, durations.median_seconds)),
+            ),
+            (
+                "p90",
+                Arg::Html(&duration_text(texts, durations.p90_seconds)),
+            ),
+            ("count", Arg::Number(count_arg(durations.count))),
+        ],
     )
 }
 
-fn plural(count: usize) -> &'static str {
-    if count == 1 { "" } else { "s" }
+fn count_arg(count: usize) -> i64 {
+    i64::try_from(count).unwrap_or(i64::MAX)
 }
 
-fn counts_html(counts: &BTreeMap<String, usize>) -> String {
+/// "es 2, ar 1": most frequent first; answers not given in the
+/// coordinators' language, the form's choices and languages by their codes.
+fn counts_html(texts: &Texts, counts: &BTreeMap<String, usize>) -> String {
     if counts.is_empty() {
         return "–".to_owned();
     }
@@ -295,72 +306,142 @@ fn counts_html(counts: &BTreeMap<String, usize>) -> String {
     entries.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     entries
         .iter()
-        .map(|(key, count)| format!("{} {count}", escape_html(key)))
+        .map(|(key, count)| {
+            let key = if key.as_str() == NOT_GIVEN {
+                texts.say("coord-figures-not-given", &[])
+            } else {
+                escape_html(key)
+            };
+            format!("{key} {count}")
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-fn figures_html(figures: &Figures) -> String {
+/// An average with one decimal, with the language's decimal separator
+/// ("4.5" in English, "4,5" in Spanish), in Latin digits like every other
+/// figure here.
+fn one_decimal(locale_tag: &str, value: f64) -> String {
+    let formatted = (|| {
+        let locale: icu::locale::Locale = format!("{locale_tag}-u-nu-latn").parse().ok()?;
+        let formatter =
+            icu::decimal::DecimalFormatter::try_new(locale.into(), Default::default()).ok()?;
+        // Ratings are 1-5: tenths fit an i64 whatever the average.
+        let tenths = (value * 10.0).round() as i64;
+        let mut decimal = icu::decimal::input::Decimal::from(tenths);
+        decimal.multiply_pow10(-1);
+        Some(formatter.format_to_string(&decimal))
+    })();
+    formatted.unwrap_or_else(|| format!("{value:.1}"))
+}
+
+fn figures_html(texts: &Texts, figures: &Figures) -> String {
+    let counted = |id: &str, counts: &BTreeMap<String, usize>| {
+        texts.say(id, &[("counts", Arg::Html(&counts_html(texts, counts)))])
+    };
     let rating = match figures.rating_average {
-        Some(average) => format!(
-            "{average:.1}/5 ({} rating{})",
-            figures.rating_count,
-            plural(figures.rating_count)
+        Some(average) => texts.say(
+            "coord-figures-rating",
+            &[
+                (
+                    "average",
+                    Arg::Text(&one_decimal(&texts.locale().tag(), average)),
+                ),
+                ("count", Arg::Number(count_arg(figures.rating_count))),
+            ],
         ),
-        None => "no ratings".to_owned(),
+        None => texts.say("coord-figures-no-rating", &[]),
     };
     [
-        format!(
-            "Opened {} · assigned {} · closed {}",
-            figures.opened, figures.assigned, figures.closed
+        texts.say(
+            "coord-figures-cases",
+            &[
+                ("opened", Arg::Number(count_arg(figures.opened))),
+                ("assigned", Arg::Number(count_arg(figures.assigned))),
+                ("closed", Arg::Number(count_arg(figures.closed))),
+            ],
         ),
-        durations_html("First reply", &figures.first_reply),
-        durations_html("To close", &figures.to_close),
-        format!("Rating: {rating}"),
-        format!(
-            "Reminders about forgotten cases: {} (second, for everyone: {})",
-            figures.reminders, figures.second_reminders
+        durations_html(texts, "coord-figures-first-reply", &figures.first_reply),
+        durations_html(texts, "coord-figures-to-close", &figures.to_close),
+        rating,
+        texts.say(
+            "coord-figures-reminders",
+            &[
+                ("reminders", Arg::Number(count_arg(figures.reminders))),
+                ("second", Arg::Number(count_arg(figures.second_reminders))),
+            ],
         ),
-        format!("Languages: {}", counts_html(&figures.by_language)),
-        format!("Cancer types: {}", counts_html(&figures.by_cancer_type)),
-        format!("Drivers: {}", counts_html(&figures.by_driver)),
+        counted("coord-figures-languages", &figures.by_language),
+        counted("coord-figures-cancer-types", &figures.by_cancer_type),
+        counted("coord-figures-drivers", &figures.by_driver),
     ]
     .join("\n")
 }
 
-/// `/stats`, Telegram HTML.
-pub fn stats_html(stats: &Stats, zone_name: &str) -> String {
-    format!(
-        "📊 <b>Cases</b> ({})\nNow: {} waiting · {} assigned\n\n<b>Today</b>\n{}\n\n<b>This week</b> (since Monday)\n{}",
-        escape_html(zone_name),
-        stats.waiting_now,
-        stats.assigned_now,
-        figures_html(&stats.today_figures),
-        figures_html(&stats.week_figures),
+/// "Now: 3 waiting · 1 assigned" (or "In the queue now: …" with `id`).
+fn queue_now(texts: &Texts, id: &str, waiting: usize, assigned: usize) -> String {
+    texts.say(
+        id,
+        &[
+            ("waiting", Arg::Number(count_arg(waiting))),
+            ("assigned", Arg::Number(count_arg(assigned))),
+        ],
     )
+}
+
+/// `/stats`, Telegram HTML, in the coordinators' language.
+pub fn stats_html(texts: &Texts, stats: &Stats, zone_name: &str) -> String {
+    [
+        texts.say("coord-stats-title", &[("zone", Arg::Text(zone_name))]),
+        "\n".to_owned(),
+        queue_now(
+            texts,
+            "coord-stats-now",
+            stats.waiting_now,
+            stats.assigned_now,
+        ),
+        "\n\n".to_owned(),
+        texts.say("coord-stats-today", &[]),
+        "\n".to_owned(),
+        figures_html(texts, &stats.today_figures),
+        "\n\n".to_owned(),
+        texts.say("coord-stats-week", &[]),
+        "\n".to_owned(),
+        figures_html(texts, &stats.week_figures),
+    ]
+    .concat()
 }
 
 /// `/stats` in one of several teams' groups: the team's figures, then
 /// every team's.
-pub fn team_stats_html(team: &str, mine: &Stats, all: &Stats, zone_name: &str) -> String {
+pub fn team_stats_html(
+    texts: &Texts,
+    team: &str,
+    mine: &Stats,
+    all: &Stats,
+    zone_name: &str,
+) -> String {
     format!(
-        "🧭 <b>{}</b>\n{}\n\n<b>All teams</b>\nNow: {} waiting · {} assigned\n<b>This week</b>\n{}",
+        "🧭 <b>{}</b>\n{}\n\n{}\n{}\n{}\n{}",
         escape_html(team),
-        stats_html(mine, zone_name),
-        all.waiting_now,
-        all.assigned_now,
-        figures_html(&all.week_figures),
+        stats_html(texts, mine, zone_name),
+        texts.say("coord-stats-all-teams", &[]),
+        queue_now(texts, "coord-stats-now", all.waiting_now, all.assigned_now),
+        texts.say("coord-stats-all-teams-week", &[]),
+        figures_html(texts, &all.week_figures),
     )
 }
 
-/// The weekly summary posted in the group's General topic, Telegram HTML.
-pub fn weekly_html(rows: &[CaseRow], period: Period, zone: &TimeZone) -> String {
+/// The weekly summary posted in the group's General topic, Telegram HTML,
+/// in the coordinators' language (its days through ICU4X, `dates`).
+pub fn weekly_html(texts: &Texts, rows: &[CaseRow], period: Period, zone: &TimeZone) -> String {
+    let tag = texts.locale().tag();
     let date = |at: i64| {
-        Timestamp::from_second(at)
+        let day = Timestamp::from_second(at)
             .unwrap_or(Timestamp::UNIX_EPOCH)
             .to_zoned(zone.clone())
-            .strftime("%a %-d %b")
-            .to_string()
+            .date();
+        dates::short_day(&tag, day)
     };
     let waiting = rows
         .iter()
@@ -370,11 +451,17 @@ pub fn weekly_html(rows: &[CaseRow], period: Period, zone: &TimeZone) -> String 
         .iter()
         .filter(|row| row.status == CaseStatus::Assigned)
         .count();
+    let title = texts.say(
+        "coord-weekly-title",
+        &[
+            ("from", Arg::Text(&date(period.start))),
+            ("to", Arg::Text(&date(period.end - 1))),
+        ],
+    );
     format!(
-        "🗓 <b>Weekly summary</b>: {} – {}\n{}\n\nIn the queue now: {waiting} waiting · {assigned} assigned",
-        date(period.start),
-        date(period.end - 1),
-        figures_html(&figures(rows, period)),
+        "{title}\n{}\n\n{}",
+        figures_html(texts, &figures(rows, period)),
+        queue_now(texts, "coord-weekly-queue", waiting, assigned),
     )
 }
 
@@ -468,6 +555,7 @@ pub fn iso(at: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handoff::texts::tests::{english, texts_in};
 
     const HOUR: i64 = 3600;
     /// Wednesday 25 November 2026, 12:00 UTC.
@@ -595,7 +683,7 @@ mod tests {
             BTreeMap::from([("alk".to_owned(), 1), (NOT_GIVEN.to_owned(), 2)])
         );
 
-        let html = stats_html(&stats, "UTC");
+        let html = stats_html(&english(), &stats, "UTC");
         assert!(html.contains("Now: 1 waiting · 1 assigned"), "{html}");
         assert!(html.contains("Opened 3 · assigned 2 · closed 2"), "{html}");
         assert!(html.contains("First reply: median 30 min"), "{html}");
@@ -630,7 +718,7 @@ mod tests {
             (2, 1)
         );
         assert!(
-            stats_html(&stats, "UTC")
+            stats_html(&english(), &stats, "UTC")
                 .contains("Reminders about forgotten cases: 1 (second, for everyone: 1)")
         );
         let long_ago = Period {
@@ -665,7 +753,7 @@ mod tests {
         );
         assert_eq!((figures.opened, figures.closed), (1, 0));
         assert_eq!(figures.rating_average, None);
-        assert!(figures_html(&figures).contains("First reply: –"));
+        assert!(figures_html(&english(), &figures).contains("First reply: –"));
     }
 
     #[test]
@@ -722,13 +810,129 @@ mod tests {
         let slot = WED_NOON;
         let period = WeeklySchedule::week_before(slot);
         let rows = vec![row(1, slot - HOUR), row(2, slot - 8 * 24 * HOUR)];
-        let html = weekly_html(&rows, period, &utc());
+        let html = weekly_html(&english(), &rows, period, &utc());
         assert!(
-            html.starts_with("🗓 <b>Weekly summary</b>: Wed 18 Nov – Wed 25 Nov"),
+            html.starts_with("🗓 <b>Weekly summary</b>: Wed, Nov 18 – Wed, Nov 25"),
             "{html}"
         );
         assert!(html.contains("Opened 1 · assigned 0 · closed 0"), "{html}");
         assert!(html.contains("2 waiting · 0 assigned"), "{html}");
+    }
+
+    /// `/stats` (one team and several) and the weekly summary in Spanish:
+    /// every label, count and day in Spanish, no English left (language
+    /// codes and the form's choices are codes, not words).
+    #[test]
+    fn stats_and_the_weekly_summary_speak_spanish() {
+        let spanish = texts_in("es");
+        let rows = vec![
+            CaseRow {
+                status: CaseStatus::Closed,
+                assigned_at: Some(WED_NOON - 3 * HOUR),
+                first_reply_at: Some(WED_NOON - 2 * HOUR),
+                closed_at: Some(WED_NOON - HOUR),
+                rating: Some(4),
+                locale: "es".to_owned(),
+                ..row(1, WED_NOON - 4 * HOUR)
+            },
+            row(2, WED_NOON - 2 * HOUR),
+        ];
+        let mut stats = summarize(&rows, WED_NOON, &utc());
+        stats.week_figures.reminders = 1;
+        let html = stats_html(&spanish, &stats, "Europe/Madrid");
+        assert_eq!(
+            html,
+            "📊 <b>Casos</b> (Europe/Madrid)\n\
+             Ahora: en espera: 1 · asignados: 0\n\n\
+             <b>Hoy</b>\n\
+             Abiertos: 2 · asignados: 1 · cerrados: 1\n\
+             Primera respuesta: mediana 2 h 00 min, p90 2 h 00 min (1 caso)\n\
+             Hasta el cierre: mediana 3 h 00 min, p90 3 h 00 min (1 caso)\n\
+             Valoración: 4,0/5 (1 valoración)\n\
+             Recordatorios de casos olvidados: 0 (segundos, para todos: 0)\n\
+             Idiomas: en 1, es 1\n\
+             Tipos de cáncer: sin respuesta 2\n\
+             Alteraciones: sin respuesta 2\n\n\
+             <b>Esta semana</b> (desde el lunes)\n\
+             Abiertos: 2 · asignados: 1 · cerrados: 1\n\
+             Primera respuesta: mediana 2 h 00 min, p90 2 h 00 min (1 caso)\n\
+             Hasta el cierre: mediana 3 h 00 min, p90 3 h 00 min (1 caso)\n\
+             Valoración: 4,0/5 (1 valoración)\n\
+             Recordatorios de casos olvidados: 1 (segundos, para todos: 0)\n\
+             Idiomas: en 1, es 1\n\
+             Tipos de cáncer: sin respuesta 2\n\
+             Alteraciones: sin respuesta 2"
+        );
+        let teams = team_stats_html(&spanish, "Madrid", &stats, &stats, "UTC");
+        assert!(
+            teams.contains("<b>Todos los equipos</b>\nAhora: en espera: 1 · asignados: 0\n<b>Esta semana</b>\nAbiertos: 2"),
+            "{teams}"
+        );
+        let weekly = weekly_html(
+            &spanish,
+            &rows,
+            WeeklySchedule::week_before(WED_NOON),
+            &utc(),
+        );
+        assert!(
+            weekly.starts_with("🗓 <b>Resumen semanal</b>: mié, 18 nov – mié, 25 nov\nAbiertos: 2"),
+            "{weekly}"
+        );
+        assert!(
+            weekly.ends_with("\n\nEn la cola ahora: en espera: 1 · asignados: 0"),
+            "{weekly}"
+        );
+        let empty = weekly_html(&spanish, &[], WeeklySchedule::week_before(WED_NOON), &utc());
+        assert!(
+            empty.contains("Primera respuesta: –\n")
+                && empty.contains("Valoración: sin valoraciones"),
+            "{empty}"
+        );
+        for text in [&html, &teams, &weekly, &empty] {
+            for english in [
+                "Cases",
+                "Now",
+                "waiting",
+                "assigned",
+                "Today",
+                "week",
+                "Monday",
+                "Opened",
+                "closed",
+                "First reply",
+                "median ",
+                "To close",
+                "Rating",
+                "rating",
+                "case)",
+                "Reminders",
+                "everyone",
+                "Languages",
+                "Cancer",
+                "Drivers",
+                "not given",
+                "Weekly",
+                "queue",
+                "All teams",
+                "Wed",
+                "Nov",
+            ] {
+                assert!(!text.contains(english), "“{english}” in Spanish: {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_average_has_the_languages_decimal_separator_and_latin_digits() {
+        assert_eq!(one_decimal("en", 4.0), "4.0");
+        assert_eq!(one_decimal("en", 4.25), "4.3");
+        assert_eq!(one_decimal("es", 4.5), "4,5");
+        assert_eq!(one_decimal("fr", 4.5), "4,5");
+        assert_eq!(one_decimal("ru", 4.5), "4,5");
+        assert_eq!(one_decimal("zh-Hans", 4.5), "4.5");
+        let arabic = one_decimal("ar", 4.5);
+        assert!(arabic.starts_with('4') && arabic.ends_with('5'), "{arabic}");
+        assert_eq!(one_decimal("not a tag!", 4.5), "4.5");
     }
 
     #[test]

@@ -164,7 +164,7 @@ pub async fn start(settings: Settings) -> anyhow::Result<RunningBot> {
     let summary = match (summary_group, settings.weekly_summary.clone()) {
         (Some(group), Some(schedule)) => Some(tokio::spawn(telegram::summary::run(
             bot.clone(),
-            storage.clone(),
+            shell.clone(),
             ChatId(group),
             schedule,
         ))),

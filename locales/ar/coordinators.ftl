@@ -166,3 +166,44 @@ coord-reply-broken = تعذّر عرض الرد «{ $reply }» ({ $error })؛ ي
 coord-reply-answer-sent = أُرسل إلى مريض الحالة { $reference }.
 coord-reply-answer-not-sent = لم يُرسَل شيء إلى مريض الحالة { $reference }: السبب مذكور في الموضوع.
 coord-reply-answer-repeated = أُرسل «{ $reply }» إلى هذا المريض قبل { $seconds } ثانية: لم يُرسَل مرة أخرى. اضغطوا مرة أخرى بعد دقيقة لإرساله مرة ثانية.
+
+## /stats والملخص الأسبوعي
+
+coord-stats-title = 📊 <b>الحالات</b> ({ $zone })
+coord-stats-now = الآن: في الانتظار: { $waiting } · مُسندة: { $assigned }
+coord-stats-today = <b>اليوم</b>
+coord-stats-week = <b>هذا الأسبوع</b> (منذ يوم الاثنين)
+coord-stats-all-teams = <b>كل الفرق</b>
+coord-stats-all-teams-week = <b>هذا الأسبوع</b>
+coord-figures-cases = مفتوحة: { $opened } · مُسندة: { $assigned } · مغلقة: { $closed }
+coord-figures-first-reply = الرد الأول
+coord-figures-to-close = حتى الإغلاق
+coord-figures-durations = { $count ->
+        [zero] { $label }: الوسيط { $median }، p90 { $p90 } (لا حالات)
+        [one] { $label }: الوسيط { $median }، p90 { $p90 } (حالة واحدة)
+        [two] { $label }: الوسيط { $median }، p90 { $p90 } (حالتان)
+        [few] { $label }: الوسيط { $median }، p90 { $p90 } ({ $count } حالات)
+        [many] { $label }: الوسيط { $median }، p90 { $p90 } ({ $count } حالة)
+       *[other] { $label }: الوسيط { $median }، p90 { $p90 } ({ $count } حالة)
+    }
+coord-figures-no-durations = { $label }: –
+coord-figures-rating = { $count ->
+        [zero] التقييم: { $average }/5 (لا تقييمات)
+        [one] التقييم: { $average }/5 (تقييم واحد)
+        [two] التقييم: { $average }/5 (تقييمان)
+        [few] التقييم: { $average }/5 ({ $count } تقييمات)
+        [many] التقييم: { $average }/5 ({ $count } تقييمًا)
+       *[other] التقييم: { $average }/5 ({ $count } تقييم)
+    }
+coord-figures-no-rating = التقييم: لا توجد تقييمات
+coord-figures-reminders = تذكيرات بالحالات المنسية: { $reminders } (الثانية، للجميع: { $second })
+coord-figures-languages = اللغات: { $counts }
+coord-figures-cancer-types = أنواع السرطان: { $counts }
+coord-figures-drivers = الطفرات: { $counts }
+coord-figures-not-given = غير مذكور
+coord-weekly-title = 🗓 <b>الملخص الأسبوعي</b>: { $from } – { $to }
+coord-weekly-queue = في قائمة الانتظار الآن: في الانتظار: { $waiting } · مُسندة: { $assigned }
+
+## من قام بالإجراء، حين يخفيه تيليغرام
+
+coord-anonymous = منسّق

@@ -150,3 +150,42 @@ coord-reply-broken = The reply “{ $reply }” cannot be shown ({ $error }); `n
 coord-reply-answer-sent = Sent to the patient of { $reference }.
 coord-reply-answer-not-sent = Nothing was sent to the patient of { $reference }: the reason is in the topic.
 coord-reply-answer-repeated = “{ $reply }” was sent to this patient { $seconds } s ago: it was not sent again. Press once more after a minute to send it a second time.
+
+## /stats and the weekly summary. { $waiting }, { $assigned }, { $opened }, { $closed },
+## { $reminders }, { $second } and { $count } are numbers; { $median } and { $p90 } are
+## durations ("2 h 05 min"); { $label } is coord-figures-first-reply or coord-figures-to-close;
+## { $counts } is a list such as "es 2, ar 1"; { $zone } a time zone (Europe/Madrid);
+## { $from } and { $to } are days ("Wed, Nov 18").
+
+coord-stats-title = 📊 <b>Cases</b> ({ $zone })
+coord-stats-now = Now: { $waiting } waiting · { $assigned } assigned
+coord-stats-today = <b>Today</b>
+coord-stats-week = <b>This week</b> (since Monday)
+coord-stats-all-teams = <b>All teams</b>
+coord-stats-all-teams-week = <b>This week</b>
+coord-figures-cases = Opened { $opened } · assigned { $assigned } · closed { $closed }
+coord-figures-first-reply = First reply
+coord-figures-to-close = To close
+coord-figures-durations = { $count ->
+        [one] { $label }: median { $median }, p90 { $p90 } ({ $count } case)
+       *[other] { $label }: median { $median }, p90 { $p90 } ({ $count } cases)
+    }
+coord-figures-no-durations = { $label }: –
+# { $average } is the average rating with one decimal (4.5).
+coord-figures-rating = { $count ->
+        [one] Rating: { $average }/5 ({ $count } rating)
+       *[other] Rating: { $average }/5 ({ $count } ratings)
+    }
+coord-figures-no-rating = Rating: no ratings
+coord-figures-reminders = Reminders about forgotten cases: { $reminders } (second, for everyone: { $second })
+coord-figures-languages = Languages: { $counts }
+coord-figures-cancer-types = Cancer types: { $counts }
+coord-figures-drivers = Drivers: { $counts }
+# Counted for cases whose form did not answer (a cancer type, a driver).
+coord-figures-not-given = not given
+coord-weekly-title = 🗓 <b>Weekly summary</b>: { $from } – { $to }
+coord-weekly-queue = In the queue now: { $waiting } waiting · { $assigned } assigned
+
+## Who acted, when Telegram hides it (an anonymous group administrator).
+
+coord-anonymous = Coordinator

@@ -144,3 +144,36 @@ coord-reply-broken = La respuesta «{ $reply }» no se puede mostrar ({ $error }
 coord-reply-answer-sent = Enviado al paciente de { $reference }.
 coord-reply-answer-not-sent = No se ha enviado nada al paciente de { $reference }: el motivo está en el tema.
 coord-reply-answer-repeated = «{ $reply }» se envió a este paciente hace { $seconds } s: no se ha vuelto a enviar. Pulse otra vez pasado un minuto para enviarla una segunda vez.
+
+## /stats y el resumen semanal
+
+coord-stats-title = 📊 <b>Casos</b> ({ $zone })
+coord-stats-now = Ahora: en espera: { $waiting } · asignados: { $assigned }
+coord-stats-today = <b>Hoy</b>
+coord-stats-week = <b>Esta semana</b> (desde el lunes)
+coord-stats-all-teams = <b>Todos los equipos</b>
+coord-stats-all-teams-week = <b>Esta semana</b>
+coord-figures-cases = Abiertos: { $opened } · asignados: { $assigned } · cerrados: { $closed }
+coord-figures-first-reply = Primera respuesta
+coord-figures-to-close = Hasta el cierre
+coord-figures-durations = { $count ->
+        [one] { $label }: mediana { $median }, p90 { $p90 } ({ $count } caso)
+       *[other] { $label }: mediana { $median }, p90 { $p90 } ({ $count } casos)
+    }
+coord-figures-no-durations = { $label }: –
+coord-figures-rating = { $count ->
+        [one] Valoración: { $average }/5 ({ $count } valoración)
+       *[other] Valoración: { $average }/5 ({ $count } valoraciones)
+    }
+coord-figures-no-rating = Valoración: sin valoraciones
+coord-figures-reminders = Recordatorios de casos olvidados: { $reminders } (segundos, para todos: { $second })
+coord-figures-languages = Idiomas: { $counts }
+coord-figures-cancer-types = Tipos de cáncer: { $counts }
+coord-figures-drivers = Alteraciones: { $counts }
+coord-figures-not-given = sin respuesta
+coord-weekly-title = 🗓 <b>Resumen semanal</b>: { $from } – { $to }
+coord-weekly-queue = En la cola ahora: en espera: { $waiting } · asignados: { $assigned }
+
+## Quién actuó, cuando Telegram lo oculta
+
+coord-anonymous = Coordinador

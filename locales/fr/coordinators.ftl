@@ -144,3 +144,36 @@ coord-reply-broken = La réponse « { $reply } » ne peut pas être affichée ({
 coord-reply-answer-sent = Envoyé au patient de { $reference }.
 coord-reply-answer-not-sent = Rien n’a été envoyé au patient de { $reference } : la raison est dans le sujet.
 coord-reply-answer-repeated = « { $reply } » a été envoyé à ce patient il y a { $seconds } s : il n’a pas été renvoyé. Appuyez encore une fois dans une minute pour l’envoyer une seconde fois.
+
+## /stats et le résumé hebdomadaire
+
+coord-stats-title = 📊 <b>Dossiers</b> ({ $zone })
+coord-stats-now = Maintenant : en attente : { $waiting } · attribués : { $assigned }
+coord-stats-today = <b>Aujourd’hui</b>
+coord-stats-week = <b>Cette semaine</b> (depuis lundi)
+coord-stats-all-teams = <b>Toutes les équipes</b>
+coord-stats-all-teams-week = <b>Cette semaine</b>
+coord-figures-cases = Ouverts : { $opened } · attribués : { $assigned } · clos : { $closed }
+coord-figures-first-reply = Première réponse
+coord-figures-to-close = Jusqu’à la clôture
+coord-figures-durations = { $count ->
+        [one] { $label } : médiane { $median }, p90 { $p90 } ({ $count } dossier)
+       *[other] { $label } : médiane { $median }, p90 { $p90 } ({ $count } dossiers)
+    }
+coord-figures-no-durations = { $label } : –
+coord-figures-rating = { $count ->
+        [one] Évaluation : { $average }/5 ({ $count } évaluation)
+       *[other] Évaluation : { $average }/5 ({ $count } évaluations)
+    }
+coord-figures-no-rating = Évaluation : aucune évaluation
+coord-figures-reminders = Rappels de dossiers oubliés : { $reminders } (seconds, pour tous : { $second })
+coord-figures-languages = Langues : { $counts }
+coord-figures-cancer-types = Types de cancer : { $counts }
+coord-figures-drivers = Altérations : { $counts }
+coord-figures-not-given = non renseigné
+coord-weekly-title = 🗓 <b>Résumé hebdomadaire</b> : { $from } – { $to }
+coord-weekly-queue = Dans la file maintenant : en attente : { $waiting } · attribués : { $assigned }
+
+## Qui a agi, quand Telegram le cache
+
+coord-anonymous = Coordinateur

@@ -150,3 +150,40 @@ coord-reply-broken = Ответ «{ $reply }» не удаётся показа�
 coord-reply-answer-sent = Отправлено пациенту обращения { $reference }.
 coord-reply-answer-not-sent = Пациенту обращения { $reference } ничего не отправлено: причина указана в теме.
 coord-reply-answer-repeated = «{ $reply }» уже отправлен этому пациенту { $seconds } с назад: повторно не отправлено. Нажмите ещё раз через минуту, чтобы отправить его второй раз.
+
+## /stats и еженедельная сводка
+
+coord-stats-title = 📊 <b>Обращения</b> ({ $zone })
+coord-stats-now = Сейчас: ждут: { $waiting } · у координаторов: { $assigned }
+coord-stats-today = <b>Сегодня</b>
+coord-stats-week = <b>На этой неделе</b> (с понедельника)
+coord-stats-all-teams = <b>Все команды</b>
+coord-stats-all-teams-week = <b>На этой неделе</b>
+coord-figures-cases = Открыто: { $opened } · взято: { $assigned } · закрыто: { $closed }
+coord-figures-first-reply = Первый ответ
+coord-figures-to-close = До закрытия
+coord-figures-durations = { $count ->
+        [one] { $label }: медиана { $median }, p90 { $p90 } ({ $count } обращение)
+        [few] { $label }: медиана { $median }, p90 { $p90 } ({ $count } обращения)
+        [many] { $label }: медиана { $median }, p90 { $p90 } ({ $count } обращений)
+       *[other] { $label }: медиана { $median }, p90 { $p90 } ({ $count } обращения)
+    }
+coord-figures-no-durations = { $label }: –
+coord-figures-rating = { $count ->
+        [one] Оценка: { $average }/5 ({ $count } оценка)
+        [few] Оценка: { $average }/5 ({ $count } оценки)
+        [many] Оценка: { $average }/5 ({ $count } оценок)
+       *[other] Оценка: { $average }/5 ({ $count } оценки)
+    }
+coord-figures-no-rating = Оценка: оценок нет
+coord-figures-reminders = Напоминания о забытых обращениях: { $reminders } (повторные, для всех: { $second })
+coord-figures-languages = Языки: { $counts }
+coord-figures-cancer-types = Типы рака: { $counts }
+coord-figures-drivers = Мутации: { $counts }
+coord-figures-not-given = не указано
+coord-weekly-title = 🗓 <b>Сводка за неделю</b>: { $from } – { $to }
+coord-weekly-queue = Сейчас в очереди: ждут: { $waiting } · у координаторов: { $assigned }
+
+## Кто действовал, когда Telegram это скрывает
+
+coord-anonymous = Координатор

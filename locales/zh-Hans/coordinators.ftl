@@ -141,3 +141,34 @@ coord-reply-broken = 回复“{ $reply }”无法显示（{ $error }）；`navig
 coord-reply-answer-sent = 已发送给 { $reference } 的患者。
 coord-reply-answer-not-sent = 未向 { $reference } 的患者发送任何内容：原因见话题。
 coord-reply-answer-repeated = “{ $reply }”已于 { $seconds } 秒前发送给该患者：未再次发送。请在一分钟后再按一次以发送第二次。
+
+## /stats 和每周摘要
+
+coord-stats-title = 📊 <b>个案</b>（{ $zone }）
+coord-stats-now = 当前：等待中 { $waiting } · 已分配 { $assigned }
+coord-stats-today = <b>今天</b>
+coord-stats-week = <b>本周</b>（自周一起）
+coord-stats-all-teams = <b>所有团队</b>
+coord-stats-all-teams-week = <b>本周</b>
+coord-figures-cases = 新开 { $opened } · 已分配 { $assigned } · 已关闭 { $closed }
+coord-figures-first-reply = 首次回复
+coord-figures-to-close = 至关闭
+coord-figures-durations = { $count ->
+       *[other] { $label }：中位数 { $median }，p90 { $p90 }（{ $count } 个个案）
+    }
+coord-figures-no-durations = { $label }：–
+coord-figures-rating = { $count ->
+       *[other] 评分：{ $average }/5（{ $count } 个评分）
+    }
+coord-figures-no-rating = 评分：暂无评分
+coord-figures-reminders = 被遗忘个案的提醒：{ $reminders }（第二次，面向所有人：{ $second }）
+coord-figures-languages = 语言：{ $counts }
+coord-figures-cancer-types = 癌症类型：{ $counts }
+coord-figures-drivers = 驱动基因：{ $counts }
+coord-figures-not-given = 未填写
+coord-weekly-title = 🗓 <b>每周摘要</b>：{ $from } – { $to }
+coord-weekly-queue = 当前队列：等待中 { $waiting } · 已分配 { $assigned }
+
+## 执行者（当 Telegram 隐藏身份时）
+
+coord-anonymous = 协调员

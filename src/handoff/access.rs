@@ -75,6 +75,15 @@ pub fn needs_standing(change: Change, who: i64, case: &CaseView) -> bool {
             .is_some_and(|holder| holder.id != who)
 }
 
+/// Where a refusal is shown: it decides how the holder's name goes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// A note in the case's topic: Telegram HTML, the name escaped.
+    Note,
+    /// The button's alert: plain text, the name as it is.
+    Alert,
+}
+
 /// What the coordinator is told (in the topic, or as the button's alert),
 /// in the coordinators' language.
 pub fn refusal_text(
@@ -82,6 +91,7 @@ pub fn refusal_text(
     reference: CaseRef,
     change: Change,
     refusal: &Refusal,
+    shown: Shown,
 ) -> String {
     let reference = reference.to_string();
     match refusal {
@@ -96,12 +106,15 @@ pub fn refusal_text(
                 Change::Transfer => "transfer",
                 Change::Take | Change::MarkUrgent | Change::Note | Change::Reply => "other",
             };
+            let name = match shown {
+                Shown::Note => Arg::Text(holder),
+                Shown::Alert => Arg::Html(holder),
+            };
             texts.say(
                 "coord-refused-held",
                 &[
                     ("reference", Arg::Text(&reference)),
-                    // As before: the name as it is (an alert is plain text).
-                    ("name", Arg::Html(holder)),
+                    ("name", name),
                     ("change", Arg::Text(change)),
                 ],
             )
@@ -182,14 +195,40 @@ mod tests {
 
     #[test]
     fn refusals_say_who_holds_the_case() {
-        assert_eq!(
+        for shown in [Shown::Note, Shown::Alert] {
+            assert_eq!(
+                refusal_text(
+                    &crate::handoff::texts::tests::english(),
+                    CaseRef(7),
+                    Change::Close,
+                    &Refusal::HeldByAnother("Ana".into()),
+                    shown,
+                ),
+                "CF-000007 is held by Ana: only they or an administrator can close it."
+            );
+        }
+    }
+
+    /// The note in the topic is HTML: a name with markup characters is
+    /// escaped there, and left as it is in the (plain text) alert.
+    #[test]
+    fn a_holders_name_is_escaped_in_the_note_not_in_the_alert() {
+        let refused = |shown| {
             refusal_text(
                 &crate::handoff::texts::tests::english(),
                 CaseRef(7),
-                Change::Close,
-                &Refusal::HeldByAnother("Ana".into())
-            ),
-            "CF-000007 is held by Ana: only they or an administrator can close it."
+                Change::Release,
+                &Refusal::HeldByAnother("Alex <A&B>".into()),
+                shown,
+            )
+        };
+        assert_eq!(
+            refused(Shown::Note),
+            "CF-000007 is held by Alex &lt;A&amp;B&gt;: only they or an administrator can release it."
+        );
+        assert_eq!(
+            refused(Shown::Alert),
+            "CF-000007 is held by Alex <A&B>: only they or an administrator can release it."
         );
     }
 }

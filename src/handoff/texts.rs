@@ -1,8 +1,9 @@
 //! The coordinators' texts: every word the bot writes in the coordinators'
 //! group (answers to presses, notes in topics, cards, `/queue`, refusals,
-//! reminders, the ready replies' notes) comes from
-//! `locales/<lang>/coordinators.ftl`, in the coordinators' language
-//! (`COORDINATORS_LANGUAGE`), falling back to English message by message.
+//! reminders, the ready replies' notes, `/stats` and the weekly summary)
+//! comes from `locales/<lang>/coordinators.ftl`, in the coordinators'
+//! language (`COORDINATORS_LANGUAGE`), falling back to English message by
+//! message.
 //!
 //! Owns which catalog and locale the coordinator core speaks in. Must not
 //! touch Telegram, storage or the clock; the ids are listed for
@@ -143,12 +144,25 @@ pub(crate) mod tests {
             ("given", Arg::Text("mañana")),
             ("file", Arg::Text(FILE)),
             ("seconds", Arg::Number(5)),
+            ("zone", Arg::Text("Europe/Madrid")),
+            ("opened", Arg::Number(3)),
+            ("closed", Arg::Number(2)),
+            ("label", Arg::Html("Primera respuesta")),
+            ("median", Arg::Html("30 min")),
+            ("p90", Arg::Html("2 h 05 min")),
+            ("average", Arg::Text("4.5")),
+            ("reminders", Arg::Number(2)),
+            ("second", Arg::Number(1)),
+            ("counts", Arg::Html("es 2, ar 1")),
+            ("from", Arg::Text("mié, 18 nov")),
         ];
         // The same in both: units everyone abbreviates alike.
         let shared = [
             "coord-duration-minutes",
             "coord-duration-hours",
             "coord-duration-days",
+            // Only the label given, and a dash.
+            "coord-figures-no-durations",
         ];
         let ids = catalog.ids_in_file(en, FILE);
         assert!(ids.len() > 60, "{ids:?}");

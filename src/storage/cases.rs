@@ -4,7 +4,9 @@
 //! called by `Work` (in an update's transaction) or by a standalone write.
 //!
 //! Owns the `cases` table (and `former_topics` when a case moves). Must
-//! not write the audit log (`audit.rs`) or sessions, nor relay records
+//! not write the audit log (`audit.rs`) — but for a standalone close,
+//! which appends its entry through `audit::append` in the same
+//! transaction — or sessions, nor relay records
 //! (but for giving old ones the default group with their cases), nor
 //! decide what a change means (`handoff::case` does).
 
@@ -128,6 +130,37 @@ impl Storage {
     pub async fn close_case(&self, reference: CaseRef) -> anyhow::Result<bool> {
         self.write(move |conn| Box::pin(close_case_in(conn, reference)))
             .await
+    }
+
+    /// Closes a case and records who closed it (`None`: the bot) in the
+    /// audit log, in one transaction: both land, or neither. `false` (and
+    /// no entry) when it was closed already.
+    pub async fn close_case_audited(
+        &self,
+        reference: CaseRef,
+        by: Option<&Coordinator>,
+    ) -> anyhow::Result<bool> {
+        let by = by.cloned();
+        self.write(move |conn| {
+            Box::pin(async move {
+                use sqlx::Connection;
+                let mut tx = conn.begin().await.context("cannot start a transaction")?;
+                let closed = close_case_in(&mut tx, reference).await?;
+                if closed {
+                    super::audit::append(
+                        &mut tx,
+                        Some(reference),
+                        super::audit::Actor::or_system(by.as_ref()),
+                        "close",
+                        "",
+                    )
+                    .await?;
+                }
+                tx.commit().await.context("cannot commit the close")?;
+                Ok(closed)
+            })
+        })
+        .await
     }
 
     pub async fn rating(&self, reference: CaseRef) -> anyhow::Result<Option<i64>> {

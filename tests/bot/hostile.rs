@@ -95,7 +95,7 @@ const HARMLESS_EDIT_REFUSALS: &[&str] = &[
 
 /// What `sendMessage` may answer with 400 without anything being wrong: a
 /// post into a case's topic that a coordinator (or a block) closed; the bot
-/// reopens the topic and posts again (`coordinators::post_in_topic`).
+/// reopens the topic and posts again (`coordinators::topics::post_in_topic`).
 const HARMLESS_SEND_REFUSALS: &[&str] = &["TOPIC_CLOSED"];
 
 // ----- shared helpers ------------------------------------------------------------

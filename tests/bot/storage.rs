@@ -1029,3 +1029,70 @@ async fn a_delivered_job_is_not_read_again_while_its_deletion_waits() {
         reopened.close().await;
     }
 }
+
+/// A close from the shell (a coordinator's `/close`, a blocked bot) and
+/// its audit entry are one transaction: when the entry cannot be written,
+/// the case stays open; when it can, both land, once.
+#[tokio::test]
+async fn a_close_and_its_audit_entry_land_together() {
+    for db in TestDb::all().await {
+        let label = db.label;
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let reference =
+            changes::submit_case(&storage, 5, &session("home", "en", true), &submission()).await;
+        let maria = patient_navigator::handoff::Coordinator {
+            id: 9002,
+            name: "Maria".into(),
+        };
+        let rename = |from: &'static str, to: &'static str| {
+            let pool = storage.pool().clone();
+            async move {
+                sqlx::query(&format!("ALTER TABLE {from} RENAME TO {to}"))
+                    .execute(&pool)
+                    .await
+                    .unwrap();
+            }
+        };
+        // No audit log to write to: the close is undone with it.
+        rename("audit_log", "audit_log_away").await;
+        let failed = storage.close_case_audited(reference, Some(&maria)).await;
+        rename("audit_log_away", "audit_log").await;
+        assert!(failed.is_err(), "{label}: closed without its audit entry");
+        let case = storage.case(reference).await.unwrap().unwrap();
+        assert_eq!(case.status, CaseStatus::Waiting, "{label}: half a close");
+
+        assert!(
+            storage
+                .close_case_audited(reference, Some(&maria))
+                .await
+                .unwrap(),
+            "{label}"
+        );
+        let case = storage.case(reference).await.unwrap().unwrap();
+        assert_eq!(case.status, CaseStatus::Closed, "{label}");
+        let trail = storage.audit_trail(reference).await.unwrap();
+        let closes = |trail: &[(String, String)]| {
+            trail
+                .iter()
+                .filter(|(_, action)| action == "close")
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            closes(&trail),
+            [("Maria".to_owned(), "close".to_owned())],
+            "{label}"
+        );
+        // Closed already: nothing changes, no second entry.
+        assert!(
+            !storage.close_case_audited(reference, None).await.unwrap(),
+            "{label}"
+        );
+        assert_eq!(
+            closes(&storage.audit_trail(reference).await.unwrap()).len(),
+            1,
+            "{label}"
+        );
+        storage.close().await;
+    }
+}

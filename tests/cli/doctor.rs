@@ -96,6 +96,7 @@ async fn a_deployment_set_up_right_passes_every_check() {
             "outbox",
             "updates set aside",
             "content",
+            "coordinators' language",
             "time settings",
         ] {
             assert!(
@@ -574,7 +575,7 @@ fn the_binary_exits_non_zero_and_says_what_to_fix() {
         assert!(stdout.ends_with("Ready: every check passed.\n"), "{stdout}");
         assert_eq!(
             stdout.lines().count(),
-            17,
+            18,
             "one line per check and a verdict: {stdout}"
         );
 

@@ -347,10 +347,28 @@ fn args() -> FluentArgs<'static> {
         "reply",
         "given",
         "file",
+        // `/stats` and the weekly summary.
+        "zone",
+        "label",
+        "median",
+        "p90",
+        "average",
+        "counts",
+        "from",
     ] {
         args.set(name, FluentValue::from(""));
     }
-    for name in ["waiting", "assigned", "page", "pages", "seconds"] {
+    for name in [
+        "waiting",
+        "assigned",
+        "page",
+        "pages",
+        "seconds",
+        "opened",
+        "closed",
+        "reminders",
+        "second",
+    ] {
         args.set(name, FluentValue::from(3));
     }
     for name in ["count", "min", "max", "stars", "days"] {

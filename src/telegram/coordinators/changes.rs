@@ -142,13 +142,10 @@ pub(super) async fn close(
     by: Option<&Coordinator>,
     tell_patient: bool,
 ) -> Result<(), JobError> {
-    if !shell.storage.close_case(reference).await? {
+    // The close and its audit entry in one write: never one without the other.
+    if !shell.storage.close_case_audited(reference, by).await? {
         return Ok(());
     }
-    shell
-        .storage
-        .audit(Some(reference), by, "close", "")
-        .await?;
     let case = load(shell, reference).await?;
     let words = Words::of(shell);
     let notices = case::closing_notices(&words.texts(), by, tell_patient);
@@ -330,7 +327,13 @@ pub(super) async fn change_by_command(
         let Some(work) = begin(shell, update).await? else {
             return Ok(());
         };
-        let note = access::refusal_text(&Words::of(shell).texts(), reference, change, &refusal);
+        let note = access::refusal_text(
+            &Words::of(shell).texts(),
+            reference,
+            change,
+            &refusal,
+            access::Shown::Note,
+        );
         let jobs = group_of(shell, &case)
             .map(|group| note_job(group.0, reference, note))
             .into_iter()
@@ -579,7 +582,13 @@ pub(super) async fn press_refused(
         .await?
         .err()
         .map(|refusal| {
-            access::refusal_text(&Words::of(shell).texts(), case.reference, change, &refusal)
+            access::refusal_text(
+                &Words::of(shell).texts(),
+                case.reference,
+                change,
+                &refusal,
+                access::Shown::Alert,
+            )
         }))
 }
 

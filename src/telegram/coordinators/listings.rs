@@ -37,6 +37,8 @@ pub(super) async fn coordinator_message(
             let rows = shell.storage.report_rows(week_so_far(now)).await?;
             let zone_name = shell.report_zone.iana_name().unwrap_or("UTC");
             let all = reports::summarize(&rows, now, &shell.report_zone);
+            let words = Words::of(shell);
+            let texts = words.texts();
             let html = match shell.teams.of_group(msg.chat.id.0) {
                 // Several teams: this team's cases, then every team's.
                 Some(team) if shell.teams.all().len() > 1 => {
@@ -49,9 +51,9 @@ pub(super) async fn coordinator_message(
                         })
                         .collect();
                     let mine = reports::summarize(&own, now, &shell.report_zone);
-                    reports::team_stats_html(&team.name, &mine, &all, zone_name)
+                    reports::team_stats_html(&texts, &team.name, &mine, &all, zone_name)
                 }
-                _ => reports::stats_html(&all, zone_name),
+                _ => reports::stats_html(&texts, &all, zone_name),
             };
             let reply = Reply::new(html, Keyboard::None, Placement::New);
             post_in_group(shell, msg.chat.id, 1, || {

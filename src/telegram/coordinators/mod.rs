@@ -148,7 +148,7 @@ pub async fn on_message(
         (Some(chat), _) => {
             let who = Coordinator {
                 id: chat.id.0,
-                name: ANONYMOUS_COORDINATOR.to_owned(),
+                name: anonymous_coordinator(&shell),
             };
             // Only administrators may write as the group; another chat
             // (a member's channel) is a member at most.
@@ -233,8 +233,11 @@ pub async fn on_message(
 }
 
 /// How the patient and the audit see a coordinator who wrote anonymously
-/// (as the group).
-const ANONYMOUS_COORDINATOR: &str = "Coordinator";
+/// (as the group): "Coordinator", in the coordinators' language (plain
+/// text: the message has no markup).
+fn anonymous_coordinator(shell: &Shell) -> String {
+    Words::of(shell).texts().say("coord-anonymous", &[])
+}
 
 /// Who wrote in the group, as far as their standing goes.
 #[derive(Debug, Clone, Copy)]
@@ -332,10 +335,9 @@ pub async fn on_edit(_bot: Bot, shell: Arc<Shell>, update: Update, msg: Message)
     Ok(commit_change(work, jobs).await?)
 }
 
-/// Take, release, close and urgent on a case card.
-/// A button on a case card: the change, its audit entry, the messages it
-/// calls for and the answer to the press commit with the update's
-/// processed mark.
+/// A button on a case card (take, release, close, urgent): the change,
+/// its audit entry, the messages it calls for and the answer to the press
+/// commit with the update's processed mark.
 pub async fn on_button(
     bot: Bot,
     shell: Arc<Shell>,
