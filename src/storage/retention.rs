@@ -135,7 +135,7 @@ impl Storage {
 /// the patient's messages, the coordinators' replies, the bot's notes).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ErasedTopic {
-    pub case: i64,
+    pub case: crate::intake::CaseRef,
     /// `None`: the default team's group (cases from before teams).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<i64>,
@@ -168,7 +168,7 @@ async fn erase_cases_in(
         .await
         .context("cannot list the case's topics")?;
         topics.extend(rows.into_iter().map(|(group, thread_id)| ErasedTopic {
-            case: case.0,
+            case: *case,
             group,
             thread_id,
         }));

@@ -466,7 +466,7 @@ async fn converse(
                 // Always queued: even without a topic, the job scrubs the
                 // erased bytes from the database's files.
                 afterwards.push(Job::EraseTopics {
-                    case: erased.cases.last().map(|case| case.0),
+                    case: erased.cases.last().copied(),
                     topics: erased.topics,
                     cause: sender::ErasureCause::Patient,
                 });

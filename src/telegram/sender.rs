@@ -128,7 +128,7 @@ pub enum Job {
     EraseTopics {
         /// The lane's case; `None` when the patient had no case.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        case: Option<i64>,
+        case: Option<CaseRef>,
         topics: Vec<ErasedTopic>,
         cause: ErasureCause,
     },
@@ -244,7 +244,7 @@ impl Job {
             // Its case comes from the storage's erased topics, as a number.
             Job::EraseTopics {
                 case: Some(case), ..
-            } => Lane::Topic(CaseRef(*case)),
+            } => Lane::Topic(*case),
             Job::Relay { case, .. } | Job::RelayEdit { case, .. } => match case {
                 Some(case) => Lane::Topic(*case),
                 // Queued before lanes: kept in its chat's order.
@@ -1172,7 +1172,7 @@ async fn execute(bot: &Bot, shell: &Shell, chat_id: i64, job: &Job) -> Done {
             let topics: Vec<ErasedTopic> = thread_id
                 .iter()
                 .map(|thread_id| ErasedTopic {
-                    case: case.0,
+                    case: *case,
                     group: *group,
                     thread_id: *thread_id,
                 })

@@ -360,8 +360,8 @@ pub async fn erase_topics(
         let thread = ThreadId(MessageId(topic.thread_id as i32));
         delete_topic(shell, bot, group, thread).await?;
         let cases = erased_in.entry(group.0).or_default();
-        if !cases.contains(&CaseRef(topic.case)) {
-            cases.push(CaseRef(topic.case));
+        if !cases.contains(&topic.case) {
+            cases.push(topic.case);
         }
     }
     if cause == ErasureCause::Patient {
