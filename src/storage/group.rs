@@ -93,8 +93,41 @@ pub(super) struct GroupCommit {
     clearing: Clearing,
 }
 
-/// Delivered jobs whose deletion from the outbox has not committed yet.
-type Clearing = Arc<std::sync::Mutex<std::collections::HashSet<i64>>>;
+/// Delivered jobs whose deletion from the outbox has not committed yet,
+/// and those whose deletion committed lately: a read that began before the
+/// deletion committed still sees them, and must still skip them.
+type Clearing = Arc<std::sync::Mutex<ClearingJobs>>;
+
+/// How long a cleared job is still skipped: far longer than any read.
+const CLEARED_SKIPPED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+#[derive(Default)]
+struct ClearingJobs {
+    skipped: std::collections::HashSet<i64>,
+    /// Deletions committed (or given up), oldest first.
+    cleared: std::collections::VecDeque<(std::time::Instant, Vec<i64>)>,
+}
+
+impl ClearingJobs {
+    fn clearing(&mut self, job_ids: &[i64]) {
+        let now = std::time::Instant::now();
+        while let Some((at, _)) = self.cleared.front()
+            && now.duration_since(*at) >= CLEARED_SKIPPED_FOR
+        {
+            if let Some((_, ids)) = self.cleared.pop_front() {
+                for id in ids {
+                    self.skipped.remove(&id);
+                }
+            }
+        }
+        self.skipped.extend(job_ids.iter().copied());
+    }
+
+    fn cleared(&mut self, job_ids: &[i64]) {
+        self.cleared
+            .push_back((std::time::Instant::now(), job_ids.to_vec()));
+    }
+}
 
 fn locked<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -129,10 +162,7 @@ impl Database {
         if job_ids.is_empty() {
             return;
         }
-        let mut clearing = locked(&self.clearing);
-        for id in job_ids {
-            clearing.remove(id);
-        }
+        locked(&self.clearing).cleared(job_ids);
     }
 
     /// Tells the sender of the jobs a group committed.
@@ -205,7 +235,7 @@ impl GroupCommit {
     /// Deletes delivered jobs with a coming group's writes, without
     /// waiting: meanwhile they are being cleared (`is_being_cleared`).
     pub(super) fn clear_later(&self, job_ids: Vec<i64>) {
-        locked(&self.clearing).extend(job_ids.iter().copied());
+        locked(&self.clearing).clearing(&job_ids);
         // Nobody waits for the answer.
         let (done, _) = oneshot::channel();
         if self
@@ -220,7 +250,7 @@ impl GroupCommit {
     }
 
     pub(super) fn is_being_cleared(&self, job_id: i64) -> bool {
-        locked(&self.clearing).contains(&job_id)
+        locked(&self.clearing).skipped.contains(&job_id)
     }
 
     pub(super) async fn turn(&self, update_id: i64) -> anyhow::Result<Turn> {
@@ -385,7 +415,7 @@ impl GroupWrites {
             );
         }
         // Cleared or not, they are no longer being cleared: a job left in
-        // the outbox is read and sent again (as before the clearing).
+        // the outbox is read and sent again once no longer skipped.
         database.cleared(&self.delivered);
         let cleared = cleared.map_err(|err| format!("{err:#}"));
         for committed in self.delivered_waiting {
