@@ -7,6 +7,20 @@
 use std::io::Write;
 use std::path::Path;
 
+/// A command's output: to a private file at `path` (mode 0600), or to
+/// standard output.
+pub fn write_output(path: Option<&Path>, contents: &[u8]) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    match path {
+        Some(path) => write_private(path, contents)
+            .with_context(|| format!("cannot write {}", path.display())),
+        None => std::io::stdout()
+            .write_all(contents)
+            .context("cannot write to stdout"),
+    }
+}
+
 /// Writes `contents` to a new or truncated file at `path`, mode 0600.
 pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();

@@ -6,7 +6,6 @@
 //! `intake::fhir`'s) nor write anywhere but the file or stdout it is given
 //! (and the audit log).
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -79,13 +78,7 @@ async fn run(request: Request) -> anyhow::Result<()> {
         }
     };
     let text = serde_json::to_string_pretty(&document)? + "\n";
-    match &request.output {
-        Some(path) => crate::files::write_private(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display())),
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout"),
-    }
+    crate::files::write_output(request.output.as_deref(), text.as_bytes())
 }
 
 pub fn plain_json(case: &StoredCase) -> Value {

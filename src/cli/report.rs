@@ -7,10 +7,8 @@
 //! names or anything a patient typed: a row has the reference, language,
 //! status, timestamps, coordinator, rating and the form's fixed choices.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use jiff::civil::Date;
 use serde_json::json;
 
@@ -106,13 +104,7 @@ pub fn report(request: Request) -> anyhow::Result<()> {
     } else {
         cases_csv(&cases)
     };
-    match &request.output {
-        Some(path) => crate::files::write_private(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display())),
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
-            .context("cannot write to stdout"),
-    }
+    crate::files::write_output(request.output.as_deref(), text.as_bytes())
 }
 
 /// The figures of each team's cases, by the team's group.

@@ -176,15 +176,7 @@ pub async fn on_message(
         .map_or(CoordinatorText::Message, |text| {
             CoordinatorText::of(text, me.username())
         });
-    let case = match msg.thread_id.filter(|_| msg.is_topic_message) {
-        Some(thread) => {
-            shell
-                .storage
-                .case_in_thread(msg.chat.id.0, thread.0.0.into())
-                .await?
-        }
-        None => None, // the General topic is the coordinators' own
-    };
+    let case = case_of_topic(&shell, &msg).await?;
     match (said, case) {
         (
             CoordinatorText::Command(
@@ -305,18 +297,24 @@ async fn commit_change(mut work: Work, jobs: Vec<(i64, Job)>) -> anyhow::Result<
     Ok(())
 }
 
-/// A coordinator edited a message: the patient's copy changes too, after
-/// the copy is made (in the patient's lane, behind it).
-pub async fn on_edit(_bot: Bot, shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
-    let case = match msg.thread_id.filter(|_| msg.is_topic_message) {
+/// The case whose topic `msg` was posted in; `None` in the General topic,
+/// the coordinators' own.
+async fn case_of_topic(shell: &Shell, msg: &Message) -> anyhow::Result<Option<CaseView>> {
+    match msg.thread_id.filter(|_| msg.is_topic_message) {
         Some(thread) => {
             shell
                 .storage
                 .case_in_thread(msg.chat.id.0, thread.0.0.into())
-                .await?
+                .await
         }
-        None => None,
-    };
+        None => Ok(None),
+    }
+}
+
+/// A coordinator edited a message: the patient's copy changes too, after
+/// the copy is made (in the patient's lane, behind it).
+pub async fn on_edit(_bot: Bot, shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
+    let case = case_of_topic(&shell, &msg).await?;
     let Some(work) = begin(&shell, &update).await? else {
         return Ok(());
     };
