@@ -165,8 +165,9 @@ impl Database {
         locked(&self.clearing).cleared(job_ids);
     }
 
-    /// Tells the sender of the jobs a group committed.
-    fn announce(&self, jobs: &[(i64, i64, String, String)]) {
+    /// Tells the sender of the jobs a group committed (handed over, not
+    /// copied: the group has written them).
+    fn announce(&self, jobs: Vec<(i64, i64, String, String)>) {
         if jobs.is_empty() {
             return;
         }
@@ -175,12 +176,12 @@ impl Database {
             Some(OutboxWatcher::Wake(wake)) => wake.notify_one(),
             Some(OutboxWatcher::Jobs(sender)) => {
                 let jobs = jobs
-                    .iter()
+                    .into_iter()
                     .map(|(id, chat_id, lane, job)| OutboxJob {
-                        id: *id,
-                        chat_id: *chat_id,
-                        lane: lane.clone(),
-                        job: job.clone(),
+                        id,
+                        chat_id,
+                        lane,
+                        job,
                         attempts: 0,
                         failing_since_ms: None,
                     })
@@ -561,7 +562,7 @@ async fn work_group(
     }
     let written = write_and_commit(database, tx, &group).await;
     if written.is_ok() {
-        database.announce(&group.jobs);
+        database.announce(std::mem::take(&mut group.jobs));
     }
     group.finish(database, written).await
 }

@@ -82,9 +82,20 @@ async fn a_403_marks_the_patient_as_having_blocked_the_bot() {
 /// not let them overtake one left there for a retry.
 #[tokio::test]
 async fn replies_after_one_waiting_for_its_retry_keep_their_order() {
+    // With Telegram's limits off, and on: the pacer holds the private
+    // chat's sends to about one a second, and the order must hold all the
+    // same.
+    let mut bots = Vec::new();
     for db in common::db::TestDb::all().await {
-        let backend = db.label;
-        let bot = common::bot::spawn_bot_on(db).await;
+        bots.push((db.label, "no limits", common::bot::spawn_bot_on(db).await));
+    }
+    for db in common::db::TestDb::all().await {
+        let label = db.label;
+        let bot = common::bot::spawn_bot_at_telegram_limits(db, |_| {}).await;
+        bots.push((label, "at Telegram's limits", bot));
+    }
+    for (backend, limits, bot) in bots {
+        let backend = format!("{backend}, {limits}");
         let eli = bot.patient(9602, "Eli", Some("en"));
         eli.say("/start").await;
         bot.emulator.inject(Fault {
