@@ -118,8 +118,9 @@ impl Storage {
         Ok(stored.contains(&update_id))
     }
 
-    /// Stores a batch of updates (one getUpdates answer) in one statement;
-    /// returns the ids that were new (not stored before).
+    /// Stores a batch of updates (one getUpdates answer), committed with
+    /// the coming group's writes (`group::Request::Store`); returns, once
+    /// committed, the ids that were new (not stored before).
     pub async fn store_updates(
         &self,
         updates: &[(i64, Option<i64>, String)],
@@ -127,12 +128,6 @@ impl Storage {
         if updates.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES {}
-             ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
-            placeholder_rows(updates.len(), 4)
-        );
-        let now = unix_now();
         let rows = updates
             .iter()
             .map(|(update_id, chat_id, payload)| {
@@ -148,22 +143,13 @@ impl Storage {
                 ))
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
-        let stored = self
-            .write(move |conn| {
-                Box::pin(async move {
-                    let mut insert = sqlx::query(&sql);
-                    for (update_id, chat_id, sealed) in rows {
-                        insert = insert.bind(update_id).bind(chat_id).bind(sealed).bind(now);
-                    }
-                    Ok(insert.fetch_all(conn).await?)
-                })
+        self.group
+            .store(super::group::StoredUpdates {
+                rows,
+                received_at: unix_now(),
             })
             .await
-            .context("cannot store the updates")?;
-        stored
-            .iter()
-            .map(|row| Ok(row.try_get("update_id")?))
-            .collect()
+            .context("cannot store the updates")
     }
 
     /// Updates stored but not processed (a crash came in between), in order.

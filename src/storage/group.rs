@@ -76,9 +76,21 @@ enum Request {
     },
     /// Jobs the sender delivered: deleted from the outbox.
     Delivered { job_ids: Vec<i64>, done: Committed },
+    /// Updates received (sealed), stored in the inbox with the coming
+    /// group's writes: one commit for both, rather than one each.
+    Store { updates: StoredUpdates, done: StoreDone },
     /// Another write, on its own (it commits by itself).
     Write(WriteJob),
 }
+
+/// Updates to store: (update id, chat, sealed payload), and when received.
+pub(super) struct StoredUpdates {
+    pub rows: Vec<(i64, Option<i64>, String)>,
+    pub received_at: i64,
+}
+
+/// Told, once the group committed, which of the updates were new.
+type StoreDone = oneshot::Sender<Result<Vec<i64>, String>>;
 
 /// A write run on the group's thread; it reports its own result.
 type WriteJob = Box<
@@ -290,6 +302,21 @@ impl GroupCommit {
         answer.await.context("the database is closed")?
     }
 
+    /// Stores received updates in the inbox with the coming group's writes
+    /// (or on their own when no update is being worked); returns, once
+    /// committed, the ids that were new (not stored before).
+    pub(super) async fn store(&self, updates: StoredUpdates) -> anyhow::Result<Vec<i64>> {
+        let (done, answer) = oneshot::channel();
+        self.requests
+            .send(Request::Store { updates, done })
+            .ok()
+            .context("the database is closed")?;
+        answer
+            .await
+            .context("the database is closed")?
+            .map_err(|err| anyhow::anyhow!("{err}"))
+    }
+
     pub(super) async fn delivered(&self, job_ids: Vec<i64>) -> anyhow::Result<()> {
         let (done, answer) = oneshot::channel();
         self.requests
@@ -319,18 +346,25 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
         };
         let mut updates = Vec::new();
         let mut delivered = Vec::new();
+        let mut stores = Vec::new();
         let mut writes = Vec::new();
         let mut next = Some(first);
         while let Some(request) = next.take() {
             match request {
                 Request::Update { update_id, turn } => updates.push((update_id, turn)),
                 Request::Delivered { job_ids, done } => delivered.push((job_ids, done)),
+                Request::Store { updates, done } => stores.push((updates, done)),
                 Request::Write(write) => writes.push(write),
             }
             if updates.len() < MAX_GROUP {
                 next = requests.try_recv().ok();
             }
-            if next.is_none() && updates.is_empty() && writes.is_empty() && !delivered.is_empty() {
+            if next.is_none()
+                && updates.is_empty()
+                && writes.is_empty()
+                && stores.is_empty()
+                && !delivered.is_empty()
+            {
                 // Deliveries alone: an update coming soon shares its
                 // transaction with them rather than a statement of their own.
                 next = tokio::time::timeout(DELIVERIES_WAIT, requests.recv())
@@ -342,7 +376,7 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
         let database = database.clone();
         tokio::spawn(async move {
             run_writes(&database, writes).await;
-            work_group(&database, updates, delivered).await;
+            work_group(&database, stores, updates, delivered).await;
             drop(slot);
         });
     }
@@ -361,6 +395,10 @@ struct GroupWrites {
     waiting: Vec<Committed>,
     /// The sender's, told when the delivered jobs are cleared.
     delivered_waiting: Vec<Committed>,
+    /// Received updates to store first; then the new ones' ids, told
+    /// when committed.
+    stores: Vec<(StoredUpdates, StoreDone)>,
+    stored: Vec<(Vec<i64>, StoreDone)>,
 }
 
 impl GroupWrites {
@@ -387,6 +425,9 @@ impl GroupWrites {
                 for committed in self.waiting.into_iter().chain(self.delivered_waiting) {
                     let _ = committed.send(Ok(()));
                 }
+                for (new, done) in self.stored {
+                    let _ = done.send(Ok(new));
+                }
             }
             Err(err) => {
                 tracing::error!(error = format!("{err:#}"), "a group's writes failed");
@@ -401,6 +442,10 @@ impl GroupWrites {
     async fn fail(self, database: &Database, why: &str) {
         for committed in self.waiting {
             let _ = committed.send(Err(why.to_owned()));
+        }
+        let stores = self.stores.into_iter().map(|(_, done)| done);
+        for done in stores.chain(self.stored.into_iter().map(|(_, done)| done)) {
+            let _ = done.send(Err(format!("cannot store the updates: {why}")));
         }
         if self.delivered.is_empty() {
             return;
@@ -462,18 +507,22 @@ async fn run_writes(database: &Database, writes: Vec<WriteJob>) {
 
 async fn work_group(
     database: &Database,
+    stores: Vec<(StoredUpdates, StoreDone)>,
     updates: Vec<UpdateRequest>,
     delivered: Vec<(Vec<i64>, Committed)>,
 ) {
-    let mut group = GroupWrites::default();
+    let mut group = GroupWrites {
+        stores,
+        ..GroupWrites::default()
+    };
     for (job_ids, done) in delivered {
         group.delivered.extend(job_ids);
         group.delivered_waiting.push(done);
     }
-    if updates.is_empty() && group.delivered_waiting.is_empty() {
-        return;
-    }
-    if updates.is_empty() {
+    if updates.is_empty() && group.stores.is_empty() {
+        if group.delivered_waiting.is_empty() {
+            return;
+        }
         // Deliveries alone: one statement, no transaction around it.
         let result = match database.pool.acquire().await {
             Ok(mut conn) => delete_delivered(&mut conn, &group.delivered).await,
@@ -482,7 +531,7 @@ async fn work_group(
         return group.finish(database, result).await;
     }
     let ids: Vec<i64> = updates.iter().map(|(update_id, _)| *update_id).collect();
-    let (mut tx, rows, mut sessions) = match open(database, &ids).await {
+    let (mut tx, rows, mut sessions) = match open(database, &mut group, &ids).await {
         Ok(opened) => opened,
         Err(err) => return abandon(database, updates, group, &format!("{err:#}")).await,
     };
@@ -555,7 +604,7 @@ async fn work_group(
             None => {}
         }
     }
-    if group.waiting.is_empty() && group.delivered_waiting.is_empty() {
+    if group.waiting.is_empty() && group.delivered_waiting.is_empty() && group.stored.is_empty() {
         // Nothing to write (all processed before, or given up).
         let _ = tx.rollback().await;
         return;
@@ -573,9 +622,14 @@ type Opened = (
     HashMap<i64, anyhow::Result<LoadedSession>>,
 );
 
-/// Starts the group's transaction: its updates' inbox rows locked (with
-/// their chats, on PostgreSQL), and their patients' sessions loaded.
-async fn open(database: &Database, update_ids: &[i64]) -> anyhow::Result<Opened> {
+/// Starts the group's transaction: the received updates stored, its
+/// updates' inbox rows locked (with their chats, on PostgreSQL), and their
+/// patients' sessions loaded.
+async fn open(
+    database: &Database,
+    group: &mut GroupWrites,
+    update_ids: &[i64],
+) -> anyhow::Result<Opened> {
     // SQLite takes its write lock up front: a read transaction upgraded
     // later fails when another writer came in between.
     let begin = match database.backend {
@@ -587,6 +641,18 @@ async fn open(database: &Database, update_ids: &[i64]) -> anyhow::Result<Opened>
         .begin_with(begin)
         .await
         .context("cannot start a transaction")?;
+    let mut stores = std::mem::take(&mut group.stores).into_iter();
+    while let Some((updates, done)) = stores.next() {
+        match insert_updates(&mut tx, &updates).await {
+            Ok(new) => group.stored.push((new, done)),
+            Err(err) => {
+                // Told why with the rest, when the group is abandoned.
+                group.stores.push((updates, done));
+                group.stores.extend(stores);
+                return Err(err);
+            }
+        }
+    }
     let rows = lock_updates(&mut tx, database.backend, update_ids).await?;
     let mut chats: Vec<i64> = rows
         .values()
@@ -621,6 +687,36 @@ async fn open(database: &Database, update_ids: &[i64]) -> anyhow::Result<Opened>
         super::load_sessions_each_in(&mut tx, database.sealer.as_deref(), &patients).await?
     };
     Ok((tx, rows, sessions))
+}
+
+/// Stores received updates (those stored before are left as they are);
+/// returns the ids that were new.
+async fn insert_updates(
+    conn: &mut sqlx::AnyConnection,
+    updates: &StoredUpdates,
+) -> anyhow::Result<Vec<i64>> {
+    let mut new = Vec::with_capacity(updates.rows.len());
+    for chunk in updates.rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO inbox (update_id, chat_id, payload, received_at) VALUES {}
+             ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+            placeholder_rows(chunk.len(), 4)
+        );
+        let mut insert = sqlx::query_scalar(&sql);
+        for (update_id, chat_id, sealed) in chunk {
+            insert = insert
+                .bind(*update_id)
+                .bind(*chat_id)
+                .bind(sealed.as_str())
+                .bind(updates.received_at);
+        }
+        let stored: Vec<i64> = insert
+            .fetch_all(&mut *conn)
+            .await
+            .context("cannot store the updates")?;
+        new.extend(stored);
+    }
+    Ok(new)
 }
 
 /// The updates' inbox rows, locked, each with whether an earlier update of
