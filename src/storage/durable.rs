@@ -545,25 +545,24 @@ impl Storage {
         Ok(())
     }
 
-    /// Runs `sql` with `values` then `ids` bound, through `write`; the rows
-    /// it changed.
+    /// Runs a claim's `sql` with `values` then `ids` bound, on the leases'
+    /// connections (PostgreSQL only: SQLite claims nothing); the rows it
+    /// changed.
     async fn execute_on_ids<const N: usize>(
         &self,
         sql: String,
         values: [i64; N],
         ids: &[i64],
     ) -> anyhow::Result<u64> {
-        let ids = in_list(ids);
-        self.write(move |conn| {
-            Box::pin(async move {
-                let mut statement = sqlx::query(&sql);
-                for value in values.into_iter().chain(ids) {
-                    statement = statement.bind(value);
-                }
-                Ok(statement.execute(conn).await?.rows_affected())
-            })
-        })
-        .await
+        let leases = self
+            .leases
+            .as_ref()
+            .context("claims are for PostgreSQL's replicas")?;
+        let mut statement = sqlx::query(&sql);
+        for value in values.into_iter().chain(in_list(ids)) {
+            statement = statement.bind(value);
+        }
+        Ok(statement.execute(leases).await?.rows_affected())
     }
 
     /// A delivered job leaves the outbox (with the next group of updates'

@@ -764,7 +764,49 @@ async fn lock_updates(
     Ok(found)
 }
 
-/// The group's buffered writes, one statement per table, and the commit.
+/// The outbox's and the inbox's part of the group's one write statement:
+/// `$1` the time, `$5` the jobs `[[id, chat_id, lane, sealed job], …]`,
+/// `$6` the updates processed and `$7` the jobs delivered (`[id, …]`).
+const QUEUE_WRITES_SQLITE: &str = "
+    INSERT INTO outbox (id, chat_id, lane, job, created_at)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, $1 FROM json_each($5);
+    UPDATE inbox SET processed_at = $1 WHERE update_id IN (SELECT value FROM json_each($6));
+    DELETE FROM outbox WHERE id IN (SELECT value FROM json_each($7));";
+
+const QUEUE_WRITES_POSTGRES: &str = "
+    queued AS (
+        INSERT INTO outbox (id, chat_id, lane, job, created_at)
+        SELECT (v ->> 0)::bigint, (v ->> 1)::bigint, v ->> 2, v ->> 3, $1
+        FROM jsonb_array_elements($5::jsonb) AS r(v)),
+    processed AS (
+        UPDATE inbox SET processed_at = $1 WHERE update_id IN
+            (SELECT value::bigint FROM jsonb_array_elements_text($6::jsonb))),
+    cleared AS (
+        DELETE FROM outbox WHERE id IN
+            (SELECT value::bigint FROM jsonb_array_elements_text($7::jsonb)))";
+
+/// The group's writes: one statement whose text never changes (the rows
+/// are JSON parameters), so each connection prepares it once, and one
+/// round trip to the database. SQLite runs its statements in turn;
+/// PostgreSQL runs them as one statement's common table expressions.
+fn group_writes_sql(backend: Backend) -> &'static str {
+    static SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!("{}{}", super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE)
+    });
+    static POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        format!(
+            "WITH {}, {} SELECT 1",
+            super::SESSION_WRITES_POSTGRES,
+            QUEUE_WRITES_POSTGRES
+        )
+    });
+    match backend {
+        Backend::Sqlite => &SQLITE,
+        Backend::Postgres => &POSTGRES,
+    }
+}
+
+/// The group's buffered writes, in one statement, and the commit.
 async fn write_and_commit(
     database: &Database,
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -780,45 +822,26 @@ async fn write_and_commit(
             draft_row: *draft_row,
         })
         .collect();
-    super::save_sessions_in(&mut tx, database.sealer.as_deref(), &sessions, now).await?;
-    for chunk in group.jobs.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES {}",
-            placeholder_rows(chunk.len(), 5)
-        );
-        let mut insert = sqlx::query(&sql);
-        for (id, chat_id, lane, job) in chunk {
-            insert = insert
-                .bind(*id)
-                .bind(*chat_id)
-                .bind(lane.clone())
-                .bind(sealing::seal(
-                    database.sealer.as_deref(),
-                    sealing::OUTBOX_JOB,
-                    *id,
-                    job,
-                )?)
-                .bind(now);
-        }
-        insert
-            .execute(&mut *tx)
-            .await
-            .context("cannot queue the messages")?;
-    }
-    for chunk in group.processed.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "UPDATE inbox SET processed_at = $1 WHERE update_id IN ({})",
-            placeholder_list(2, in_list(chunk).len())
-        );
-        let mut mark = sqlx::query(&sql).bind(now);
-        for update_id in in_list(chunk) {
-            mark = mark.bind(update_id);
-        }
-        mark.execute(&mut *tx)
-            .await
-            .context("cannot mark the updates processed")?;
-    }
-    delete_delivered(&mut tx, &group.delivered).await?;
+    let session_rows = super::session_rows(database.sealer.as_deref(), &sessions)?;
+    let jobs = group
+        .jobs
+        .iter()
+        .map(|(id, chat_id, lane, job)| {
+            let sealed = sealing::seal(database.sealer.as_deref(), sealing::OUTBOX_JOB, *id, job)?;
+            Ok((*id, *chat_id, lane.as_str(), sealed))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    sqlx::query(group_writes_sql(database.backend))
+        .bind(now)
+        .bind(session_rows.sessions)
+        .bind(session_rows.drafts)
+        .bind(session_rows.cleared_drafts)
+        .bind(serde_json::to_string(&jobs)?)
+        .bind(serde_json::to_string(&group.processed)?)
+        .bind(serde_json::to_string(&group.delivered)?)
+        .execute(&mut *tx)
+        .await
+        .context("cannot write the group's sessions and messages")?;
     tx.commit().await.context("cannot commit")?;
     Ok(())
 }

@@ -46,8 +46,8 @@ pub use retention::{ErasedTopic, Erasure};
 pub(crate) use retention::{erase_patient_data_in, patient_data_in};
 pub use sealing::Sealer;
 pub(crate) use sessions::{
-    LoadedSession, SessionWrite, load_session_in, load_sessions_each_in, load_sessions_in,
-    save_sessions_in,
+    LoadedSession, SESSION_WRITES_POSTGRES, SESSION_WRITES_SQLITE, SessionWrite, load_session_in,
+    load_sessions_each_in, load_sessions_in, session_rows,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -68,6 +68,9 @@ pub struct Storage {
     /// SQLite's readers do not wait for its one writer, nor it for them.
     reader: AnyPool,
     backend: Backend,
+    /// PostgreSQL: for the sender's claims on outbox jobs, which do not
+    /// wait for the disk (`leases_pool`).
+    leases: Option<AnyPool>,
     /// Seals what patients write; `None` stores plaintext (development).
     sealer: Option<Arc<Sealer>>,
     group: group::GroupCommit,
@@ -144,12 +147,17 @@ impl Storage {
             // One in-memory database per connection: readers would see another.
             _ => pool.clone(),
         };
+        let leases = match backend {
+            Backend::Postgres => Some(leases_pool(&url)?),
+            Backend::Sqlite => None,
+        };
         let sealer = sealer.map(Arc::new);
         Ok(Storage {
             group: group::GroupCommit::start(pool.clone(), backend, sealer.clone())?,
             pool,
             reader,
             backend,
+            leases,
             sealer,
             coordinators_seen: Default::default(),
         })
@@ -214,6 +222,9 @@ impl Storage {
         }
         self.pool.close().await;
         self.reader.close().await;
+        if let Some(leases) = &self.leases {
+            leases.close().await;
+        }
     }
 }
 
@@ -284,6 +295,27 @@ pub fn redact(database_url: &str) -> String {
         }
         _ => database_url.to_owned(),
     }
+}
+
+/// PostgreSQL connections whose commits do not wait for the write-ahead
+/// log to reach the disk (`synchronous_commit = off`), for the sender's
+/// claims on outbox jobs (taken, renewed, given back). A claim is visible
+/// to the other replicas once committed, as any; only a crash of the
+/// database itself can lose one that committed in its last moment, and
+/// then a message being sent may be sent again, as one in flight at any
+/// crash is. Every claim waiting for the disk was a flush between an
+/// update's commit and its answer. Opened when first needed.
+fn leases_pool(url: &str) -> anyhow::Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(2)
+        .acquire_timeout(Duration::from_secs(5))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute("SET synchronous_commit = off").await?;
+                Ok(())
+            })
+        })
+        .connect_lazy_with(AnyConnectOptions::from_str(url)?))
 }
 
 /// What happened to a "take" (decided on in `handoff::case`).

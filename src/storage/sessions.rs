@@ -7,7 +7,7 @@
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
-use super::{ROWS_PER_STATEMENT, Sealer, Storage, delete_keys_in, durable, sealing, unix_now};
+use super::{ROWS_PER_STATEMENT, Sealer, Storage, durable, sealing, unix_now};
 use crate::dialogue::Session;
 use crate::dialogue::engine::CaseLink;
 use crate::handoff::CaseStatus;
@@ -51,46 +51,76 @@ pub(crate) struct SessionWrite<'a> {
     pub draft_row: bool,
 }
 
-/// Stores sessions with their intake drafts: one statement per table for
-/// all of them (each statement is a round trip to the database). At most
-/// one write per chat.
-pub(crate) async fn save_sessions_in(
-    tx: &mut AnyConnection,
+/// The sessions' rows of a group's writes, as JSON arrays: one parameter
+/// each, so that the statement's text never changes (`SESSION_WRITES_*`).
+pub(crate) struct SessionRows {
+    /// `[[chat_id, locale, locale_chosen, node, filling], …]`
+    pub sessions: String,
+    /// `[[chat_id, sealed draft], …]`
+    pub drafts: String,
+    /// `[chat_id, …]`: chats whose stored draft is gone.
+    pub cleared_drafts: String,
+}
+
+/// Stores sessions with their intake drafts. Parameters: `$1` the time,
+/// `$2`, `$3`, `$4` the `SessionRows`. Part of the group's one write
+/// statement (`group::write_and_commit`); at most one row per chat.
+pub(crate) const SESSION_WRITES_SQLITE: &str = "
+    INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 0, $1, $1
+        FROM json_each($2) WHERE true
+        ON CONFLICT (chat_id) DO UPDATE SET
+            locale = excluded.locale,
+            locale_chosen = excluded.locale_chosen,
+            node = excluded.node,
+            filling = excluded.filling,
+            blocked = 0,
+            updated_at = excluded.updated_at;
+    INSERT INTO intake_drafts (chat_id, draft, updated_at)
+        SELECT value ->> 0, value ->> 1, $1 FROM json_each($3) WHERE true
+        ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at;
+    DELETE FROM intake_drafts WHERE chat_id IN (SELECT value FROM json_each($4));";
+
+/// The same for PostgreSQL, as common table expressions of one statement
+/// (they touch different rows: a chat's draft is stored or cleared).
+pub(crate) const SESSION_WRITES_POSTGRES: &str = "
+    saved_sessions AS (
+        INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+        SELECT (v ->> 0)::bigint, v ->> 1, (v ->> 2)::bigint, v ->> 3, (v ->> 4)::bigint, 0, $1, $1
+        FROM jsonb_array_elements($2::jsonb) AS r(v)
+        ON CONFLICT (chat_id) DO UPDATE SET
+            locale = excluded.locale,
+            locale_chosen = excluded.locale_chosen,
+            node = excluded.node,
+            filling = excluded.filling,
+            blocked = 0,
+            updated_at = excluded.updated_at),
+    saved_drafts AS (
+        INSERT INTO intake_drafts (chat_id, draft, updated_at)
+        SELECT (v ->> 0)::bigint, v ->> 1, $1 FROM jsonb_array_elements($3::jsonb) AS r(v)
+        ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at),
+    cleared_drafts AS (
+        DELETE FROM intake_drafts WHERE chat_id IN
+            (SELECT value::bigint FROM jsonb_array_elements_text($4::jsonb)))";
+
+/// The rows that store `writes` (each draft sealed).
+pub(crate) fn session_rows(
     sealer: Option<&Sealer>,
     writes: &[SessionWrite<'_>],
-    now: i64,
-) -> anyhow::Result<()> {
-    for chunk in writes.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
-             VALUES {}
-             ON CONFLICT (chat_id) DO UPDATE SET
-                 locale = excluded.locale,
-                 locale_chosen = excluded.locale_chosen,
-                 node = excluded.node,
-                 filling = excluded.filling,
-                 blocked = 0,
-                 updated_at = excluded.updated_at",
-            durable::placeholder_rows(chunk.len(), 8)
-        );
-        let mut upsert = sqlx::query(&sql);
-        for write in chunk {
+) -> anyhow::Result<SessionRows> {
+    let sessions: Vec<(i64, &str, i64, &str, i64)> = writes
+        .iter()
+        .map(|write| {
             let session = write.session;
-            upsert = upsert
-                .bind(write.chat_id)
-                .bind(&session.locale)
-                .bind(i64::from(session.locale_chosen))
-                .bind(&session.node)
-                .bind(i64::from(session.intake.is_filling()))
-                .bind(0_i64)
-                .bind(now)
-                .bind(now);
-        }
-        upsert
-            .execute(&mut *tx)
-            .await
-            .context("cannot save the sessions")?;
-    }
+            (
+                write.chat_id,
+                session.locale.as_str(),
+                i64::from(session.locale_chosen),
+                session.node.as_str(),
+                i64::from(session.intake.is_filling()),
+            )
+        })
+        .collect();
     let drafts: Vec<(i64, String)> = writes
         .iter()
         .filter_map(|write| Some((write.chat_id, write.session.intake.draft()?)))
@@ -106,29 +136,16 @@ pub(crate) async fn save_sessions_in(
             ))
         })
         .collect::<anyhow::Result<_>>()?;
-    for chunk in drafts.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO intake_drafts (chat_id, draft, updated_at) VALUES {}
-             ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
-            durable::placeholder_rows(chunk.len(), 3)
-        );
-        let mut upsert = sqlx::query(&sql);
-        for (chat_id, sealed) in chunk {
-            upsert = upsert.bind(*chat_id).bind(sealed).bind(now);
-        }
-        upsert
-            .execute(&mut *tx)
-            .await
-            .context("cannot save the intake drafts")?;
-    }
     let cleared: Vec<i64> = writes
         .iter()
         .filter(|write| write.session.intake.draft().is_none() && write.draft_row)
         .map(|write| write.chat_id)
         .collect();
-    delete_keys_in(tx, "intake_drafts", "chat_id", &cleared)
-        .await
-        .context("cannot clear the intake drafts")
+    Ok(SessionRows {
+        sessions: serde_json::to_string(&sessions)?,
+        drafts: serde_json::to_string(&drafts)?,
+        cleared_drafts: serde_json::to_string(&cleared)?,
+    })
 }
 
 /// A stored session, and whether an intake draft row was stored with it
