@@ -31,10 +31,13 @@ impl Storage {
     /// holder got the case. Times are in seconds: a message in the same
     /// second as an answer counts as unanswered (a reminder too many rather
     /// than a message forgotten). `default_group` stands for cases from before
-    /// teams; a case with no group at all is nobody's to remind.
+    /// teams; a case with no group at all is nobody's to remind. Cases
+    /// waiting for a coordinator since after `queued_by` are not read:
+    /// no reminder can be due yet, and a full queue is read every sweep.
     pub async fn escalation_watch(
         &self,
         default_group: Option<i64>,
+        queued_by: i64,
     ) -> anyhow::Result<Vec<Watched>> {
         let rows = sqlx::query(
             "SELECT c.id, c.urgent, c.status, c.queued_at, c.thread_id, c.group_chat_id,
@@ -46,9 +49,10 @@ impl Storage {
                                                       WHERE a.case_id = c.id AND a.from_patient = 0), 0)
                     ) AS unanswered_since
              FROM cases c
-             WHERE c.status IN ('waiting', 'assigned')
+             WHERE (c.status = 'waiting' AND c.queued_at <= $1) OR c.status = 'assigned'
              ORDER BY c.id",
         )
+        .bind(queued_by)
         .fetch_all(&self.reader)
         .await
         .context("cannot read the open cases' waits")?;

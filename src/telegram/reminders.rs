@@ -34,7 +34,11 @@ pub async fn sweep(shell: &Shell, policy: &Policy, now: i64) -> anyhow::Result<u
     let default_group = shell.teams.default_team().map(|team| team.group);
     let mut recorded = 0;
     let words = super::coordinators::Words::of(shell);
-    for watched in shell.storage.escalation_watch(default_group).await? {
+    let watched = shell
+        .storage
+        .escalation_watch(default_group, now - policy.soonest())
+        .await?;
+    for watched in watched {
         let Some(reminder) = escalation::due(&watched, policy, shell.hours.as_ref(), now) else {
             continue;
         };

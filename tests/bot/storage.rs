@@ -1100,3 +1100,33 @@ async fn a_close_and_its_audit_entry_land_together() {
         storage.close().await;
     }
 }
+
+/// The reminders' sweep reads a waiting case only once it has waited long
+/// enough for a reminder (`queued_by`): a full queue is not read every
+/// sweep.
+#[tokio::test]
+async fn the_sweep_reads_only_cases_that_waited_long_enough() {
+    use patient_navigator::storage::unix_now;
+    for db in TestDb::all().await {
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let before = unix_now();
+        let waiting =
+            changes::submit_case(&storage, 71, &session("home", "en", true), &submission()).await;
+        let after = unix_now();
+        let read = |queued_by: i64| {
+            let storage = &storage;
+            async move {
+                storage
+                    .escalation_watch(Some(-100_123), queued_by)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|watched| watched.reference)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(read(before - 1).await, [], "{}", db.label);
+        assert_eq!(read(after).await, [waiting], "{}", db.label);
+        storage.close().await;
+    }
+}
