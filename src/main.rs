@@ -9,15 +9,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-
 use patient_navigator::cli::{self, Format};
 use patient_navigator::config::{ContentDirs, DataKeys, DatabaseArgs, RawSettings};
-
-/// mimalloc rather than glibc's malloc: allocation was a tenth of the bot's
-/// CPU per update, with threads handing buffers to each other
-/// (docs/performance.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
