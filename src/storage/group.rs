@@ -764,7 +764,7 @@ async fn lock_updates(
     Ok(found)
 }
 
-/// The outbox's and the inbox's part of the group's one write statement:
+/// The outbox's and the inbox's part of the group's writes on SQLite:
 /// `$1` the time, `$5` the jobs `[[id, chat_id, lane, sealed job], …]`,
 /// `$6` the updates processed and `$7` the jobs delivered (`[id, …]`).
 const QUEUE_WRITES_SQLITE: &str = "
@@ -773,40 +773,26 @@ const QUEUE_WRITES_SQLITE: &str = "
     UPDATE inbox SET processed_at = $1 WHERE update_id IN (SELECT value FROM json_each($6));
     DELETE FROM outbox WHERE id IN (SELECT value FROM json_each($7));";
 
-const QUEUE_WRITES_POSTGRES: &str = "
-    queued AS (
-        INSERT INTO outbox (id, chat_id, lane, job, created_at)
-        SELECT (v ->> 0)::bigint, (v ->> 1)::bigint, v ->> 2, v ->> 3, $1
-        FROM jsonb_array_elements($5::jsonb) AS r(v)),
-    processed AS (
-        UPDATE inbox SET processed_at = $1 WHERE update_id IN
-            (SELECT value::bigint FROM jsonb_array_elements_text($6::jsonb))),
-    cleared AS (
-        DELETE FROM outbox WHERE id IN
-            (SELECT value::bigint FROM jsonb_array_elements_text($7::jsonb)))";
+/// The same for PostgreSQL, a statement each (`$1` the time where used,
+/// then the rows), in this order, each left out when it has no rows.
+const QUEUE_WRITES_POSTGRES: [&str; 3] = [
+    "INSERT INTO outbox (id, chat_id, lane, job, created_at)
+     SELECT (v ->> 0)::bigint, (v ->> 1)::bigint, v ->> 2, v ->> 3, $1
+     FROM jsonb_array_elements($2::jsonb) AS r(v)",
+    "UPDATE inbox SET processed_at = $1 WHERE update_id IN
+         (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))",
+    "DELETE FROM outbox WHERE id IN
+         (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))",
+];
 
-/// The group's writes: one statement whose text never changes (the rows
-/// are JSON parameters), so each connection prepares it once, and one
-/// round trip to the database. SQLite runs its statements in turn;
-/// PostgreSQL runs them as one statement's common table expressions.
-fn group_writes_sql(backend: Backend) -> &'static str {
-    static SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!("{}{}", super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE)
-    });
-    static POSTGRES: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        format!(
-            "WITH {}, {} SELECT 1",
-            super::SESSION_WRITES_POSTGRES,
-            QUEUE_WRITES_POSTGRES
-        )
-    });
-    match backend {
-        Backend::Sqlite => &SQLITE,
-        Backend::Postgres => &POSTGRES,
-    }
-}
+/// The group's writes on SQLite: one statement whose text never changes
+/// (the rows are JSON parameters), prepared once, and one round trip to
+/// the database thread for all of them.
+static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("{}{}", super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE)
+});
 
-/// The group's buffered writes, in one statement, and the commit.
+/// The group's buffered writes and the commit.
 async fn write_and_commit(
     database: &Database,
     mut tx: sqlx::Transaction<'static, sqlx::Any>,
@@ -831,17 +817,53 @@ async fn write_and_commit(
             Ok((*id, *chat_id, lane.as_str(), sealed))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    sqlx::query(group_writes_sql(database.backend))
-        .bind(now)
-        .bind(session_rows.sessions)
-        .bind(session_rows.drafts)
-        .bind(session_rows.cleared_drafts)
-        .bind(serde_json::to_string(&jobs)?)
-        .bind(serde_json::to_string(&group.processed)?)
-        .bind(serde_json::to_string(&group.delivered)?)
-        .execute(&mut *tx)
-        .await
-        .context("cannot write the group's sessions and messages")?;
+    let jobs = serde_json::to_string(&jobs)?;
+    let processed = serde_json::to_string(&group.processed)?;
+    let delivered = serde_json::to_string(&group.delivered)?;
+    match database.backend {
+        Backend::Sqlite => {
+            sqlx::query(&GROUP_WRITES_SQLITE)
+                .bind(now)
+                .bind(session_rows.sessions)
+                .bind(session_rows.drafts)
+                .bind(session_rows.cleared_drafts)
+                .bind(jobs)
+                .bind(processed)
+                .bind(delivered)
+                .execute(&mut *tx)
+                .await
+                .context("cannot write the group's sessions and messages")?;
+        }
+        Backend::Postgres => {
+            // A statement per table: as one statement's common table
+            // expressions, the answers at a fixed rate came later
+            // (docs/performance.md, session 8).
+            let [sessions, drafts, cleared_drafts] = super::SESSION_WRITES_POSTGRES;
+            let [queue, mark, clear] = QUEUE_WRITES_POSTGRES;
+            let statements = [
+                (sessions, Some(now), session_rows.sessions),
+                (drafts, Some(now), session_rows.drafts),
+                (cleared_drafts, None, session_rows.cleared_drafts),
+                (queue, Some(now), jobs),
+                (mark, Some(now), processed),
+                (clear, None, delivered),
+            ];
+            for (sql, time, rows) in statements {
+                if rows == "[]" {
+                    continue;
+                }
+                let mut statement = sqlx::query(sql);
+                if let Some(time) = time {
+                    statement = statement.bind(time);
+                }
+                statement
+                    .bind(rows)
+                    .execute(&mut *tx)
+                    .await
+                    .context("cannot write the group's sessions and messages")?;
+            }
+        }
+    }
     tx.commit().await.context("cannot commit")?;
     Ok(())
 }

@@ -62,7 +62,7 @@ pub(crate) struct SessionRows {
     pub cleared_drafts: String,
 }
 
-/// Stores sessions with their intake drafts. Parameters: `$1` the time,
+/// Stores sessions with their intake drafts, on SQLite: `$1` the time,
 /// `$2`, `$3`, `$4` the `SessionRows`. Part of the group's one write
 /// statement (`group::write_and_commit`); at most one row per chat.
 pub(crate) const SESSION_WRITES_SQLITE: &str = "
@@ -81,27 +81,25 @@ pub(crate) const SESSION_WRITES_SQLITE: &str = "
         ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at;
     DELETE FROM intake_drafts WHERE chat_id IN (SELECT value FROM json_each($4));";
 
-/// The same for PostgreSQL, as common table expressions of one statement
-/// (they touch different rows: a chat's draft is stored or cleared).
-pub(crate) const SESSION_WRITES_POSTGRES: &str = "
-    saved_sessions AS (
-        INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
-        SELECT (v ->> 0)::bigint, v ->> 1, (v ->> 2)::bigint, v ->> 3, (v ->> 4)::bigint, 0, $1, $1
-        FROM jsonb_array_elements($2::jsonb) AS r(v)
-        ON CONFLICT (chat_id) DO UPDATE SET
-            locale = excluded.locale,
-            locale_chosen = excluded.locale_chosen,
-            node = excluded.node,
-            filling = excluded.filling,
-            blocked = 0,
-            updated_at = excluded.updated_at),
-    saved_drafts AS (
-        INSERT INTO intake_drafts (chat_id, draft, updated_at)
-        SELECT (v ->> 0)::bigint, v ->> 1, $1 FROM jsonb_array_elements($3::jsonb) AS r(v)
-        ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at),
-    cleared_drafts AS (
-        DELETE FROM intake_drafts WHERE chat_id IN
-            (SELECT value::bigint FROM jsonb_array_elements_text($4::jsonb)))";
+/// The same for PostgreSQL, a statement each (`$1` the time where used,
+/// then the rows), in this order, each left out when it has no rows.
+pub(crate) const SESSION_WRITES_POSTGRES: [&str; 3] = [
+    "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
+     SELECT (v ->> 0)::bigint, v ->> 1, (v ->> 2)::bigint, v ->> 3, (v ->> 4)::bigint, 0, $1, $1
+     FROM jsonb_array_elements($2::jsonb) AS r(v)
+     ON CONFLICT (chat_id) DO UPDATE SET
+         locale = excluded.locale,
+         locale_chosen = excluded.locale_chosen,
+         node = excluded.node,
+         filling = excluded.filling,
+         blocked = 0,
+         updated_at = excluded.updated_at",
+    "INSERT INTO intake_drafts (chat_id, draft, updated_at)
+     SELECT (v ->> 0)::bigint, v ->> 1, $1 FROM jsonb_array_elements($2::jsonb) AS r(v)
+     ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
+    "DELETE FROM intake_drafts WHERE chat_id IN
+         (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))",
+];
 
 /// The rows that store `writes` (each draft sealed).
 pub(crate) fn session_rows(
