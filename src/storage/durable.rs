@@ -104,6 +104,28 @@ pub struct Undelivered<'a> {
 }
 
 impl Storage {
+    /// The updates' rows as stored: (update id, chat, sealed payload).
+    fn sealed_updates(
+        &self,
+        updates: &[(i64, Option<i64>, String)],
+    ) -> anyhow::Result<Vec<(i64, Option<i64>, String)>> {
+        updates
+            .iter()
+            .map(|(update_id, chat_id, payload)| {
+                Ok((
+                    *update_id,
+                    *chat_id,
+                    super::sealing::seal(
+                        self.sealer(),
+                        super::sealing::UPDATE_PAYLOAD,
+                        *update_id,
+                        payload,
+                    )?,
+                ))
+            })
+            .collect()
+    }
+
     /// Stores an update before its offset is confirmed. `false` when it was
     /// already stored (Telegram sent it again).
     pub async fn store_update(
@@ -128,21 +150,7 @@ impl Storage {
         if updates.is_empty() {
             return Ok(Vec::new());
         }
-        let rows = updates
-            .iter()
-            .map(|(update_id, chat_id, payload)| {
-                Ok((
-                    *update_id,
-                    *chat_id,
-                    super::sealing::seal(
-                        self.sealer(),
-                        super::sealing::UPDATE_PAYLOAD,
-                        *update_id,
-                        payload,
-                    )?,
-                ))
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
+        let rows = self.sealed_updates(updates)?;
         self.group
             .store(super::group::StoredUpdates {
                 rows,
@@ -150,6 +158,57 @@ impl Storage {
             })
             .await
             .context("cannot store the updates")
+    }
+
+    /// Stores a batch of updates (one getUpdates answer) so that they can
+    /// be worked at once; they are sure to be on disk once
+    /// `staged_updates_on_disk` returned, which the poller awaits before
+    /// its next getUpdates confirms them to Telegram. Returns the ids that
+    /// were new. SQLite: `store_updates` (on disk already). PostgreSQL:
+    /// committed without waiting for the disk (`leases_pool`): visible at
+    /// once, and on disk before any answer to them is sent, since the
+    /// commit of the group that works them flushes the log up to its own
+    /// record, beyond theirs. Their answers then wait for one flush, not
+    /// two.
+    pub async fn stage_updates(
+        &self,
+        updates: &[(i64, Option<i64>, String)],
+    ) -> anyhow::Result<Vec<i64>> {
+        let Some(leases) = &self.leases else {
+            return self.store_updates(updates).await;
+        };
+        if updates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.sealed_updates(updates)?;
+        let mut conn = leases.acquire().await.context("cannot reach the database")?;
+        super::group::insert_updates(
+            &mut conn,
+            &super::group::StoredUpdates {
+                rows,
+                received_at: unix_now(),
+            },
+        )
+        .await
+    }
+
+    /// Returns once every update staged before is on disk: a write that
+    /// waits for the disk, which flushes the log up to it (PostgreSQL; on
+    /// SQLite staged updates are on disk already). Its row is nobody
+    /// else's, so that no group's work waits for it.
+    pub async fn staged_updates_on_disk(&self, last_update_id: i64) -> anyhow::Result<()> {
+        if self.leases.is_none() {
+            return Ok(());
+        }
+        sqlx::query(
+            "INSERT INTO counters (name, value) VALUES ('inbox-on-disk', $1)
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(last_update_id)
+        .execute(&self.pool)
+        .await
+        .context("cannot make sure the updates are on disk")?;
+        Ok(())
     }
 
     /// Updates stored but not processed (a crash came in between), in order.

@@ -691,7 +691,7 @@ async fn open(
 
 /// Stores received updates (those stored before are left as they are);
 /// returns the ids that were new.
-async fn insert_updates(
+pub(super) async fn insert_updates(
     conn: &mut sqlx::AnyConnection,
     updates: &StoredUpdates,
 ) -> anyhow::Result<Vec<i64>> {

@@ -226,11 +226,13 @@ impl DurablePolling {
                     .collect();
                 // One statement for the whole batch: each is a round trip.
                 let stored = match rows {
-                    Ok(rows) => storage.store_updates(&rows).await,
+                    Ok(rows) => storage.stage_updates(&rows).await,
                     Err(err) => Err(err.into()),
                 };
                 match stored {
                     Ok(new) => {
+                        let first = readable.first().map(|update| i64::from(update.id.0));
+                        let last = readable.last().map(|update| i64::from(update.id.0));
                         for update in readable {
                             let update_id = i64::from(update.id.0);
                             if !new.contains(&update_id) {
@@ -240,6 +242,20 @@ impl DurablePolling {
                             if sender.send(update).await.is_err() {
                                 return;
                             }
+                        }
+                        // Worked on already; on disk before the next poll
+                        // confirms them.
+                        if let (Some(first), Some(last)) = (first, last)
+                            && let Err(err) = storage.staged_updates_on_disk(last).await
+                        {
+                            // Not confirmed: sent again, and dropped then as
+                            // stored before (or stored now, if they were lost).
+                            tracing::error!(
+                                error = format!("{err:#}"),
+                                "cannot make sure updates are on disk; will fetch them again"
+                            );
+                            offset = offset.min(first);
+                            tokio::time::sleep(Duration::from_secs(1)).await;
                         }
                     }
                     Err(err) => {

@@ -1130,3 +1130,45 @@ async fn the_sweep_reads_only_cases_that_waited_long_enough() {
         storage.close().await;
     }
 }
+
+/// Updates the poller stages are worked at once (on PostgreSQL before they
+/// are on disk: the work's own commit puts them there), are stored once
+/// (a batch sent again brings nothing new), and are on disk once
+/// `staged_updates_on_disk` returned.
+#[tokio::test]
+async fn staged_updates_are_worked_at_once_and_stored_once() {
+    for db in TestDb::all().await {
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let updates: Vec<_> = (1..=3_i64)
+            .map(|id| (id, Some(300 + id), format!("{{\"update_id\":{id}}}")))
+            .collect();
+        assert_eq!(
+            storage.stage_updates(&updates).await.unwrap(),
+            [1, 2, 3],
+            "{}",
+            db.label
+        );
+        let Begun::Ready(mut work) = storage.begin_update(2).await.unwrap() else {
+            panic!("{}: the staged update was not ready", db.label);
+        };
+        work.save_session(302, &session("home", "en", true))
+            .await
+            .unwrap();
+        work.commit().await.unwrap();
+        storage.staged_updates_on_disk(3).await.unwrap();
+        assert!(
+            storage.stage_updates(&updates).await.unwrap().is_empty(),
+            "{}: sent again, nothing is new",
+            db.label
+        );
+        let left: Vec<i64> = storage
+            .unprocessed_updates()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(left, [1, 3], "{}", db.label);
+        storage.close().await;
+    }
+}
