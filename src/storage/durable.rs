@@ -181,7 +181,10 @@ impl Storage {
             return Ok(Vec::new());
         }
         let rows = self.sealed_updates(updates)?;
-        let mut conn = leases.acquire().await.context("cannot reach the database")?;
+        let mut conn = leases
+            .acquire()
+            .await
+            .context("cannot reach the database")?;
         super::group::insert_updates(
             &mut conn,
             &super::group::StoredUpdates {

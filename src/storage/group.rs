@@ -78,7 +78,10 @@ enum Request {
     Delivered { job_ids: Vec<i64>, done: Committed },
     /// Updates received (sealed), stored in the inbox with the coming
     /// group's writes: one commit for both, rather than one each.
-    Store { updates: StoredUpdates, done: StoreDone },
+    Store {
+        updates: StoredUpdates,
+        done: StoreDone,
+    },
     /// Another write, on its own (it commits by itself).
     Write(WriteJob),
 }
@@ -788,9 +791,8 @@ const QUEUE_WRITES_POSTGRES: [&str; 3] = [
 /// The group's writes on SQLite: one statement whose text never changes
 /// (the rows are JSON parameters), prepared once, and one round trip to
 /// the database thread for all of them.
-static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!("{}{}", super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE)
-});
+static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{}{}", super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE));
 
 /// The group's buffered writes and the commit.
 async fn write_and_commit(
