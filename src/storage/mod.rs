@@ -68,8 +68,8 @@ pub struct Storage {
     /// SQLite's readers do not wait for its one writer, nor it for them.
     reader: AnyPool,
     backend: Backend,
-    /// PostgreSQL: for the sender's claims on outbox jobs, which do not
-    /// wait for the disk (`leases_pool`).
+    /// PostgreSQL: for writes that need not wait for the disk
+    /// (`leases_pool`): the sender's claims, the poller's staged updates.
     leases: Option<AnyPool>,
     /// Seals what patients write; `None` stores plaintext (development).
     sealer: Option<Arc<Sealer>>,
@@ -299,7 +299,9 @@ pub fn redact(database_url: &str) -> String {
 
 /// PostgreSQL connections whose commits do not wait for the write-ahead
 /// log to reach the disk (`synchronous_commit = off`), for the sender's
-/// claims on outbox jobs (taken, renewed, given back). A claim is visible
+/// claims on outbox jobs (taken, renewed, given back) and the poller's
+/// staged updates (`Storage::stage_updates`, which says how they reach
+/// the disk before they are confirmed or answered). A claim is visible
 /// to the other replicas once committed, as any; only a crash of the
 /// database itself can lose one that committed in its last moment, and
 /// then a message being sent may be sent again, as one in flight at any
