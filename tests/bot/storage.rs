@@ -1172,3 +1172,56 @@ async fn staged_updates_are_worked_at_once_and_stored_once() {
         storage.close().await;
     }
 }
+
+/// Received updates are stored with the coming group's writes: when that
+/// group fails, the poller hears that they were not stored (and fetches
+/// them again), and nothing of them is left half-written.
+#[tokio::test]
+async fn updates_stored_with_a_failing_group_are_reported_not_stored() {
+    let db = TestDb::sqlite();
+    let storage = Storage::connect(&db.url).await.unwrap();
+    storage
+        .store_updates(&[
+            (1, Some(900), "{}".to_owned()),
+            (2, Some(901), "{}".to_owned()),
+        ])
+        .await
+        .unwrap();
+    // The id update 2's first job will take, taken already.
+    sqlx::query(
+        "INSERT INTO outbox (id, chat_id, lane, job, created_at) VALUES (128, 1, 'chat:1', 'x', 0)",
+    )
+    .execute(storage.pool())
+    .await
+    .unwrap();
+    let Begun::Ready(blocker) = storage.begin_update(1).await.unwrap() else {
+        panic!("update 1 was not ready");
+    };
+    // Both wait for the group after the blocker's, and share it.
+    let failing = {
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            let Begun::Ready(mut work) = storage.begin_update(2).await.unwrap() else {
+                panic!("update 2 was not ready");
+            };
+            work.push(901, "chat:901".into(), "conflicts".into());
+            work.commit().await
+        })
+    };
+    let received = vec![(3, Some(902), "{\"update_id\":3}".to_owned())];
+    let storing = {
+        let storage = storage.clone();
+        let received = received.clone();
+        tokio::spawn(async move { storage.store_updates(&received).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    blocker.commit().await.unwrap();
+    assert!(failing.await.unwrap().is_err(), "the group's writes failed");
+    assert!(storing.await.unwrap().is_err(), "not stored: fetched again");
+    assert_eq!(
+        storage.store_updates(&received).await.unwrap(),
+        [3],
+        "new when stored again"
+    );
+    storage.close().await;
+}
