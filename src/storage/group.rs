@@ -791,8 +791,9 @@ const QUEUE_WRITES_POSTGRES: [&str; 3] = [
 /// The group's writes on SQLite: one statement whose text never changes
 /// (the rows are JSON parameters), prepared once, and one round trip to
 /// the database thread for all of them.
-static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> =
-    std::sync::LazyLock::new(|| format!("{}{}", super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE));
+static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!("{}{}", *super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE)
+});
 
 /// The group's buffered writes and the commit.
 async fn write_and_commit(
@@ -840,9 +841,9 @@ async fn write_and_commit(
             // A statement per table: as one statement's common table
             // expressions, the answers at a fixed rate came later
             // (docs/performance.md, session 8).
-            let [sessions, drafts, cleared_drafts] = super::SESSION_WRITES_POSTGRES;
+            let [sessions, drafts, cleared_drafts] = &*super::SESSION_WRITES_POSTGRES;
             let [queue, mark, clear] = QUEUE_WRITES_POSTGRES;
-            let statements = [
+            let statements: [(&str, _, _); 6] = [
                 (sessions, Some(now), session_rows.sessions),
                 (drafts, Some(now), session_rows.drafts),
                 (cleared_drafts, None, session_rows.cleared_drafts),

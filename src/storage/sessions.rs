@@ -62,44 +62,58 @@ pub(crate) struct SessionRows {
     pub cleared_drafts: String,
 }
 
+/// What a stored session takes from the one written over it (both
+/// databases).
+const SESSION_CONFLICT: &str = "ON CONFLICT (chat_id) DO UPDATE SET
+    locale = excluded.locale,
+    locale_chosen = excluded.locale_chosen,
+    node = excluded.node,
+    filling = excluded.filling,
+    blocked = 0,
+    updated_at = excluded.updated_at";
+
+/// What a stored draft takes from the one written over it.
+const DRAFT_CONFLICT: &str =
+    "ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at";
+
+const SESSION_COLUMNS: &str =
+    "sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)";
+
 /// Stores sessions with their intake drafts, on SQLite: `$1` the time,
 /// `$2`, `$3`, `$4` the `SessionRows`. Part of the group's one write
 /// statement (`group::write_and_commit`); at most one row per chat.
-pub(crate) const SESSION_WRITES_SQLITE: &str = "
-    INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
-        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 0, $1, $1
-        FROM json_each($2) WHERE true
-        ON CONFLICT (chat_id) DO UPDATE SET
-            locale = excluded.locale,
-            locale_chosen = excluded.locale_chosen,
-            node = excluded.node,
-            filling = excluded.filling,
-            blocked = 0,
-            updated_at = excluded.updated_at;
-    INSERT INTO intake_drafts (chat_id, draft, updated_at)
-        SELECT value ->> 0, value ->> 1, $1 FROM json_each($3) WHERE true
-        ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at;
-    DELETE FROM intake_drafts WHERE chat_id IN (SELECT value FROM json_each($4));";
+pub(crate) static SESSION_WRITES_SQLITE: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| {
+        format!(
+            "INSERT INTO {SESSION_COLUMNS}
+                 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 0, $1, $1
+                 FROM json_each($2) WHERE true {SESSION_CONFLICT};
+             INSERT INTO intake_drafts (chat_id, draft, updated_at)
+                 SELECT value ->> 0, value ->> 1, $1 FROM json_each($3) WHERE true {DRAFT_CONFLICT};
+             DELETE FROM intake_drafts WHERE chat_id IN (SELECT value FROM json_each($4));"
+        )
+    });
 
 /// The same for PostgreSQL, a statement each (`$1` the time where used,
 /// then the rows), in this order, each left out when it has no rows.
-pub(crate) const SESSION_WRITES_POSTGRES: [&str; 3] = [
-    "INSERT INTO sessions (chat_id, locale, locale_chosen, node, filling, blocked, created_at, updated_at)
-     SELECT (v ->> 0)::bigint, v ->> 1, (v ->> 2)::bigint, v ->> 3, (v ->> 4)::bigint, 0, $1, $1
-     FROM jsonb_array_elements($2::jsonb) AS r(v)
-     ON CONFLICT (chat_id) DO UPDATE SET
-         locale = excluded.locale,
-         locale_chosen = excluded.locale_chosen,
-         node = excluded.node,
-         filling = excluded.filling,
-         blocked = 0,
-         updated_at = excluded.updated_at",
-    "INSERT INTO intake_drafts (chat_id, draft, updated_at)
-     SELECT (v ->> 0)::bigint, v ->> 1, $1 FROM jsonb_array_elements($2::jsonb) AS r(v)
-     ON CONFLICT (chat_id) DO UPDATE SET draft = excluded.draft, updated_at = excluded.updated_at",
-    "DELETE FROM intake_drafts WHERE chat_id IN
-         (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))",
-];
+pub(crate) static SESSION_WRITES_POSTGRES: std::sync::LazyLock<[String; 3]> =
+    std::sync::LazyLock::new(|| {
+        [
+            format!(
+                "INSERT INTO {SESSION_COLUMNS}
+                 SELECT (v ->> 0)::bigint, v ->> 1, (v ->> 2)::bigint, v ->> 3, (v ->> 4)::bigint, 0, $1, $1
+                 FROM jsonb_array_elements($2::jsonb) AS r(v) {SESSION_CONFLICT}"
+            ),
+            format!(
+                "INSERT INTO intake_drafts (chat_id, draft, updated_at)
+                 SELECT (v ->> 0)::bigint, v ->> 1, $1 FROM jsonb_array_elements($2::jsonb) AS r(v)
+                 {DRAFT_CONFLICT}"
+            ),
+            "DELETE FROM intake_drafts WHERE chat_id IN
+                 (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))"
+                .to_owned(),
+        ]
+    });
 
 /// The rows that store `writes` (each draft sealed).
 pub(crate) fn session_rows(
