@@ -309,27 +309,29 @@ impl GroupCommit {
     /// (or on their own when no update is being worked); returns, once
     /// committed, the ids that were new (not stored before).
     pub(super) async fn store(&self, updates: StoredUpdates) -> anyhow::Result<Vec<i64>> {
+        self.ask(|done| Request::Store { updates, done }).await
+    }
+
+    pub(super) async fn delivered(&self, job_ids: Vec<i64>) -> anyhow::Result<()> {
+        self.ask(|done| Request::Delivered { job_ids, done })
+            .await
+            .context("cannot clear a delivered job")
+    }
+
+    /// Sends a request and waits for the group's answer to it.
+    async fn ask<T>(
+        &self,
+        request: impl FnOnce(oneshot::Sender<Result<T, String>>) -> Request,
+    ) -> anyhow::Result<T> {
         let (done, answer) = oneshot::channel();
         self.requests
-            .send(Request::Store { updates, done })
+            .send(request(done))
             .ok()
             .context("the database is closed")?;
         answer
             .await
             .context("the database is closed")?
             .map_err(|err| anyhow::anyhow!("{err}"))
-    }
-
-    pub(super) async fn delivered(&self, job_ids: Vec<i64>) -> anyhow::Result<()> {
-        let (done, answer) = oneshot::channel();
-        self.requests
-            .send(Request::Delivered { job_ids, done })
-            .ok()
-            .context("the database is closed")?;
-        answer
-            .await
-            .context("the database is closed")?
-            .map_err(|err| anyhow::anyhow!("cannot clear a delivered job: {err}"))
     }
 }
 
