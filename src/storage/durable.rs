@@ -818,7 +818,7 @@ pub enum Begun {
 /// undoes this update's work alone.
 pub struct Work {
     /// `None` only once handed back to the group commit.
-    tx: Option<sqlx::Transaction<'static, sqlx::Any>>,
+    tx: Option<super::group::GroupTx>,
     sealer: Option<std::sync::Arc<super::Sealer>>,
     /// The patient's session, loaded with those of the whole group.
     preloaded: Option<(i64, Option<super::LoadedSession>)>,
@@ -843,7 +843,7 @@ pub(super) struct UnitWrites {
 
 impl Work {
     pub(super) fn new(
-        tx: sqlx::Transaction<'static, sqlx::Any>,
+        tx: super::group::GroupTx,
         sealer: Option<std::sync::Arc<super::Sealer>>,
         update_id: i64,
         in_inbox: bool,

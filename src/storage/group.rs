@@ -24,7 +24,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use futures::future::BoxFuture;
-use sqlx::{AnyPool, Row};
+use std::sync::atomic::Ordering;
+
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
 
 use super::durable::{
@@ -52,10 +55,49 @@ const ORDER_WINDOW_SECONDS: i64 = 30;
 /// Told once the group's transaction is committed (or why it was not).
 pub(super) type Committed = oneshot::Sender<Result<(), String>>;
 
+/// A group's transaction, on a connection that the group commit keeps
+/// from one group to the next.
+///
+/// Why not sqlx's `Transaction`: it ends by giving its connection back to
+/// the pool, and sqlx's pool tests every connection given back with a
+/// round trip (on SQLite, to the connection's thread and back), and every
+/// one taken with another (both unconditional in sqlx 0.8). A group of
+/// updates made six such round trips; these were two of them. Here BEGIN,
+/// COMMIT and ROLLBACK are statements; a transaction dropped unfinished
+/// (a failed group, the bot stopping) closes its connection, which undoes it.
+pub(super) struct GroupTx(Option<PoolConnection<Any>>);
+
+impl std::ops::Deref for GroupTx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &Self::Target {
+        self.0
+            .as_deref()
+            .expect("a transaction has its connection until it ends")
+    }
+}
+
+impl std::ops::DerefMut for GroupTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        self.0
+            .as_deref_mut()
+            .expect("a transaction has its connection until it ends")
+    }
+}
+
+impl Drop for GroupTx {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.0.take() {
+            // Neither committed nor rolled back: closing it undoes it.
+            conn.close_on_drop();
+        }
+    }
+}
+
 /// A `Work` handed back to its group: the transaction, and what the
 /// update left to write (`None`: given up).
 pub(super) struct HandedBack {
-    pub tx: sqlx::Transaction<'static, sqlx::Any>,
+    pub tx: GroupTx,
     pub savepoint: bool,
     pub done: Option<(UnitWrites, Committed)>,
 }
@@ -84,6 +126,9 @@ enum Request {
     },
     /// Another write, on its own (it commits by itself).
     Write(WriteJob),
+    /// The storage closes: the connections kept are closed, and no more
+    /// are kept.
+    LetConnectionsGo(oneshot::Sender<()>),
 }
 
 /// Updates to store: (update id, chat, sealed payload), and when received.
@@ -166,6 +211,11 @@ pub(super) enum OutboxWatcher {
 
 struct Database {
     pool: AnyPool,
+    /// Connections kept between groups (see `GroupTx`); empty when they
+    /// are not kept.
+    kept: std::sync::Mutex<Vec<PoolConnection<Any>>>,
+    /// False for a database in memory, and once the storage closes.
+    keep_connections: std::sync::atomic::AtomicBool,
     backend: Backend,
     sealer: Option<Arc<Sealer>>,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
@@ -173,6 +223,95 @@ struct Database {
 }
 
 impl Database {
+    /// A connection of the group's: one kept from an earlier group, or a
+    /// new one from the pool.
+    async fn connection(&self) -> anyhow::Result<PoolConnection<Any>> {
+        if let Some(conn) = locked(&self.kept).pop() {
+            return Ok(conn);
+        }
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .context("cannot reach the database")?;
+        if self.keep_connections.load(Ordering::Relaxed) {
+            // Never given back to the pool: dropped (a group failed, or
+            // the bot stops), it is closed, which undoes any transaction
+            // left open on it.
+            conn.close_on_drop();
+        }
+        Ok(conn)
+    }
+
+    /// Keeps a connection for the next group (outside any transaction).
+    fn keep(&self, conn: PoolConnection<Any>) {
+        if self.keep_connections.load(Ordering::Relaxed) {
+            locked(&self.kept).push(conn);
+        }
+    }
+
+    /// Keeps no connection from now on, and closes those kept: the pool
+    /// closes once every connection is back or closed.
+    fn let_connections_go(&self) {
+        self.keep_connections.store(false, Ordering::Relaxed);
+        locked(&self.kept).clear();
+    }
+
+    /// Opens a transaction on one of the group's connections. A kept
+    /// connection that fails to begin (PostgreSQL restarted, say) is
+    /// closed, and a new one tried once.
+    async fn begin(&self) -> anyhow::Result<GroupTx> {
+        // SQLite takes its write lock up front: a read transaction upgraded
+        // later fails when another writer came in between.
+        let begin = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        let kept = locked(&self.kept).pop();
+        if let Some(mut kept) = kept {
+            match sqlx::query(begin).execute(&mut *kept).await {
+                Ok(_) => return Ok(GroupTx(Some(kept))),
+                Err(err) => tracing::warn!(
+                    error = %err,
+                    "a kept database connection failed; opening another"
+                ),
+            }
+        }
+        let mut conn = self.connection().await?;
+        sqlx::query(begin)
+            .execute(&mut *conn)
+            .await
+            .context("cannot start a transaction")?;
+        Ok(GroupTx(Some(conn)))
+    }
+
+    /// Commits, and keeps the connection for the next group.
+    async fn commit(&self, mut tx: GroupTx) -> anyhow::Result<()> {
+        sqlx::query("COMMIT")
+            .execute(&mut *tx)
+            .await
+            .context("cannot commit")?;
+        self.committed(tx);
+        Ok(())
+    }
+
+    /// Keeps the connection of a transaction committed by a statement of
+    /// its own.
+    fn committed(&self, mut tx: GroupTx) {
+        if let Some(conn) = tx.0.take() {
+            self.keep(conn);
+        }
+    }
+
+    /// Rolls back, and keeps the connection for the next group.
+    async fn rollback(&self, mut tx: GroupTx) {
+        if sqlx::query("ROLLBACK").execute(&mut *tx).await.is_ok()
+            && let Some(conn) = tx.0.take()
+        {
+            self.keep(conn);
+        }
+    }
+
     fn cleared(&self, job_ids: &[i64]) {
         if job_ids.is_empty() {
             return;
@@ -213,8 +352,12 @@ impl GroupCommit {
     /// Starts the group commit on a thread of its own: its round trips to
     /// the database then never wait behind the bot's other tasks for a
     /// turn on the runtime (they did, and that was most of their time).
+    /// `keep_connections`: whether the group keeps its connections between
+    /// groups (see `GroupTx`); not for a database that lives in memory,
+    /// whose one connection the pool's readers share.
     pub(super) fn start(
         pool: AnyPool,
+        keep_connections: bool,
         backend: Backend,
         sealer: Option<Arc<Sealer>>,
     ) -> anyhow::Result<Self> {
@@ -223,6 +366,8 @@ impl GroupCommit {
         let clearing = Clearing::default();
         let database = Database {
             pool,
+            kept: std::sync::Mutex::new(Vec::new()),
+            keep_connections: keep_connections.into(),
             backend,
             sealer,
             watcher: watcher.clone(),
@@ -318,6 +463,15 @@ impl GroupCommit {
             .context("cannot clear a delivered job")
     }
 
+    /// Closes the connections the group keeps (the groups still working
+    /// close theirs when done): the pool can then close.
+    pub(super) async fn let_connections_go(&self) {
+        let (done, answer) = oneshot::channel();
+        if self.requests.send(Request::LetConnectionsGo(done)).is_ok() {
+            let _ = answer.await;
+        }
+    }
+
     /// Sends a request and waits for the group's answer to it.
     async fn ask<T>(
         &self,
@@ -360,6 +514,10 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
                 Request::Delivered { job_ids, done } => delivered.push((job_ids, done)),
                 Request::Store { updates, done } => stores.push((updates, done)),
                 Request::Write(write) => writes.push(write),
+                Request::LetConnectionsGo(done) => {
+                    database.let_connections_go();
+                    let _ = done.send(());
+                }
             }
             if updates.len() < MAX_GROUP {
                 next = requests.try_recv().ok();
@@ -455,10 +613,7 @@ impl GroupWrites {
         if self.delivered.is_empty() {
             return;
         }
-        let cleared = match database.pool.acquire().await {
-            Ok(mut conn) => delete_delivered(&mut conn, &self.delivered).await,
-            Err(err) => Err(anyhow::Error::from(err).context("cannot reach the database")),
-        };
+        let cleared = delete_delivered_alone(database, &self.delivered).await;
         if let Err(err) = &cleared {
             tracing::error!(
                 error = format!("{err:#}"),
@@ -496,15 +651,16 @@ async fn run_writes(database: &Database, writes: Vec<WriteJob>) {
     if writes.is_empty() {
         return;
     }
-    match database.pool.acquire().await {
+    match database.connection().await {
         Ok(mut conn) => {
             for write in writes {
                 write(Ok(&mut conn)).await;
             }
+            database.keep(conn);
         }
         Err(err) => {
             for write in writes {
-                write(Err(err.to_string())).await;
+                write(Err(format!("{err:#}"))).await;
             }
         }
     }
@@ -529,10 +685,7 @@ async fn work_group(
             return;
         }
         // Deliveries alone: one statement, no transaction around it.
-        let result = match database.pool.acquire().await {
-            Ok(mut conn) => delete_delivered(&mut conn, &group.delivered).await,
-            Err(err) => Err(anyhow::Error::from(err).context("cannot reach the database")),
-        };
+        let result = delete_delivered_alone(database, &group.delivered).await;
         return group.finish(database, result).await;
     }
     let ids: Vec<i64> = updates.iter().map(|(update_id, _)| *update_id).collect();
@@ -611,7 +764,7 @@ async fn work_group(
     }
     if group.waiting.is_empty() && group.delivered_waiting.is_empty() && group.stored.is_empty() {
         // Nothing to write (all processed before, or given up).
-        let _ = tx.rollback().await;
+        database.rollback(tx).await;
         return;
     }
     let written = write_and_commit(database, tx, &group).await;
@@ -622,7 +775,7 @@ async fn work_group(
 }
 
 type Opened = (
-    sqlx::Transaction<'static, sqlx::Any>,
+    GroupTx,
     HashMap<i64, InboxRow>,
     HashMap<i64, anyhow::Result<LoadedSession>>,
 );
@@ -635,17 +788,7 @@ async fn open(
     group: &mut GroupWrites,
     update_ids: &[i64],
 ) -> anyhow::Result<Opened> {
-    // SQLite takes its write lock up front: a read transaction upgraded
-    // later fails when another writer came in between.
-    let begin = match database.backend {
-        Backend::Sqlite => "BEGIN IMMEDIATE",
-        Backend::Postgres => "BEGIN",
-    };
-    let mut tx = database
-        .pool
-        .begin_with(begin)
-        .await
-        .context("cannot start a transaction")?;
+    let mut tx = database.begin().await?;
     let mut stores = std::mem::take(&mut group.stores).into_iter();
     while let Some((updates, done)) = stores.next() {
         match insert_updates(&mut tx, &updates).await {
@@ -727,7 +870,7 @@ pub(super) async fn insert_updates(
 /// The updates' inbox rows, locked, each with whether an earlier update of
 /// the same patient's chat, received recently, is still unprocessed.
 async fn lock_updates(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut GroupTx,
     backend: Backend,
     update_ids: &[i64],
 ) -> anyhow::Result<HashMap<i64, InboxRow>> {
@@ -790,17 +933,22 @@ const QUEUE_WRITES_POSTGRES: [&str; 3] = [
          (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))",
 ];
 
-/// The group's writes on SQLite: one statement whose text never changes
-/// (the rows are JSON parameters), prepared once, and one round trip to
-/// the database thread for all of them.
+/// The group's writes and its commit on SQLite: one statement whose text
+/// never changes (the rows are JSON parameters), prepared once, and one
+/// round trip to the database thread for all of them. If one of them
+/// fails, the ones after it (the COMMIT too) do not run.
 static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!("{}{}", *super::SESSION_WRITES_SQLITE, QUEUE_WRITES_SQLITE)
+    format!(
+        "{}{}\n    COMMIT;",
+        *super::SESSION_WRITES_SQLITE,
+        QUEUE_WRITES_SQLITE
+    )
 });
 
 /// The group's buffered writes and the commit.
 async fn write_and_commit(
     database: &Database,
-    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    mut tx: GroupTx,
     group: &GroupWrites,
 ) -> anyhow::Result<()> {
     let now = super::unix_now();
@@ -837,7 +985,9 @@ async fn write_and_commit(
                 .bind(delivered)
                 .execute(&mut *tx)
                 .await
-                .context("cannot write the group's sessions and messages")?;
+                .context("cannot write and commit the group's sessions and messages")?;
+            database.committed(tx);
+            Ok(())
         }
         Backend::Postgres => {
             // A statement per table: as one statement's common table
@@ -867,9 +1017,16 @@ async fn write_and_commit(
                     .await
                     .context("cannot write the group's sessions and messages")?;
             }
+            database.commit(tx).await
         }
     }
-    tx.commit().await.context("cannot commit")?;
+}
+
+/// Deletes delivered jobs in a statement of their own (no transaction).
+async fn delete_delivered_alone(database: &Database, job_ids: &[i64]) -> anyhow::Result<()> {
+    let mut conn = database.connection().await?;
+    delete_delivered(&mut conn, job_ids).await?;
+    database.keep(conn);
     Ok(())
 }
 

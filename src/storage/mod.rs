@@ -100,15 +100,22 @@ impl Storage {
         };
         let options = AnyConnectOptions::from_str(&url)
             .with_context(|| format!("invalid DATABASE_URL ({})", redact(database_url)))?;
+        let in_memory = url.contains(":memory:");
         let pool = AnyPoolOptions::new()
             .max_connections(match backend {
                 // SQLite has one writer at a time, and a second connection
                 // that finds the file locked waits in SQLite's busy handler,
-                // which sleeps (1, 2, 5 … 100 ms): one connection queues
-                // callers in the pool instead, in order, without sleeping.
-                Backend::Sqlite => 1,
+                // which sleeps (1, 2, 5 … 100 ms). The bot writes on one
+                // connection, the group commit's, which keeps it: a second
+                // is for a caller holding the pool itself (a command, a
+                // test). In memory, the one connection is the database.
+                Backend::Sqlite if in_memory => 1,
+                Backend::Sqlite => 2,
                 Backend::Postgres => 10,
             })
+            // A SQLite file's connection does not go stale, and sqlx's test
+            // of a connection taken is a round trip to its thread.
+            .test_before_acquire(backend == Backend::Postgres)
             .acquire_timeout(Duration::from_secs(5))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -132,8 +139,9 @@ impl Storage {
             .await
             .context("cannot apply database migrations")?;
         let reader = match backend {
-            Backend::Sqlite if !url.contains(":memory:") => AnyPoolOptions::new()
+            Backend::Sqlite if !in_memory => AnyPoolOptions::new()
                 .max_connections(2)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(5))
                 .after_connect(|conn, _meta| {
                     Box::pin(async move {
@@ -153,7 +161,7 @@ impl Storage {
         };
         let sealer = sealer.map(Arc::new);
         Ok(Storage {
-            group: group::GroupCommit::start(pool.clone(), backend, sealer.clone())?,
+            group: group::GroupCommit::start(pool.clone(), !in_memory, backend, sealer.clone())?,
             pool,
             reader,
             backend,
@@ -220,6 +228,7 @@ impl Storage {
                 );
             }
         }
+        self.group.let_connections_go().await;
         self.pool.close().await;
         self.reader.close().await;
         if let Some(leases) = &self.leases {

@@ -1225,3 +1225,37 @@ async fn updates_stored_with_a_failing_group_are_reported_not_stored() {
     );
     storage.close().await;
 }
+
+/// The group commit keeps its connections from one group to the next
+/// (sqlx's pool would test each one given back with a round trip). One the
+/// server closed meanwhile (PostgreSQL restarted, an idle timeout) is
+/// replaced: the update after it is worked, not failed.
+#[tokio::test]
+async fn a_kept_connection_the_server_closed_is_replaced() {
+    use sqlx::Connection;
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let storage = Storage::connect(&db.url).await.unwrap();
+    changes::save_session(&storage, 7, &session("home", "en", true)).await;
+    let database = db.url.rsplit('/').next().unwrap().to_owned();
+    let mut admin = sqlx::PgConnection::connect(&std::env::var("TEST_DATABASE_URL").unwrap())
+        .await
+        .unwrap();
+    let closed: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&database)
+    .fetch_all(&mut admin)
+    .await
+    .unwrap();
+    assert!(!closed.is_empty(), "the group's connection was open");
+
+    changes::save_session(&storage, 7, &session("faq", "en", true)).await;
+    assert_eq!(
+        storage.load_session(7).await.unwrap(),
+        Some(session("faq", "en", true))
+    );
+    storage.close().await;
+}
