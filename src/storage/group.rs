@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use anyhow::Context;
+use futures::TryStreamExt;
 use futures::future::BoxFuture;
 use std::sync::atomic::Ordering;
 
@@ -373,8 +374,15 @@ impl GroupCommit {
             watcher: watcher.clone(),
             clearing: clearing.clone(),
         };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
+        let mut runtime = tokio::runtime::Builder::new_current_thread();
+        runtime.enable_time();
+        if backend == Backend::Postgres {
+            // Its connections' sockets. SQLite's connections answer through
+            // channels: without an I/O driver the thread waits on a futex,
+            // and a wake-up is cheaper than one through epoll and an eventfd.
+            runtime.enable_io();
+        }
+        let runtime = runtime
             .build()
             .context("cannot start the group commit's runtime")?;
         std::thread::Builder::new()
@@ -788,10 +796,32 @@ async fn open(
     group: &mut GroupWrites,
     update_ids: &[i64],
 ) -> anyhow::Result<Opened> {
+    if database.backend == Backend::Sqlite {
+        return open_sqlite(database, group, update_ids).await;
+    }
     let mut tx = database.begin().await?;
+    match lock_and_load(database, &mut tx, group, update_ids).await {
+        Ok((rows, sessions)) => Ok((tx, rows, sessions)),
+        Err(err) => {
+            database.rollback(tx).await;
+            Err(err)
+        }
+    }
+}
+
+/// `open`'s statements after BEGIN, on PostgreSQL.
+async fn lock_and_load(
+    database: &Database,
+    tx: &mut GroupTx,
+    group: &mut GroupWrites,
+    update_ids: &[i64],
+) -> anyhow::Result<(
+    HashMap<i64, InboxRow>,
+    HashMap<i64, anyhow::Result<LoadedSession>>,
+)> {
     let mut stores = std::mem::take(&mut group.stores).into_iter();
     while let Some((updates, done)) = stores.next() {
-        match insert_updates(&mut tx, &updates).await {
+        match insert_updates(tx, &updates).await {
             Ok(new) => group.stored.push((new, done)),
             Err(err) => {
                 // Told why with the rest, when the group is abandoned.
@@ -801,7 +831,7 @@ async fn open(
             }
         }
     }
-    let rows = lock_updates(&mut tx, database.backend, update_ids).await?;
+    let rows = lock_updates(tx, update_ids).await?;
     let mut chats: Vec<i64> = rows
         .values()
         .filter(|row| !row.processed && !row.earlier_pending)
@@ -809,7 +839,7 @@ async fn open(
         .collect();
     chats.sort_unstable();
     chats.dedup();
-    if database.backend == Backend::Postgres && !chats.is_empty() {
+    if !chats.is_empty() {
         // In one order everywhere, so that two replicas never wait on
         // each other.
         let sql = format!(
@@ -821,7 +851,7 @@ async fn open(
         for chat in &chats {
             lock = lock.bind(*chat);
         }
-        lock.fetch_all(&mut *tx)
+        lock.fetch_all(&mut **tx)
             .await
             .context("cannot lock the chats")?;
     }
@@ -832,10 +862,114 @@ async fn open(
     let sessions = if patients.is_empty() {
         HashMap::new()
     } else {
-        super::load_sessions_each_in(&mut tx, database.sealer.as_deref(), &patients).await?
+        super::load_sessions_each_in(tx, database.sealer.as_deref(), &patients).await?
     };
+    Ok((rows, sessions))
+}
+
+/// `open` on SQLite, in one round trip to the database thread: a statement
+/// whose text never changes (`OPEN_SQLITE`). It loads the sessions of every
+/// patient with an update in the group, also those whose update turns out
+/// to be processed already (a few rows more, now and then, rather than a
+/// round trip more every time).
+async fn open_sqlite(
+    database: &Database,
+    group: &mut GroupWrites,
+    update_ids: &[i64],
+) -> anyhow::Result<Opened> {
+    let mut conn = database.connection().await?;
+    let stores = std::mem::take(&mut group.stores);
+    let stored_rows: Vec<(i64, Option<i64>, &str, i64)> = stores
+        .iter()
+        .flat_map(|(updates, _)| {
+            updates.rows.iter().map(|(update_id, chat_id, sealed)| {
+                (*update_id, *chat_id, sealed.as_str(), updates.received_at)
+            })
+        })
+        .collect();
+    let opened = async {
+        // `fetch_many` is deprecated for a later sqlx, which will not run
+        // several statements in one query; sqlx 0.8 (which teloxide pins)
+        // runs them in turn, and the group's writes rely on it too. It is
+        // the one call that says where each statement's rows end.
+        #[allow(deprecated)]
+        let results: Vec<_> = sqlx::query(&OPEN_SQLITE)
+            .bind(super::unix_now() - ORDER_WINDOW_SECONDS)
+            .bind(serde_json::to_string(&stored_rows)?)
+            .bind(serde_json::to_string(update_ids)?)
+            .fetch_many(&mut *conn)
+            .try_collect()
+            .await
+            .context("cannot start the group's transaction")?;
+        // Each statement's rows, then its result: BEGIN, the stored
+        // updates' ids, the inbox rows, the sessions.
+        let mut statement = 0;
+        let mut new = std::collections::HashSet::new();
+        let mut rows = HashMap::with_capacity(update_ids.len());
+        let mut sessions = HashMap::new();
+        for result in results {
+            match result {
+                sqlx::Either::Left(_) => statement += 1,
+                sqlx::Either::Right(row) => match statement {
+                    1 => {
+                        new.insert(row.try_get::<i64, _>(0)?);
+                    }
+                    2 => {
+                        let (update_id, inbox_row) = inbox_row(&row)?;
+                        rows.insert(update_id, inbox_row);
+                    }
+                    3 => {
+                        let (chat_id, loaded) =
+                            super::session_of_row(&row, database.sealer.as_deref())?;
+                        sessions.insert(chat_id, loaded);
+                    }
+                    _ => anyhow::bail!("a row from statement {statement} of the group's opening"),
+                },
+            }
+        }
+        anyhow::Ok((new, rows, sessions))
+    }
+    .await;
+    let tx = GroupTx(Some(conn));
+    let (mut new, rows, sessions) = match opened {
+        Ok(opened) => opened,
+        Err(err) => {
+            database.rollback(tx).await;
+            // Told why with the rest, when the group is abandoned.
+            group.stores = stores;
+            return Err(err);
+        }
+    };
+    for (updates, done) in stores {
+        // A duplicate of one store's update in another is new once.
+        let new_here = updates
+            .rows
+            .iter()
+            .map(|(update_id, _, _)| *update_id)
+            .filter(|update_id| new.remove(update_id))
+            .collect();
+        group.stored.push((new_here, done));
+    }
     Ok((tx, rows, sessions))
 }
+
+/// SQLite's opening of a group (`open_sqlite`): `$1` the start of the
+/// order window, `$2` the updates to store `[[id, chat, sealed payload,
+/// received at], …]`, `$3` the group's update ids `[id, …]`.
+static OPEN_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "BEGIN IMMEDIATE;
+         INSERT INTO inbox (update_id, chat_id, payload, received_at)
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each($2) WHERE true
+             ON CONFLICT (update_id) DO NOTHING RETURNING update_id;
+         {INBOX_ROWS_SELECT} WHERE i.update_id IN (SELECT value FROM json_each($3));
+         {} WHERE s.chat_id IN
+             (SELECT chat_id FROM inbox WHERE update_id IN (SELECT value FROM json_each($3))
+              AND chat_id > 0 -- a private chat: chats::ChatKind
+             );",
+        super::SESSIONS_SELECT
+    )
+});
 
 /// Stores received updates (those stored before are left as they are);
 /// returns the ids that were new.
@@ -867,30 +1001,40 @@ pub(super) async fn insert_updates(
     Ok(new)
 }
 
-/// The updates' inbox rows, locked, each with whether an earlier update of
-/// the same patient's chat, received recently, is still unprocessed.
+/// The inbox rows of a group's updates, each with whether an earlier
+/// update of the same patient's chat, received since `$1`, is still
+/// unprocessed (the statements add which updates).
+const INBOX_ROWS_SELECT: &str = "SELECT i.update_id, i.processed_at, i.chat_id,
+        (SELECT COUNT(*) FROM inbox e
+         WHERE i.chat_id > 0 -- a private chat: chats::ChatKind
+           AND e.chat_id = i.chat_id AND e.update_id < i.update_id
+           AND e.processed_at IS NULL AND e.received_at >= $1) AS earlier
+     FROM inbox i";
+
+fn inbox_row(row: &sqlx::any::AnyRow) -> anyhow::Result<(i64, InboxRow)> {
+    Ok((
+        row.try_get("update_id")?,
+        InboxRow {
+            processed: row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
+            chat_id: row.try_get("chat_id")?,
+            earlier_pending: row.try_get::<i64, _>("earlier")? > 0,
+        },
+    ))
+}
+
+/// The updates' inbox rows, locked (PostgreSQL).
 async fn lock_updates(
     tx: &mut GroupTx,
-    backend: Backend,
     update_ids: &[i64],
 ) -> anyhow::Result<HashMap<i64, InboxRow>> {
     let mut found = HashMap::with_capacity(update_ids.len());
     if update_ids.is_empty() {
         return Ok(found);
     }
-    let select = format!(
-        "SELECT i.update_id, i.processed_at, i.chat_id,
-                (SELECT COUNT(*) FROM inbox e
-                 WHERE i.chat_id > 0 -- a private chat: chats::ChatKind
-                   AND e.chat_id = i.chat_id AND e.update_id < i.update_id
-                   AND e.processed_at IS NULL AND e.received_at >= $1) AS earlier
-         FROM inbox i WHERE i.update_id IN ({}) ORDER BY i.update_id",
+    let sql = format!(
+        "{INBOX_ROWS_SELECT} WHERE i.update_id IN ({}) FOR UPDATE OF i",
         placeholder_list(2, in_list(update_ids).len())
     );
-    let sql = match backend {
-        Backend::Sqlite => select,
-        Backend::Postgres => format!("{select} FOR UPDATE OF i"),
-    };
     let mut query = sqlx::query(&sql).bind(super::unix_now() - ORDER_WINDOW_SECONDS);
     for update_id in in_list(update_ids) {
         query = query.bind(update_id);
@@ -900,14 +1044,8 @@ async fn lock_updates(
         .await
         .context("cannot read the inbox")?;
     for row in rows {
-        found.insert(
-            row.try_get("update_id")?,
-            InboxRow {
-                processed: row.try_get::<Option<i64>, _>("processed_at")?.is_some(),
-                chat_id: row.try_get("chat_id")?,
-                earlier_pending: row.try_get::<i64, _>("earlier")? > 0,
-            },
-        );
+        let (update_id, inbox_row) = inbox_row(&row)?;
+        found.insert(update_id, inbox_row);
     }
     Ok(found)
 }
@@ -945,12 +1083,37 @@ static GROUP_WRITES_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::n
     )
 });
 
-/// The group's buffered writes and the commit.
+/// The group's buffered writes and the commit; rolled back if they fail.
 async fn write_and_commit(
     database: &Database,
     mut tx: GroupTx,
     group: &GroupWrites,
 ) -> anyhow::Result<()> {
+    match write(database, &mut tx, group).await {
+        Ok(Commit::Done) => {
+            database.committed(tx);
+            Ok(())
+        }
+        Ok(Commit::Due) => database.commit(tx).await,
+        Err(err) => {
+            database.rollback(tx).await;
+            Err(err)
+        }
+    }
+}
+
+/// Whether the group's writes committed too.
+enum Commit {
+    Done,
+    Due,
+}
+
+/// The group's buffered writes (on SQLite, with the commit).
+async fn write(
+    database: &Database,
+    tx: &mut GroupTx,
+    group: &GroupWrites,
+) -> anyhow::Result<Commit> {
     let now = super::unix_now();
     let sessions: Vec<SessionWrite> = group
         .sessions
@@ -983,11 +1146,10 @@ async fn write_and_commit(
                 .bind(jobs)
                 .bind(processed)
                 .bind(delivered)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .context("cannot write and commit the group's sessions and messages")?;
-            database.committed(tx);
-            Ok(())
+            Ok(Commit::Done)
         }
         Backend::Postgres => {
             // A statement per table: as one statement's common table
@@ -1013,11 +1175,11 @@ async fn write_and_commit(
                 }
                 statement
                     .bind(rows)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .context("cannot write the group's sessions and messages")?;
             }
-            database.commit(tx).await
+            Ok(Commit::Due)
         }
     }
 }

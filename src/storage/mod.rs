@@ -46,8 +46,8 @@ pub use retention::{ErasedTopic, Erasure};
 pub(crate) use retention::{erase_patient_data_in, patient_data_in};
 pub use sealing::Sealer;
 pub(crate) use sessions::{
-    LoadedSession, SESSION_WRITES_POSTGRES, SESSION_WRITES_SQLITE, SessionWrite, load_session_in,
-    load_sessions_each_in, load_sessions_in, session_rows,
+    LoadedSession, SESSION_WRITES_POSTGRES, SESSION_WRITES_SQLITE, SESSIONS_SELECT, SessionWrite,
+    load_session_in, load_sessions_each_in, load_sessions_in, session_of_row, session_rows,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

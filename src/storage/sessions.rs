@@ -189,6 +189,12 @@ pub(crate) async fn load_sessions_in(
         .collect()
 }
 
+/// A stored session's columns (the statements add which chats).
+pub(crate) const SESSIONS_SELECT: &str = "SELECT s.chat_id, s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
+     FROM sessions s
+     LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
+     LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)";
+
 /// The stored sessions of these chats, each loaded or not on its own: one
 /// patient's unreadable draft fails that patient's update alone, not the
 /// others loaded with it.
@@ -200,11 +206,7 @@ pub(crate) async fn load_sessions_each_in(
     let mut sessions = std::collections::HashMap::with_capacity(chat_ids.len());
     for chunk in chat_ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT s.chat_id, s.locale, s.locale_chosen, s.node, s.filling, d.draft, c.id AS case_id, c.status AS case_status
-             FROM sessions s
-             LEFT JOIN intake_drafts d ON d.chat_id = s.chat_id
-             LEFT JOIN cases c ON c.id = (SELECT MAX(id) FROM cases WHERE chat_id = s.chat_id)
-             WHERE s.chat_id IN ({})",
+            "{SESSIONS_SELECT} WHERE s.chat_id IN ({})",
             durable::placeholder_list(1, durable::in_list(chunk).len())
         );
         let mut select = sqlx::query(&sql);
@@ -216,14 +218,24 @@ pub(crate) async fn load_sessions_each_in(
             .await
             .context("cannot load the sessions")?;
         for row in rows {
-            let chat_id: i64 = row.try_get("chat_id")?;
-            sessions.insert(chat_id, session_of_row(&row, sealer, chat_id));
+            let (chat_id, loaded) = session_of_row(&row, sealer)?;
+            sessions.insert(chat_id, loaded);
         }
     }
     Ok(sessions)
 }
 
-fn session_of_row(
+/// A row of `SESSIONS_SELECT`: its chat, and its session (or why it
+/// cannot be loaded).
+pub(crate) fn session_of_row(
+    row: &sqlx::any::AnyRow,
+    sealer: Option<&Sealer>,
+) -> anyhow::Result<(i64, anyhow::Result<LoadedSession>)> {
+    let chat_id: i64 = row.try_get("chat_id")?;
+    Ok((chat_id, loaded_session(row, sealer, chat_id)))
+}
+
+fn loaded_session(
     row: &sqlx::any::AnyRow,
     sealer: Option<&Sealer>,
     chat_id: i64,
