@@ -130,3 +130,57 @@ async fn replies_after_one_waiting_for_its_retry_keep_their_order() {
         bot.assert_spec_clean();
     }
 }
+
+/// A press stops its spinner at once, even while its new screen waits for
+/// a retry: the answer to a press is no message, and does not queue in the
+/// outbox behind the screen (it did, and the spinner turned until the
+/// retry).
+#[tokio::test]
+async fn a_press_is_answered_while_its_new_screen_waits_for_a_retry() {
+    let bot = spawn_bot().await;
+    let ivy = bot.patient(9603, "Ivy", Some("en"));
+    let start = ivy.say("/start").await;
+    let menu = start.last().unwrap();
+    let press = menu
+        .buttons
+        .iter()
+        .flatten()
+        .find_map(|button| button.callback_data.clone())
+        .expect("the menu has buttons");
+    bot.emulator.inject(Fault {
+        method: "editMessageText",
+        times: 1,
+        kind: FaultKind::DropConnection,
+    });
+    let pressed = Instant::now();
+    let sent = ivy.send_callback(menu.message_id, &press).unwrap();
+    while ivy.last_callback_answer().is_none() && pressed.elapsed().as_secs() < 5 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let answered = pressed.elapsed();
+    assert!(
+        ivy.last_callback_answer().is_some(),
+        "the spinner was stopped"
+    );
+    assert!(
+        answered.as_millis() < 1_000,
+        "the spinner stopped {answered:?} after the press; the screen's retry comes after 2 s"
+    );
+    assert!(
+        ivy.transcript()
+            .iter()
+            .any(|message| message.message_id == menu.message_id && message.text == menu.text),
+        "the screen waits for its retry"
+    );
+    ivy.settle(&sent).await;
+    while bot.emulator.calls_to("editMessageText").len() < 2 && pressed.elapsed().as_secs() < 15 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    bot.emulator.wait_idle().await;
+    let screen = ivy
+        .transcript()
+        .into_iter()
+        .find(|message| message.message_id == menu.message_id)
+        .expect("the menu's message");
+    assert_ne!(screen.text, menu.text, "the new screen came with the retry");
+}
