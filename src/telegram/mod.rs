@@ -299,7 +299,7 @@ async fn on_callback(
         message.chat().id,
         patient,
         input,
-        Source::Button(&bot, &query),
+        Source::Button(&query),
     )
     .await
 }
@@ -356,8 +356,7 @@ pub(crate) fn update_id(update: &Update) -> i64 {
 #[derive(Clone, Copy)]
 enum Source<'a> {
     Message,
-    /// A press, answered (the spinner stopped) once its update committed.
-    Button(&'a Bot, &'a CallbackQuery),
+    Button(&'a CallbackQuery),
 }
 
 /// Load, decide, store: one input of one patient. Everything the update
@@ -403,7 +402,7 @@ async fn converse(
     // Flood control counts what patients send, not button presses.
     let pace = match source {
         Source::Message => shell.flood.check(chat_id.0, std::time::Instant::now()),
-        Source::Button(..) => flood::Pace::Normal,
+        Source::Button(_) => flood::Pace::Normal,
     };
     let mut jobs: Vec<Job> = match pace {
         flood::Pace::Normal => replies
@@ -501,6 +500,14 @@ async fn converse(
     work.save_session(chat_id.0, &session)
         .await
         .with_context(|| format!("chat {chat_id}"))?;
+    if let Source::Button(query) = source {
+        // After the screen changed, so the spinner stops on the new screen.
+        jobs.push(Job::AnswerCallback {
+            query_id: query.id.0.clone(),
+            text: callback_notice,
+            show_alert: false,
+        });
+    }
     jobs.extend(afterwards);
     for job in &jobs {
         sender::queue(&mut work, chat_id.0, job);
@@ -509,13 +516,6 @@ async fn converse(
     work.commit()
         .await
         .with_context(|| format!("chat {chat_id}"))?;
-    if let Source::Button(bot, query) = source {
-        // At once, not through the outbox: an answer is no message, and
-        // Telegram refuses one later than a few seconds (after a crash,
-        // the spinner has stopped by itself). It stops the spinner, and
-        // shows the notice, while the new screen is on its way.
-        answer_callback(bot, query, callback_notice.as_deref()).await;
-    }
     tracing::debug!(chat_id = chat_id.0, update_id, node = %session.node, jobs = jobs.len(), "update processed");
     Ok(())
 }
