@@ -319,6 +319,11 @@ pub fn redact(database_url: &str) -> String {
 fn leases_pool(url: &str) -> anyhow::Result<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(2)
+        // No round trip to test a connection before each claim: a claim or
+        // a staging that fails on a connection the server closed is tried
+        // again (the sender's next pass, the poller's next poll), and sqlx
+        // closes that connection when it comes back.
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(5))
         .after_connect(|conn, _meta| {
             Box::pin(async move {
