@@ -7,9 +7,10 @@
 //! capped the bot near a thousand updates a second however fast the rest
 //! was. Here, the updates waiting when a transaction starts share it: their
 //! inbox rows are locked and their patients' sessions loaded in one
-//! statement each; each update's `Work` runs in turn (its sessions and
-//! outgoing jobs are buffered); then one statement per table writes what
-//! they buffered, with the outbox jobs delivered meanwhile, and one COMMIT
+//! statement each (on SQLite, with the BEGIN and the received updates'
+//! rows, one round trip); each update's `Work` runs in turn (its sessions
+//! and outgoing jobs are buffered); then one statement per table writes
+//! what they buffered, with the outbox jobs delivered meanwhile, and one COMMIT
 //! ends it. An update's own statements (a case taken, an audit entry) come
 //! after a savepoint, so an update that fails is undone alone. Other writes
 //! (`Storage::write`) run on this thread too, between groups: SQLite's one
@@ -21,12 +22,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use anyhow::Context;
 use futures::TryStreamExt;
 use futures::future::BoxFuture;
-use std::sync::atomic::Ordering;
-
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyPool, Row};
 use tokio::sync::{mpsc, oneshot};
@@ -57,7 +57,7 @@ const ORDER_WINDOW_SECONDS: i64 = 30;
 pub(super) type Committed = oneshot::Sender<Result<(), String>>;
 
 /// A group's transaction, on a connection that the group commit keeps
-/// from one group to the next.
+/// from one group to the next (SQLite's).
 ///
 /// Why not sqlx's `Transaction`: it ends by giving its connection back to
 /// the pool, and sqlx's pool tests every connection given back with a
@@ -258,28 +258,11 @@ impl Database {
         locked(&self.kept).clear();
     }
 
-    /// Opens a transaction on one of the group's connections. A kept
-    /// connection that fails to begin (PostgreSQL restarted, say) is
-    /// closed, and a new one tried once.
+    /// Opens a transaction on a connection of the group's (PostgreSQL;
+    /// SQLite's begins with its opening statement, `OPEN_SQLITE`).
     async fn begin(&self) -> anyhow::Result<GroupTx> {
-        // SQLite takes its write lock up front: a read transaction upgraded
-        // later fails when another writer came in between.
-        let begin = match self.backend {
-            Backend::Sqlite => "BEGIN IMMEDIATE",
-            Backend::Postgres => "BEGIN",
-        };
-        let kept = locked(&self.kept).pop();
-        if let Some(mut kept) = kept {
-            match sqlx::query(begin).execute(&mut *kept).await {
-                Ok(_) => return Ok(GroupTx(Some(kept))),
-                Err(err) => tracing::warn!(
-                    error = %err,
-                    "a kept database connection failed; opening another"
-                ),
-            }
-        }
         let mut conn = self.connection().await?;
-        sqlx::query(begin)
+        sqlx::query("BEGIN")
             .execute(&mut *conn)
             .await
             .context("cannot start a transaction")?;
@@ -354,8 +337,9 @@ impl GroupCommit {
     /// the database then never wait behind the bot's other tasks for a
     /// turn on the runtime (they did, and that was most of their time).
     /// `keep_connections`: whether the group keeps its connections between
-    /// groups (see `GroupTx`); not for a database that lives in memory,
-    /// whose one connection the pool's readers share.
+    /// groups (see `GroupTx`): SQLite's, unless the database lives in
+    /// memory (its one connection is the readers' too); otherwise a group
+    /// takes one from the pool and gives it back.
     pub(super) fn start(
         pool: AnyPool,
         keep_connections: bool,
@@ -955,7 +939,9 @@ async fn open_sqlite(
 
 /// SQLite's opening of a group (`open_sqlite`): `$1` the start of the
 /// order window, `$2` the updates to store `[[id, chat, sealed payload,
-/// received at], …]`, `$3` the group's update ids `[id, …]`.
+/// received at], …]`, `$3` the group's update ids `[id, …]`. It takes the
+/// write lock up front (IMMEDIATE): a read transaction upgraded later
+/// fails when another writer came in between.
 static OPEN_SQLITE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "BEGIN IMMEDIATE;

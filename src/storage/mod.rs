@@ -161,7 +161,15 @@ impl Storage {
         };
         let sealer = sealer.map(Arc::new);
         Ok(Storage {
-            group: group::GroupCommit::start(pool.clone(), !in_memory, backend, sealer.clone())?,
+            group: group::GroupCommit::start(
+                pool.clone(),
+                // PostgreSQL's groups take a connection from the pool each:
+                // kept, its answers at a fixed rate came later in every run
+                // (docs/performance.md, session 9).
+                backend == Backend::Sqlite && !in_memory,
+                backend,
+                sealer.clone(),
+            )?,
             pool,
             reader,
             backend,

@@ -1226,12 +1226,11 @@ async fn updates_stored_with_a_failing_group_are_reported_not_stored() {
     storage.close().await;
 }
 
-/// The group commit keeps its connections from one group to the next
-/// (sqlx's pool would test each one given back with a round trip). One the
-/// server closed meanwhile (PostgreSQL restarted, an idle timeout) is
-/// replaced: the update after it is worked, not failed.
+/// A connection the server closed (PostgreSQL restarted, an idle timeout)
+/// does not fail the next update: the group commit keeps no PostgreSQL
+/// connection between groups, and the pool tests the one it hands out.
 #[tokio::test]
-async fn a_kept_connection_the_server_closed_is_replaced() {
+async fn a_connection_the_server_closed_does_not_fail_an_update() {
     use sqlx::Connection;
     let Some(db) = TestDb::postgres().await else {
         return;
@@ -1250,7 +1249,7 @@ async fn a_kept_connection_the_server_closed_is_replaced() {
     .fetch_all(&mut admin)
     .await
     .unwrap();
-    assert!(!closed.is_empty(), "the group's connection was open");
+    assert!(!closed.is_empty(), "the storage's connections were open");
 
     changes::save_session(&storage, 7, &session("faq", "en", true)).await;
     assert_eq!(
