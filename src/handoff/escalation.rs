@@ -66,13 +66,13 @@ impl Policy {
         }))
     }
 
-    /// Working seconds before the first reminder.
     /// The shortest wait that can have a reminder due (working hours only
     /// make a wait count for less).
     pub fn soonest(&self) -> i64 {
         self.after.min(self.urgent_after)
     }
 
+    /// Working seconds before the first reminder.
     pub fn limit(&self, urgent: bool) -> i64 {
         if urgent {
             self.urgent_after

@@ -60,10 +60,10 @@ pub(super) type Committed = oneshot::Sender<Result<(), String>>;
 /// from one group to the next (SQLite's).
 ///
 /// Why not sqlx's `Transaction`: it ends by giving its connection back to
-/// the pool, and sqlx's pool tests every connection given back with a
-/// round trip (on SQLite, to the connection's thread and back), and every
-/// one taken with another (both unconditional in sqlx 0.8). A group of
-/// updates made six such round trips; these were two of them. Here BEGIN,
+/// the pool, and sqlx 0.8's pool tests every connection given back with a
+/// round trip (on SQLite, to the connection's thread and back), always,
+/// and every one taken with another unless told not to. A group of
+/// updates made six round trips; these were two of them. Here BEGIN,
 /// COMMIT and ROLLBACK are statements; a transaction dropped unfinished
 /// (a failed group, the bot stopping) closes its connection, which undoes it.
 pub(super) struct GroupTx(Option<PoolConnection<Any>>);
