@@ -109,8 +109,8 @@ pub(crate) static SESSION_WRITES_POSTGRES: std::sync::LazyLock<[String; 3]> =
                  SELECT (v ->> 0)::bigint, v ->> 1, $1 FROM jsonb_array_elements($2::jsonb) AS r(v)
                  {DRAFT_CONFLICT}"
             ),
-            "DELETE FROM intake_drafts WHERE chat_id IN
-                 (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb))"
+            "DELETE FROM intake_drafts WHERE chat_id = ANY (ARRAY
+                 (SELECT value::bigint FROM jsonb_array_elements_text($1::jsonb)))"
                 .to_owned(),
         ]
     });
