@@ -2,6 +2,8 @@
 //! arrived, processed exactly once; what must be sent stored in the same
 //! transaction as the change that caused it, until it is delivered.
 
+use std::collections::HashSet;
+
 use anyhow::Context;
 use sqlx::{AnyConnection, Row};
 
@@ -170,29 +172,35 @@ impl Storage {
     /// commit of the group that works them flushes the log up to its own
     /// record, beyond theirs. Their answers then wait for one flush, not
     /// two.
+    ///
+    /// The caller hands the new ones to the dispatcher at once: on
+    /// PostgreSQL, the group that starts with the first of them waits a
+    /// moment for the others (`group::Expected`).
     pub async fn stage_updates(
         &self,
         updates: &[(i64, Option<i64>, String)],
     ) -> anyhow::Result<Vec<i64>> {
-        let Some(leases) = &self.leases else {
-            return self.store_updates(updates).await;
+        let new = match &self.leases {
+            None => self.store_updates(updates).await?,
+            Some(_) if updates.is_empty() => return Ok(Vec::new()),
+            Some(leases) => {
+                let rows = self.sealed_updates(updates)?;
+                let mut conn = leases
+                    .acquire()
+                    .await
+                    .context("cannot reach the database")?;
+                super::group::insert_updates(
+                    &mut conn,
+                    &super::group::StoredUpdates {
+                        rows,
+                        received_at: unix_now(),
+                    },
+                )
+                .await?
+            }
         };
-        if updates.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows = self.sealed_updates(updates)?;
-        let mut conn = leases
-            .acquire()
-            .await
-            .context("cannot reach the database")?;
-        super::group::insert_updates(
-            &mut conn,
-            &super::group::StoredUpdates {
-                rows,
-                received_at: unix_now(),
-            },
-        )
-        .await
+        self.group.expect(turns_asked_soon(updates, &new));
+        Ok(new)
     }
 
     /// Returns once every update staged before is on disk: a write that
@@ -1050,6 +1058,26 @@ pub(super) fn job_id(update_id: i64, position: usize) -> i64 {
     update_id * JOBS_PER_UPDATE + position as i64
 }
 
+/// Of a batch of updates just stored (`new`), those whose turns are asked
+/// for as soon as the dispatcher has them: a patient's first update in the
+/// batch. A chat's next one waits for the one before it (the dispatcher
+/// runs a chat's updates in order), and the coordinators' group's updates
+/// may need no turn at all.
+fn turns_asked_soon(updates: &[(i64, Option<i64>, String)], new: &[i64]) -> Vec<i64> {
+    let new: HashSet<i64> = new.iter().copied().collect();
+    let mut chats = HashSet::new();
+    updates
+        .iter()
+        .filter(|(update_id, chat_id, _)| {
+            new.contains(update_id)
+                && chat_id
+                    .and_then(crate::chats::private)
+                    .is_some_and(|chat| chats.insert(chat))
+        })
+        .map(|(update_id, _, _)| *update_id)
+        .collect()
+}
+
 /// The update that queued the outbox job `id` (what `job_id` made it from).
 pub fn job_update(id: i64) -> i64 {
     id.div_euclid(JOBS_PER_UPDATE)
@@ -1058,6 +1086,21 @@ pub fn job_update(id: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_s_turns_asked_soon_are_each_patient_s_first_new_update() {
+        let payload = String::new;
+        let batch = [
+            (10, Some(501), payload()),                // stored before: not handed out
+            (11, Some(501), payload()),                // this chat's first new one
+            (12, Some(501), payload()),                // waits for 11
+            (13, Some(-1_001_234_567_890), payload()), // the coordinators' group
+            (14, None, payload()),                     // no chat
+            (15, Some(502), payload()),
+        ];
+        assert_eq!(turns_asked_soon(&batch, &[11, 12, 13, 14, 15]), [11, 15]);
+        assert!(turns_asked_soon(&batch, &[]).is_empty());
+    }
 
     #[test]
     fn an_in_list_takes_one_of_a_few_lengths_and_matches_the_same_values() {

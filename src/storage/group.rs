@@ -130,6 +130,60 @@ enum Request {
     /// The storage closes: the connections kept are closed, and no more
     /// are kept.
     LetConnectionsGo(oneshot::Sender<()>),
+    /// Updates just received and handed to the dispatcher: their turns
+    /// are asked for in a moment (`Expected`).
+    Expect(Vec<i64>),
+}
+
+/// How long a group waits, at most, for updates received with its own
+/// that have not asked for their turns yet (PostgreSQL: `gathers`).
+const EXPECTED_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
+
+/// An expected update that has not asked for its turn for this long is no
+/// longer waited for (one the bot handled without a turn).
+const EXPECTED_FOR: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Whether a group waits for the updates received with its own: only where
+/// other groups can start meanwhile. SQLite's one writer would idle while
+/// it waits: measured, its CPU per update and its throughput under load
+/// were worse (docs/performance.md, session 10).
+fn gathers(backend: Backend) -> bool {
+    groups_at_once(backend) > 1
+}
+
+/// Updates received (stored and handed to the dispatcher) whose turns have
+/// not been asked for yet, with when they were received.
+///
+/// Why: the updates of one `getUpdates` answer ask for their turns a few
+/// hundred microseconds apart. A group that started at the first ask held
+/// one of them, and the rest waited for its commit to start the next: two
+/// commits, each with its round trips, where one would do. A group waits
+/// for the rest of its batch at most `EXPECTED_WAIT`; those that have not
+/// come by then are not waited for again.
+#[derive(Default)]
+struct Expected(HashMap<i64, std::time::Instant>);
+
+impl Expected {
+    fn add(&mut self, update_ids: Vec<i64>) {
+        let now = std::time::Instant::now();
+        self.0.extend(update_ids.into_iter().map(|id| (id, now)));
+    }
+
+    fn asked(&mut self, update_id: i64) {
+        self.0.remove(&update_id);
+    }
+
+    /// Whether any update is still expected (received lately).
+    fn any(&mut self) -> bool {
+        self.0
+            .retain(|_, received| received.elapsed() < EXPECTED_FOR);
+        !self.0.is_empty()
+    }
+
+    /// The group waited for them long enough.
+    fn give_up(&mut self) {
+        self.0.clear();
+    }
 }
 
 /// Updates to store: (update id, chat, sealed payload), and when received.
@@ -150,6 +204,8 @@ type WriteJob = Box<
 #[derive(Clone)]
 pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
+    /// Whether groups wait for expected updates (`gathers`).
+    gathers: bool,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
     clearing: Clearing,
 }
@@ -375,6 +431,7 @@ impl GroupCommit {
             .context("cannot start the group commit's thread")?;
         Ok(GroupCommit {
             requests,
+            gathers: gathers(backend),
             watcher,
             clearing,
         })
@@ -449,6 +506,15 @@ impl GroupCommit {
         self.ask(|done| Request::Store { updates, done }).await
     }
 
+    /// These updates were just received and handed to the dispatcher:
+    /// a group that starts meanwhile waits a moment for their turns
+    /// (PostgreSQL).
+    pub(super) fn expect(&self, update_ids: Vec<i64>) {
+        if self.gathers && !update_ids.is_empty() {
+            let _ = self.requests.send(Request::Expect(update_ids));
+        }
+    }
+
     pub(super) async fn delivered(&self, job_ids: Vec<i64>) -> anyhow::Result<()> {
         self.ask(|done| Request::Delivered { job_ids, done })
             .await
@@ -488,6 +554,7 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
     let slots = Arc::new(tokio::sync::Semaphore::new(groups_at_once(
         database.backend,
     )));
+    let mut expected = Expected::default();
     loop {
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
@@ -495,45 +562,96 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
         let Some(first) = requests.recv().await else {
             return;
         };
-        let mut updates = Vec::new();
-        let mut delivered = Vec::new();
-        let mut stores = Vec::new();
-        let mut writes = Vec::new();
+        let wait_until = tokio::time::Instant::now() + EXPECTED_WAIT;
+        let mut gathered = Gathered::default();
         let mut next = Some(first);
-        while let Some(request) = next.take() {
-            match request {
-                Request::Update { update_id, turn } => updates.push((update_id, turn)),
-                Request::Delivered { job_ids, done } => delivered.push((job_ids, done)),
-                Request::Store { updates, done } => stores.push((updates, done)),
-                Request::Write(write) => writes.push(write),
-                Request::LetConnectionsGo(done) => {
-                    database.let_connections_go();
-                    let _ = done.send(());
+        loop {
+            while let Some(request) = next.take() {
+                gathered.take(request, &database, &mut expected);
+                if gathered.updates.len() < MAX_GROUP {
+                    next = requests.try_recv().ok();
+                }
+                if next.is_none() && gathered.deliveries_alone() {
+                    // Deliveries alone: an update coming soon shares its
+                    // transaction with them rather than a statement of their own.
+                    next = tokio::time::timeout(DELIVERIES_WAIT, requests.recv())
+                        .await
+                        .ok()
+                        .flatten();
                 }
             }
-            if updates.len() < MAX_GROUP {
-                next = requests.try_recv().ok();
-            }
-            if next.is_none()
-                && updates.is_empty()
-                && writes.is_empty()
-                && stores.is_empty()
-                && !delivered.is_empty()
+            // Updates received with these that have not asked yet share
+            // their transaction rather than wait for its commit.
+            if gathered.updates.is_empty() || gathered.updates.len() >= MAX_GROUP || !expected.any()
             {
-                // Deliveries alone: an update coming soon shares its
-                // transaction with them rather than a statement of their own.
-                next = tokio::time::timeout(DELIVERIES_WAIT, requests.recv())
-                    .await
-                    .ok()
-                    .flatten();
+                break;
+            }
+            match tokio::time::timeout_at(wait_until, requests.recv()).await {
+                Ok(Some(request)) => next = Some(request),
+                Ok(None) => break,
+                Err(_) => {
+                    expected.give_up();
+                    break;
+                }
             }
         }
+        if gathered.is_empty() {
+            continue;
+        }
+        let Gathered {
+            updates,
+            delivered,
+            stores,
+            writes,
+        } = gathered;
         let database = database.clone();
         tokio::spawn(async move {
             run_writes(&database, writes).await;
             work_group(&database, stores, updates, delivered).await;
             drop(slot);
         });
+    }
+}
+
+/// The requests a group takes, as they came.
+#[derive(Default)]
+struct Gathered {
+    updates: Vec<UpdateRequest>,
+    delivered: Vec<(Vec<i64>, Committed)>,
+    stores: Vec<(StoredUpdates, StoreDone)>,
+    writes: Vec<WriteJob>,
+}
+
+impl Gathered {
+    fn take(&mut self, request: Request, database: &Database, expected: &mut Expected) {
+        match request {
+            Request::Update { update_id, turn } => {
+                expected.asked(update_id);
+                self.updates.push((update_id, turn));
+            }
+            Request::Delivered { job_ids, done } => self.delivered.push((job_ids, done)),
+            Request::Store { updates, done } => self.stores.push((updates, done)),
+            Request::Write(write) => self.writes.push(write),
+            Request::LetConnectionsGo(done) => {
+                database.let_connections_go();
+                let _ = done.send(());
+            }
+            Request::Expect(update_ids) => expected.add(update_ids),
+        }
+    }
+
+    fn deliveries_alone(&self) -> bool {
+        self.updates.is_empty()
+            && self.writes.is_empty()
+            && self.stores.is_empty()
+            && !self.delivered.is_empty()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.updates.is_empty()
+            && self.writes.is_empty()
+            && self.stores.is_empty()
+            && self.delivered.is_empty()
     }
 }
 

@@ -1135,6 +1135,68 @@ async fn the_sweep_reads_only_cases_that_waited_long_enough() {
 /// are on disk: the work's own commit puts them there), are stored once
 /// (a batch sent again brings nothing new), and are on disk once
 /// `staged_updates_on_disk` returned.
+/// The updates of one `getUpdates` answer ask for their turns a moment
+/// apart: on PostgreSQL, the group that starts with the first waits for the
+/// others and commits them together, rather than commit the first alone
+/// and the others after it. One that never asks holds a group a moment
+/// only. (SQLite's one writer does not wait: its groups gather what came.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_received_together_share_one_commit_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let storage = Storage::connect(&db.url).await.unwrap();
+    let updates: Vec<_> = (1..=2_i64)
+        .map(|id| (id, Some(400 + id), format!("{{\"update_id\":{id}}}")))
+        .collect();
+    assert_eq!(storage.stage_updates(&updates).await.unwrap(), [1, 2]);
+    let first = {
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            let Begun::Ready(work) = storage.begin_update(1).await.unwrap() else {
+                panic!("update 1 was not ready");
+            };
+            work.commit().await.unwrap();
+            std::time::Instant::now()
+        })
+    };
+    // After the first one's group started: a group that did not wait would
+    // have taken what had asked by then.
+    std::thread::sleep(std::time::Duration::from_micros(300));
+    let Begun::Ready(work) = storage.begin_update(2).await.unwrap() else {
+        panic!("update 2 was not ready");
+    };
+    // The first commits with the second: not before it hands back.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let handed_back = std::time::Instant::now();
+    work.commit().await.unwrap();
+    let first_committed = first.await.unwrap();
+    assert!(
+        first_committed >= handed_back,
+        "the first update committed on its own"
+    );
+
+    // Received, never asked for its turn (a chat's next update waits for
+    // its first; some updates need no turn): a moment's wait.
+    let updates: Vec<_> = (3..=4_i64)
+        .map(|id| (id, Some(400 + id), format!("{{\"update_id\":{id}}}")))
+        .collect();
+    assert_eq!(storage.stage_updates(&updates).await.unwrap(), [3, 4]);
+    let asked = std::time::Instant::now();
+    let Begun::Ready(work) = storage.begin_update(3).await.unwrap() else {
+        panic!("update 3 was not ready");
+    };
+    work.commit().await.unwrap();
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(1),
+        "a group waited {:?} for an update that never asked",
+        asked.elapsed()
+    );
+    assert!(storage.is_processed(3).await.unwrap());
+    assert!(!storage.is_processed(4).await.unwrap());
+    storage.close().await;
+}
+
 #[tokio::test]
 async fn staged_updates_are_worked_at_once_and_stored_once() {
     for db in TestDb::all().await {
