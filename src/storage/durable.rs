@@ -199,7 +199,7 @@ impl Storage {
                 .await?
             }
         };
-        self.group.expect(turns_asked_soon(updates, &new));
+        self.group.expect(|| turns_asked_soon(updates, &new));
         Ok(new)
     }
 

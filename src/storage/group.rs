@@ -508,9 +508,13 @@ impl GroupCommit {
 
     /// These updates were just received and handed to the dispatcher:
     /// a group that starts meanwhile waits a moment for their turns
-    /// (PostgreSQL).
-    pub(super) fn expect(&self, update_ids: Vec<i64>) {
-        if self.gathers && !update_ids.is_empty() {
+    /// (PostgreSQL; on SQLite they are not even worked out).
+    pub(super) fn expect(&self, update_ids: impl FnOnce() -> Vec<i64>) {
+        if !self.gathers {
+            return;
+        }
+        let update_ids = update_ids();
+        if !update_ids.is_empty() {
             let _ = self.requests.send(Request::Expect(update_ids));
         }
     }

@@ -1131,10 +1131,6 @@ async fn the_sweep_reads_only_cases_that_waited_long_enough() {
     }
 }
 
-/// Updates the poller stages are worked at once (on PostgreSQL before they
-/// are on disk: the work's own commit puts them there), are stored once
-/// (a batch sent again brings nothing new), and are on disk once
-/// `staged_updates_on_disk` returned.
 /// The updates of one `getUpdates` answer ask for their turns a moment
 /// apart: on PostgreSQL, the group that starts with the first waits for the
 /// others and commits them together, rather than commit the first alone
@@ -1197,6 +1193,10 @@ async fn updates_received_together_share_one_commit_on_postgres() {
     storage.close().await;
 }
 
+/// Updates the poller stages are worked at once (on PostgreSQL before they
+/// are on disk: the work's own commit puts them there), are stored once
+/// (a batch sent again brings nothing new), and are on disk once
+/// `staged_updates_on_disk` returned.
 #[tokio::test]
 async fn staged_updates_are_worked_at_once_and_stored_once() {
     for db in TestDb::all().await {
