@@ -206,6 +206,9 @@ pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
     /// Whether groups wait for expected updates (`gathers`).
     gathers: bool,
+    /// The group commit thread's runtime, where an update's work may run
+    /// (`work_beside`); SQLite's only.
+    beside: Option<tokio::runtime::Handle>,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
     clearing: Clearing,
 }
@@ -425,6 +428,7 @@ impl GroupCommit {
         let runtime = runtime
             .build()
             .context("cannot start the group commit's runtime")?;
+        let beside = (backend == Backend::Sqlite).then(|| runtime.handle().clone());
         std::thread::Builder::new()
             .name("group-commit".to_owned())
             .spawn(move || runtime.block_on(run(database, receiver)))
@@ -432,9 +436,41 @@ impl GroupCommit {
         Ok(GroupCommit {
             requests,
             gathers: gathers(backend),
+            beside,
             watcher,
             clearing,
         })
+    }
+
+    /// Runs `work`, an update's work with its `Work`, beside the group
+    /// commit: on SQLite on its thread, elsewhere where it is awaited.
+    ///
+    /// Why: a `Work` crosses from the group commit's thread to the update's
+    /// task and back, and so does its commit's answer; each crossing wakes
+    /// a sleeping thread. A crossing more per update cost 8% of the bot's
+    /// CPU per update while browsing (docs/performance.md, session 11). On
+    /// that thread the update's turn, its `Work` and its commit are handed
+    /// over within one thread, and only the work itself and its result
+    /// cross. The work is what the update's task would have done between
+    /// its turn and its commit's answer (the group waits for it either
+    /// way), so nothing runs there that would not have held the group.
+    /// SQLite only: PostgreSQL works four groups at once, whose updates'
+    /// work then runs on the bot's runtime, side by side.
+    pub(super) async fn work_beside<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        use tracing::Instrument;
+        let Some(runtime) = &self.beside else {
+            return Ok(work.await);
+        };
+        match runtime.spawn(work.in_current_span()).await {
+            Ok(done) => Ok(done),
+            // Caught where the update's own task would have been: the
+            // handler tree counts it against the update.
+            Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+            Err(_) => anyhow::bail!("the database is closing"),
+        }
     }
 
     /// From now on, `watcher` hears of every group's committed jobs.

@@ -247,12 +247,11 @@ async fn on_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerR
     let Some(input) = message_input(&msg) else {
         return skip(&shell, &update).await;
     };
-    let patient = patient_of(msg.from.as_ref(), &shell);
     converse(
-        &shell,
+        shell,
         update_id(&update),
         msg.chat.id,
-        patient,
+        msg.from,
         input,
         Source::Message,
     )
@@ -260,12 +259,11 @@ async fn on_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerR
 }
 
 async fn on_edited_message(shell: Arc<Shell>, update: Update, msg: Message) -> HandlerResult {
-    let patient = patient_of(msg.from.as_ref(), &shell);
     converse(
-        &shell,
+        shell,
         update_id(&update),
         msg.chat.id,
-        patient,
+        msg.from,
         Input::Edited,
         Source::Message,
     )
@@ -292,14 +290,16 @@ async fn on_callback(
         data: query.data.clone().unwrap_or_default(),
         message_id: message.id().0,
     };
-    let patient = patient_of(Some(&query.from), &shell);
+    let chat_id = message.chat().id;
     converse(
-        &shell,
+        shell,
         update_id(&update),
-        message.chat().id,
-        patient,
+        chat_id,
+        Some(query.from),
         input,
-        Source::Button(&query),
+        Source::Button {
+            query_id: query.id.0,
+        },
     )
     .await
 }
@@ -353,24 +353,46 @@ pub(crate) fn update_id(update: &Update) -> i64 {
 }
 
 /// What the input came from.
-#[derive(Clone, Copy)]
-enum Source<'a> {
+enum Source {
     Message,
-    Button(&'a CallbackQuery),
+    /// A button press, answered by its query's id.
+    Button {
+        query_id: String,
+    },
 }
 
 /// Load, decide, store: one input of one patient. Everything the update
 /// changes — the session, cases, and what must be sent — is committed in
 /// one transaction with the mark that the update was processed; the outbox
 /// sender then delivers. A crash before the commit replays the update; after
-/// it, the sender delivers what was queued.
+/// it, the sender delivers what was queued. The work runs beside the group
+/// commit (`Storage::work_beside`: on SQLite, on its thread).
 async fn converse(
+    shell: Arc<Shell>,
+    update_id: i64,
+    chat_id: ChatId,
+    from: Option<teloxide::types::User>,
+    input: Input,
+    source: Source,
+) -> HandlerResult {
+    let storage = shell.storage.clone();
+    storage
+        .work_beside(async move {
+            let patient = patient_of(from.as_ref(), &shell);
+            converse_beside(&shell, update_id, chat_id, patient, input, source).await
+        })
+        .await?
+}
+
+/// `converse`'s work, beside the group commit: the update's `Work` from its
+/// turn to its commit, and nothing else (no network calls).
+async fn converse_beside(
     shell: &Shell,
     update_id: i64,
     chat_id: ChatId,
     patient: Patient<'_>,
     input: Input,
-    source: Source<'_>,
+    source: Source,
 ) -> HandlerResult {
     let mut work = match shell.storage.begin_update(update_id).await? {
         Begun::Ready(work) => work,
@@ -402,7 +424,7 @@ async fn converse(
     // Flood control counts what patients send, not button presses.
     let pace = match source {
         Source::Message => shell.flood.check(chat_id.0, std::time::Instant::now()),
-        Source::Button(_) => flood::Pace::Normal,
+        Source::Button { .. } => flood::Pace::Normal,
     };
     let mut jobs: Vec<Job> = match pace {
         flood::Pace::Normal => replies
@@ -500,10 +522,10 @@ async fn converse(
     work.save_session(chat_id.0, &session)
         .await
         .with_context(|| format!("chat {chat_id}"))?;
-    if let Source::Button(query) = source {
+    if let Source::Button { query_id } = source {
         // After the screen changed, so the spinner stops on the new screen.
         jobs.push(Job::AnswerCallback {
-            query_id: query.id.0.clone(),
+            query_id,
             text: callback_notice,
             show_alert: false,
         });

@@ -1320,3 +1320,53 @@ async fn a_connection_the_server_closed_does_not_fail_an_update() {
     );
     storage.close().await;
 }
+
+/// A patient's update is worked beside its group commit: on SQLite on the
+/// group commit's own thread (its turn, its `Work` and its commit's answer
+/// never cross between threads), on PostgreSQL where it is awaited. A work
+/// that panics there, holding its `Work`, reaches its caller as a panic
+/// (the handler tree counts it against the update), and its transaction is
+/// given back: the update is worked again and commits.
+#[tokio::test]
+async fn an_update_s_work_runs_beside_its_group_commit() {
+    use futures::FutureExt;
+    for db in TestDb::all().await {
+        let storage = Storage::connect(&db.url).await.unwrap();
+        let updates: Vec<_> = (1..=2_i64)
+            .map(|id| (id, Some(500 + id), format!("{{\"update_id\":{id}}}")))
+            .collect();
+        assert_eq!(storage.stage_updates(&updates).await.unwrap(), [1, 2]);
+        let work_update = |update_id: i64, panics: bool| {
+            let storage = storage.clone();
+            async move {
+                let thread = std::thread::current().name().map(str::to_owned);
+                let Begun::Ready(work) = storage.begin_update(update_id).await.unwrap() else {
+                    panic!("update {update_id} was not ready");
+                };
+                assert!(!panics, "the work of update {update_id} failed");
+                work.commit().await.unwrap();
+                thread
+            }
+        };
+        let thread = storage.work_beside(work_update(1, false)).await.unwrap();
+        match storage.backend() {
+            Backend::Sqlite => assert_eq!(thread.as_deref(), Some("group-commit"), "{}", db.label),
+            Backend::Postgres => assert_eq!(
+                thread.as_deref(),
+                std::thread::current().name(),
+                "{}",
+                db.label
+            ),
+        }
+        assert!(storage.is_processed(1).await.unwrap(), "{}", db.label);
+
+        let panicked = std::panic::AssertUnwindSafe(storage.work_beside(work_update(2, true)))
+            .catch_unwind()
+            .await;
+        assert!(panicked.is_err(), "{}: the panic was lost", db.label);
+        assert!(!storage.is_processed(2).await.unwrap(), "{}", db.label);
+        storage.work_beside(work_update(2, false)).await.unwrap();
+        assert!(storage.is_processed(2).await.unwrap(), "{}", db.label);
+        storage.close().await;
+    }
+}
