@@ -15,7 +15,9 @@
 //! after a savepoint, so an update that fails is undone alone. Other writes
 //! (`Storage::write`) run on this thread too, between groups: SQLite's one
 //! connection is then never held by a task waiting for a turn on the bot's
-//! runtime.
+//! runtime. On SQLite a patient's update is worked here too, from its turn
+//! to its commit (`GroupCommit::work_beside`): its `Work` then never
+//! crosses between threads.
 //!
 //! Owns the order of the work and the group's statements; what an update
 //! does is the caller's (`Work`).
