@@ -294,9 +294,9 @@ impl Storage {
     }
 
     /// Runs `work` (which begins an update with `begin_update` and commits
-    /// it) where the update's transaction is worked: on SQLite on the group
-    /// commit's thread, saving two crossings between threads per update
-    /// (see `group::GroupCommit::work_beside`). `work` must do nothing but
+    /// it) where the update's transaction is worked, on the group commit's
+    /// thread, saving two crossings between threads per update (see
+    /// `group::GroupCommit::work_beside`). `work` must do nothing but
     /// its update's database work and what decides it: no network calls,
     /// no other storage calls while it holds the `Work`.
     pub async fn work_beside<T: Send + 'static>(

@@ -15,9 +15,9 @@
 //! after a savepoint, so an update that fails is undone alone. Other writes
 //! (`Storage::write`) run on this thread too, between groups: SQLite's one
 //! connection is then never held by a task waiting for a turn on the bot's
-//! runtime. On SQLite a patient's update is worked here too, from its turn
-//! to its commit (`GroupCommit::work_beside`): its `Work` then never
-//! crosses between threads.
+//! runtime. A patient's update is worked here too, from its turn to its
+//! commit (`GroupCommit::work_beside`): its `Work` then never crosses
+//! between threads.
 //!
 //! Owns the order of the work and the group's statements; what an update
 //! does is the caller's (`Work`).
@@ -208,9 +208,9 @@ pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
     /// Whether groups wait for expected updates (`gathers`).
     gathers: bool,
-    /// The group commit thread's runtime, where an update's work may run
-    /// (`work_beside`); SQLite's only.
-    beside: Option<tokio::runtime::Handle>,
+    /// The group commit thread's runtime, where an update's work runs
+    /// (`work_beside`).
+    beside: tokio::runtime::Handle,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
     clearing: Clearing,
 }
@@ -430,7 +430,7 @@ impl GroupCommit {
         let runtime = runtime
             .build()
             .context("cannot start the group commit's runtime")?;
-        let beside = (backend == Backend::Sqlite).then(|| runtime.handle().clone());
+        let beside = runtime.handle().clone();
         std::thread::Builder::new()
             .name("group-commit".to_owned())
             .spawn(move || runtime.block_on(run(database, receiver)))
@@ -444,29 +444,25 @@ impl GroupCommit {
         })
     }
 
-    /// Runs `work`, an update's work with its `Work`, beside the group
-    /// commit: on SQLite on its thread, elsewhere where it is awaited.
+    /// Runs `work`, an update's work with its `Work`, on the group
+    /// commit's thread.
     ///
     /// Why: a `Work` crosses from the group commit's thread to the update's
     /// task and back, and so does its commit's answer; each crossing wakes
     /// a sleeping thread. A crossing more per update cost 8% of the bot's
     /// CPU per update while browsing (docs/performance.md, session 11). On
-    /// that thread the update's turn, its `Work` and its commit are handed
-    /// over within one thread, and only the work itself and its result
-    /// cross. The work is what the update's task would have done between
-    /// its turn and its commit's answer (the group waits for it either
-    /// way), so nothing runs there that would not have held the group.
-    /// SQLite only: PostgreSQL works four groups at once, whose updates'
-    /// work then runs on the bot's runtime, side by side.
+    /// that thread the update's turn, its `Work` and its commit's answer
+    /// are handed over within one thread, and only the work itself and its
+    /// result cross. The work is what the update's task would have done
+    /// between its turn and its commit's answer (the group waits for it
+    /// either way), so nothing runs there that would not have held the
+    /// group.
     pub(super) async fn work_beside<T: Send + 'static>(
         &self,
         work: impl std::future::Future<Output = T> + Send + 'static,
     ) -> anyhow::Result<T> {
         use tracing::Instrument;
-        let Some(runtime) = &self.beside else {
-            return Ok(work.await);
-        };
-        match runtime.spawn(work.in_current_span()).await {
+        match self.beside.spawn(work.in_current_span()).await {
             Ok(done) => Ok(done),
             // Caught where the update's own task would have been: the
             // handler tree counts it against the update.

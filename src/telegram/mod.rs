@@ -366,7 +366,7 @@ enum Source {
 /// one transaction with the mark that the update was processed; the outbox
 /// sender then delivers. A crash before the commit replays the update; after
 /// it, the sender delivers what was queued. The work runs beside the group
-/// commit (`Storage::work_beside`: on SQLite, on its thread).
+/// commit (`Storage::work_beside`: on its thread).
 async fn converse(
     shell: Arc<Shell>,
     update_id: i64,

@@ -1321,9 +1321,9 @@ async fn a_connection_the_server_closed_does_not_fail_an_update() {
     storage.close().await;
 }
 
-/// A patient's update is worked beside its group commit: on SQLite on the
-/// group commit's own thread (its turn, its `Work` and its commit's answer
-/// never cross between threads), on PostgreSQL where it is awaited. A work
+/// A patient's update is worked beside its group commit, on its thread
+/// (its turn, its `Work` and its commit's answer never cross between
+/// threads), on both databases. A work
 /// that panics there, holding its `Work`, reaches its caller as a panic
 /// (the handler tree counts it against the update), and its transaction is
 /// given back: the update is worked again and commits.
@@ -1349,15 +1349,7 @@ async fn an_update_s_work_runs_beside_its_group_commit() {
             }
         };
         let thread = storage.work_beside(work_update(1, false)).await.unwrap();
-        match storage.backend() {
-            Backend::Sqlite => assert_eq!(thread.as_deref(), Some("group-commit"), "{}", db.label),
-            Backend::Postgres => assert_eq!(
-                thread.as_deref(),
-                std::thread::current().name(),
-                "{}",
-                db.label
-            ),
-        }
+        assert_eq!(thread.as_deref(), Some("group-commit"), "{}", db.label);
         assert!(storage.is_processed(1).await.unwrap(), "{}", db.label);
 
         let panicked = std::panic::AssertUnwindSafe(storage.work_beside(work_update(2, true)))
