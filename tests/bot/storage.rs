@@ -1323,10 +1323,10 @@ async fn a_connection_the_server_closed_does_not_fail_an_update() {
 
 /// A patient's update is worked beside its group commit, on its thread
 /// (its turn, its `Work` and its commit's answer never cross between
-/// threads), on both databases. A work
-/// that panics there, holding its `Work`, reaches its caller as a panic
-/// (the handler tree counts it against the update), and its transaction is
-/// given back: the update is worked again and commits.
+/// threads), on both databases. A work that panics there, holding its
+/// `Work`, reaches its caller as a panic (the handler tree counts it
+/// against the update), and its transaction is given back: the update is
+/// worked again and commits.
 #[tokio::test]
 async fn an_update_s_work_runs_beside_its_group_commit() {
     use futures::FutureExt;
