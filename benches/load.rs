@@ -10,7 +10,10 @@
 //! (a /start, then presses through the content tree), the navigator beside
 //! the like-for-like bot (the same Bot API work: a keyboard, an edit and a
 //! callback answer per press, nothing stored), round after round with each
-//! bot in turn; several navigator builds can be compared in one run.
+//! bot in turn; several navigator builds can be compared in one run. "×
+//! like" is the ratio of the medians; "paired ×" the median of each
+//! round's ratio (the bots of a round run back to back, so a slow moment of
+//! the machine weighs on both).
 //!
 //! For each database backend the load scenario reports: CPU per update of
 //! the journeys and of the fixed rate, start to first answered update
@@ -1921,13 +1924,19 @@ async fn run_browse(args: &Args, work: &Path) -> anyhow::Result<()> {
             }
         }
         let base = contenders[0].cpu_per_update();
+        let like_rounds: Vec<f64> = contenders[0]
+            .rounds
+            .iter()
+            .map(BrowseRound::cpu_per_update)
+            .collect();
         println!(
-            "{:<9} {:<14} {:>11} {:>15} {:>8} {:>10} {:>9} {:>8} {:>8}",
+            "{:<9} {:<14} {:>11} {:>15} {:>8} {:>9} {:>10} {:>9} {:>8} {:>8}",
             "backend",
             "bot",
             "CPU µs/up",
             "rounds min–max",
             "× like",
+            "paired ×",
             "calls/up",
             "updates/s",
             "p50 ms",
@@ -1939,6 +1948,15 @@ async fn run_browse(args: &Args, work: &Path) -> anyhow::Result<()> {
                 .iter()
                 .map(BrowseRound::cpu_per_update)
                 .collect();
+            // Each round runs the bots back to back: a round's ratio leaves
+            // out what the machine did between rounds.
+            let paired = median(
+                per_update
+                    .iter()
+                    .zip(&like_rounds)
+                    .map(|(own, like)| own / like.max(1e-9))
+                    .collect(),
+            );
             let low = per_update.iter().copied().fold(f64::INFINITY, f64::min);
             let high = per_update.iter().copied().fold(0.0, f64::max);
             let updates: usize = contender.rounds.iter().map(|r| r.updates).sum();
@@ -1954,11 +1972,12 @@ async fn run_browse(args: &Args, work: &Path) -> anyhow::Result<()> {
             latencies.sort();
             let latency = Percentiles::of(&latencies);
             println!(
-                "{backend:<9} {:<14} {:>11.0} {:>15} {:>8.2} {:>10.2} {:>9.0} {:>8} {:>8}",
+                "{backend:<9} {:<14} {:>11.0} {:>15} {:>8.2} {:>9.2} {:>10.2} {:>9.0} {:>8} {:>8}",
                 contender.label,
                 contender.cpu_per_update(),
                 format!("{low:.0}–{high:.0}"),
                 contender.cpu_per_update() / base.max(1e-9),
+                paired,
                 calls as f64 / updates.max(1) as f64,
                 rate,
                 ms(latency.p50),
