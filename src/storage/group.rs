@@ -678,18 +678,18 @@ impl Gathered {
         }
     }
 
+    /// Nothing but delivered jobs to clear.
     fn deliveries_alone(&self) -> bool {
-        self.updates.is_empty()
-            && self.writes.is_empty()
-            && self.stores.is_empty()
-            && !self.delivered.is_empty()
+        self.only_deliveries() && !self.delivered.is_empty()
     }
 
     fn is_empty(&self) -> bool {
-        self.updates.is_empty()
-            && self.writes.is_empty()
-            && self.stores.is_empty()
-            && self.delivered.is_empty()
+        self.only_deliveries() && self.delivered.is_empty()
+    }
+
+    /// No updates, stores or writes.
+    fn only_deliveries(&self) -> bool {
+        self.updates.is_empty() && self.writes.is_empty() && self.stores.is_empty()
     }
 }
 
