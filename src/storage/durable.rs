@@ -95,6 +95,24 @@ pub struct HeldLane {
     pub last_error: String,
 }
 
+/// A batch of updates staged by the poller (`Storage::stage_updates`).
+pub struct Staged {
+    /// The updates to hand to the dispatcher now.
+    pub new: Vec<i64>,
+    on_disk: OnDisk,
+}
+
+/// What `Storage::staged_on_disk` waits for.
+enum OnDisk {
+    /// Nothing was staged.
+    Already,
+    /// SQLite: the commit of the group that stores them.
+    Committing(futures::future::BoxFuture<'static, anyhow::Result<Vec<i64>>>),
+    /// PostgreSQL: committed; a write that waits for the disk, up to the
+    /// last of them.
+    Flush(i64),
+}
+
 /// A job ended undelivered: the lane, what kind, and why (never the content).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Undelivered<'a> {
@@ -163,63 +181,84 @@ impl Storage {
     }
 
     /// Stores a batch of updates (one getUpdates answer) so that they can
-    /// be worked at once; they are sure to be on disk once
-    /// `staged_updates_on_disk` returned, which the poller awaits before
-    /// its next getUpdates confirms them to Telegram. Returns the ids that
-    /// were new. SQLite: `store_updates` (on disk already). PostgreSQL:
-    /// committed without waiting for the disk (`leases_pool`): visible at
-    /// once, and on disk before any answer to them is sent, since the
-    /// commit of the group that works them flushes the log up to its own
-    /// record, beyond theirs. Their answers then wait for one flush, not
-    /// two.
+    /// be worked at once: the caller hands `Staged::new` to the dispatcher
+    /// now, and awaits `staged_on_disk` before its next getUpdates
+    /// confirms them to Telegram.
     ///
-    /// The caller hands the new ones to the dispatcher at once: on
-    /// PostgreSQL, the group that starts with the first of them waits a
-    /// moment for the others (`group::Expected`).
+    /// SQLite: asked of the group commit, not awaited; the group that
+    /// stores them waits a moment for their turns, so that they are stored
+    /// and worked in one transaction (`group::Expected`). All are handed
+    /// out: one stored before is skipped at its turn (processed), and one
+    /// whose storing fails is refused at its turn (it is fetched again).
+    /// PostgreSQL: committed without waiting for the disk (`leases_pool`):
+    /// visible at once, and on disk before any answer to them is sent,
+    /// since the commit of the group that works them flushes the log up to
+    /// its own record, beyond theirs. Their answers then wait for one
+    /// flush, not two. Only the new ones are handed out, and the group that
+    /// starts with the first of them waits a moment for the others.
     pub async fn stage_updates(
         &self,
         updates: &[(i64, Option<i64>, String)],
-    ) -> anyhow::Result<Vec<i64>> {
-        let new = match &self.leases {
-            None => self.store_updates(updates).await?,
-            Some(_) if updates.is_empty() => return Ok(Vec::new()),
-            Some(leases) => {
-                let rows = self.sealed_updates(updates)?;
-                let mut conn = leases
-                    .acquire()
-                    .await
-                    .context("cannot reach the database")?;
-                super::group::insert_updates(
-                    &mut conn,
-                    &super::group::StoredUpdates {
-                        rows,
-                        received_at: unix_now(),
-                    },
-                )
-                .await?
-            }
+    ) -> anyhow::Result<Staged> {
+        if updates.is_empty() {
+            return Ok(Staged {
+                new: Vec::new(),
+                on_disk: OnDisk::Already,
+            });
+        }
+        let rows = self.sealed_updates(updates)?;
+        let received_at = unix_now();
+        let Some(leases) = &self.leases else {
+            let handed_out: Vec<i64> = updates.iter().map(|(update_id, _, _)| *update_id).collect();
+            let committing = self.group.store_soon(
+                super::group::StoredUpdates { rows, received_at },
+                turns_asked_soon(updates, &handed_out),
+            );
+            return Ok(Staged {
+                new: handed_out,
+                on_disk: OnDisk::Committing(Box::pin(committing)),
+            });
         };
-        self.group.expect(|| turns_asked_soon(updates, &new));
-        Ok(new)
+        let mut conn = leases
+            .acquire()
+            .await
+            .context("cannot reach the database")?;
+        let new = super::group::insert_updates(
+            &mut conn,
+            &super::group::StoredUpdates { rows, received_at },
+        )
+        .await?;
+        self.group.expect(turns_asked_soon(updates, &new));
+        let last = updates.iter().map(|(update_id, _, _)| *update_id).max();
+        Ok(Staged {
+            new,
+            on_disk: last.map_or(OnDisk::Already, OnDisk::Flush),
+        })
     }
 
-    /// Returns once every update staged before is on disk: a write that
-    /// waits for the disk, which flushes the log up to it (PostgreSQL; on
-    /// SQLite staged updates are on disk already). Its row is nobody
-    /// else's, so that no group's work waits for it.
-    pub async fn staged_updates_on_disk(&self, last_update_id: i64) -> anyhow::Result<()> {
-        if self.leases.is_none() {
-            return Ok(());
+    /// Returns once the staged updates are on disk (SQLite: once the group
+    /// that stores them committed; PostgreSQL: a write that waits for the
+    /// disk, which flushes the log up to it; its row is nobody else's, so
+    /// that no group's work waits for it).
+    pub async fn staged_on_disk(&self, staged: Staged) -> anyhow::Result<()> {
+        match staged.on_disk {
+            OnDisk::Already => Ok(()),
+            OnDisk::Committing(committing) => {
+                committing.await.context("cannot store the updates")?;
+                Ok(())
+            }
+            OnDisk::Flush(last_update_id) => {
+                sqlx::query(
+                    "INSERT INTO counters (name, value) VALUES ('inbox-on-disk', $1)
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                )
+                .bind(last_update_id)
+                .execute(&self.pool)
+                .await
+                .context("cannot make sure the updates are on disk")?;
+                Ok(())
+            }
         }
-        sqlx::query(
-            "INSERT INTO counters (name, value) VALUES ('inbox-on-disk', $1)
-             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        )
-        .bind(last_update_id)
-        .execute(&self.pool)
-        .await
-        .context("cannot make sure the updates are on disk")?;
-        Ok(())
     }
 
     /// Updates stored but not processed (a crash came in between), in order.

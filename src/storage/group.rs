@@ -122,9 +122,14 @@ enum Request {
     /// Jobs the sender delivered: deleted from the outbox.
     Delivered { job_ids: Vec<i64>, done: Committed },
     /// Updates received (sealed), stored in the inbox with the coming
-    /// group's writes: one commit for both, rather than one each.
+    /// group's writes: one commit for both, rather than one each. Those
+    /// `expected` were handed to the dispatcher already (SQLite): their
+    /// turns are asked for in a moment, and the group that stores them
+    /// waits for them (`Expected`), so that they are stored and worked in
+    /// one transaction.
     Store {
         updates: StoredUpdates,
+        expected: Vec<i64>,
         done: StoreDone,
     },
     /// Another write, on its own (it commits by itself).
@@ -132,36 +137,35 @@ enum Request {
     /// The storage closes: the connections kept are closed, and no more
     /// are kept.
     LetConnectionsGo(oneshot::Sender<()>),
-    /// Updates just received and handed to the dispatcher: their turns
-    /// are asked for in a moment (`Expected`).
+    /// Updates just received, stored, and handed to the dispatcher
+    /// (PostgreSQL): their turns are asked for in a moment (`Expected`).
     Expect(Vec<i64>),
 }
 
 /// How long a group waits, at most, for updates received with its own
-/// that have not asked for their turns yet (PostgreSQL: `gathers`).
+/// (or, on SQLite, stored by it) that have not asked for their turns yet.
 const EXPECTED_WAIT: std::time::Duration = std::time::Duration::from_millis(2);
 
 /// An expected update that has not asked for its turn for this long is no
 /// longer waited for (one the bot handled without a turn).
 const EXPECTED_FOR: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Whether a group waits for the updates received with its own: only where
-/// other groups can start meanwhile. SQLite's one writer would idle while
-/// it waits: measured, its CPU per update and its throughput under load
-/// were worse (docs/performance.md, session 10).
-fn gathers(backend: Backend) -> bool {
-    groups_at_once(backend) > 1
-}
-
-/// Updates received (stored and handed to the dispatcher) whose turns have
-/// not been asked for yet, with when they were received.
+/// Updates received and handed to the dispatcher whose turns have not been
+/// asked for yet, with when they were received.
 ///
 /// Why: the updates of one `getUpdates` answer ask for their turns a few
-/// hundred microseconds apart. A group that started at the first ask held
-/// one of them, and the rest waited for its commit to start the next: two
-/// commits, each with its round trips, where one would do. A group waits
-/// for the rest of its batch at most `EXPECTED_WAIT`; those that have not
-/// come by then are not waited for again.
+/// hundred microseconds apart. On PostgreSQL (the updates stored already,
+/// `Request::Expect`), a group that started at the first ask held one of
+/// them, and the rest waited for its commit to start the next: two
+/// commits, each with its round trips, where one would do. On SQLite
+/// (stored by a group, `Request::Store`), the group that stored them
+/// committed on its own, and the next one worked them: two commits on the
+/// way of each update, and a third of the groups stored updates and
+/// nothing else (docs/performance.md, session 12). A group waits for the
+/// rest of its batch, or for the turns of the updates it stores, at most
+/// `EXPECTED_WAIT`; those that have not come by then are not waited for
+/// again. SQLite's one writer waits for nothing else: a group that waited
+/// for turns of updates stored before idled (session 10).
 #[derive(Default)]
 struct Expected(HashMap<i64, std::time::Instant>);
 
@@ -206,8 +210,6 @@ type WriteJob = Box<
 #[derive(Clone)]
 pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
-    /// Whether groups wait for expected updates (`gathers`).
-    gathers: bool,
     /// The group commit thread's runtime, where an update's work runs
     /// (`work_beside`).
     beside: tokio::runtime::Handle,
@@ -282,6 +284,10 @@ struct Database {
     sealer: Option<Arc<Sealer>>,
     watcher: Arc<std::sync::Mutex<Option<OutboxWatcher>>>,
     clearing: Clearing,
+    /// Updates whose storing failed (`Request::Store`): handed to the
+    /// dispatcher already, they are not worked, since the poller fetches
+    /// them again; until stored.
+    unstored: std::sync::Mutex<std::collections::HashSet<i64>>,
 }
 
 impl Database {
@@ -303,6 +309,26 @@ impl Database {
             conn.close_on_drop();
         }
         Ok(conn)
+    }
+
+    /// These updates' storing failed (see `unstored`).
+    fn not_stored(&self, update_ids: &[i64]) {
+        locked(&self.unstored).extend(update_ids);
+    }
+
+    /// These updates are stored now (new ones: stored by this group).
+    fn stored(&self, update_ids: &[i64]) {
+        let mut unstored = locked(&self.unstored);
+        if !unstored.is_empty() {
+            for update_id in update_ids {
+                unstored.remove(update_id);
+            }
+        }
+    }
+
+    fn was_not_stored(&self, update_id: i64) -> bool {
+        let unstored = locked(&self.unstored);
+        !unstored.is_empty() && unstored.contains(&update_id)
     }
 
     /// Keeps a connection for the next group (outside any transaction).
@@ -418,6 +444,7 @@ impl GroupCommit {
             sealer,
             watcher: watcher.clone(),
             clearing: clearing.clone(),
+            unstored: Default::default(),
         };
         let mut runtime = tokio::runtime::Builder::new_current_thread();
         runtime.enable_time();
@@ -437,7 +464,6 @@ impl GroupCommit {
             .context("cannot start the group commit's thread")?;
         Ok(GroupCommit {
             requests,
-            gathers: gathers(backend),
             beside,
             watcher,
             clearing,
@@ -537,17 +563,36 @@ impl GroupCommit {
     /// (or on their own when no update is being worked); returns, once
     /// committed, the ids that were new (not stored before).
     pub(super) async fn store(&self, updates: StoredUpdates) -> anyhow::Result<Vec<i64>> {
-        self.ask(|done| Request::Store { updates, done }).await
+        self.store_soon(updates, Vec::new()).await
     }
 
-    /// These updates were just received and handed to the dispatcher:
-    /// a group that starts meanwhile waits a moment for their turns
-    /// (PostgreSQL; on SQLite they are not even worked out).
-    pub(super) fn expect(&self, update_ids: impl FnOnce() -> Vec<i64>) {
-        if !self.gathers {
-            return;
+    /// `store`, asked for now and answered by the future returned: the
+    /// caller hands the `expected` updates to the dispatcher meanwhile,
+    /// and the group that stores them waits a moment for their turns.
+    pub(super) fn store_soon(
+        &self,
+        updates: StoredUpdates,
+        expected: Vec<i64>,
+    ) -> impl std::future::Future<Output = anyhow::Result<Vec<i64>>> + Send + 'static {
+        let (done, answer) = oneshot::channel();
+        let sent = self.requests.send(Request::Store {
+            updates,
+            expected,
+            done,
+        });
+        async move {
+            sent.ok().context("the database is closed")?;
+            answer
+                .await
+                .context("the database is closed")?
+                .map_err(|err| anyhow::anyhow!("{err}"))
         }
-        let update_ids = update_ids();
+    }
+
+    /// These updates were just stored (committed) and handed to the
+    /// dispatcher: a group that starts meanwhile waits a moment for their
+    /// turns (PostgreSQL).
+    pub(super) fn expect(&self, update_ids: Vec<i64>) {
         if !update_ids.is_empty() {
             let _ = self.requests.send(Request::Expect(update_ids));
         }
@@ -618,9 +663,12 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
                         .flatten();
                 }
             }
-            // Updates received with these that have not asked yet share
-            // their transaction rather than wait for its commit.
-            if gathered.updates.is_empty() || gathered.updates.len() >= MAX_GROUP || !expected.any()
+            // Updates received with these, or stored by this group, that
+            // have not asked yet share its transaction rather than wait for
+            // its commit.
+            if (gathered.updates.is_empty() && gathered.stores.is_empty())
+                || gathered.updates.len() >= MAX_GROUP
+                || !expected.any()
             {
                 break;
             }
@@ -644,8 +692,10 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
         } = gathered;
         let database = database.clone();
         tokio::spawn(async move {
-            run_writes(&database, writes).await;
+            // The group first: a write may mark an update it stores (one
+            // that needed nothing done, `Storage::mark_processed`).
             work_group(&database, stores, updates, delivered).await;
+            run_writes(&database, writes).await;
             drop(slot);
         });
     }
@@ -668,7 +718,14 @@ impl Gathered {
                 self.updates.push((update_id, turn));
             }
             Request::Delivered { job_ids, done } => self.delivered.push((job_ids, done)),
-            Request::Store { updates, done } => self.stores.push((updates, done)),
+            Request::Store {
+                updates,
+                expected: handed_out,
+                done,
+            } => {
+                expected.add(handed_out);
+                self.stores.push((updates, done));
+            }
             Request::Write(write) => self.writes.push(write),
             Request::LetConnectionsGo(done) => {
                 database.let_connections_go();
@@ -737,6 +794,7 @@ impl GroupWrites {
                     let _ = committed.send(Ok(()));
                 }
                 for (new, done) in self.stored {
+                    database.stored(&new);
                     let _ = done.send(Ok(new));
                 }
             }
@@ -754,8 +812,12 @@ impl GroupWrites {
         for committed in self.waiting {
             let _ = committed.send(Err(why.to_owned()));
         }
-        let stores = self.stores.into_iter().map(|(_, done)| done);
-        for done in stores.chain(self.stored.into_iter().map(|(_, done)| done)) {
+        let stores = self.stores.into_iter().map(|(updates, done)| {
+            let ids: Vec<i64> = updates.rows.iter().map(|(id, _, _)| *id).collect();
+            (ids, done)
+        });
+        for (update_ids, done) in stores.chain(self.stored) {
+            database.not_stored(&update_ids);
             let _ = done.send(Err(format!("cannot store the updates: {why}")));
         }
         if self.delivered.is_empty() {
@@ -852,6 +914,12 @@ async fn work_group(
         let patient_chat = row
             .and_then(|row| row.chat_id)
             .and_then(crate::chats::private);
+        if row.is_none() && database.was_not_stored(update_id) {
+            let _ = turn.send(Err(anyhow::anyhow!(
+                "update {update_id} was not stored: it is fetched again"
+            )));
+            continue;
+        }
         let ready = match row {
             Some(row) if row.processed => Err(Turn::Processed),
             Some(row) if row.earlier_pending => Err(Turn::EarlierPending),

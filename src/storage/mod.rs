@@ -39,7 +39,7 @@ pub(crate) use cases::{
     close_case_in, create_case_in, move_case_in, rate_case_in, release_case_in, reopen_case_in,
     set_urgent_in, take_case_in, transfer_case_in,
 };
-pub use durable::{Begun, HeldLane, OutboxJob, Undelivered, Work, job_update};
+pub use durable::{Begun, HeldLane, OutboxJob, Staged, Undelivered, Work, job_update};
 pub use escalations::ReminderRecord;
 pub use gauges::{CASE_STATUSES, Gauges};
 pub use retention::{ErasedTopic, Erasure};

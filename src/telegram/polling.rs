@@ -230,12 +230,11 @@ impl DurablePolling {
                     Err(err) => Err(err.into()),
                 };
                 match stored {
-                    Ok(new) => {
+                    Ok(staged) => {
                         let first = readable.first().map(|update| i64::from(update.id.0));
-                        let last = readable.last().map(|update| i64::from(update.id.0));
                         for update in readable {
                             let update_id = i64::from(update.id.0);
-                            if !new.contains(&update_id) {
+                            if !staged.new.contains(&update_id) {
                                 tracing::debug!(update_id, "duplicate update dropped");
                                 continue;
                             }
@@ -245,16 +244,16 @@ impl DurablePolling {
                         }
                         // Worked on already; on disk before the next poll
                         // confirms them.
-                        if let (Some(first), Some(last)) = (first, last)
-                            && let Err(err) = storage.staged_updates_on_disk(last).await
-                        {
+                        if let Err(err) = storage.staged_on_disk(staged).await {
                             // Not confirmed: sent again, and dropped then as
                             // stored before (or stored now, if they were lost).
                             tracing::error!(
                                 error = format!("{err:#}"),
                                 "cannot make sure updates are on disk; will fetch them again"
                             );
-                            offset = offset.min(first);
+                            if let Some(first) = first {
+                                offset = offset.min(first);
+                            }
                             tokio::time::sleep(Duration::from_secs(1)).await;
                         }
                     }

@@ -1135,7 +1135,8 @@ async fn the_sweep_reads_only_cases_that_waited_long_enough() {
 /// apart: on PostgreSQL, the group that starts with the first waits for the
 /// others and commits them together, rather than commit the first alone
 /// and the others after it. One that never asks holds a group a moment
-/// only. (SQLite's one writer does not wait: its groups gather what came.)
+/// only. (SQLite's one writer waits only for the turns of the updates its
+/// group stores: `received_updates_are_stored_with_their_work_on_sqlite`.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updates_received_together_share_one_commit_on_postgres() {
     let Some(db) = TestDb::postgres().await else {
@@ -1145,7 +1146,7 @@ async fn updates_received_together_share_one_commit_on_postgres() {
     let updates: Vec<_> = (1..=2_i64)
         .map(|id| (id, Some(400 + id), format!("{{\"update_id\":{id}}}")))
         .collect();
-    assert_eq!(storage.stage_updates(&updates).await.unwrap(), [1, 2]);
+    assert_eq!(storage.stage_updates(&updates).await.unwrap().new, [1, 2]);
     let first = {
         let storage = storage.clone();
         tokio::spawn(async move {
@@ -1177,7 +1178,7 @@ async fn updates_received_together_share_one_commit_on_postgres() {
     let updates: Vec<_> = (3..=4_i64)
         .map(|id| (id, Some(400 + id), format!("{{\"update_id\":{id}}}")))
         .collect();
-    assert_eq!(storage.stage_updates(&updates).await.unwrap(), [3, 4]);
+    assert_eq!(storage.stage_updates(&updates).await.unwrap().new, [3, 4]);
     let asked = std::time::Instant::now();
     let Begun::Ready(work) = storage.begin_update(3).await.unwrap() else {
         panic!("update 3 was not ready");
@@ -1194,9 +1195,11 @@ async fn updates_received_together_share_one_commit_on_postgres() {
 }
 
 /// Updates the poller stages are worked at once (on PostgreSQL before they
-/// are on disk: the work's own commit puts them there), are stored once
-/// (a batch sent again brings nothing new), and are on disk once
-/// `staged_updates_on_disk` returned.
+/// are on disk: the work's own commit puts them there; on SQLite in the
+/// transaction that stores them), are stored and worked once (a batch sent
+/// again brings nothing new: PostgreSQL hands out none of it, SQLite's
+/// turns find it processed), and are on disk once `staged_on_disk`
+/// returned.
 #[tokio::test]
 async fn staged_updates_are_worked_at_once_and_stored_once() {
     for db in TestDb::all().await {
@@ -1204,12 +1207,8 @@ async fn staged_updates_are_worked_at_once_and_stored_once() {
         let updates: Vec<_> = (1..=3_i64)
             .map(|id| (id, Some(300 + id), format!("{{\"update_id\":{id}}}")))
             .collect();
-        assert_eq!(
-            storage.stage_updates(&updates).await.unwrap(),
-            [1, 2, 3],
-            "{}",
-            db.label
-        );
+        let staged = storage.stage_updates(&updates).await.unwrap();
+        assert_eq!(staged.new, [1, 2, 3], "{}", db.label);
         let Begun::Ready(mut work) = storage.begin_update(2).await.unwrap() else {
             panic!("{}: the staged update was not ready", db.label);
         };
@@ -1217,12 +1216,17 @@ async fn staged_updates_are_worked_at_once_and_stored_once() {
             .await
             .unwrap();
         work.commit().await.unwrap();
-        storage.staged_updates_on_disk(3).await.unwrap();
+        storage.staged_on_disk(staged).await.unwrap();
+        let again = storage.stage_updates(&updates).await.unwrap();
+        if db.label == "postgres" {
+            assert!(again.new.is_empty(), "sent again, nothing is new");
+        }
         assert!(
-            storage.stage_updates(&updates).await.unwrap().is_empty(),
-            "{}: sent again, nothing is new",
+            matches!(storage.begin_update(2).await.unwrap(), Begun::Processed),
+            "{}: sent again, processed once",
             db.label
         );
+        storage.staged_on_disk(again).await.unwrap();
         let left: Vec<i64> = storage
             .unprocessed_updates()
             .await
@@ -1235,9 +1239,70 @@ async fn staged_updates_are_worked_at_once_and_stored_once() {
     }
 }
 
+/// On SQLite, the group that stores a batch of updates waits a moment for
+/// their turns: they are stored and worked in one transaction, and the
+/// poller hears that they are on disk only once their work committed
+/// (before, a group stored them on its own and the next one worked them:
+/// two commits on the way of each update).
+#[tokio::test]
+async fn received_updates_are_stored_with_their_work_on_sqlite() {
+    let db = TestDb::sqlite();
+    let storage = Storage::connect(&db.url).await.unwrap();
+    let updates = vec![(1, Some(500), "{\"update_id\":1}".to_owned())];
+    let staged = storage.stage_updates(&updates).await.unwrap();
+    let on_disk = {
+        let storage = storage.clone();
+        tokio::spawn(async move {
+            storage.staged_on_disk(staged).await.unwrap();
+            std::time::Instant::now()
+        })
+    };
+    // The dispatcher's moment between the hand-out and the turn.
+    std::thread::sleep(std::time::Duration::from_micros(300));
+    let Begun::Ready(work) = storage.begin_update(1).await.unwrap() else {
+        panic!("update 1 was not ready");
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let handed_back = std::time::Instant::now();
+    work.commit().await.unwrap();
+    assert!(
+        on_disk.await.unwrap() >= handed_back,
+        "the updates were stored by a group of their own"
+    );
+    assert!(storage.is_processed(1).await.unwrap());
+
+    // An update that needs nothing done is marked processed by a write of
+    // its own, which may come in the very group that stores it (here, the
+    // one after a group held open): the write runs after the store.
+    storage
+        .store_updates(&[(2, Some(501), "{\"update_id\":2}".to_owned())])
+        .await
+        .unwrap();
+    let Begun::Ready(holder) = storage.begin_update(2).await.unwrap() else {
+        panic!("update 2 was not ready");
+    };
+    let updates = vec![(3, Some(-100_500), "{\"update_id\":3}".to_owned())];
+    let staged = storage.stage_updates(&updates).await.unwrap();
+    let marking = {
+        let storage = storage.clone();
+        tokio::spawn(async move { storage.mark_processed(3).await })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    holder.commit().await.unwrap();
+    storage.staged_on_disk(staged).await.unwrap();
+    marking.await.unwrap().unwrap();
+    assert!(
+        storage.is_processed(3).await.unwrap(),
+        "marked before it was stored"
+    );
+    storage.close().await;
+}
+
 /// Received updates are stored with the coming group's writes: when that
 /// group fails, the poller hears that they were not stored (and fetches
-/// them again), and nothing of them is left half-written.
+/// them again), nothing of them is left half-written, and one handed to
+/// the dispatcher already is not worked until stored again (it would be
+/// worked twice: now, and once fetched again).
 #[tokio::test]
 async fn updates_stored_with_a_failing_group_are_reported_not_stored() {
     let db = TestDb::sqlite();
@@ -1280,11 +1345,19 @@ async fn updates_stored_with_a_failing_group_are_reported_not_stored() {
     blocker.commit().await.unwrap();
     assert!(failing.await.unwrap().is_err(), "the group's writes failed");
     assert!(storing.await.unwrap().is_err(), "not stored: fetched again");
+    assert!(
+        storage.begin_update(3).await.is_err(),
+        "worked though not stored"
+    );
     assert_eq!(
         storage.store_updates(&received).await.unwrap(),
         [3],
         "new when stored again"
     );
+    assert!(matches!(
+        storage.begin_update(3).await.unwrap(),
+        Begun::Ready(_)
+    ));
     storage.close().await;
 }
 
@@ -1335,7 +1408,7 @@ async fn an_update_s_work_runs_beside_its_group_commit() {
         let updates: Vec<_> = (1..=2_i64)
             .map(|id| (id, Some(500 + id), format!("{{\"update_id\":{id}}}")))
             .collect();
-        assert_eq!(storage.stage_updates(&updates).await.unwrap(), [1, 2]);
+        assert_eq!(storage.store_updates(&updates).await.unwrap(), [1, 2]);
         let work_update = |update_id: i64, panics: bool| {
             let storage = storage.clone();
             async move {
