@@ -245,8 +245,9 @@ impl DurablePolling {
                         // Worked on already; on disk before the next poll
                         // confirms them.
                         if let Err(err) = storage.staged_on_disk(staged).await {
-                            // Not confirmed: sent again, and dropped then as
-                            // stored before (or stored now, if they were lost).
+                            // Not confirmed: fetched again, and then not
+                            // worked twice (dropped, or skipped at their turn,
+                            // as stored before; or stored now, if they were lost).
                             tracing::error!(
                                 error = format!("{err:#}"),
                                 "cannot make sure updates are on disk; will fetch them again"
