@@ -2,8 +2,9 @@
 //! endpoint that serves them on its own address (`METRICS_LISTEN`, apart
 //! from the public webhook port).
 //!
-//! Owns metric names and labels. Labels are update kinds, error codes and
-//! case statuses only: never a chat id, a name or anything a patient wrote.
+//! Owns metric names and labels. Labels are update kinds, error codes,
+//! case statuses and what a group commit held only: never a chat id, a
+//! name or anything a patient wrote.
 
 use std::net::SocketAddr;
 use std::sync::OnceLock;
@@ -37,6 +38,8 @@ pub const UNDELIVERED: &str = "navigator_undelivered_total";
 pub const HANDLER_PANICS: &str = "navigator_handler_panics_total";
 pub const QUARANTINED: &str = "navigator_updates_set_aside";
 pub const REMINDERS: &str = "navigator_reminders_total";
+pub const GROUP_COMMITS: &str = "navigator_group_commits_total";
+pub const GROUP_TURNS: &str = "navigator_group_commit_turns_total";
 
 /// Handler latency buckets, seconds: most updates take a few milliseconds.
 const LATENCY_BUCKETS: &[f64] = &[
@@ -119,8 +122,17 @@ pub fn error_code(err: &RequestError) -> &'static str {
 }
 
 /// Sets the gauges read from the database (at each scrape: always fresh,
-/// no work between scrapes).
+/// no work between scrapes), and the group commit's counts.
 async fn refresh_gauges(storage: &Storage) -> anyhow::Result<()> {
+    let groups = storage.group_counts();
+    for (held, count) in [
+        ("updates", groups.working),
+        ("stores", groups.storing),
+        ("deliveries", groups.clearing),
+    ] {
+        metrics::counter!(GROUP_COMMITS, "held" => held).absolute(count);
+    }
+    metrics::counter!(GROUP_TURNS).absolute(groups.turns);
     let now = crate::storage::unix_now();
     let gauges = storage.gauges().await?;
     metrics::gauge!(OUTBOX_DEPTH).set(gauges.outbox_depth as f64);

@@ -1,7 +1,8 @@
 //! `/metrics` end to end: the real dispatcher through the emulator, then a
 //! scrape in Prometheus' text format. Counts by update kind, handler
 //! latency, Telegram errors by code, outbox and queue gauges, cases by
-//! status, and nothing a patient wrote or who they are.
+//! status, the group commit's transactions, and nothing a patient wrote or
+//! who they are.
 
 mod common;
 
@@ -90,6 +91,15 @@ async fn metrics_story(db: TestDb) {
         "a 429 is a wait, not a failure"
     );
     assert_eq!(sample(&page, "navigator_outbox_held "), 0.0);
+    // The patient's four updates (/start, two presses, a text) were each
+    // given a turn by a group commit that worked it.
+    let turns = sample(&page, "navigator_group_commit_turns_total ");
+    let working = sample(&page, "navigator_group_commits_total{held=\"updates\"}");
+    assert!(turns >= 4.0, "{turns} turns");
+    assert!(
+        (1.0..=turns).contains(&working),
+        "{working} groups worked {turns} turns"
+    );
     for private in ["Zuleika", "Tuesday", "7301234", "scan"] {
         assert!(!page.contains(private), "{private} leaked into /metrics");
     }

@@ -1,6 +1,6 @@
 //! Figures for the metrics endpoint, read at each scrape: outbox depth and
-//! age, the queue's length and longest wait, cases by status. Counts and
-//! times only.
+//! age, the queue's length and longest wait, cases by status, the group
+//! commit's groups. Counts and times only.
 
 use anyhow::Context;
 use sqlx::Row;
@@ -28,6 +28,12 @@ pub struct Gauges {
 }
 
 impl Storage {
+    /// The group commit's groups and turns since the start (no database
+    /// read: counted as they go).
+    pub fn group_counts(&self) -> super::GroupCounts {
+        self.group.counts()
+    }
+
     pub async fn gauges(&self) -> anyhow::Result<Gauges> {
         let held_before = super::unix_now_ms() - crate::telegram::sender::HOLD_AFTER_MS;
         let outbox = sqlx::query(

@@ -206,10 +206,64 @@ type WriteJob = Box<
     dyn for<'c> FnOnce(Result<&'c mut sqlx::AnyConnection, String>) -> BoxFuture<'c, ()> + Send,
 >;
 
+/// How many groups the group commit started since the bot started, by what
+/// they held, and the turns they gave (`Storage::group_counts`; the
+/// metrics endpoint shows them). Updates per group is how much each commit
+/// serves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GroupCounts {
+    /// Groups that gave updates their turns (and stored or cleared what
+    /// came with them).
+    pub working: u64,
+    /// Groups that stored received updates and worked none.
+    pub storing: u64,
+    /// Delivered jobs cleared on their own (one statement, no transaction).
+    pub clearing: u64,
+    /// Turns given, or answered (processed before, an earlier update
+    /// pending).
+    pub turns: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    working: std::sync::atomic::AtomicU64,
+    storing: std::sync::atomic::AtomicU64,
+    clearing: std::sync::atomic::AtomicU64,
+    turns: std::sync::atomic::AtomicU64,
+}
+
+impl Counters {
+    fn count(&self, gathered: &Gathered) {
+        let kind = if !gathered.updates.is_empty() {
+            &self.working
+        } else if !gathered.stores.is_empty() {
+            &self.storing
+        } else if !gathered.delivered.is_empty() {
+            &self.clearing
+        } else {
+            // Writes alone: each commits by itself, no group.
+            return;
+        };
+        kind.fetch_add(1, Ordering::Relaxed);
+        self.turns
+            .fetch_add(gathered.updates.len() as u64, Ordering::Relaxed);
+    }
+
+    fn read(&self) -> GroupCounts {
+        GroupCounts {
+            working: self.working.load(Ordering::Relaxed),
+            storing: self.storing.load(Ordering::Relaxed),
+            clearing: self.clearing.load(Ordering::Relaxed),
+            turns: self.turns.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// The way into the group commit (a task that owns its order).
 #[derive(Clone)]
 pub(super) struct GroupCommit {
     requests: mpsc::UnboundedSender<Request>,
+    counters: Arc<Counters>,
     /// The group commit thread's runtime, where an update's work runs
     /// (`work_beside`).
     beside: tokio::runtime::Handle,
@@ -434,6 +488,7 @@ impl GroupCommit {
         sealer: Option<Arc<Sealer>>,
     ) -> anyhow::Result<Self> {
         let (requests, receiver) = mpsc::unbounded_channel();
+        let counters = Arc::new(Counters::default());
         let watcher = Arc::new(std::sync::Mutex::new(None));
         let clearing = Clearing::default();
         let database = Database {
@@ -460,10 +515,14 @@ impl GroupCommit {
         let beside = runtime.handle().clone();
         std::thread::Builder::new()
             .name("group-commit".to_owned())
-            .spawn(move || runtime.block_on(run(database, receiver)))
+            .spawn({
+                let counters = counters.clone();
+                move || runtime.block_on(run(database, receiver, counters))
+            })
             .context("cannot start the group commit's thread")?;
         Ok(GroupCommit {
             requests,
+            counters,
             beside,
             watcher,
             clearing,
@@ -495,6 +554,10 @@ impl GroupCommit {
             Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
             Err(_) => anyhow::bail!("the database is closing"),
         }
+    }
+
+    pub(super) fn counts(&self) -> GroupCounts {
+        self.counters.read()
     }
 
     /// From now on, `watcher` hears of every group's committed jobs.
@@ -632,7 +695,11 @@ impl GroupCommit {
 
 /// Takes whatever waits, up to a group, and works it; again. What comes
 /// while every group slot is busy waits for the next group.
-async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>) {
+async fn run(
+    database: Database,
+    mut requests: mpsc::UnboundedReceiver<Request>,
+    counters: Arc<Counters>,
+) {
     let database = Arc::new(database);
     let slots = Arc::new(tokio::sync::Semaphore::new(groups_at_once(
         database.backend,
@@ -684,6 +751,7 @@ async fn run(database: Database, mut requests: mpsc::UnboundedReceiver<Request>)
         if gathered.is_empty() {
             continue;
         }
+        counters.count(&gathered);
         let Gathered {
             updates,
             delivered,

@@ -42,6 +42,7 @@ pub(crate) use cases::{
 pub use durable::{Begun, HeldLane, OutboxJob, Staged, Undelivered, Work, job_update};
 pub use escalations::ReminderRecord;
 pub use gauges::{CASE_STATUSES, Gauges};
+pub use group::GroupCounts;
 pub use retention::{ErasedTopic, Erasure};
 pub(crate) use retention::{erase_patient_data_in, patient_data_in};
 pub use sealing::Sealer;
