@@ -783,7 +783,11 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) -> bool {
             Step::One(_, Err(err)) => Done::Refused(format!("unreadable job: {err}")),
             Step::One(_, Ok(job)) => {
                 let turn = Turn::new(job.priority(), lane.clone());
-                let work = turn.scope(execute(bot, shell, chat_id, job));
+                // Boxed, as the relays below: inline, the Bot API calls'
+                // futures made the lane's task 48.8 KB, copied whole at
+                // every lane's start and held by up to 140 lanes at once;
+                // boxed, 3.6 KB (docs/performance.md, session 12).
+                let work = turn.scope(Box::pin(execute(bot, shell, chat_id, job)));
                 keep_claimed(shell, &mut held, work).await
             }
             Step::Relays(relays) => {
@@ -793,7 +797,15 @@ async fn run_lane(bot: &Bot, shell: &Shell, jobs: Vec<OutboxJob>) -> bool {
                     .unwrap_or_else(|| Turn::new(Priority::PatientMessage, lane.clone()));
                 let update_ids: Vec<i64> = relays.iter().map(|(_, update)| *update).collect();
                 let work = turn.scope(async {
-                    outcome(coordinators::relay_updates(bot, shell, chat_id, &update_ids).await)
+                    outcome(
+                        Box::pin(coordinators::relay_updates(
+                            bot,
+                            shell,
+                            chat_id,
+                            &update_ids,
+                        ))
+                        .await,
+                    )
                 });
                 keep_claimed(shell, &mut held, work).await
             }
