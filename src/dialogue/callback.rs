@@ -8,6 +8,7 @@
 
 use serde::Deserialize;
 
+use crate::intake::CaseRef;
 use crate::text::CALLBACK_DATA_LIMIT;
 
 /// What a button may do besides opening a node.
@@ -53,7 +54,7 @@ pub enum CallbackData {
     },
     /// A patient's 1-5 rating of a closed case.
     Rate {
-        case: i64,
+        case: CaseRef,
         stars: u8,
     },
     /// The answer to the emergency question asked before "talk to a
@@ -71,7 +72,7 @@ impl CallbackData {
             CallbackData::SetLocale(tag) => format!("l:{tag}"),
             CallbackData::Erase { confirmed: true } => "x:erase".to_owned(),
             CallbackData::Erase { confirmed: false } => "x:keep".to_owned(),
-            CallbackData::Rate { case, stars } => format!("r:{case}:{stars}"),
+            CallbackData::Rate { case, stars } => format!("r:{}:{stars}", case.0),
             CallbackData::Person { emergency: true } => "p:yes".to_owned(),
             CallbackData::Person { emergency: false } => "p:no".to_owned(),
         };
@@ -102,7 +103,7 @@ impl CallbackData {
             "r" => {
                 let (case, stars) = value.split_once(':')?;
                 Some(CallbackData::Rate {
-                    case: case.parse().ok()?,
+                    case: CaseRef(case.parse().ok()?),
                     stars: stars.parse().ok()?,
                 })
             }
@@ -127,7 +128,7 @@ mod tests {
             CallbackData::Erase { confirmed: true },
             CallbackData::Erase { confirmed: false },
             CallbackData::Rate {
-                case: 123,
+                case: CaseRef(123),
                 stars: 5,
             },
             CallbackData::Person { emergency: true },

@@ -274,11 +274,7 @@ pub mod notices {
             .map(|stars| {
                 Button::new(
                     format!("{stars} ⭐"),
-                    CallbackData::Rate {
-                        case: case.0,
-                        stars,
-                    }
-                    .encode(),
+                    CallbackData::Rate { case, stars }.encode(),
                 )
             })
             .collect();
@@ -495,9 +491,7 @@ impl<'a> Turn<'a> {
             Some(CallbackData::Action(Action::Person)) => self.talk_to_a_person(),
             Some(CallbackData::Person { emergency }) => self.person_answer(emergency, message_id),
             Some(CallbackData::Rate { case, stars }) => match self.session.case {
-                Some(link)
-                    if link.reference.0 == case && !link.open && (1..=5).contains(&stars) =>
-                {
+                Some(link) if link.reference == case && !link.open && (1..=5).contains(&stars) => {
                     self.effects.push(Effect::Rate {
                         case: link.reference,
                         stars,
