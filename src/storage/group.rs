@@ -373,16 +373,13 @@ impl Database {
     /// These updates are stored now (new ones: stored by this group).
     fn stored(&self, update_ids: &[i64]) {
         let mut unstored = locked(&self.unstored);
-        if !unstored.is_empty() {
-            for update_id in update_ids {
-                unstored.remove(update_id);
-            }
+        for update_id in update_ids {
+            unstored.remove(update_id);
         }
     }
 
     fn was_not_stored(&self, update_id: i64) -> bool {
-        let unstored = locked(&self.unstored);
-        !unstored.is_empty() && unstored.contains(&update_id)
+        locked(&self.unstored).contains(&update_id)
     }
 
     /// Keeps a connection for the next group (outside any transaction).
@@ -637,19 +634,11 @@ impl GroupCommit {
         updates: StoredUpdates,
         expected: Vec<i64>,
     ) -> impl std::future::Future<Output = anyhow::Result<Vec<i64>>> + Send + 'static {
-        let (done, answer) = oneshot::channel();
-        let sent = self.requests.send(Request::Store {
+        self.ask_soon(|done| Request::Store {
             updates,
             expected,
             done,
-        });
-        async move {
-            sent.ok().context("the database is closed")?;
-            answer
-                .await
-                .context("the database is closed")?
-                .map_err(|err| anyhow::anyhow!("{err}"))
-        }
+        })
     }
 
     /// These updates were just stored (committed) and handed to the
@@ -677,19 +666,28 @@ impl GroupCommit {
     }
 
     /// Sends a request and waits for the group's answer to it.
-    async fn ask<T>(
+    async fn ask<T: Send + 'static>(
         &self,
         request: impl FnOnce(oneshot::Sender<Result<T, String>>) -> Request,
     ) -> anyhow::Result<T> {
+        self.ask_soon(request).await
+    }
+
+    /// Sends a request now; the future returned waits for the group's
+    /// answer to it.
+    fn ask_soon<T: Send + 'static>(
+        &self,
+        request: impl FnOnce(oneshot::Sender<Result<T, String>>) -> Request,
+    ) -> impl std::future::Future<Output = anyhow::Result<T>> + Send + 'static {
         let (done, answer) = oneshot::channel();
-        self.requests
-            .send(request(done))
-            .ok()
-            .context("the database is closed")?;
-        answer
-            .await
-            .context("the database is closed")?
-            .map_err(|err| anyhow::anyhow!("{err}"))
+        let sent = self.requests.send(request(done));
+        async move {
+            sent.ok().context("the database is closed")?;
+            answer
+                .await
+                .context("the database is closed")?
+                .map_err(|err| anyhow::anyhow!("{err}"))
+        }
     }
 }
 
